@@ -1,0 +1,135 @@
+"""States, their standing under the Convention, and the roles people act in.
+
+The registry of States ships as ``domain/data/states.csv`` (data, not Python literals), so the
+secretariat can correct a status without touching code.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+
+class Status(StrEnum):
+    """A State's standing under the Convention on Cluster Munitions."""
+
+    STATE_PARTY = "state_party"
+    SIGNATORY = "signatory"
+    NON_PARTY = "non_party"
+
+
+class State(BaseModel):
+    """A State as the registry knows it; ``iso3`` is its ISO 3166-1 alpha-3 code."""
+
+    model_config = ConfigDict(frozen=True)
+
+    iso3: str
+    name: str
+    status: Status
+    affected: bool
+    donor: bool
+    note: str = ""
+
+    @field_validator("iso3")
+    @classmethod
+    def _alpha3(cls, value: str) -> str:
+        if len(value) != 3 or not value.isascii() or not value.isalpha() or not value.isupper():
+            raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-3 code (three capitals)")
+        return value
+
+    @property
+    def is_state_party(self) -> bool:
+        return self.status is Status.STATE_PARTY
+
+
+class Role(StrEnum):
+    """The capacities in which people step the cycle (issue #4); ``engine`` is the engine itself,
+    acting on a durable timer (a reminder, a missed deadline), never a person."""
+
+    ISU = "isu"
+    PRESIDENT = "president"
+    PRESIDENT_DESIGNATE = "president_designate"
+    COORDINATOR = "coordinator"
+    COMMITTEE_MEMBER = "committee_member"
+    AUDITOR = "auditor"
+    ENGINE = "engine"
+
+
+#: CC-3 (e), (f): the organisations that sit on the Coordination Committee.
+COMMITTEE_ORGANISATIONS: tuple[str, ...] = ("ICRC", "UN", "CMC")
+
+
+class Actor(BaseModel):
+    """Who took a step: a named person, the role they acted in, and whom they represent
+    (a State's alpha-3 code, or ICRC/UN/CMC), where the role has one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    role: Role
+    represents: str | None = None
+
+
+class Registry(Mapping[str, State]):
+    """The known States, by alpha-3 code."""
+
+    def __init__(self, states: list[State]) -> None:
+        self._by_code: dict[str, State] = {}
+        for state in states:
+            if state.iso3 in self._by_code:
+                raise ValueError(f"the registry lists {state.iso3} twice")
+            self._by_code[state.iso3] = state
+
+    def __getitem__(self, iso3: str) -> State:
+        return self._by_code[iso3]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_code)
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def states_parties(self) -> list[State]:
+        return [s for s in self._by_code.values() if s.is_state_party]
+
+    def describe(self, iso3: str) -> str:
+        """``Lebanon (LBN)``, or the bare code when the registry does not know it."""
+        state = self._by_code.get(iso3)
+        return f"{state.name} ({iso3})" if state else iso3
+
+
+def _parse_bool(text: str, where: str) -> bool:
+    if text not in ("true", "false"):
+        raise ValueError(f"{where}: expected true or false, found {text!r}")
+    return text == "true"
+
+
+def parse_registry(text: str) -> Registry:
+    """Parse the registry's CSV text (header ``iso3,name,status,affected,donor,note``)."""
+    rows = csv.DictReader(text.splitlines())
+    states = []
+    for line, row in enumerate(rows, start=2):
+        where = f"states.csv line {line}"
+        states.append(
+            State(
+                iso3=row["iso3"],
+                name=row["name"],
+                status=Status(row["status"]),
+                affected=_parse_bool(row["affected"], where),
+                donor=_parse_bool(row["donor"], where),
+                note=row.get("note") or "",
+            )
+        )
+    return Registry(states)
+
+
+@cache
+def shipped_registry() -> Registry:
+    """The registry shipped with the package (read once; it is immutable)."""
+    text = resources.files("domain").joinpath("data/states.csv").read_text(encoding="utf-8")
+    return parse_registry(text)

@@ -1,0 +1,191 @@
+"""The annual cycle: ``apply`` one event to the state, or refuse it; ``fold`` a history.
+
+``apply`` is the single judge of every step: the workflow's update validators call it on the
+candidate event before anything is recorded, and the audit fold calls it on recorded events.
+It checks, in order: the actor's role (the step's rule), the phase (the step's rule), then the
+data (the rules of elections, meetings and the work plan). It reads only the state and the
+event, so replaying a year never depends on the clock or on today's registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from domain.committee import sits_on_committee
+from domain.convention import Role
+from domain.elections import validate_election
+from domain.errors import RuleViolation
+from domain.events import (
+    CoordinatorsElected,
+    CycleClosed,
+    CycleEvent,
+    CycleOpened,
+    DeadlineMissed,
+    DeadlineReminderSent,
+    IntersessionalMeetingConvened,
+    IntersessionalMeetingDispensedWith,
+    IntersessionalMeetingHeld,
+    PresidentDesignated,
+    WorkplanAdoptedByMSP,
+    WorkplanApprovedByCommittee,
+    WorkplanDrafted,
+    WorkplanRejectedByMSP,
+    WorkplanReturnedForRevision,
+    WorkplanSubmittedToCommittee,
+    WorkplanSubmittedToMSP,
+)
+from domain.meetings import validate_meeting
+from domain.state import CycleState, Phase, WorkplanStatus
+from domain.steps import BY_EVENT, StepRule, pending_steps
+from domain.workplan import check_same_text, validate_workplan
+
+W = WorkplanStatus
+
+
+def _roles(rule: StepRule) -> str:
+    return " or ".join(r.value.replace("_", " ") for r in rule.roles)
+
+
+def _check_actor(rule: StepRule, state: CycleState, event: CycleEvent) -> None:
+    role = event.actor.role
+    if role not in rule.roles:
+        raise RuleViolation(rule.rule_id, f"{rule.label} is a step for the {_roles(rule)}; "
+                            f"{event.actor.name} acted as {role.value.replace('_', ' ')}.")
+    if role is Role.COMMITTEE_MEMBER and not sits_on_committee(
+        event.actor.represents, event.occurred_at.date(), state.terms, state.presidencies
+    ):
+        raise RuleViolation("CC-3", f"{event.actor.represents or 'no one'} does not sit on the "
+                            f"Coordination Committee on {event.occurred_at.date()}, so "
+                            f"{event.actor.name} cannot take its decision.")
+
+
+def _check_phase(rule: StepRule, state: CycleState) -> None:
+    if rule.when(state):
+        return
+    if state.phase is Phase.NOT_OPENED:
+        raise RuleViolation(rule.rule_id, f"{rule.label} needs an open cycle; the ISU opens it "
+                            "first.")
+    open_now = ", ".join(p.label for p in pending_steps(state)) or "nothing"
+    raise RuleViolation(rule.rule_id, f"{rule.label} is not possible now: the {state.year} "
+                        f"cycle is in its {state.phase.value.replace('_', ' ')} phase, where "
+                        f"what may be done is: {open_now}.")
+
+
+def _opened(s: CycleState, e: CycleOpened) -> CycleState:
+    if e.calendar.year != e.year:
+        raise RuleViolation("ISU-2", f"the calendar given is for {e.calendar.year}, not for the "
+                            f"{e.year} cycle being opened.")
+    return s.model_copy(update={"year": e.year, "calendar": e.calendar,
+                                "terms": e.carried_terms,
+                                "presidencies": e.carried_presidencies})
+
+
+def _elected(s: CycleState, e: CoordinatorsElected) -> CycleState:
+    if e.election.msp_year != e.year - 1:
+        raise RuleViolation("CO-2", f"the {e.year} cycle records the election at the MSP of "
+                            f"{e.year - 1}, not of {e.election.msp_year}.")
+    standings = {state.iso3: state for state in e.standings}
+    warnings = validate_election(e.election, s.terms, standings)
+    return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms,
+                                "warnings": s.warnings + warnings})
+
+
+
+
+def _convened(s: CycleState, e: IntersessionalMeetingConvened) -> CycleState:
+    if e.meeting.year != e.year:
+        raise RuleViolation("IM-1", f"the {e.year} cycle convenes the {e.year} meeting, not one "
+                            f"in {e.meeting.year}.")
+    warnings = validate_meeting(e.meeting)
+    return s.model_copy(update={"meeting": e.meeting, "warnings": s.warnings + warnings})
+
+
+def _drafted(s: CycleState, e: WorkplanDrafted) -> CycleState:
+    validate_workplan(e.workplan, e.year)
+    if e.content_hash != e.workplan.content_hash():
+        raise RuleViolation("ISU-3", "the content hash given is not the hash of the work plan "
+                            "text; the hash is computed from the text, never typed in.")
+    return s.model_copy(update={"workplan": e.workplan, "workplan_status": W.DRAFT,
+                                "draft_hash": e.content_hash})
+
+
+def _hash_of_draft(s: CycleState, presented: str, step: str) -> None:
+    if presented != s.draft_hash:
+        raise RuleViolation("ISU-3", f"the work plan {step} (sha256 {presented[:12]}…) is not "
+                            f"the current draft (sha256 {(s.draft_hash or '')[:12]}…).")
+
+
+
+
+
+
+
+
+
+
+def _decided(s: CycleState, e: WorkplanAdoptedByMSP | WorkplanRejectedByMSP) -> CycleState:
+    status = W.ADOPTED if isinstance(e, WorkplanAdoptedByMSP) else W.REJECTED
+    check_same_text(s.submitted_hash, e.content_hash, f"{status.value} by the MSP")
+    return s.model_copy(update={"workplan_status": status})
+
+
+def _evolve(s: CycleState, e: CycleEvent) -> CycleState:
+    match e:
+        case CycleOpened():
+            return _opened(s, e)
+        case CoordinatorsElected():
+            return _elected(s, e)
+        case PresidentDesignated():
+            return s.model_copy(update={"designated": e.presidency,
+                                        "presidencies": (*s.presidencies, e.presidency)})
+        case IntersessionalMeetingConvened():
+            return _convened(s, e)
+        case IntersessionalMeetingDispensedWith():
+            return s.model_copy(update={"meeting_dispensed": True})
+        case IntersessionalMeetingHeld():
+            return s.model_copy(update={"meeting_held": True})
+        case WorkplanDrafted():
+            return _drafted(s, e)
+        case WorkplanSubmittedToCommittee():
+            _hash_of_draft(s, e.content_hash, "submitted")
+            return s.model_copy(update={"workplan_status": W.WITH_COMMITTEE})
+        case WorkplanApprovedByCommittee():
+            _hash_of_draft(s, e.content_hash, "approved")
+            return s.model_copy(update={"workplan_status": W.APPROVED,
+                                        "approved_hash": e.content_hash})
+        case WorkplanReturnedForRevision():
+            _hash_of_draft(s, e.content_hash, "returned")
+            return s.model_copy(update={"workplan_status": W.RETURNED,
+                                        "returns": (*s.returns, e.reasons)})
+        case WorkplanSubmittedToMSP():
+            check_same_text(s.approved_hash, e.content_hash, "submitted to the MSP")
+            return s.model_copy(update={"workplan_status": W.SUBMITTED,
+                                        "submitted_hash": e.content_hash})
+        case WorkplanAdoptedByMSP() | WorkplanRejectedByMSP():
+            return _decided(s, e)
+        case DeadlineReminderSent():
+            return s.model_copy(update={"reminders": (*s.reminders, e.deadline)})
+        case DeadlineMissed():
+            return s.model_copy(update={"deadlines_missed": (*s.deadlines_missed, e.deadline)})
+        case CycleClosed():
+            return s.model_copy(update={"closed": True})
+
+
+def apply(state: CycleState, event: CycleEvent) -> CycleState:
+    """The state after ``event``; ``RuleViolation`` if the rules refuse it."""
+    if state.year is not None and event.year != state.year:
+        raise ValueError(f"an event of the {event.year} cycle cannot apply to the {state.year} "
+                         "cycle")
+    rule = BY_EVENT[event.type]
+    _check_actor(rule, state, event)
+    _check_phase(rule, state)
+    after = _evolve(state, event)
+    return after.model_copy(update={"event_count": state.event_count + 1})
+
+
+def fold(events: Iterable[CycleEvent]) -> CycleState:
+    """The cycle's state after ``events``, in order; the first refused event raises."""
+    state = CycleState()
+    for event in events:
+        state = apply(state, event)
+    return state

@@ -1,0 +1,156 @@
+"""The event vocabulary: one frozen pydantic model per past-tense fact of the annual cycle.
+
+Every event carries its schema version, the cycle year (its stream), when it occurred (handed in
+by the workflow; the domain never reads the clock) and the actor with the role they acted in.
+An event records the facts it was judged on (e.g. the standing of each elected State), so that
+replaying it years later never depends on today's registry.
+
+CO-9, CC-4 and ISU-5 — the First Review Conference reviews the intersessional programme, the
+Coordination Committee and the ISU — are served by this vocabulary: every step of every year is
+a fact with who took it, in what role and when, which the audit replays and reports (G-1).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+from domain.calendar import CycleCalendar
+from domain.committee import Presidency
+from domain.convention import Actor, State
+from domain.elections import ElectionResult, Term
+from domain.errors import RuleWarning
+from domain.meetings import IntersessionalMeeting
+from domain.workplan import Workplan
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: int = 1
+    year: int
+    occurred_at: AwareDatetime
+    actor: Actor
+
+
+class Deadline(StrEnum):
+    """The cycle's dated obligations a durable timer watches."""
+
+    COMMITTEE_APPROVAL = "committee_approval"
+    SUBMISSION_TO_MSP = "submission_to_msp"
+    INTERSESSIONAL_MEETING = "intersessional_meeting"
+
+
+class CycleOpened(Event):
+    """The ISU opened the year's cycle. CO-8 (working methods for continuity) is served by what
+    it carries over: the terms and presidencies of earlier years, so that rotation (CO-7),
+    staggering (CO-5) and the committee (CC-3) run on across cycles."""
+
+    type: Literal["CycleOpened"] = "CycleOpened"
+    calendar: CycleCalendar
+    carried_terms: tuple[Term, ...] = ()
+    carried_presidencies: tuple[Presidency, ...] = ()
+
+
+class CoordinatorsElected(Event):
+    type: Literal["CoordinatorsElected"] = "CoordinatorsElected"
+    election: ElectionResult
+    standings: tuple[State, ...]
+    warnings: tuple[RuleWarning, ...] = ()
+
+
+class PresidentDesignated(Event):
+    type: Literal["PresidentDesignated"] = "PresidentDesignated"
+    presidency: Presidency
+
+
+class IntersessionalMeetingConvened(Event):
+    type: Literal["IntersessionalMeetingConvened"] = "IntersessionalMeetingConvened"
+    meeting: IntersessionalMeeting
+    warnings: tuple[RuleWarning, ...] = ()
+
+
+class IntersessionalMeetingDispensedWith(Event):
+    type: Literal["IntersessionalMeetingDispensedWith"] = "IntersessionalMeetingDispensedWith"
+    decided_by: str = Field(min_length=1)
+    reason: str = ""
+
+
+class IntersessionalMeetingHeld(Event):
+    type: Literal["IntersessionalMeetingHeld"] = "IntersessionalMeetingHeld"
+    records_reference: str = Field(min_length=1)
+
+
+class WorkplanDrafted(Event):
+    type: Literal["WorkplanDrafted"] = "WorkplanDrafted"
+    workplan: Workplan
+    content_hash: str
+
+
+class WorkplanSubmittedToCommittee(Event):
+    type: Literal["WorkplanSubmittedToCommittee"] = "WorkplanSubmittedToCommittee"
+    content_hash: str
+
+
+class WorkplanApprovedByCommittee(Event):
+    type: Literal["WorkplanApprovedByCommittee"] = "WorkplanApprovedByCommittee"
+    content_hash: str
+
+
+class WorkplanReturnedForRevision(Event):
+    type: Literal["WorkplanReturnedForRevision"] = "WorkplanReturnedForRevision"
+    content_hash: str
+    reasons: str = Field(min_length=1)
+
+
+class WorkplanSubmittedToMSP(Event):
+    type: Literal["WorkplanSubmittedToMSP"] = "WorkplanSubmittedToMSP"
+    content_hash: str
+
+
+class WorkplanAdoptedByMSP(Event):
+    type: Literal["WorkplanAdoptedByMSP"] = "WorkplanAdoptedByMSP"
+    content_hash: str
+
+
+class WorkplanRejectedByMSP(Event):
+    type: Literal["WorkplanRejectedByMSP"] = "WorkplanRejectedByMSP"
+    content_hash: str
+    reason: str = Field(min_length=1)
+
+
+class DeadlineReminderSent(Event):
+    type: Literal["DeadlineReminderSent"] = "DeadlineReminderSent"
+    deadline: Deadline
+    due: date
+
+
+class DeadlineMissed(Event):
+    type: Literal["DeadlineMissed"] = "DeadlineMissed"
+    deadline: Deadline
+    due: date
+    escalated_to: str | None = None
+
+
+class CycleClosed(Event):
+    type: Literal["CycleClosed"] = "CycleClosed"
+
+
+CycleEvent = Annotated[
+    CycleOpened | CoordinatorsElected | PresidentDesignated | IntersessionalMeetingConvened
+    | IntersessionalMeetingDispensedWith | IntersessionalMeetingHeld | WorkplanDrafted
+    | WorkplanSubmittedToCommittee | WorkplanApprovedByCommittee | WorkplanReturnedForRevision
+    | WorkplanSubmittedToMSP | WorkplanAdoptedByMSP | WorkplanRejectedByMSP
+    | DeadlineReminderSent | DeadlineMissed | CycleClosed,
+    Field(discriminator="type"),
+]
+
+CYCLE_EVENT: TypeAdapter[CycleEvent] = TypeAdapter(CycleEvent)
+
+
+def parse_event(payload: dict[str, object]) -> CycleEvent:
+    """Rebuild an event from its JSON form (its ``type`` field picks the model)."""
+    return CYCLE_EVENT.validate_python(payload)

@@ -1,0 +1,91 @@
+"""The six working groups and two thematic areas (WG-1, WG-2, WG-3), with stable keys.
+
+Keys never change once events name them; display names may. Term length is a property of the
+mandate (CO-4's two years by default): later practice gave the reporting and national
+implementation coordinators one-year renewable terms, which :func:`mandates` can express.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.errors import RuleViolation
+
+
+class MandateKind(StrEnum):
+    WORKING_GROUP = "working_group"
+    THEMATIC_AREA = "thematic_area"
+
+
+class Mandate(BaseModel):
+    """One theme a coordinator leads. ``letter`` is the working group's letter in 2MSP P2.1."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    kind: MandateKind
+    letter: str | None
+    name: str
+    max_seats: int
+    term_years: int = 2
+
+    @property
+    def is_working_group(self) -> bool:
+        return self.kind is MandateKind.WORKING_GROUP
+
+
+def _wg(key: str, letter: str, name: str) -> Mandate:
+    # WG-2: a working group is led by one or two coordinators
+    return Mandate(
+        key=key, kind=MandateKind.WORKING_GROUP, letter=letter, name=name, max_seats=2
+    )
+
+
+def _area(key: str, name: str) -> Mandate:
+    # WG-3: a thematic area is led by one coordinator
+    return Mandate(key=key, kind=MandateKind.THEMATIC_AREA, letter=None, name=name, max_seats=1)
+
+
+GENERAL_STATUS = "general-status"
+NATIONAL_IMPLEMENTATION = "national-implementation"
+REPORTING = "reporting"
+
+#: WG-1 and WG-3, in the order of 2MSP P2.1 and P2.2.
+DEFAULT_MANDATES: tuple[Mandate, ...] = (
+    _wg(GENERAL_STATUS, "a", "General status and operation of the Convention"),
+    _wg("universalization", "b", "Universalization"),
+    _wg("victim-assistance", "c", "Victim assistance"),
+    _wg("clearance", "d", "Clearance and risk reduction"),
+    _wg("stockpile-destruction", "e", "Stockpile destruction and retention"),
+    _wg("cooperation-assistance", "f", "Cooperation and assistance"),
+    _area(NATIONAL_IMPLEMENTATION, "National implementation measures"),
+    _area(REPORTING, "Reporting"),
+)
+
+
+def mandates(term_years: Mapping[str, int] | None = None) -> dict[str, Mandate]:
+    """The eight mandates by key, with optional per-mandate term lengths (CO-4 default: 2)."""
+    overrides = dict(term_years or {})
+    unknown = set(overrides) - {m.key for m in DEFAULT_MANDATES}
+    if unknown:
+        raise RuleViolation("WG-1", f"there is no mandate called {sorted(unknown)[0]!r}; "
+                            f"the mandates are {', '.join(m.key for m in DEFAULT_MANDATES)}.")
+    return {
+        m.key: m.model_copy(update={"term_years": overrides.get(m.key, m.term_years)})
+        for m in DEFAULT_MANDATES
+    }
+
+
+def mandate(key: str, catalogue: Mapping[str, Mandate] | None = None) -> Mandate:
+    """The mandate with this key; a WG-1 refusal naming the valid keys otherwise."""
+    known = catalogue if catalogue is not None else mandates()
+    if key not in known:
+        raise RuleViolation(
+            "WG-1",
+            f"there is no working group or thematic area called {key!r}; "
+            f"the mandates are {', '.join(known)}.",
+        )
+    return known[key]

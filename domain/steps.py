@@ -1,0 +1,147 @@
+"""Which role may take which step, in which phase, under which rule.
+
+One row per step. ``when`` is the step's precondition on the cycle state; a step whose
+precondition holds is *pending*. The rule id is the one a refusal of that step cites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.convention import Role
+from domain.state import CycleState, Phase, WorkplanStatus
+
+
+class Step(StrEnum):
+    OPEN_CYCLE = "open_cycle"
+    ELECT_COORDINATORS = "elect_coordinators"
+    DESIGNATE_PRESIDENT = "designate_president"
+    CONVENE_MEETING = "convene_meeting"
+    DISPENSE_WITH_MEETING = "dispense_with_meeting"
+    HOLD_MEETING = "hold_meeting"
+    DRAFT_WORKPLAN = "draft_workplan"
+    SUBMIT_WORKPLAN_TO_COMMITTEE = "submit_workplan_to_committee"
+    APPROVE_WORKPLAN = "approve_workplan"
+    RETURN_WORKPLAN = "return_workplan"
+    SEND_WORKPLAN_TO_MSP = "send_workplan_to_msp"
+    ADOPT_WORKPLAN = "adopt_workplan"
+    REJECT_WORKPLAN = "reject_workplan"
+    SEND_REMINDER = "send_reminder"
+    MISS_DEADLINE = "miss_deadline"
+    CLOSE_CYCLE = "close_cycle"
+
+
+class StepRule(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    step: Step
+    event: str
+    label: str
+    roles: tuple[Role, ...]
+    rule_id: str
+    when: Callable[[CycleState], bool]
+    due: Callable[[CycleState], date | None] = lambda _: None
+
+
+def _in(*phases: Phase) -> Callable[[CycleState], bool]:
+    return lambda s: s.phase in phases
+
+
+def _workplan(*statuses: WorkplanStatus | None) -> Callable[[CycleState], bool]:
+    return lambda s: s.phase is Phase.WORKPLAN and s.workplan_status in statuses
+
+
+def _cal(attr: str) -> Callable[[CycleState], date | None]:
+    return lambda s: getattr(s.calendar, attr) if s.calendar else None
+
+
+def _meeting_due(s: CycleState) -> date | None:
+    return s.calendar.meeting_window[1] if s.calendar else None
+
+
+P, ISU, CM = Role.PRESIDENT, Role.ISU, Role.COMMITTEE_MEMBER
+S = Step
+STEPS: tuple[StepRule, ...] = (
+    StepRule(step=S.OPEN_CYCLE, event="CycleOpened", label="opening the cycle", roles=(ISU,),
+             rule_id="ISU-2", when=_in(Phase.NOT_OPENED)),
+    StepRule(step=S.ELECT_COORDINATORS, event="CoordinatorsElected",
+             label="recording the election of coordinators", roles=(P,), rule_id="CO-2",
+             when=lambda s: s.phase is Phase.ELECTION and s.election is None,
+             due=_cal("opening_msp")),
+    StepRule(step=S.DESIGNATE_PRESIDENT, event="PresidentDesignated",
+             label="recording the designation of the next President", roles=(P,),
+             rule_id="CO-3", when=lambda s: s.phase is Phase.ELECTION and s.designated is None,
+             due=_cal("opening_msp")),
+    StepRule(step=S.CONVENE_MEETING, event="IntersessionalMeetingConvened",
+             label="convening the intersessional meeting", roles=(P,), rule_id="IM-5",
+             when=lambda s: s.phase is Phase.INTERSESSIONAL_MEETING and s.meeting is None,
+             due=_meeting_due),
+    StepRule(step=S.DISPENSE_WITH_MEETING, event="IntersessionalMeetingDispensedWith",
+             label="recording that this cycle holds no intersessional meeting", roles=(P,),
+             rule_id="IM-8",
+             when=lambda s: s.phase is Phase.INTERSESSIONAL_MEETING and s.meeting is None),
+    StepRule(step=S.HOLD_MEETING, event="IntersessionalMeetingHeld",
+             label="recording that the intersessional meeting was held", roles=(ISU, P),
+             rule_id="IM-1",
+             when=lambda s: s.phase is Phase.INTERSESSIONAL_MEETING and s.meeting is not None,
+             due=_meeting_due),
+    StepRule(step=S.DRAFT_WORKPLAN, event="WorkplanDrafted",
+             label="drafting the work plan and budget", roles=(ISU,), rule_id="ISU-2",
+             when=_workplan(None, WorkplanStatus.DRAFT, WorkplanStatus.RETURNED),
+             due=_cal("committee_due")),
+    StepRule(step=S.SUBMIT_WORKPLAN_TO_COMMITTEE, event="WorkplanSubmittedToCommittee",
+             label="submitting the work plan to the Coordination Committee", roles=(ISU,),
+             rule_id="ISU-2", when=_workplan(WorkplanStatus.DRAFT), due=_cal("committee_due")),
+    StepRule(step=S.APPROVE_WORKPLAN, event="WorkplanApprovedByCommittee",
+             label="approving the work plan for the Coordination Committee", roles=(P, CM),
+             rule_id="ISU-3", when=_workplan(WorkplanStatus.WITH_COMMITTEE),
+             due=_cal("committee_due")),
+    StepRule(step=S.RETURN_WORKPLAN, event="WorkplanReturnedForRevision",
+             label="returning the work plan for revision", roles=(P, CM), rule_id="ISU-3",
+             when=_workplan(WorkplanStatus.WITH_COMMITTEE), due=_cal("committee_due")),
+    StepRule(step=S.SEND_WORKPLAN_TO_MSP, event="WorkplanSubmittedToMSP",
+             label="submitting the approved work plan to the MSP", roles=(P,),
+             rule_id="ISU-3", when=_in(Phase.SUBMISSION), due=_cal("closing_msp")),
+    StepRule(step=S.ADOPT_WORKPLAN, event="WorkplanAdoptedByMSP",
+             label="recording the MSP's adoption of the work plan", roles=(P,),
+             rule_id="ISU-3", when=_in(Phase.MSP_DECISION), due=_cal("closing_msp")),
+    StepRule(step=S.REJECT_WORKPLAN, event="WorkplanRejectedByMSP",
+             label="recording the MSP's rejection of the work plan", roles=(P,),
+             rule_id="ISU-3", when=_in(Phase.MSP_DECISION), due=_cal("closing_msp")),
+    StepRule(step=S.SEND_REMINDER, event="DeadlineReminderSent", label="sending a reminder",
+             roles=(Role.ENGINE,), rule_id="G-1",
+             when=lambda s: s.phase not in (Phase.NOT_OPENED, Phase.CLOSED)),
+    StepRule(step=S.MISS_DEADLINE, event="DeadlineMissed", label="recording a missed deadline",
+             roles=(Role.ENGINE,), rule_id="G-1",
+             when=lambda s: s.phase not in (Phase.NOT_OPENED, Phase.CLOSED)),
+    StepRule(step=S.CLOSE_CYCLE, event="CycleClosed", label="closing the cycle",
+             roles=(ISU, Role.ENGINE), rule_id="ISU-3", when=_in(Phase.CLOSING)),
+)
+
+BY_EVENT: dict[str, StepRule] = {rule.event: rule for rule in STEPS}
+BY_STEP: dict[Step, StepRule] = {rule.step: rule for rule in STEPS}
+
+
+class PendingStep(BaseModel):
+    """A step a person may take now: what, by whom, by when, under which rule."""
+
+    model_config = ConfigDict(frozen=True)
+
+    step: Step
+    label: str
+    roles: tuple[Role, ...]
+    rule_id: str
+    due: date | None
+
+
+def pending_steps(state: CycleState, include_engine: bool = False) -> list[PendingStep]:
+    """The steps open now, in the cycle's order (the engine's own steps only if asked)."""
+    return [
+        PendingStep(step=r.step, label=r.label, roles=r.roles, rule_id=r.rule_id, due=r.due(state))
+        for r in STEPS
+        if r.when(state) and (include_engine or Role.ENGINE not in r.roles)
+    ]

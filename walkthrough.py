@@ -1,0 +1,202 @@
+"""``make demo`` at the foundation stage: the rules at work on the shipped registry.
+
+Every figure printed is computed by ``domain`` from the inputs below; nothing is canned.
+The next stage replaces this walk-through with the durable cycle on Temporal.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from rich.console import Console
+from rich.table import Table
+
+from domain import decide
+from domain.calendar import default_calendar
+from domain.committee import Presidency
+from domain.convention import Actor, Registry, Role, shipped_registry
+from domain.cycle import apply
+from domain.elections import ElectionResult, NecessityException, Term, plan_first_round, seat_table
+from domain.errors import RuleViolation
+from domain.events import (
+    CycleClosed,
+    CycleEvent,
+    CycleOpened,
+    IntersessionalMeetingHeld,
+    PresidentDesignated,
+    WorkplanAdoptedByMSP,
+    WorkplanApprovedByCommittee,
+    WorkplanReturnedForRevision,
+    WorkplanSubmittedToCommittee,
+    WorkplanSubmittedToMSP,
+)
+from domain.mandates import mandates
+from domain.meetings import IntersessionalMeeting, NeighbouringMeeting, default_agenda
+from domain.state import CycleState
+from domain.steps import pending_steps
+from domain.workplan import BudgetLine, MandateLetter, Workplan, WorkplanItem
+
+FIRST_ROUND = {  # the MSP of 2024 elects the first round, terms from 1 January 2025
+    "general-status": ["CHE", "LBN"], "universalization": ["GHA", "PHL"],
+    "victim-assistance": ["CHL", "ITA"], "clearance": ["LAO", "NOR"],
+    "stockpile-destruction": ["ESP", "BIH"], "cooperation-assistance": ["AUS", "IRQ"],
+    "national-implementation": ["NZL"], "reporting": ["BEL"],
+}
+SECOND_ROUND = {  # the MSP of 2025 fills the seats the single-year terms leave
+    "general-status": "HRV", "universalization": "MEX", "victim-assistance": "AFG",
+    "clearance": "DEU", "stockpile-destruction": "MNE", "cooperation-assistance": "IRL",
+}
+THIRD_ROUND = {  # the MSP of 2026 fills the seats the first round's two-year terms leave
+    "general-status": "SEN", "universalization": "CHL", "victim-assistance": "ECU",
+    "clearance": "ZMB", "stockpile-destruction": "PER", "cooperation-assistance": "JPN",
+    "national-implementation": "TTO", "reporting": "CRI",
+}
+ISU = Actor(name="ISU Director", role=Role.ISU)
+PRESIDENT = Actor(name="President of the MSP", role=Role.PRESIDENT, represents="CHE")
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
+
+
+def _span(t: Term) -> str:
+    return str(t.first_year) if t.length == 1 else f"{t.first_year}–{t.last_year}"
+
+
+def _seats(console: Console, terms: list[Term], year: int, registry: Registry) -> None:
+    table = Table("Mandate", "Coordinators (term)", "From an affected State",
+                  title=f"Who holds every seat in {year}")
+    rows: dict[str, list[str]] = {}
+    affected: dict[str, bool] = {}
+    for holding in seat_table(terms, year):
+        t = holding.term
+        rows.setdefault(holding.mandate, []).append(
+            f"{registry.describe(t.state)} {_span(t)}" if t else "[dim]vacant[/dim]")
+        affected[holding.mandate] = affected.get(holding.mandate, False) or bool(
+            t and registry[t.state].affected)
+    for key, m in mandates().items():
+        shown = "yes" if affected[key] else "[yellow]no"  # CO-6 concerns working groups only
+        table.add_row(m.name, "; ".join(rows[key]), shown if m.is_working_group else "—")
+    console.print(table)
+
+
+def _opened() -> CycleState:
+    sitting = Presidency(state="CHE", meeting="12th Meeting of States Parties",
+                         designated_on=date(2023, 9, 4), presides_from=date(2024, 9, 2),
+                         presides_until=date(2025, 9, 1))
+    return apply(CycleState(), CycleOpened(
+        year=2025, occurred_at=_at(date(2024, 9, 2)), actor=ISU,
+        calendar=default_calendar(2025), carried_presidencies=(sitting,)))
+
+
+def _elections(console: Console, state: CycleState, registry: Registry) -> CycleState:
+    console.rule("1. The first round, staggered (CO-4, CO-5)")
+    first = plan_first_round(2024, FIRST_ROUND)
+    event = decide.election(state, first, registry, PRESIDENT, _at(date(2024, 9, 6)))
+    for w in event.warnings:
+        console.print(f"[yellow]warning[/yellow] {w}")
+    state = apply(state, event)
+    terms = list(first.terms)
+    _seats(console, terms, 2025, registry)
+    terms += [Term(state=s, mandate=k, first_year=2026, last_year=2027)
+              for k, s in SECOND_ROUND.items()]
+    console.print("The MSP of 2025 fills the six seats of the single-year terms, for "
+                  f"2026–2027: {', '.join(SECOND_ROUND.values())}.")
+    console.rule("2. A consecutive term, refused (CO-7)")
+    third = ElectionResult(msp_year=2026, terms=tuple(
+        Term(state=s, mandate=k, first_year=2027, last_year=2028) for k, s in THIRD_ROUND.items()))
+    later = CycleState(year=2027, terms=tuple(terms))
+    try:
+        decide.election(later, third, registry, PRESIDENT, _at(date(2026, 9, 7)))
+    except RuleViolation as refusal:
+        console.print(f"[red]refused[/red] {refusal}")
+    excused = third.model_copy(update={"necessity": (NecessityException(
+        state="CHL", mandate="universalization",
+        reason="no other State Party stood for the seat at the 2026 MSP"),)})
+    accepted = decide.election(later, excused, registry, PRESIDENT, _at(date(2026, 9, 7)))
+    console.print(f"With the necessity recorded ({excused.necessity[0].reason!r}), the same "
+                  f"election is accepted with {len(accepted.warnings)} CO-6 warning(s).")
+    _seats(console, [*terms, *excused.terms], 2027, registry)
+    return state
+
+
+def _committee(console: Console, state: CycleState, registry: Registry) -> CycleState:
+    console.rule("3. The Coordination Committee of the day (CC-3)")
+    state = apply(state, PresidentDesignated(
+        year=2025, occurred_at=_at(date(2024, 9, 6)), actor=PRESIDENT, presidency=Presidency(
+            state="PHL", meeting="13th Meeting of States Parties",
+            designated_on=date(2024, 9, 6), presides_from=date(2025, 9, 1))))
+    day = date(2025, 3, 3)
+    table = Table("Member", "Seat", "2MSP", title=f"Coordination Committee on {day}")
+    for member in state.committee_on(day):
+        table.add_row(registry.describe(member.represents), member.basis, member.paragraph)
+    console.print(table)
+    return state
+
+
+def _workplan(year: int, staff_cost: str) -> Workplan:
+    return Workplan(for_year=year, items=(
+        WorkplanItem(title="Prepare the intersessional meeting", letters=(MandateLetter.A,)),
+        WorkplanItem(title="Support the President and coordinators", letters=(MandateLetter.B,)),
+        WorkplanItem(title="Report to the MSP", letters=(MandateLetter.I,))),
+        budget=(BudgetLine(label="Staff", amount=Decimal(staff_cost), currency="CHF"),
+                BudgetLine(label="Meetings", amount=Decimal("85000.00"), currency="CHF")))
+
+
+def _cycle(console: Console, state: CycleState) -> None:
+    console.rule("4. The rest of the 2025 cycle, folded event by event")
+    meeting = IntersessionalMeeting(year=2025, place="Geneva", first_day=date(2025, 6, 2),
+                                    last_day=date(2025, 6, 6),
+                                    back_to_back_with=NeighbouringMeeting.APMBC,
+                                    agenda=default_agenda(5))
+    for place, last in (("Vienna", date(2025, 6, 6)), ("Geneva", date(2025, 6, 7))):
+        try:
+            decide.convening(state, meeting.model_copy(update={"place": place, "last_day": last}),
+                             PRESIDENT, _at(date(2025, 2, 3)))
+        except RuleViolation as refusal:
+            console.print(f"[red]refused[/red] {refusal}")
+    first, revised = _workplan(2026, "612000.00"), _workplan(2026, "598000.00")
+    steps: list[CycleEvent] = [
+        decide.convening(state, meeting, PRESIDENT, _at(date(2025, 2, 3))),
+        IntersessionalMeetingHeld(year=2025, occurred_at=_at(date(2025, 6, 6)), actor=ISU,
+                                  records_reference="ISU/2025/IM-summary")]
+    for event in steps:
+        state = apply(state, event)
+    steps = [
+        decide.drafting(state, first, ISU, _at(date(2025, 6, 16))),
+        WorkplanSubmittedToCommittee(year=2025, occurred_at=_at(date(2025, 6, 17)), actor=ISU,
+                                     content_hash=first.content_hash()),
+        WorkplanReturnedForRevision(year=2025, occurred_at=_at(date(2025, 6, 30)),
+                                    actor=PRESIDENT, content_hash=first.content_hash(),
+                                    reasons="staff costs above the 2025 level")]
+    for event in steps:
+        state = apply(state, event)
+        console.print(f"{event.type:<32} → phase {state.phase.value}")
+    draft = decide.drafting(state, revised, ISU, _at(date(2025, 7, 7)))
+    h = revised.content_hash()
+    for event in [draft, *[cls(year=2025, occurred_at=_at(day), actor=actor, content_hash=h)
+                           for cls, day, actor in (
+                               (WorkplanSubmittedToCommittee, date(2025, 7, 8), ISU),
+                               (WorkplanApprovedByCommittee, date(2025, 7, 14), PRESIDENT),
+                               (WorkplanSubmittedToMSP, date(2025, 8, 1), PRESIDENT),
+                               (WorkplanAdoptedByMSP, date(2025, 9, 3), PRESIDENT))],
+                  CycleClosed(year=2025, occurred_at=_at(date(2025, 9, 5)), actor=ISU)]:
+        if isinstance(event, WorkplanAdoptedByMSP):
+            console.print("pending before the MSP decides: " + ", ".join(
+                f"{p.label} ({'/'.join(p.roles)}, due {p.due})" for p in pending_steps(state)))
+        state = apply(state, event)
+        console.print(f"{event.type:<32} → phase {state.phase.value}")
+    console.print(f"Adopted: work plan for 2026, {revised.total():,} {revised.currency}, sha256 "
+                  f"{h[:16]}… — the text the committee approved (ISU-3), after "
+                  f"{len(state.returns)} return for revision. Warnings recorded: "
+                  f"{', '.join(w.rule_id for w in state.warnings) or 'none'}.")
+
+
+def run(console: Console) -> None:
+    registry = shipped_registry()
+    console.print(f"[bold]intersessional[/bold] — registry: {len(registry)} States, "
+                  f"{len(registry.states_parties())} States Parties")
+    state = _elections(console, _opened(), registry)
+    state = _committee(console, state, registry)
+    _cycle(console, state)
