@@ -62,8 +62,13 @@ def committee_on(
     """The Coordination Committee on ``day`` (CC-3, 2MSP P3.2 (a)–(f))."""
     known = catalogue if catalogue is not None else mandates()
     chosen = list(presidencies)
-    members = [CommitteeMember(represents=p.state, basis=f"President of the {p.meeting}",
-                               paragraph="P3.2(a)") for p in chosen if p.presides_on(day)]
+    # CO-3: the President of the most recent meeting; an earlier presidency left open-ended
+    # ends when a later one takes office
+    presiding = max((p for p in chosen if p.presides_on(day)),
+                    key=lambda p: p.presides_from, default=None)
+    members = [CommitteeMember(represents=presiding.state,
+                               basis=f"President of the {presiding.meeting}",
+                               paragraph="P3.2(a)")] if presiding else []
     in_force = holders(terms, day.year)
     for key, m in known.items():
         paragraph = "P3.2(b)" if m.is_working_group else "P3.2(c)"
@@ -79,8 +84,12 @@ def committee_on(
 
 
 def sits_on_committee(
-    represents: str | None, day: date, terms: Iterable[Term], presidencies: Iterable[Presidency]
+    represents: str | None,
+    day: date,
+    terms: Iterable[Term],
+    presidencies: Iterable[Presidency],
+    catalogue: Mapping[str, Mandate] | None = None,
 ) -> bool:
     """Whether a State or organisation holds a committee seat on ``day``."""
     return represents is not None and any(
-        m.represents == represents for m in committee_on(day, terms, presidencies))
+        m.represents == represents for m in committee_on(day, terms, presidencies, catalogue))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from domain.committee import sits_on_committee
 from domain.convention import Role
-from domain.elections import validate_election
+from domain.election_rules import validate_election
 from domain.errors import RuleViolation
 from domain.events import (
     CoordinatorsElected,
@@ -52,7 +52,8 @@ def _check_actor(rule: StepRule, state: CycleState, event: CycleEvent) -> None:
         raise RuleViolation(rule.rule_id, f"{rule.label} is a step for the {_roles(rule)}; "
                             f"{event.actor.name} acted as {role.value.replace('_', ' ')}.")
     if role is Role.COMMITTEE_MEMBER and not sits_on_committee(
-        event.actor.represents, event.occurred_at.date(), state.terms, state.presidencies
+        event.actor.represents, event.occurred_at.date(), state.terms, state.presidencies,
+        state.catalogue,
     ):
         raise RuleViolation("CC-3", f"{event.actor.represents or 'no one'} does not sit on the "
                             f"Coordination Committee on {event.occurred_at.date()}, so "
@@ -76,7 +77,7 @@ def _opened(s: CycleState, e: CycleOpened) -> CycleState:
         raise RuleViolation("ISU-2", f"the calendar given is for {e.calendar.year}, not for the "
                             f"{e.year} cycle being opened.")
     return s.model_copy(update={"year": e.year, "calendar": e.calendar,
-                                "terms": e.carried_terms,
+                                "mandates": e.mandates, "terms": e.carried_terms,
                                 "presidencies": e.carried_presidencies})
 
 
@@ -85,7 +86,7 @@ def _elected(s: CycleState, e: CoordinatorsElected) -> CycleState:
         raise RuleViolation("CO-2", f"the {e.year} cycle records the election at the MSP of "
                             f"{e.year - 1}, not of {e.election.msp_year}.")
     standings = {state.iso3: state for state in e.standings}
-    warnings = validate_election(e.election, s.terms, standings)
+    warnings = validate_election(e.election, s.terms, standings, s.catalogue)
     return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms,
                                 "warnings": s.warnings + warnings})
 

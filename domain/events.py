@@ -23,6 +23,7 @@ from domain.committee import Presidency
 from domain.convention import Actor, State
 from domain.elections import ElectionResult, Term
 from domain.errors import RuleWarning
+from domain.mandates import DEFAULT_MANDATES, Mandate
 from domain.meetings import IntersessionalMeeting
 from domain.workplan import Workplan
 
@@ -47,10 +48,13 @@ class Deadline(StrEnum):
 class CycleOpened(Event):
     """The ISU opened the year's cycle. CO-8 (working methods for continuity) is served by what
     it carries over: the terms and presidencies of earlier years, so that rotation (CO-7),
-    staggering (CO-5) and the committee (CC-3) run on across cycles."""
+    staggering (CO-5) and the committee (CC-3) run on across cycles. It also fixes the year's
+    mandates (seats, term lengths, renewability: CO-4, WG-2, WG-3), so a replay judges each
+    year by the mandates in force that year."""
 
     type: Literal["CycleOpened"] = "CycleOpened"
     calendar: CycleCalendar
+    mandates: tuple[Mandate, ...] = DEFAULT_MANDATES
     carried_terms: tuple[Term, ...] = ()
     carried_presidencies: tuple[Presidency, ...] = ()
 

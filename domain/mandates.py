@@ -7,7 +7,7 @@ implementation coordinators one-year renewable terms, which :func:`mandates` can
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -31,6 +31,7 @@ class Mandate(BaseModel):
     name: str
     max_seats: int
     term_years: int = 2
+    renewable: bool = False  # later practice: a one-year term the same State may serve again
 
     @property
     def is_working_group(self) -> bool:
@@ -66,15 +67,20 @@ DEFAULT_MANDATES: tuple[Mandate, ...] = (
 )
 
 
-def mandates(term_years: Mapping[str, int] | None = None) -> dict[str, Mandate]:
-    """The eight mandates by key, with optional per-mandate term lengths (CO-4 default: 2)."""
+def mandates(
+    term_years: Mapping[str, int] | None = None, renewable: Iterable[str] = ()
+) -> dict[str, Mandate]:
+    """The eight mandates by key, with optional per-mandate term lengths (CO-4 default: 2) and
+    the keys whose terms are renewable by the same State (exempt from CO-7 on that mandate)."""
     overrides = dict(term_years or {})
-    unknown = set(overrides) - {m.key for m in DEFAULT_MANDATES}
+    renewed = set(renewable)
+    unknown = (set(overrides) | renewed) - {m.key for m in DEFAULT_MANDATES}
     if unknown:
         raise RuleViolation("WG-1", f"there is no mandate called {sorted(unknown)[0]!r}; "
                             f"the mandates are {', '.join(m.key for m in DEFAULT_MANDATES)}.")
     return {
-        m.key: m.model_copy(update={"term_years": overrides.get(m.key, m.term_years)})
+        m.key: m.model_copy(update={"term_years": overrides.get(m.key, m.term_years),
+                                    "renewable": m.key in renewed})
         for m in DEFAULT_MANDATES
     }
 

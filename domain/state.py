@@ -12,6 +12,7 @@ from domain.committee import CommitteeMember, Presidency, committee_on
 from domain.elections import ElectionResult, Term
 from domain.errors import RuleWarning
 from domain.events import Deadline
+from domain.mandates import DEFAULT_MANDATES, Mandate
 from domain.meetings import IntersessionalMeeting
 from domain.workplan import Workplan
 
@@ -47,6 +48,7 @@ class CycleState(BaseModel):
 
     year: int | None = None
     calendar: CycleCalendar | None = None
+    mandates: tuple[Mandate, ...] = DEFAULT_MANDATES
     terms: tuple[Term, ...] = ()
     election: ElectionResult | None = None
     presidencies: tuple[Presidency, ...] = ()
@@ -84,6 +86,11 @@ class CycleState(BaseModel):
             return Phase.INTERSESSIONAL_MEETING
         return Phase.WORKPLAN
 
+    @property
+    def catalogue(self) -> dict[str, Mandate]:
+        """The year's mandates by key."""
+        return {m.key: m for m in self.mandates}
+
     def committee_on(self, day: date) -> tuple[CommitteeMember, ...]:
         """CC-3: the Coordination Committee on ``day``, from this cycle's recorded facts."""
-        return committee_on(day, self.terms, self.presidencies)
+        return committee_on(day, self.terms, self.presidencies, self.catalogue)

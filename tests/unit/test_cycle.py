@@ -15,10 +15,11 @@ from domain.cycle import apply, fold
 from domain.elections import ElectionResult, Term, plan_first_round, seats_open
 from domain.errors import RuleViolation
 from domain.events import CoordinatorsElected, CycleEvent, CycleOpened, parse_event
+from domain.mandates import mandates
 from domain.rules import RULES
 from domain.state import CycleState, Phase, WorkplanStatus
 from domain.steps import BY_STEP, STEPS, Step, pending_steps
-from tests.unit.cycle_factory import actor, at, event_for, meeting, workplan
+from tests.unit.cycle_factory import YEAR, actor, at, event_for, meeting, workplan
 
 HAPPY_PATH = [Step.OPEN_CYCLE, Step.ELECT_COORDINATORS, Step.DESIGNATE_PRESIDENT,
               Step.CONVENE_MEETING, Step.HOLD_MEETING, Step.DRAFT_WORKPLAN,
@@ -316,3 +317,19 @@ def test_every_fact_says_who_did_what_when_for_the_review_conference() -> None:
         assert dumped["actor"]["role"] in {r.value for r in Role}
         assert dumped["occurred_at"].endswith("Z") or "+00:00" in dumped["occurred_at"]
         assert dumped["schema_version"] == 1
+
+
+def test_a_cycle_judges_its_election_by_the_mandates_it_opened_with() -> None:
+    """CO-4: a cycle opened with one-year reporting terms accepts a one-year reporting term, and
+    the fold of that year keeps judging by the mandates recorded when it opened."""
+    one_year = tuple(mandates(term_years={"reporting": 1}).values())
+    opened = CycleOpened(year=YEAR, occurred_at=at(0), actor=actor(Role.ISU),
+                         calendar=default_calendar(YEAR), mandates=one_year)
+    state = apply(CycleState(), opened)
+    result = plan_first_round(YEAR - 1, NOMINATIONS_2026, state.catalogue)
+    elected = decide.election(state, result, shipped_registry(), actor(Role.PRESIDENT), at(1))
+    assert fold([opened, elected]).catalogue["reporting"].term_years == 1
+    default = apply(CycleState(), event_for(Step.OPEN_CYCLE, CycleState(), at(0)))
+    with pytest.raises(RuleViolation) as excinfo:
+        decide.election(default, result, shipped_registry(), actor(Role.PRESIDENT), at(1))
+    assert excinfo.value.rule_id == "CO-4"

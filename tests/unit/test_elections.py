@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from domain.convention import Registry, shipped_registry
+from domain.election_rules import validate_election
 from domain.elections import (
     ElectionResult,
     NecessityException,
@@ -24,9 +25,8 @@ from domain.elections import (
     plan_first_round,
     seat_table,
     seats_open,
-    validate_election,
 )
-from domain.errors import RuleViolation
+from domain.errors import RuleViolation, RuleWarning
 from domain.mandates import DEFAULT_MANDATES, mandate, mandates
 from domain.rules import RULES
 
@@ -99,14 +99,15 @@ def through_2025(first: ElectionResult, second: ElectionResult) -> list[Term]:
 
 def _third_round(previous: Sequence[Term], **changes: str) -> dict[str, str]:
     """A complete election by the MSP of 2026 (the seats falling vacant in 2027), with
-    fresh States, optionally changed per mandate."""
-    fresh = iter(["SWE", "GBR", "IRL", "PER", "PHL", "GHA", "NGA", "SEN", "TUN", "ZAF"])
+    fresh States (affected ones where a group's continuing coordinator is not), optionally
+    changed per mandate."""
+    fresh = iter(["SWE", "ALB", "IRL", "PER", "SLE", "ZMB", "GHA", "NGA", "SEN", "TUN"])
     picks = {key: next(fresh) for key, n in seats_open(previous, 2027).items() for _ in range(n)}
     picks.update(changes)
     return picks
 
 
-# --- the complete rounds themselves ---------------------------------------------------------------
+# --- the complete rounds themselves --------------------------------------------------------------
 
 
 def test_complete_first_round_is_accepted_without_warning(first: ElectionResult) -> None:
@@ -126,7 +127,7 @@ def test_complete_later_rounds_are_accepted(through_2025: list[Term]) -> None:
     assert all(n == 0 for n in seats_open(everything, 2027).values())
 
 
-# --- CO-1 ------------------------------------------------------------------------------------------
+# --- CO-1 ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -154,7 +155,7 @@ def test_co1_state_party_is_eligible() -> None:
     assert validate_election(plan_first_round(2024, FIRST_ROUND), [], REGISTRY) == ()
 
 
-# --- CO-2 ------------------------------------------------------------------------------------------
+# --- CO-2 ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("first_year", [2024, 2026])
@@ -163,7 +164,7 @@ def test_co2_term_begins_the_year_after_the_msp(first_year: int) -> None:
     first = plan_first_round(2024, FIRST_ROUND)
     shifted = Term(state="BEL", mandate="reporting", first_year=first_year,
                    last_year=first_year + 1)
-    terms = tuple(t for t in first.terms if t.mandate != "reporting") + (shifted,)
+    terms = (*(t for t in first.terms if t.mandate != "reporting"), shifted)
     with pytest.raises(RuleViolation) as excinfo:
         validate_election(ElectionResult(msp_year=2024, terms=terms), [], REGISTRY)
     message = _raises("CO-2", excinfo)
@@ -181,7 +182,7 @@ def test_co2_empty_election_refused(through_2025: list[Term]) -> None:
     assert "no coordinator" in message
 
 
-# --- CO-4 ------------------------------------------------------------------------------------------
+# --- CO-4 ----------------------------------------------------------------------------------------
 
 
 def test_co4_two_year_term(first: ElectionResult) -> None:
@@ -241,25 +242,36 @@ def test_co4_two_year_reporting_term_refused_when_the_mandate_gives_one() -> Non
     assert "BEL" in message
 
 
-def test_co4_one_year_reporting_term_renewed_only_with_a_recorded_necessity() -> None:
-    """CO-4: a one-year reporting coordinator's seat falls vacant every year; re-electing the
-    same State right after is a CO-7 case (renewal needs a recorded necessity)."""
-    catalogue = mandates(term_years={"reporting": 1})
+def test_co7_a_renewable_one_year_term_may_be_renewed_by_the_same_state() -> None:
+    """CO-7, CO-4: where later practice made a mandate's one-year term renewable, the same State
+    may serve it again the next year without a necessity; moving to another mandate may not."""
+    catalogue = mandates(term_years={"reporting": 1, "national-implementation": 1},
+                         renewable=["reporting", "national-implementation"])
+    assert catalogue["reporting"].renewable
+    assert not catalogue["clearance"].renewable
     first = plan_first_round(2024, FIRST_ROUND, catalogue)
-    assert seats_open(first.terms, 2026, catalogue)["reporting"] == 1
-    renewal = _round(2025, {**SECOND_ROUND, "reporting": "BEL"})
-    renewal = ElectionResult(msp_year=2025, terms=tuple(
-        t.model_copy(update={"last_year": 2026}) if t.mandate == "reporting" else t
-        for t in renewal.terms))
+    validate_election(first, [], REGISTRY, catalogue)
+    renewed = _round(2025, {**SECOND_ROUND, "reporting": "BEL", "national-implementation": "MEX"})
+    renewed = renewed.model_copy(update={"terms": tuple(
+        t.model_copy(update={"last_year": 2026}) if t.mandate in catalogue and
+        catalogue[t.mandate].term_years == 1 else t for t in renewed.terms)})
+    assert validate_election(renewed, list(first.terms), REGISTRY, catalogue) == ()
+    swapped = renewed.model_copy(update={"terms": tuple(
+        t.model_copy(update={"state": {"BEL": "MEX", "MEX": "BEL"}.get(t.state, t.state)})
+        for t in renewed.terms)})
     with pytest.raises(RuleViolation) as excinfo:
-        validate_election(renewal, list(first.terms), REGISTRY, catalogue)
-    assert "BEL" in _raises("CO-7", excinfo)
-    excused = renewal.model_copy(update={"necessity": (NecessityException(
-        state="BEL", mandate="reporting", reason="renewable one-year term, renewed by the MSP"),)})
-    assert validate_election(excused, list(first.terms), REGISTRY, catalogue) == ()
+        validate_election(swapped, list(first.terms), REGISTRY, catalogue)
+    assert "BEL" in _raises("CO-7", excinfo) or "MEX" in excinfo.value.message
 
 
-# --- CO-5 ------------------------------------------------------------------------------------------
+def test_wg1_an_unknown_renewable_mandate_is_refused() -> None:
+    """WG-1: naming an unknown mandate as renewable is refused with the valid keys."""
+    with pytest.raises(RuleViolation) as excinfo:
+        mandates(renewable=["transparency"])
+    assert "reporting" in _raises("WG-1", excinfo)
+
+
+# --- CO-5 ----------------------------------------------------------------------------------------
 
 
 def test_co5_first_round_is_staggered(first: ElectionResult) -> None:
@@ -323,6 +335,23 @@ def test_co5_single_year_outside_the_first_round_refused_as_co4(first: ElectionR
     assert "2026–2026 (1 year(s))" in message
 
 
+def test_co5_staggering_by_a_single_year_only_in_the_first_round(
+    first: ElectionResult,
+) -> None:
+    """CO-5: a group whose two seats are both open later may not re-stagger them with a
+    single-year term beside a two-year one; that is allowed in the first round only (CO-4)."""
+    partial = _round(2025, {k: v for k, v in SECOND_ROUND.items() if k != "general-status"})
+    previous = [*first.terms, *partial.terms]
+    validate_election(partial, list(first.terms), REGISTRY)
+    result = _round(2026, _third_round(previous, **{"general-status": "SWE"}))
+    result = result.model_copy(update={"terms": (*result.terms, Term(
+        state="DNK", mandate="general-status", first_year=2027, last_year=2027))})
+    with pytest.raises(RuleViolation) as excinfo:
+        validate_election(result, previous, REGISTRY)
+    message = _raises("CO-4", excinfo)
+    assert "DNK was given 2027–2027 (1 year(s))" in message
+
+
 def test_co5_single_year_without_a_full_term_partner_refused() -> None:
     """CO-5: in the first round a lone coordinator of a group may not serve a single year."""
     terms = tuple(t for t in plan_first_round(2024, FIRST_ROUND).terms if t.state != "NLD")
@@ -332,7 +361,7 @@ def test_co5_single_year_without_a_full_term_partner_refused() -> None:
     assert "LBN" in message
 
 
-# --- CO-6 ------------------------------------------------------------------------------------------
+# --- CO-6 ----------------------------------------------------------------------------------------
 
 
 def test_co6_group_without_affected_state_is_a_warning_not_a_refusal() -> None:
@@ -361,7 +390,7 @@ def test_co6_warns_once_per_working_group() -> None:
         **FIRST_ROUND,
         "general-status": ["NLD", "BEL"],
         "clearance": ["CAN", "SWE"],
-        "reporting": ["AUT"],
+        "reporting": ["DNK"],
     }
     warnings = validate_election(plan_first_round(2024, nominations), [], REGISTRY)
     assert [w.rule_id for w in warnings] == ["CO-6", "CO-6"]
@@ -369,7 +398,7 @@ def test_co6_warns_once_per_working_group() -> None:
     assert "Clearance" in warnings[1].message
 
 
-# --- CO-7 ------------------------------------------------------------------------------------------
+# --- CO-7 ----------------------------------------------------------------------------------------
 
 
 def test_co7_no_coordinator_in_the_term_right_after(through_2025: list[Term]) -> None:
@@ -447,7 +476,7 @@ def test_co7_state_whose_term_ended_two_years_earlier_is_eligible(
     assert validate_election(result, through_2025, REGISTRY) == ()
 
 
-# --- WG-1 ------------------------------------------------------------------------------------------
+# --- WG-1 ----------------------------------------------------------------------------------------
 
 
 def test_wg1_six_working_groups_and_two_thematic_areas() -> None:
@@ -482,7 +511,7 @@ def test_wg1_unknown_mandate_refused_everywhere() -> None:
     assert "'transparency'" in _raises("WG-1", excinfo)
 
 
-# --- WG-2 ------------------------------------------------------------------------------------------
+# --- WG-2 ----------------------------------------------------------------------------------------
 
 
 def test_wg2_three_coordinators_refused_when_planned() -> None:
@@ -554,7 +583,7 @@ def test_wg2_group_left_without_coordinator_in_a_later_round_refused(
         "WG-2", excinfo)
 
 
-# --- WG-3 ------------------------------------------------------------------------------------------
+# --- WG-3 ----------------------------------------------------------------------------------------
 
 
 def test_wg3_two_coordinators_for_a_thematic_area_refused_when_planned() -> None:
@@ -585,7 +614,7 @@ def test_wg3_thematic_area_left_without_coordinator_refused(through_2025: list[T
     assert "Reporting would have no coordinator in 2027" in _raises("WG-3", excinfo)
 
 
-# --- who holds every seat ---------------------------------------------------------------------------
+# --- who holds every seat ------------------------------------------------------------------------
 
 
 def test_seat_table_after_the_first_round(first: ElectionResult) -> None:
@@ -660,7 +689,7 @@ def test_term_cannot_end_before_it_starts() -> None:
     assert Term(state="CHE", mandate="reporting", first_year=2026, last_year=2026).length == 1
 
 
-# --- properties -------------------------------------------------------------------------------------
+# --- properties ----------------------------------------------------------------------------------
 
 STATES_PARTIES = sorted(s.iso3 for s in REGISTRY.states_parties())
 
@@ -703,7 +732,7 @@ def test_co5_seats_of_a_group_never_expire_in_the_same_year(
         for key in WORKING_GROUPS:
             ends = [t.last_year for t in in_force.get(key, [])]
             assert len(ends) == len(set(ends)), (key, year, ends)
-            if year <= 2024 + later_rounds:
+            if year <= 2025 + later_rounds:
                 # every seat filled through the elected years: one seat turns over each year
                 assert len(ends) == 2 or (sizes[key] == 1 and year == 2025)
 
@@ -739,12 +768,17 @@ def test_any_election_is_accepted_or_refused_with_a_known_rule(
     rule id from the catalogue; never another kind of error."""
     catalogue = mandates(term_years={"reporting": 1} if one_year_reporting else None)
     previous = list(plan_first_round(2022, FIRST_ROUND, catalogue).terms) if with_history else []
+    refusal: RuleViolation | None = None
+    warnings: tuple[RuleWarning, ...] = ()
     try:
         warnings = validate_election(result, previous, REGISTRY, catalogue)
-    except RuleViolation as refusal:
+    except RuleViolation as caught:
+        refusal = caught
+    if refusal is not None:
         assert refusal.rule_id in RULES
         assert refusal.source == RULES[refusal.rule_id][0]
         assert refusal.message
+        assert warnings == ()
     else:
         assert result.terms
         assert all(w.rule_id == "CO-6" for w in warnings)
