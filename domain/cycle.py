@@ -91,8 +91,6 @@ def _elected(s: CycleState, e: CoordinatorsElected) -> CycleState:
                                 "warnings": s.warnings + warnings})
 
 
-
-
 def _convened(s: CycleState, e: IntersessionalMeetingConvened) -> CycleState:
     if e.meeting.year != e.year:
         raise RuleViolation("IM-1", f"the {e.year} cycle convenes the {e.year} meeting, not one "
@@ -114,14 +112,6 @@ def _hash_of_draft(s: CycleState, presented: str, step: str) -> None:
     if presented != s.draft_hash:
         raise RuleViolation("ISU-3", f"the work plan {step} (sha256 {presented[:12]}…) is not "
                             f"the current draft (sha256 {(s.draft_hash or '')[:12]}…).")
-
-
-
-
-
-
-
-
 
 
 def _decided(s: CycleState, e: WorkplanAdoptedByMSP | WorkplanRejectedByMSP) -> CycleState:

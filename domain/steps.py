@@ -7,6 +7,7 @@ precondition holds is *pending*. The rule id is the one a refusal of that step c
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -35,8 +36,10 @@ class Step(StrEnum):
     CLOSE_CYCLE = "close_cycle"
 
 
-class StepRule(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+@dataclass(frozen=True)
+class StepRule:
+    """One step: its event, its label in a refusal, who may take it, the rule a refusal cites,
+    when it is open (``when``) and by which date it is due (``due``)."""
 
     step: Step
     event: str
@@ -44,7 +47,7 @@ class StepRule(BaseModel):
     roles: tuple[Role, ...]
     rule_id: str
     when: Callable[[CycleState], bool]
-    due: Callable[[CycleState], date | None] = lambda _: None
+    due: Callable[[CycleState], date | None] = lambda _: None  # most steps have no deadline
 
 
 def _in(*phases: Phase) -> Callable[[CycleState], bool]:

@@ -79,6 +79,15 @@ def _round(msp_year: int, picks: Mapping[str, str | Sequence[str]],
     return ElectionResult(msp_year=msp_year, terms=tuple(terms), necessity=necessity)
 
 
+def _general_status_left_open(first: ElectionResult) -> list[Term]:
+    """The first round, then a 2025 round that leaves LBN's general-status seat vacant in 2026,
+    so that both general-status seats are open for 2027."""
+    validate_election(first, [], REGISTRY)
+    partial = _round(2025, {k: v for k, v in SECOND_ROUND.items() if k != "general-status"})
+    validate_election(partial, list(first.terms), REGISTRY)
+    return [*first.terms, *partial.terms]
+
+
 @pytest.fixture
 def first() -> ElectionResult:
     return plan_first_round(2024, FIRST_ROUND)
@@ -309,10 +318,7 @@ def test_co5_both_two_year_terms_in_first_round_refused() -> None:
 def test_co5_both_ending_the_same_year_in_a_later_round_refused(first: ElectionResult) -> None:
     """CO-5: a group whose two seats are both open (one left vacant a year) may not fill them
     with terms that end in the same year."""
-    validate_election(first, [], REGISTRY)
-    partial = _round(2025, {k: v for k, v in SECOND_ROUND.items() if k != "general-status"})
-    validate_election(partial, list(first.terms), REGISTRY)
-    previous = [*first.terms, *partial.terms]
+    previous = _general_status_left_open(first)
     assert seats_open(previous, 2027)["general-status"] == 2
     both = _round(2026, _third_round(previous, **{"general-status": "SWE"}))
     both = both.model_copy(update={"terms": (*both.terms, Term(
@@ -340,9 +346,7 @@ def test_co5_staggering_by_a_single_year_only_in_the_first_round(
 ) -> None:
     """CO-5: a group whose two seats are both open later may not re-stagger them with a
     single-year term beside a two-year one; that is allowed in the first round only (CO-4)."""
-    partial = _round(2025, {k: v for k, v in SECOND_ROUND.items() if k != "general-status"})
-    previous = [*first.terms, *partial.terms]
-    validate_election(partial, list(first.terms), REGISTRY)
+    previous = _general_status_left_open(first)
     result = _round(2026, _third_round(previous, **{"general-status": "SWE"}))
     result = result.model_copy(update={"terms": (*result.terms, Term(
         state="DNK", mandate="general-status", first_year=2027, last_year=2027))})
