@@ -1,0 +1,69 @@
+"""Engines for the ledger's two backends, and the migration to the current schema.
+
+SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL`` — an append is durable
+when it returns. A transaction opened by :func:`writing` begins ``IMMEDIATE``, taking the write
+lock up front so two writers never deadlock upgrading a read lock; reads begin plainly and read
+a snapshot without blocking anyone. PostgreSQL runs through psycopg 3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+_WRITES = "intersessional_writes"
+
+
+def create_ledger_engine(url: str, **options: Any) -> Engine:
+    """An engine for ``url``: ``sqlite:///path`` or ``postgresql://…`` (psycopg 3 is used)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        engine = create_engine(parsed.set(drivername="postgresql+psycopg"), **options)
+        return engine
+    if parsed.get_backend_name() != "sqlite":
+        raise ValueError(f"the ledger runs on SQLite or PostgreSQL, not {parsed.drivername}")
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, **options)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        writes = connection.get_execution_options().get(_WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: committed on success, rolled back on any error."""
+    with engine.connect() as connection:
+        connection.execution_options(**{_WRITES: True})
+        with connection.begin():
+            yield connection
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the ledger behind ``engine`` to ``revision`` (``alembic upgrade head``)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with writing(engine) as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)

@@ -1,0 +1,73 @@
+"""The ledger's tables (SQLAlchemy 2 Core). Alembic's migrations create them; code never does.
+
+``events`` is append-only: one row per recorded fact, a global ``position`` (gapless, in commit
+order), a per-stream ``version`` and the per-stream hash chain (``prev_hash`` → ``hash``).
+``ledger_head`` is a single row holding the last position: every append updates it first, which
+serialises writers so that positions are handed out in commit order — a reader that catches up by
+position can never skip an event that commits late. ``checkpoints`` holds the signed Merkle roots.
+
+Times are stored as canonical UTC text (``2025-06-02T09:00:00.000000Z``, see ``encoding``): the
+same bytes on every backend, hashed as stored, and ordered as text.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+events = Table(
+    "events",
+    metadata,
+    Column("position", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=False),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("stream", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("role", String(50), nullable=False),
+    Column("occurred_at", String(27), nullable=False),
+    Column("recorded_at", String(27), nullable=False),
+    Column("workflow_id", String(200), nullable=True),
+    Column("run_id", String(100), nullable=True),
+    Column("causation_id", String(36), nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("stream", "version", name="uq_events_stream_version"),
+    CheckConstraint("version >= 1", name="ck_events_version_positive"),
+    CheckConstraint("position >= 1", name="ck_events_position_positive"),
+)
+Index("ix_events_recorded_at", events.c.recorded_at)
+
+ledger_head = Table(
+    "ledger_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("position", BigInteger, nullable=False),
+    CheckConstraint("id = 1", name="ck_ledger_head_single_row"),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("tree_size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root_hash", String(64), nullable=False),
+    Column("taken_at", String(27), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+)

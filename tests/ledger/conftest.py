@@ -1,0 +1,116 @@
+"""One test suite, two backends: every ledger test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from ``INTERSESSIONAL_TEST_POSTGRES_URL`` (default: the local server); each
+test runs in a schema of its own, dropped afterwards. Without a reachable server the PostgreSQL
+cases skip with the reason — unless ``INTERSESSIONAL_REQUIRE_POSTGRES=1`` (set by ``.ci/run``),
+under which a missing server fails them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from ledger import Ledger, NewEvent, create_ledger_engine, upgrade
+
+POSTGRES_URL = os.environ.get("INTERSESSIONAL_TEST_POSTGRES_URL",
+                              "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRED = os.environ.get("INTERSESSIONAL_REQUIRE_POSTGRES") == "1"
+
+
+def _postgres_unreachable() -> str | None:
+    try:
+        probe = create_ledger_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with probe.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        probe.dispose()
+    except Exception as error:
+        return f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(error).__name__})"
+    return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty ledger database on each backend."""
+    if request.param == "sqlite":
+        eng = create_ledger_engine(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+        upgrade(eng)
+        yield eng
+        eng.dispose()
+        return
+    reason = _postgres_unreachable()
+    if reason:
+        if REQUIRED:
+            pytest.fail(f"{reason}, and INTERSESSIONAL_REQUIRE_POSTGRES=1")
+        pytest.skip(reason)
+    schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
+    admin = create_ledger_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    eng = create_ledger_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        upgrade(eng)
+        yield eng
+    finally:
+        eng.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+class Clock:
+    """A controllable clock: each reading advances one second unless told otherwise."""
+
+    def __init__(self, start: datetime = datetime(2025, 1, 1, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def ledger(engine: Engine, clock: Clock) -> Ledger:
+    return Ledger(engine, clock=clock)
+
+
+def new_event(n: int = 0, **changes: object) -> NewEvent:
+    """A plausible cycle event; ``n`` varies its payload."""
+    values: dict[str, object] = {
+        "event_id": uuid.uuid4(), "type": "WorkplanDrafted", "schema_version": 1,
+        "payload": {"year": 2025, "n": n, "title": "Plan de travail — 2026"},
+        "actor": "ISU Director", "role": "isu",
+        "occurred_at": datetime(2025, 6, 16, 9, tzinfo=UTC) + timedelta(minutes=n),
+        "workflow_id": "cycle-2025", "run_id": "run-1",
+    }
+    values.update(changes)
+    return NewEvent.model_validate(values)
+
+
+def populate(ledger: Ledger, streams: tuple[str, ...] = ("cycle-2025", "cycle-2026",
+                                                         "coalition-lao-1"),
+             rounds: int = 10) -> int:
+    """Interleave ``rounds`` single-event appends over ``streams``; return the event count."""
+    count = 0
+    for n in range(rounds):
+        for stream in streams:
+            ledger.append(stream, [new_event(count)], expected_version=n)
+            count += 1
+    return count
+
+
+def execute(engine: Engine, sql: str, **params: object) -> None:
+    """Raw SQL, as a tamperer with database access would run it."""
+    with engine.begin() as conn:
+        conn.execute(text(sql), params)
