@@ -2,9 +2,11 @@
 
 ``events`` is append-only: one row per recorded fact, a global ``position`` (gapless, in commit
 order), a per-stream ``version`` and the per-stream hash chain (``prev_hash`` → ``hash``).
-``ledger_head`` is a single row holding the last position: every append updates it first, which
+``ledger_head`` is a single row holding the last position: every append locks it first, which
 serialises writers so that positions are handed out in commit order — a reader that catches up by
-position can never skip an event that commits late. ``checkpoints`` holds the signed Merkle roots.
+position can never skip an event that commits late. ``checkpoints`` holds the signed Merkle
+roots, each with the event hashes it added (``leaves``), so a rewritten chain can be located
+exactly.
 
 Times are stored as canonical UTC text (``2025-06-02T09:00:00.000000Z``, see ``encoding``): the
 same bytes on every backend, hashed as stored, and ordered as text.
@@ -70,4 +72,5 @@ checkpoints = Table(
     Column("taken_at", String(27), nullable=False),
     Column("key_id", String(64), nullable=False),
     Column("signature", LargeBinary, nullable=False),
+    Column("leaves", LargeBinary, nullable=False),
 )

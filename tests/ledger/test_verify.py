@@ -9,7 +9,8 @@ from sqlalchemy import Engine, text
 from ledger import Ledger
 from ledger.encoding import canonical_json, event_hash
 from ledger.records import COLUMNS, header
-from ledger.verify import ProblemKind, verify_chains
+from ledger.problems import ProblemKind
+from ledger.verify import verify_chains
 from tests.ledger.conftest import execute, populate
 
 # populate() interleaves three streams: position p is stream (p-1) % 3, version (p-1) // 3 + 1

@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("taken_at", sa.String(27), nullable=False),
         sa.Column("key_id", sa.String(64), nullable=False),
         sa.Column("signature", sa.LargeBinary, nullable=False),
+        sa.Column("leaves", sa.LargeBinary, nullable=False),
     )
 
 
