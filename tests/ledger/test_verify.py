@@ -8,8 +8,8 @@ from sqlalchemy import Engine, text
 
 from ledger import Ledger
 from ledger.encoding import canonical_json, event_hash
-from ledger.records import COLUMNS, header
 from ledger.problems import ProblemKind
+from ledger.records import COLUMNS, header
 from ledger.verify import verify_chains
 from tests.ledger.conftest import execute, populate
 
