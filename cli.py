@@ -9,10 +9,12 @@ from rich.table import Table
 import walkthrough
 from domain.convention import shipped_registry
 from domain.mandates import mandates
+from ledger_cli import db
 
 app = typer.Typer(no_args_is_help=True, help="The intersessional machinery of the Convention "
                   "on Cluster Munitions, as durable workflows over an auditable ledger.")
 console = Console()
+app.add_typer(db, name="db")
 
 
 @app.command()

@@ -1,0 +1,58 @@
+"""``intersessional db …``: migrate, checkpoint and verify the ledger the settings point at."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError
+
+from ledger import create_ledger_engine, upgrade
+from ledger.checkpoints import load_or_create_key, load_public_key, take_checkpoint
+from ledger.verify import verify
+from settings import Settings
+
+db = typer.Typer(no_args_is_help=True, help="The ledger: schema, checkpoints, verification.")
+console = Console(soft_wrap=True)  # one sentence stays one line in a pipe
+
+
+def _engine(settings: Settings) -> Engine:
+    try:
+        return create_ledger_engine(settings.effective_ledger_url)
+    except (ValueError, ArgumentError) as error:
+        console.print(f"[red]INTERSESSIONAL_LEDGER_URL is not usable[/red]: {error}")
+        raise typer.Exit(2) from None
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the ledger's schema (alembic upgrade head)."""
+    settings = Settings()
+    upgrade(_engine(settings))
+    console.print(f"ledger at {settings.effective_ledger_url} is at the latest schema")
+
+
+@db.command("checkpoint")
+def db_checkpoint() -> None:
+    """Sign the Merkle root of the whole log with the checkpoint key."""
+    settings = Settings()
+    key = load_or_create_key(settings.effective_signing_key)
+    cp = take_checkpoint(_engine(settings), key)
+    console.print(f"checkpoint of {cp.tree_size} events: root {cp.root_hash}, signed "
+                  f"{cp.taken_at} by key {cp.key_id[:16]}…")
+
+
+@db.command("verify")
+def db_verify() -> None:
+    """Recompute every hash, link and checkpoint; exit 1 naming the first problem."""
+    settings = Settings()
+    key_path = settings.effective_signing_key
+    public = load_public_key(key_path) if key_path.exists() else None
+    report = verify(_engine(settings), public)
+    if report.problem is not None:
+        console.print(f"[red]ledger NOT intact[/red]: {report.problem}")
+        raise typer.Exit(1)
+    signatures = "signatures checked" if report.signatures_checked else (
+        f"signatures NOT checked: no key at {key_path}")
+    console.print(f"ledger intact: {report.events} events in {report.streams} streams, "
+                  f"{report.checkpoints} checkpoint(s), {signatures}")
