@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from ledger.encoding import GENESIS, event_hash
 from ledger.problems import Problem, ProblemKind
@@ -27,12 +27,29 @@ def hash_at(row: Row, position: int) -> str:
     return event_hash(header((position, *row[1:])), row[15])
 
 
-def rows(engine: Engine, after: int = 0, batch: int = 20_000) -> Iterator[Row]:
+def batches(engine: Engine, after: int = 0, size: int = 20_000) -> Iterator[list[Row]]:
+    """The events after ``after`` in position order, a batch at a time, read through the
+    driver's own cursor (a server-side cursor on PostgreSQL): verify's hot path reads millions
+    of rows, and a Row object apiece would cost more than hashing them."""
+    marker = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    sql = f"{_SQL} WHERE position > {marker} ORDER BY position"
     with engine.connect() as conn:
-        result = conn.execution_options(yield_per=batch).execute(
-            text(f"{_SQL} WHERE position > :after ORDER BY position"), {"after": after})
-        for row in result:
-            yield tuple(row)
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        server_side = engine.dialect.name == "postgresql"
+        cursor = driver.cursor(name="ledger_verify") if server_side else driver.cursor()
+        try:
+            cursor.execute(sql, (after,))
+            while batch := cursor.fetchmany(size):
+                yield batch
+        finally:
+            cursor.close()
+
+
+def rows(engine: Engine, after: int = 0) -> Iterator[Row]:
+    """The events after ``after``, one at a time (for the diagnosis, which reads few)."""
+    for batch in batches(engine, after, size=1_000):
+        yield from batch
 
 
 def _problem(kind: ProblemKind, row: Row | None, position: int, detail: str) -> Problem:

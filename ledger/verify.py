@@ -10,17 +10,20 @@ hashes stored with the checkpoints (vouched for by the signed root) then name th
 
 from __future__ import annotations
 
+import hashlib
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Engine, select
 
 from ledger import diagnose
 from ledger.checkpoints import Checkpoint, all_checkpoints, key_id, signed_bytes
-from ledger.encoding import GENESIS, event_hash
+from ledger.encoding import FORMAT, GENESIS, SEPARATOR
 from ledger.merkle import Frontier, leaf_hash
 from ledger.problems import Problem, ProblemKind, Report
-from ledger.records import header
 from ledger.schema import ledger_head
+
+_FIRST = (0, GENESIS, 0)  # a stream before its first event
 
 
 def _signature_problem(checkpoints: list[Checkpoint], public_key: Ed25519PublicKey
@@ -68,31 +71,37 @@ def verify(engine: Engine, public_key: Ed25519PublicKey | None = None) -> Report
     witness, proven = _witness(checkpoints)
     pending = [cp for cp in checkpoints if cp.tree_size > 0]
     frontier, expected, signed_from = Frontier(), 1, 1
-    for row in diagnose.rows(engine):
-        position, stream, version = row[0], row[2], row[3]
-        if position != expected:
-            return report(expected - 1, diagnose.gap(engine, heads, expected, position))
-        if event_hash(header(row), row[15]) != row[14]:
-            return report(expected - 1, diagnose.mismatch(engine, row))
-        last = heads.get(stream, (0, GENESIS, 0))
-        if version != last[0] + 1 or row[13] != last[1]:
-            return report(expected - 1, diagnose.link(engine, row, last))
-        raw = bytes.fromhex(row[14])
-        if position <= proven and witness[32 * (position - 1):32 * position] != raw:
-            return report(expected - 1, diagnose.rewritten(row))
-        heads[stream] = (version, row[14], position)
-        frontier.append(leaf_hash(raw))
-        if pending and frontier.size == pending[0].tree_size:
-            cp = pending.pop(0)
-            if frontier.root().hex() != cp.root_hash:
-                return report(expected, Problem(
-                    kind=ProblemKind.CHECKPOINT, position=signed_from,
-                    detail=f"events {signed_from}–{cp.tree_size} are not those the checkpoint "
-                    f"of {cp.tree_size} events signed (root {cp.root_hash[:16]}…, recomputed "
-                    f"{frontier.root().hex()[:16]}…), and the hashes stored with it were "
-                    "rewritten too"))
-            signed_from = cp.tree_size + 1
-        expected += 1
+    sha256, join, fromhex = hashlib.sha256, SEPARATOR.join, bytes.fromhex
+    for batch in diagnose.batches(engine):
+        for row in batch:
+            # the hot loop: inlined encoding (ledger.encoding.record_text) and leaf hashing
+            position, stream, version = row[0], row[2], row[3]
+            if position != expected:
+                return report(expected - 1, diagnose.gap(engine, heads, expected, position))
+            record = join((FORMAT, str(position), row[1], stream, str(version), row[4],
+                           str(row[5]), row[6], row[7], row[8], row[9], row[10] or "",
+                           row[11] or "", row[12] or "", row[13], row[15]))
+            digest = sha256(record.encode()).digest()
+            if digest != fromhex(row[14]):
+                return report(expected - 1, diagnose.mismatch(engine, row))
+            last = heads.get(stream, _FIRST)
+            if version != last[0] + 1 or row[13] != last[1]:
+                return report(expected - 1, diagnose.link(engine, row, last))
+            if position <= proven and witness[32 * position - 32:32 * position] != digest:
+                return report(expected - 1, diagnose.rewritten(row))
+            heads[stream] = (version, row[14], position)
+            frontier.append(sha256(b"\x00" + digest).digest())
+            if pending and position == pending[0].tree_size:
+                cp = pending.pop(0)
+                if frontier.root().hex() != cp.root_hash:
+                    return report(expected, Problem(
+                        kind=ProblemKind.CHECKPOINT, position=signed_from,
+                        detail=f"events {signed_from}–{cp.tree_size} are not those the "
+                        f"checkpoint of {cp.tree_size} events signed (root "
+                        f"{cp.root_hash[:16]}…, recomputed {frontier.root().hex()[:16]}…), "
+                        "and the hashes stored with it were rewritten too"))
+                signed_from = cp.tree_size + 1
+            expected += 1
     count = expected - 1
     with engine.connect() as conn:
         head = int(conn.execute(select(ledger_head.c.position)).scalar_one())
