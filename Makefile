@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck unit rules-coverage clean
+.PHONY: install demo test lint typecheck unit rules-coverage bench-ledger clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "intersessional needs Python >= 3.11; set PYTHON=python3.11 or newer")'
@@ -31,6 +31,12 @@ test: lint typecheck unit
 
 rules-coverage: $(STAMP)
 	$(BIN)/python scripts/rules_coverage.py --write docs/RULES-COVERAGE.md
+
+# The ledger's benchmark against eventsourcing (the `bench` extra), measured in the same run.
+# Not part of `make test`. About five minutes; `$(BIN)/python bench/ledger.py --quick` for a smoke run.
+bench-ledger: $(STAMP)
+	@$(BIN)/python -c 'import eventsourcing' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/ledger.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
