@@ -30,6 +30,13 @@ def _shift(engine: Engine, from_position: int, by: int) -> None:
             "WHERE position >= 1000000", by=by)
 
 
+def _swap(engine: Engine, first: int, second: int) -> None:
+    """Exchange the positions of two rows (through a free position, to keep keys unique)."""
+    execute(engine, "UPDATE events SET position = 1000000 WHERE position = :p", p=first)
+    execute(engine, "UPDATE events SET position = :p WHERE position = :q", p=first, q=second)
+    execute(engine, "UPDATE events SET position = :q WHERE position = 1000000", q=second)
+
+
 def test_an_intact_ledger_verifies(ledger: Ledger, engine: Engine) -> None:
     """Nothing tampered: verify reports every event and stream, and no problem."""
     total = populate(ledger)
@@ -104,9 +111,7 @@ def test_an_inserted_event_is_named(ledger: Ledger, engine: Engine) -> None:
 def test_reordered_events_are_named(ledger: Ledger, engine: Engine) -> None:
     """Two events of different streams swapped: reordered, at the first of the two positions."""
     populate(ledger)
-    execute(engine, "UPDATE events SET position = 1000020 WHERE position = 20")
-    execute(engine, "UPDATE events SET position = 20 WHERE position = 25")
-    execute(engine, "UPDATE events SET position = 25 WHERE position = 1000020")
+    _swap(engine, 20, 25)
     problem = verify_chains(engine).problem
     assert problem is not None
     assert (problem.kind, problem.position) == (ProblemKind.REORDERED, 20)
@@ -116,9 +121,7 @@ def test_reordered_events_are_named(ledger: Ledger, engine: Engine) -> None:
 def test_reordered_events_of_one_stream_are_named(ledger: Ledger, engine: Engine) -> None:
     """Two events of one stream swapped: the later version stands first, reordered at 4."""
     populate(ledger)
-    execute(engine, "UPDATE events SET position = 1000004 WHERE position = 4")
-    execute(engine, "UPDATE events SET position = 4 WHERE position = 7")
-    execute(engine, "UPDATE events SET position = 7 WHERE position = 1000004")
+    _swap(engine, 4, 7)
     problem = verify_chains(engine).problem
     assert problem is not None
     assert (problem.kind, problem.position, problem.stream) == (ProblemKind.REORDERED, 4,
