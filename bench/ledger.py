@@ -15,7 +15,7 @@ server is unreachable):
    the machine's slow moments fall on all of them.
 2. batched appends/s: 1,000 events per append; against the raw floor of SQLite (plain
    ``sqlite3`` inserting the same rows, finished, into the same schema, batch by batch alongside).
-3. verify events/s: ``ledger.verify.verify_chains`` over the ledger; against a plain chained
+3. verify events/s: ``ledger.verify.verify`` (no key) over the ledger; against a plain chained
    SHA-256 in Python over as many strings of the ledger's mean record length.
 4. state as of a date over 1,000,000 events: ``Ledger.read_as_of(moment)`` folded into a count
    and last version per stream; the 1,000,000 events are loaded by batched appends, with an
@@ -57,9 +57,10 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from ledger import Ledger, NewEvent, create_ledger_engine, upgrade  # noqa: E402
 from ledger.encoding import GENESIS, canonical_json, canonical_time, record_text  # noqa: E402
+from ledger.engine import unreachable  # noqa: E402
 from ledger.records import COLUMNS, header  # noqa: E402
 from ledger.schema import events  # noqa: E402
-from ledger.verify import verify_chains  # noqa: E402
+from ledger.verify import verify  # noqa: E402
 
 POSTGRES_URL = os.environ.get("INTERSESSIONAL_TEST_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/test")
@@ -403,7 +404,7 @@ def mean_record_length(engine: Engine, sample: int = 1_000) -> int:
 
 def verify_figure(backend: Backend, engine: Engine, total: int, targets: bool) -> None:
     started = time.perf_counter()
-    report = verify_chains(engine)
+    report = verify(engine)
     seconds = time.perf_counter() - started
     if not report.intact or report.events != total:
         raise SystemExit(f"verify found {report.problem} over {report.events} of {total} events")
@@ -412,7 +413,7 @@ def verify_figure(backend: Backend, engine: Engine, total: int, targets: bool) -
     ours = rate(total, seconds)
     ratio = seconds / plain
     backend.add(Figure(
-        f"verify_chains over {total:,} events", ours, "events/s",
+        f"verify over {total:,} events", ours, "events/s",
         reference=f"plain chained SHA-256 {rate(total, plain):,.0f} records/s over {total:,} "
                   f"records of {length} chars; verify takes {ratio:.1f}x its time",
         target=">= 300,000 events/s, and within 4x of the plain chain" if targets else "",
@@ -536,20 +537,8 @@ def supplement_normal(backend: Backend, sizes: Sizes, directory: Path) -> None:
     ceiling.close()
 
 
-def postgres_unreachable(url: str) -> str | None:
-    try:
-        probe = create_ledger_engine(url, connect_args={"connect_timeout": 3})
-        with probe.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        probe.dispose()
-    except Exception as error:
-        first = str(error).splitlines()[0] if str(error) else ""
-        return f"PostgreSQL at {url} is not reachable ({type(error).__name__}: {first})"
-    return None
-
-
 def run_postgres(sizes: Sizes, url: str) -> Backend | None:
-    reason = postgres_unreachable(url)
+    reason = unreachable(url)
     if reason:
         print(f"\n== PostgreSQL: skipped. {reason} ==")
         return None
@@ -588,14 +577,14 @@ def run_postgres(sizes: Sizes, url: str) -> Backend | None:
 
 
 def profile(directory: Path, events_count: int) -> None:
-    """cProfile of verify_chains and of the as-of fold on a SQLite ledger of ``events_count``."""
+    """cProfile of verify and of the as-of fold on a SQLite ledger of ``events_count``."""
     print(f"\n== Profiles (cProfile, SQLite, {events_count:,} events; times inflated by the "
           "profiler) ==")
     with sqlite_engine(directory / "profile.sqlite3") as engine:
         clock = Clock(SPAN / max(1, events_count // 1_000))
         Loader(Ledger(engine, clock=clock), clock, 1_000).load(events_count)
         moment = clock.now + timedelta(days=1)
-        for name, work in (("verify_chains", lambda: verify_chains(engine)),
+        for name, work in (("verify", lambda: verify(engine)),
                            ("read_as_of fold", lambda: sum(1 for _ in Ledger(engine)
                                                            .read_as_of(moment)))):
             profiler = cProfile.Profile()
@@ -620,7 +609,7 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--profile", action="store_true",
-                        help="instead, print cProfile figures of verify_chains and read_as_of")
+                        help="instead, print cProfile figures of verify and read_as_of")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     mode = "quick" if args.quick else "full"

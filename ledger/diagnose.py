@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ledger.encoding import GENESIS, event_hash
+from ledger.engine import driver_batches, placeholder
 from ledger.problems import Problem, ProblemKind
 from ledger.records import COLUMNS, header
 
@@ -28,22 +29,10 @@ def hash_at(row: Row, position: int) -> str:
 
 
 def batches(engine: Engine, after: int = 0, size: int = 20_000) -> Iterator[list[Row]]:
-    """The events after ``after`` in position order, a batch at a time, read through the
-    driver's own cursor (a server-side cursor on PostgreSQL): verify's hot path reads millions
-    of rows, and a Row object apiece would cost more than hashing them."""
-    marker = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    sql = f"{_SQL} WHERE position > {marker} ORDER BY position"
-    with engine.connect() as conn:
-        driver = conn.connection.driver_connection
-        assert driver is not None
-        server_side = engine.dialect.name == "postgresql"
-        cursor = driver.cursor(name="ledger_verify") if server_side else driver.cursor()
-        try:
-            cursor.execute(sql, (after,))
-            while batch := cursor.fetchmany(size):
-                yield batch
-        finally:
-            cursor.close()
+    """The events after ``after`` in position order, a batch at a time, through the driver's
+    cursor: verify's hot path reads millions of rows."""
+    sql = f"{_SQL} WHERE position > {placeholder(engine)} ORDER BY position"
+    return driver_batches(engine, sql, (after,), size)
 
 
 def rows(engine: Engine, after: int = 0) -> Iterator[Row]:

@@ -60,6 +60,42 @@ def writing(engine: Engine) -> Iterator[Connection]:
             yield connection
 
 
+def placeholder(engine: Engine) -> str:
+    """The driver's parameter marker: sqlite3's ``?``, or psycopg's ``%s``."""
+    return "?" if engine.dialect.paramstyle == "qmark" else "%s"
+
+
+def driver_batches(engine: Engine, sql: str, params: tuple[Any, ...], size: int
+                   ) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows of ``sql`` (written with :func:`placeholder`'s marker) a batch at a time, through
+    the driver's own cursor — a server-side one on PostgreSQL. For reads of millions of rows,
+    where a SQLAlchemy Row apiece would cost more than the work done with it."""
+    with engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        server_side = engine.dialect.name == "postgresql"
+        cursor = driver.cursor(name="ledger_batches") if server_side else driver.cursor()
+        try:
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(size):
+                yield batch
+        finally:
+            cursor.close()
+
+
+def unreachable(url: str) -> str | None:
+    """Why the database at ``url`` cannot be reached, in one sentence; ``None`` if it can."""
+    try:
+        probe = create_ledger_engine(url, connect_args={"connect_timeout": 3})
+        with probe.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        probe.dispose()
+    except Exception as error:  # any failure to connect means "unreachable"
+        first = str(error).splitlines()[0] if str(error) else ""
+        return f"{url} is not reachable ({type(error).__name__}: {first})"
+    return None
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the ledger behind ``engine`` to ``revision`` (``alembic upgrade head``)."""
     config = Config()

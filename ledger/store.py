@@ -17,7 +17,7 @@ from pydantic_core import from_json
 from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from ledger.encoding import GENESIS, canonical_json, canonical_time, event_hash
-from ledger.engine import writing
+from ledger.engine import driver_batches, placeholder, writing
 from ledger.errors import EventIdConflict, WrongExpectedVersion
 from ledger.records import COLUMNS, NewEvent, Receipt, StoredEvent, header
 from ledger.schema import events, ledger_head
@@ -53,11 +53,6 @@ _validate = StoredEvent.__pydantic_validator__.validate_python  # model_validate
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _marker(engine: Engine) -> str:
-    """The driver's placeholder: sqlite3's ``?``, or psycopg's ``%s``."""
-    return "?" if engine.dialect.paramstyle == "qmark" else "%s"
 
 
 def _parse(text: str) -> Any:
@@ -146,7 +141,7 @@ class Ledger:
             rows.append((*row, prev_hash, payload))
             receipts.append(Receipt(event_id=e.event_id, stream=stream, version=row[3],
                                     position=row[0], hash=prev_hash, recorded_at=recorded_at))
-        conn.exec_driver_sql(_INSERT[_marker(self.engine)], rows)
+        conn.exec_driver_sql(_INSERT[placeholder(self.engine)], rows)
         conn.execute(_ADVANCE_HEAD, {"head": head + len(batch)})
         return receipts
 
@@ -165,19 +160,10 @@ class Ledger:
     def read_as_of(self, moment: datetime, batch_size: int = 10_000) -> Iterator[StoredEvent]:
         """Every event recorded at or before ``moment``, in position order (a prefix of the
         log, since recorded times never go backwards along it)."""
-        sql = _AS_OF[_marker(self.engine)]
-        with self.engine.connect() as conn:
-            driver = conn.connection.driver_connection
-            assert driver is not None
-            server_side = self.engine.dialect.name == "postgresql"
-            cursor = driver.cursor(name="ledger_as_of") if server_side else driver.cursor()
-            try:
-                cursor.execute(sql, (canonical_time(moment),))
-                while rows := cursor.fetchmany(batch_size):
-                    for row in rows:
-                        yield _stored(row)
-            finally:
-                cursor.close()
+        sql = _AS_OF[placeholder(self.engine)]
+        for rows in driver_batches(self.engine, sql, (canonical_time(moment),), batch_size):
+            for row in rows:
+                yield _stored(row)
 
     def head(self) -> int:
         """The position of the last recorded event (0 for an empty ledger)."""

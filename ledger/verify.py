@@ -112,8 +112,3 @@ def verify(engine: Engine, public_key: Ed25519PublicKey | None = None) -> Report
             detail=f"the ledger's head or a signed checkpoint counts {longest} events, but "
             f"the log ends at {count}"))
     return report(count, None)
-
-
-def verify_chains(engine: Engine) -> Report:
-    """The chain checks alone (no checkpoint signatures): what ``verify`` does without a key."""
-    return verify(engine)

@@ -18,21 +18,11 @@ import pytest
 from sqlalchemy import Engine, text
 
 from ledger import Ledger, NewEvent, create_ledger_engine, upgrade
+from ledger.engine import unreachable
 
 POSTGRES_URL = os.environ.get("INTERSESSIONAL_TEST_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRED = os.environ.get("INTERSESSIONAL_REQUIRE_POSTGRES") == "1"
-
-
-def _postgres_unreachable() -> str | None:
-    try:
-        probe = create_ledger_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with probe.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        probe.dispose()
-    except Exception as error:
-        return f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(error).__name__})"
-    return None
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -44,8 +34,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
         return
-    reason = _postgres_unreachable()
-    if reason:
+    why = unreachable(POSTGRES_URL)
+    if why:
+        reason = f"PostgreSQL at {why}"
         if REQUIRED:
             pytest.fail(f"{reason}, and INTERSESSIONAL_REQUIRE_POSTGRES=1")
         pytest.skip(reason)

@@ -10,7 +10,7 @@ from ledger import Ledger
 from ledger.encoding import canonical_json, event_hash
 from ledger.problems import ProblemKind
 from ledger.records import COLUMNS, header
-from ledger.verify import verify_chains
+from ledger.verify import verify
 from tests.ledger.conftest import execute, populate
 
 # populate() interleaves three streams: position p is stream (p-1) % 3, version (p-1) // 3 + 1
@@ -40,7 +40,7 @@ def _swap(engine: Engine, first: int, second: int) -> None:
 def test_an_intact_ledger_verifies(ledger: Ledger, engine: Engine) -> None:
     """Nothing tampered: verify reports every event and stream, and no problem."""
     total = populate(ledger)
-    report = verify_chains(engine)
+    report = verify(engine)
     assert report.intact
     assert (report.events, report.streams) == (total, 3)
 
@@ -50,7 +50,7 @@ def test_an_altered_payload_is_named(ledger: Ledger, engine: Engine) -> None:
     populate(ledger)
     execute(engine, "UPDATE events SET payload = :p WHERE position = 14",
             p=canonical_json({"year": 2025, "n": 13, "title": "forged"}))
-    problem = verify_chains(engine).problem
+    problem = verify(engine).problem
     assert problem is not None
     assert (problem.kind, problem.position) == (ProblemKind.ALTERED, 14)
     assert (problem.stream, problem.version) == ("cycle-2026", 5)
@@ -65,7 +65,7 @@ def test_an_altered_event_with_its_own_hash_recomputed_is_named(ledger: Ledger, 
     row[15] = canonical_json({"year": 2025, "n": 13, "title": "forged"})
     execute(engine, "UPDATE events SET payload = :p, hash = :h WHERE position = 14",
             p=row[15], h=event_hash(header(tuple(row)), str(row[15])))
-    problem = verify_chains(engine).problem
+    problem = verify(engine).problem
     assert problem is not None
     assert (problem.kind, problem.position, problem.version) == (ProblemKind.ALTERED, 14, 5)
     assert "recomputed" in problem.detail
@@ -75,7 +75,7 @@ def test_a_deleted_event_is_named(ledger: Ledger, engine: Engine) -> None:
     """A row deleted: the gap's position, and the stream and version that went missing."""
     populate(ledger)
     execute(engine, "DELETE FROM events WHERE position = 8")
-    problem = verify_chains(engine).problem
+    problem = verify(engine).problem
     assert problem is not None
     assert (problem.kind, problem.position) == (ProblemKind.DELETED, 8)
     assert (problem.stream, problem.version) == ("cycle-2026", 3)
@@ -86,7 +86,7 @@ def test_a_deleted_event_with_the_log_renumbered_is_named(ledger: Ledger, engine
     populate(ledger)
     execute(engine, "DELETE FROM events WHERE position = 8")
     _shift(engine, 9, -1)
-    problem = verify_chains(engine).problem
+    problem = verify(engine).problem
     assert problem is not None
     assert (problem.kind, problem.position) == (ProblemKind.DELETED, 8)
 
@@ -103,7 +103,7 @@ def test_an_inserted_event_is_named(ledger: Ledger, engine: Engine) -> None:
                       strict=True))
     execute(engine, f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES "
             f"({', '.join(':' + c for c in COLUMNS)})", **values)
-    problem = verify_chains(engine).problem
+    problem = verify(engine).problem
     assert problem is not None
     assert (problem.kind, problem.position) == (ProblemKind.INSERTED, 11)
 
@@ -112,7 +112,7 @@ def test_reordered_events_are_named(ledger: Ledger, engine: Engine) -> None:
     """Two events of different streams swapped: reordered, at the first of the two positions."""
     populate(ledger)
     _swap(engine, 20, 25)
-    problem = verify_chains(engine).problem
+    problem = verify(engine).problem
     assert problem is not None
     assert (problem.kind, problem.position) == (ProblemKind.REORDERED, 20)
     assert "25" in problem.detail
@@ -122,7 +122,7 @@ def test_reordered_events_of_one_stream_are_named(ledger: Ledger, engine: Engine
     """Two events of one stream swapped: the later version stands first, reordered at 4."""
     populate(ledger)
     _swap(engine, 4, 7)
-    problem = verify_chains(engine).problem
+    problem = verify(engine).problem
     assert problem is not None
     assert (problem.kind, problem.position, problem.stream) == (ProblemKind.REORDERED, 4,
                                                                 "cycle-2025")
@@ -132,7 +132,7 @@ def test_a_truncated_log_is_named(ledger: Ledger, engine: Engine) -> None:
     """The last events removed: truncated, at the first position that is gone."""
     total = populate(ledger)
     execute(engine, "DELETE FROM events WHERE position > 21")
-    problem = verify_chains(engine).problem
+    problem = verify(engine).problem
     assert problem is not None
     assert (problem.kind, problem.position) == (ProblemKind.TRUNCATED, 22)
     assert str(total) in problem.detail
