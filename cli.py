@@ -2,26 +2,69 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import typer
 from rich.console import Console
 from rich.table import Table
 
+import demo as durable_demo
 import walkthrough
+import worker as engine_worker
+from cycle_cli import cycle
 from domain.convention import shipped_registry
 from domain.mandates import mandates
+from embedded import start_embedded
 from ledger_cli import db
+from settings import Settings
 
 app = typer.Typer(no_args_is_help=True, help="The intersessional machinery of the Convention "
                   "on Cluster Munitions, as durable workflows over an auditable ledger.")
 console = Console()
 app.add_typer(db, name="db")
+app.add_typer(cycle, name="cycle")
 
 
 @app.command()
 def demo() -> None:
-    """Walk through the rules on the shipped registry: a first-round election with staggering,
-    a refused consecutive term, the Coordination Committee of the year, one whole cycle."""
+    """Run one whole year on the embedded engine (temporary data, free ports) with scripted
+    people, then print the timeline from the ledger and the ledger's verification."""
+    wide = Console(width=max(console.width, 120))  # the timeline's table needs the room
+    asyncio.run(durable_demo.run(wide))
+
+
+@app.command()
+def tour() -> None:
+    """Walk through the rules on the shipped registry, without an engine: a staggered first
+    round, a refused consecutive term, the Coordination Committee of the day, one cycle."""
     walkthrough.run(console)
+
+
+@app.command()
+def worker() -> None:
+    """Run a worker against INTERSESSIONAL_TEMPORAL_ADDRESS (JSON logs on stderr)."""
+    asyncio.run(engine_worker.main())
+
+
+async def _dev(settings: Settings) -> None:
+    engine_worker.configure_logging()
+    env = await start_embedded(settings)
+    stop = engine_worker.stop_on_signals()
+    console.print(f"intersessional dev: Temporal at {settings.temporal_address} (web UI "
+                  f"http://127.0.0.1:{settings.temporal_ui_port}), ledger "
+                  f"{settings.effective_ledger_url}; Ctrl-C stops, starting again resumes every "
+                  "open cycle")
+    try:
+        await engine_worker.serve(env.client, settings, stop)
+    finally:
+        await env.shutdown()
+
+
+@app.command()
+def dev() -> None:
+    """Start the embedded engine: Temporal's dev server (state in the data directory), the
+    SQLite ledger there, and a worker, until Ctrl-C."""
+    asyncio.run(_dev(Settings()))
 
 
 @app.command()

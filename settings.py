@@ -1,7 +1,8 @@
 """Every knob of the engine, in one pydantic-settings model (prefix ``INTERSESSIONAL_``).
 
-The embedded default keeps everything under one data directory: the SQLite ledger and the
-checkpoint signing key (which must live outside the database it vouches for).
+The embedded default keeps everything under one data directory: the SQLite ledger, the
+checkpoint signing key (which must live outside the database it vouches for) and the embedded
+Temporal server's own SQLite file.
 """
 
 from __future__ import annotations
@@ -25,10 +26,23 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL of the ledger; default: SQLite in data_dir")
     signing_key: Path | None = Field(
         default=None, description="Ed25519 key that signs checkpoints; default: in data_dir")
+    temporal_address: str = Field(default="127.0.0.1:7233",
+                                  description="host:port of the Temporal frontend")
+    temporal_namespace: str = Field(default="default", description="the Temporal namespace")
+    task_queue: str = Field(default="intersessional",
+                            description="the task queue the worker polls")
+    temporal_ui_port: int = Field(default=8233, description="the embedded server's web UI port")
+    activity_threads: int = Field(default=16, ge=1,
+                                  description="threads running the (synchronous) activities")
 
     @property
     def effective_ledger_url(self) -> str:
         return self.ledger_url or f"sqlite:///{self.data_dir / 'ledger.sqlite3'}"
+
+    @property
+    def temporal_database(self) -> Path:
+        """The embedded Temporal server's SQLite file (``intersessional dev``)."""
+        return self.data_dir / "temporal.sqlite3"
 
     @property
     def effective_signing_key(self) -> Path:

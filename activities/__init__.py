@@ -1,4 +1,6 @@
-"""Temporal activities: the only code that writes to the ledger or the outside world (issue #4).
+"""Temporal activities: the only code that writes to the ledger or the outside world.
 
-The package is empty until the ``record_event`` activity lands with the ledger (issue #3).
+``record_event`` appends one event of a cycle to the ledger, idempotent on the id the workflow
+chose; ``prepare_cycle`` reads what a new cycle carries over; ``take_checkpoint`` signs the
+log's Merkle root when a cycle closes.
 """

@@ -8,12 +8,16 @@ it in ``state``; otherwise the ``RuleViolation`` propagates and nothing is to be
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from domain import commands as c
+from domain import events as e
+from domain.calendar import default_calendar
+from domain.committee import Presidency
 from domain.convention import Actor, State
 from domain.cycle import apply
-from domain.elections import ElectionResult
+from domain.elections import ElectionResult, Term
 from domain.errors import RuleWarning
 from domain.events import (
     CoordinatorsElected,
@@ -21,6 +25,7 @@ from domain.events import (
     IntersessionalMeetingConvened,
     WorkplanDrafted,
 )
+from domain.mandates import DEFAULT_MANDATES
 from domain.meetings import IntersessionalMeeting
 from domain.state import CycleState
 from domain.workplan import Workplan
@@ -58,3 +63,63 @@ def drafting(state: CycleState, plan: Workplan, actor: Actor, at: datetime) -> W
                             workplan=plan, content_hash=plan.content_hash())
     apply(state, event)
     return event
+
+
+def opening(command: c.OpenCycle, terms: Iterable[Term], presidencies: Iterable[Presidency],
+            at: datetime) -> e.CycleOpened:
+    """The ``CycleOpened`` event for ``command``, carrying over the given terms and
+    presidencies (CO-8), judged on a cycle not yet opened."""
+    event = e.CycleOpened(year=command.year, occurred_at=at, actor=command.actor,
+                          calendar=command.calendar or default_calendar(command.year),
+                          mandates=command.mandates or DEFAULT_MANDATES,
+                          carried_terms=tuple(terms), carried_presidencies=tuple(presidencies))
+    apply(CycleState(), event)
+    return event
+
+
+def decide(state: CycleState, command: c.StepCommand, registry: Mapping[str, State],
+           at: datetime) -> CycleEvent:
+    """The event ``command`` records in ``state`` at ``at``; ``RuleViolation`` if refused."""
+    year, who = state.year or 0, command.actor
+    event: CycleEvent
+    match command:
+        case c.ElectCoordinators():
+            return election(state, command.election, registry, who, at)
+        case c.ConveneMeeting():
+            return convening(state, command.meeting, who, at)
+        case c.DraftWorkplan():
+            return drafting(state, command.workplan, who, at)
+        case c.DesignatePresident():
+            event = e.PresidentDesignated(year=year, occurred_at=at, actor=who,
+                                          presidency=command.presidency)
+        case c.DispenseWithMeeting():
+            event = e.IntersessionalMeetingDispensedWith(
+                year=year, occurred_at=at, actor=who, decided_by=command.decided_by,
+                reason=command.reason)
+        case c.HoldMeeting():
+            event = e.IntersessionalMeetingHeld(year=year, occurred_at=at, actor=who,
+                                                records_reference=command.records_reference)
+        case c.ReturnWorkplan():
+            event = e.WorkplanReturnedForRevision(year=year, occurred_at=at, actor=who,
+                                                  content_hash=command.content_hash,
+                                                  reasons=command.reasons)
+        case c.RejectWorkplan():
+            event = e.WorkplanRejectedByMSP(year=year, occurred_at=at, actor=who,
+                                            content_hash=command.content_hash,
+                                            reason=command.reason)
+        case _:
+            event = _HASH_STEPS[type(command)](year=year, occurred_at=at, actor=who,
+                                               content_hash=command.content_hash)
+    apply(state, event)
+    return event
+
+
+_HASH_STEPS: dict[type[c.Command], type[e.WorkplanSubmittedToCommittee
+                                          | e.WorkplanApprovedByCommittee
+                                          | e.WorkplanSubmittedToMSP
+                                          | e.WorkplanAdoptedByMSP]] = {
+    c.SubmitWorkplanToCommittee: e.WorkplanSubmittedToCommittee,
+    c.ApproveWorkplan: e.WorkplanApprovedByCommittee,
+    c.SendWorkplanToMSP: e.WorkplanSubmittedToMSP,
+    c.AdoptWorkplan: e.WorkplanAdoptedByMSP,
+}

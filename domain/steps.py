@@ -69,7 +69,8 @@ def _meeting_due(s: CycleState) -> date | None:
 P, ISU, CM = Role.PRESIDENT, Role.ISU, Role.COMMITTEE_MEMBER
 S = Step
 STEPS: tuple[StepRule, ...] = (
-    StepRule(step=S.OPEN_CYCLE, event="CycleOpened", label="opening the cycle", roles=(ISU,),
+    StepRule(step=S.OPEN_CYCLE, event="CycleOpened", label="opening the cycle",
+             roles=(ISU, Role.ENGINE),  # the engine: on a Schedule, or as the last year closes
              rule_id="ISU-2", when=_in(Phase.NOT_OPENED)),
     StepRule(step=S.ELECT_COORDINATORS, event="CoordinatorsElected",
              label="recording the election of coordinators", roles=(P,), rule_id="CO-2",

@@ -40,7 +40,7 @@ def canonical_time(moment: datetime) -> str:
     """A timezone-aware moment as UTC text with microseconds, e.g. 2025-06-02T09:00:00.000000Z."""
     if moment.tzinfo is None:
         raise ValueError(f"{moment.isoformat()} has no timezone; the ledger records UTC moments")
-    utc = moment.astimezone(UTC)
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)  # the common case, cheaper
     if utc.year < 1000:  # strftime's %Y does not pad these years to four digits; isoformat does
         return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     # the same text as strftime("%Y-%m-%dT%H:%M:%S.%fZ"), at about half its cost

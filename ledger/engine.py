@@ -41,6 +41,14 @@ def create_ledger_engine(url: str, **options: Any) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # A batched append dirties pages all over the event_id index (random UUIDs). At
+        # SQLite's defaults (2 MB of cache, a checkpoint every 1,000 WAL pages) a batch of
+        # 1,000 events triggered a checkpoint, and an fsync of the database, nearly every
+        # commit, rewriting the same index pages again and again; a 64 MiB cache and WAL cut
+        # SQLite's own time per batched event by about a third. Durability is unchanged (the
+        # WAL is still synced at every commit); the WAL may grow to ~64 MiB before a checkpoint.
+        cursor.execute("PRAGMA cache_size=-65536")  # KiB
+        cursor.execute("PRAGMA wal_autocheckpoint=16384")  # pages of 4 KiB
         cursor.close()
 
     @event.listens_for(engine, "begin")

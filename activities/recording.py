@@ -1,0 +1,93 @@
+"""The activities, bound to one ledger: record an event, prepare a cycle, sign a checkpoint.
+
+They are synchronous (SQLAlchemy's engine is) and run on the worker's thread pool. Each logs
+one JSON line through structlog with the workflow id, run id and, when recording, the event id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import structlog
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.models import (
+    CheckpointTaken,
+    CycleBasis,
+    PrepareCycle,
+    RecordEvent,
+    TakeCheckpoint,
+    cycle_id,
+)
+from domain.convention import State, shipped_registry
+from domain.cycle import fold
+from domain.events import parse_event
+from ledger import EventIdConflict, Ledger, NewEvent, Receipt, WrongExpectedVersion
+from ledger.checkpoints import load_or_create_key, take_checkpoint
+
+
+def _log(**bound: object) -> structlog.stdlib.BoundLogger:
+    info = activity.info()
+    logger: structlog.stdlib.BoundLogger = structlog.get_logger("intersessional.activities")
+    return logger.bind(workflow_id=info.workflow_id, run_id=info.workflow_run_id,
+                       activity=info.activity_type, attempt=info.attempt, **bound)
+
+
+class CycleActivities:
+    """The activities of the annual cycle over ``ledger``; checkpoints are signed with the key
+    at ``signing_key`` (created on first use, outside the database)."""
+
+    def __init__(self, ledger: Ledger, signing_key: Path,
+                 registry: Callable[[], Mapping[str, State]] = shipped_registry) -> None:
+        self.ledger = ledger
+        self.signing_key = signing_key
+        self.registry = registry
+
+    @activity.defn
+    def record_event(self, request: RecordEvent) -> Receipt:
+        """Append the event; offered again (a retry), it returns the first receipt."""
+        log = _log(event_id=str(request.event_id), stream=request.stream)
+        event = request.event
+        info = activity.info()
+        new = NewEvent(event_id=request.event_id, type=event.type,
+                       schema_version=event.schema_version,
+                       payload=event.model_dump(mode="json"), actor=event.actor.name,
+                       role=event.actor.role.value, occurred_at=event.occurred_at,
+                       workflow_id=info.workflow_id, run_id=info.workflow_run_id)
+        try:
+            [receipt] = self.ledger.append(request.stream, [new], request.expected_version)
+        except (WrongExpectedVersion, EventIdConflict) as refused:
+            log.error("event_refused_by_ledger", type=event.type, reason=str(refused))
+            raise ApplicationError(str(refused), type=type(refused).__name__,
+                                   non_retryable=True) from refused
+        log.info("event_recorded", type=event.type, version=receipt.version,
+                 position=receipt.position, hash=receipt.hash)
+        return receipt
+
+    @activity.defn
+    def prepare_cycle(self, request: PrepareCycle) -> CycleBasis:
+        """What the previous cycle's recorded events leave running, and the registry today:
+        terms that run into the new year or ended just before it (CO-5, CO-7), and
+        presidencies not over before the previous year (CC-3)."""
+        recorded = self.ledger.read_stream(cycle_id(request.year - 1))
+        previous = fold(parse_event(e.payload) for e in recorded)
+        terms = tuple(t for t in previous.terms if t.last_year >= request.year - 1)
+        presidencies = tuple(p for p in previous.presidencies
+                             if p.presides_until is None or p.presides_until.year
+                             >= request.year - 1)
+        _log(year=request.year).info("cycle_prepared", carried_terms=len(terms),
+                                     carried_presidencies=len(presidencies),
+                                     previous_events=len(recorded))
+        return CycleBasis(previous_recorded=bool(recorded), carried_terms=terms,
+                          carried_presidencies=presidencies,
+                          registry=tuple(self.registry().values()))
+
+    @activity.defn
+    def take_checkpoint(self, request: TakeCheckpoint) -> CheckpointTaken:
+        """Sign the root of the whole log as it stands (idempotent at one size)."""
+        cp = take_checkpoint(self.ledger.engine, load_or_create_key(self.signing_key))
+        _log().info("checkpoint_taken", reason=request.reason, tree_size=cp.tree_size,
+                    root_hash=cp.root_hash)
+        return CheckpointTaken(tree_size=cp.tree_size, root_hash=cp.root_hash, key_id=cp.key_id)

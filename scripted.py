@@ -1,0 +1,140 @@
+"""The people of one year, scripted: who does what, in order, through the real engine.
+
+Used by ``intersessional demo``, the workflow tests and ``bench/cycle.py``. Every step goes
+through :mod:`workflows.client` as a Temporal update, so it is judged and recorded exactly as a
+person's would be. The choices (which States stand, the budget) are plausible, not historical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+
+from temporalio.client import Client
+
+from domain import commands as c
+from domain.calendar import default_calendar
+from domain.committee import Presidency
+from domain.convention import Actor, Role, State, shipped_registry
+from domain.elections import ElectionResult, Term, plan_first_round, seats_open
+from domain.meetings import IntersessionalMeeting, NeighbouringMeeting, default_agenda
+from domain.state import CycleState
+from domain.workplan import BudgetLine, MandateLetter, Workplan, WorkplanItem
+from ledger.records import Receipt
+from workflows.client import cycle_state, open_cycle, take_step
+
+ISU = Actor(name="ISU Director", role=Role.ISU)
+FIRST_ROUND = {  # as in the rules walk-through: staggered first terms
+    "general-status": ["CHE", "LBN"], "universalization": ["GHA", "PHL"],
+    "victim-assistance": ["CHL", "ITA"], "clearance": ["LAO", "NOR"],
+    "stockpile-destruction": ["ESP", "BIH"], "cooperation-assistance": ["AUS", "IRQ"],
+    "national-implementation": ["NZL"], "reporting": ["BEL"],
+}
+PRESIDENCIES = ("CHE", "PHL", "NZL", "ESP", "GHA", "AUS", "CHL", "NOR", "IRQ", "MEX")
+Step = Callable[[str, Receipt, CycleState], Awaitable[None]]
+
+
+def president(year: int) -> Actor:
+    """The President presiding during the ``year`` cycle (of the MSP of ``year − 1``)."""
+    return Actor(name="President of the MSP", role=Role.PRESIDENT,
+                 represents=PRESIDENCIES[year % len(PRESIDENCIES)])
+
+
+def presidency(msp_year: int, designated_on: date, presides_from: date) -> Presidency:
+    return Presidency(state=PRESIDENCIES[(msp_year + 1) % len(PRESIDENCIES)],
+                      meeting=f"Meeting of States Parties of {msp_year}",
+                      designated_on=designated_on, presides_from=presides_from)
+
+
+def first_presidency(year: int) -> Presidency:
+    """The presidency in office when the engine's first cycle opens (carried in by hand)."""
+    cal = default_calendar(year)
+    return presidency(year - 1, cal.opening_msp - timedelta(days=364), cal.opening_msp)
+
+
+def election(year: int, state: CycleState, registry: Mapping[str, State]) -> ElectionResult:
+    """What the MSP of ``year − 1`` elects: the staggered first round, or the open seats filled
+    by States Parties that did not hold that mandate in the term just ending (CO-7), an
+    affected State where the group has none (CO-6)."""
+    if not state.terms:
+        return plan_first_round(year - 1, FIRST_ROUND)
+    parties = sorted(s.iso3 for s in registry.values() if s.is_state_party)
+    busy = {t.state for t in state.terms if t.covers(year) or t.covers(year - 1)}
+    terms = []
+    for key, count in seats_open(state.terms, year, state.catalogue).items():
+        m = state.catalogue[key]
+        affected_held = any(registry[t.state].affected for t in state.terms
+                            if t.mandate == key and t.covers(year))
+        ranked = sorted(parties, key=lambda iso: (not (m.is_working_group and not affected_held
+                                                       and registry[iso].affected),
+                                                  (parties.index(iso) * 7 + year) % len(parties)))
+        for iso in [p for p in ranked if p not in busy][:count]:
+            busy.add(iso)
+            terms.append(Term(state=iso, mandate=key, first_year=year,
+                              last_year=year + m.term_years - 1))
+    return ElectionResult(msp_year=year - 1, terms=tuple(terms))
+
+
+def meeting(year: int) -> IntersessionalMeeting:
+    first = date(year, 6, 1) + timedelta(days=(7 - date(year, 6, 1).weekday()) % 7)
+    return IntersessionalMeeting(year=year, place="Geneva", first_day=first,
+                                 last_day=first + timedelta(days=3),
+                                 back_to_back_with=NeighbouringMeeting.APMBC,
+                                 agenda=default_agenda(4))
+
+
+def workplan(for_year: int, staff_cost: str) -> Workplan:
+    return Workplan(for_year=for_year, items=(
+        WorkplanItem(title="Prepare the intersessional meeting", letters=(MandateLetter.A,)),
+        WorkplanItem(title="Support the President and coordinators", letters=(MandateLetter.B,)),
+        WorkplanItem(title="Report to the MSP", letters=(MandateLetter.I,))),
+        budget=(BudgetLine(label="Staff", amount=Decimal(staff_cost), currency="CHF"),
+                BudgetLine(label="Meetings", amount=Decimal("85000.00"), currency="CHF")))
+
+
+async def _noop(_: str, __: Receipt, ___: CycleState) -> None:
+    return None
+
+
+async def run_year(client: Client, year: int, task_queue: str, *, step: Step = _noop,
+                   returns: int = 1, first: bool = True) -> CycleState:
+    """Drive the ``year`` cycle from opening (idempotent: the previous year's close may have
+    opened it) to the MSP's adoption of the work plan, the committee returning it ``returns``
+    times first; ``step(name, receipt, state)`` is awaited after every recorded step. The
+    ``first`` year kept by the engine carries in the presidency in office. Returns the state
+    before the engine closes the year."""
+    registry = shipped_registry()
+    chair = president(year)
+
+    async def take(name: str, command: c.StepCommand) -> CycleState:
+        receipt = await take_step(client, year, command)
+        state = await cycle_state(client, year)
+        await step(name, receipt, state)
+        return state
+
+    carried = (first_presidency(year),) if first else ()
+    opening = c.OpenCycle(year=year, actor=ISU, carried_presidencies=carried)
+    receipt = await open_cycle(client, opening, task_queue)
+    state = await cycle_state(client, year)
+    await step("open_cycle", receipt, state)
+    cal = state.calendar
+    assert cal is not None
+    await take("elect_coordinators", c.ElectCoordinators(
+        actor=chair, election=election(year, state, registry)))
+    await take("designate_president", c.DesignatePresident(
+        actor=chair, presidency=presidency(year, cal.opening_msp, cal.closing_msp)))
+    await take("convene_meeting", c.ConveneMeeting(actor=chair, meeting=meeting(year)))
+    await take("hold_meeting", c.HoldMeeting(actor=ISU, records_reference=f"ISU/{year}/IM"))
+    for attempt in range(returns + 1):
+        plan = workplan(year + 1, str(612000 - 7000 * attempt) + ".00")
+        h = plan.content_hash()
+        await take("draft_workplan", c.DraftWorkplan(actor=ISU, workplan=plan))
+        await take("submit_workplan_to_committee",
+                   c.SubmitWorkplanToCommittee(actor=ISU, content_hash=h))
+        if attempt < returns:
+            await take("return_workplan", c.ReturnWorkplan(
+                actor=chair, content_hash=h, reasons="staff costs above the previous level"))
+    await take("approve_workplan", c.ApproveWorkplan(actor=chair, content_hash=h))
+    await take("send_workplan_to_msp", c.SendWorkplanToMSP(actor=chair, content_hash=h))
+    return await take("adopt_workplan", c.AdoptWorkplan(actor=chair, content_hash=h))

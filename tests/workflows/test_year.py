@@ -1,0 +1,35 @@
+"""A whole year through the durable workflow, and the ledger rebuilding it at every step."""
+
+from __future__ import annotations
+
+from activities.models import cycle_id
+from domain.state import CycleState, Phase, WorkplanStatus
+from ledger.records import Receipt
+from scripted import run_year
+from tests.workflows.conftest import Engine
+from workflows.cycle import AnnualCycleWorkflow
+
+
+async def test_a_whole_year_rebuilds_from_the_ledger_at_every_step(engine: Engine) -> None:
+    """fold(ledger events) == the workflow's queried state after every step of a full year."""
+    seen: list[str] = []
+
+    async def check(name: str, receipt: Receipt, state: CycleState) -> None:
+        # the engine may already have recorded what follows (CycleClosed after the adoption):
+        # the state must be the fold of exactly the ledger's first event_count events
+        assert engine.folded(2027, upto=state.event_count) == state, f"differ after {name}"
+        assert receipt.version == state.event_count
+        seen.append(name)
+
+    last = await run_year(engine.client, 2027, engine.task_queue, step=check)
+    assert last.phase is Phase.CLOSING
+    assert last.workplan_status is WorkplanStatus.ADOPTED
+    outcome = await engine.client.get_workflow_handle_for(AnnualCycleWorkflow.run,
+                                                           cycle_id(2027)).result()
+    assert outcome.workplan_status is WorkplanStatus.ADOPTED
+    closed = engine.folded(2027)
+    assert closed.closed
+    assert closed.event_count == outcome.events == len(seen) + 1
+    assert seen.count("return_workplan") == 1
+    assert seen[-1] == "adopt_workplan"
+    assert outcome.checkpoint.tree_size >= outcome.events

@@ -1,0 +1,56 @@
+"""A cycle's timeline as the ledger records it: one line per event, in the ledger's order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from rich.table import Table
+
+from ledger import StoredEvent
+
+
+def _what(p: dict[str, Any]) -> str:
+    """One phrase saying what an event recorded, from its payload alone."""
+    match p["type"]:
+        case "CycleOpened":
+            return (f"calendar: MSP {p['calendar']['opening_msp']} → {p['calendar']['closing_msp']}"
+                    f", committee due {p['calendar']['committee_due']}; carried "
+                    f"{len(p['carried_terms'])} term(s), {len(p['carried_presidencies'])} "
+                    "presidency(ies)")
+        case "CoordinatorsElected":
+            terms = p["election"]["terms"]
+            return (f"{len(terms)} coordinator(s) elected by the MSP of "
+                    f"{p['election']['msp_year']}: {', '.join(t['state'] for t in terms)}"
+                    + (f"; warnings {', '.join(w['rule_id'] for w in p['warnings'])}"
+                       if p["warnings"] else ""))
+        case "PresidentDesignated":
+            return f"{p['presidency']['state']} for the {p['presidency']['meeting']}"
+        case "IntersessionalMeetingConvened":
+            m = p["meeting"]
+            return f"{m['place']}, {m['first_day']} to {m['last_day']}"
+        case "IntersessionalMeetingHeld":
+            return f"records: {p['records_reference']}"
+        case "WorkplanDrafted":
+            plan = p["workplan"]
+            total = sum(Decimal(line["amount"]) for line in plan["budget"])
+            return f"for {plan['for_year']}, {total:,}, sha256 {p['content_hash'][:12]}…"
+        case "WorkplanReturnedForRevision":
+            return f"sha256 {p['content_hash'][:12]}…: {p['reasons']}"
+        case "DeadlineReminderSent" | "DeadlineMissed":
+            escalated = p.get("escalated_to")
+            return f"{p['deadline']} due {p['due']}" + (f", escalated to {escalated}"
+                                                         if escalated else "")
+        case _ if "content_hash" in p:
+            return f"sha256 {p['content_hash'][:12]}…"
+    return ""
+
+
+def timeline_table(events: Iterable[StoredEvent], title: str) -> Table:
+    table = Table("#", "Recorded (UTC)", "Event", "By (role)", "What", title=title)
+    table.columns[2].no_wrap = True
+    for e in events:
+        table.add_row(str(e.position), e.recorded_at[:19].replace("T", " "), e.type,
+                      f"{e.actor} ({e.role})", _what(e.payload))
+    return table

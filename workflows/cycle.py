@@ -1,0 +1,136 @@
+"""``AnnualCycleWorkflow``: one year of the Convention's intersessional machinery.
+
+One workflow per year, id ``cycle-<year>``. It opens the cycle (carrying over what the previous
+cycle's recorded events leave running), takes people's steps as updates (``workflows.steps``),
+watches the year's deadlines with durable timers, and, once the MSP has decided on the work
+plan, closes the year, signs a ledger checkpoint and opens the next year's cycle as a workflow
+of its own (see docs/CYCLE.md for why a new workflow and not continue-as-new).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import timedelta
+from typing import TypeVar
+
+from temporalio import workflow
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.models import PrepareCycle, TakeCheckpoint, cycle_id
+    from activities.recording import CycleActivities
+    from domain import decide
+    from domain.commands import OpenCycle
+    from domain.convention import Actor, Role
+    from domain.deadlines import Watch, escalated_to, met, watches
+    from domain.events import CycleClosed, DeadlineMissed, DeadlineReminderSent
+    from domain.state import CycleState, Phase
+    from domain.steps import PendingStep, pending_steps
+    from ledger.records import Receipt
+    from workflows.models import CycleOutcome
+
+from workflows.core import ENGINE, judged
+from workflows.steps import CycleSteps
+
+_PREPARING = timedelta(minutes=2)
+
+
+T = TypeVar("T")
+
+
+def _unique(items: tuple[T, ...]) -> tuple[T, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+@workflow.defn(name="AnnualCycle")
+class AnnualCycleWorkflow(CycleSteps):
+    @workflow.init
+    def __init__(self, opening: OpenCycle) -> None:
+        self._setup()
+
+    @workflow.run
+    async def run(self, opening: OpenCycle) -> CycleOutcome:
+        basis = await workflow.execute_activity_method(
+            CycleActivities.prepare_cycle, PrepareCycle(year=opening.year),
+            start_to_close_timeout=_PREPARING)
+        self._registry = {s.iso3: s for s in basis.registry}
+        terms = _unique(basis.carried_terms + opening.carried_terms)
+        presidencies = _unique(basis.carried_presidencies + opening.carried_presidencies)
+        async with self._lock:
+            event = judged(lambda: decide.opening(opening, terms, presidencies, workflow.now()))
+            self._opened = await self._record(event)
+        watchers = [asyncio.create_task(self._watch(w)) for w in watches(self._state)]
+        await workflow.wait_condition(
+            lambda: self._state.phase is Phase.CLOSING and not self._lock.locked())
+        async with self._lock:
+            await self._record(CycleClosed(year=opening.year, occurred_at=workflow.now(),
+                                           actor=ENGINE))
+        for watcher in watchers:
+            watcher.cancel()
+        checkpoint = await workflow.execute_activity_method(
+            CycleActivities.take_checkpoint,
+            TakeCheckpoint(reason=f"the {opening.year} cycle closed"),
+            start_to_close_timeout=_PREPARING)
+        next_cycle = await start_cycle(opening.year + 1, Actor(
+            name=f"intersessional engine, as the {opening.year} cycle closed", role=Role.ENGINE))
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return CycleOutcome(year=opening.year, workplan_status=self._state.workplan_status,
+                            events=self._state.event_count, checkpoint=checkpoint,
+                            next_cycle=next_cycle)
+
+    async def _watch(self, watch: Watch) -> None:
+        """Remind before a deadline, escalate after it: both recorded, or nothing if met."""
+        for moment, reminding in ((watch.remind_at, True), (watch.missed_at, False)):
+            delay = moment - workflow.now()
+            if delay > timedelta(0):
+                # a timeout means the moment came and the obligation is still open
+                with contextlib.suppress(TimeoutError):
+                    await workflow.wait_condition(lambda: met(watch.deadline, self._state),
+                                                  timeout=delay)
+            if met(watch.deadline, self._state):
+                return
+            if reminding and workflow.now() >= watch.missed_at:
+                continue  # opened too late to remind: straight to the missed deadline
+            async with self._lock:
+                if met(watch.deadline, self._state):
+                    return
+                common = {"year": self._state.year, "occurred_at": workflow.now(),
+                          "actor": ENGINE, "deadline": watch.deadline, "due": watch.due}
+                await self._record(DeadlineReminderSent(**common) if reminding else
+                                   DeadlineMissed(**common, escalated_to=escalated_to(
+                                       self._state, watch.due)))
+
+    @workflow.update
+    async def wait_opened(self) -> Receipt:
+        """The receipt of ``CycleOpened``, once recorded: how an opener knows it is open."""
+        await workflow.wait_condition(lambda: self._opened is not None)
+        assert self._opened is not None
+        return self._opened
+
+    @workflow.query
+    def state(self) -> CycleState:
+        return self._state
+
+    @workflow.query
+    def phase(self) -> Phase:
+        return self._state.phase
+
+    @workflow.query
+    def pending(self) -> list[PendingStep]:
+        """The steps open now, who may take them and by when."""
+        return pending_steps(self._state)
+
+
+async def start_cycle(year: int, opener: Actor) -> str:
+    """Open the ``year`` cycle as a workflow of its own that outlives its starter; if it is
+    already open, leave it be. Returns its workflow id."""
+    try:
+        await workflow.start_child_workflow(
+            AnnualCycleWorkflow.run, OpenCycle(year=year, actor=opener), id=cycle_id(year),
+            parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+    except WorkflowAlreadyStartedError:
+        workflow.logger.info("the %s cycle was already open", year)
+    return cycle_id(year)

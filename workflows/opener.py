@@ -1,0 +1,22 @@
+"""``OpenCycleWorkflow``: what a Temporal Schedule runs to open each year's cycle on its date,
+so that the ISU need not remember to (``intersessional cycle schedule --on MM-DD``)."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.convention import Actor, Role
+    from workflows.models import ScheduledOpening
+
+from workflows.cycle import start_cycle
+
+
+@workflow.defn(name="OpenCycle")
+class OpenCycleWorkflow:
+    @workflow.run
+    async def run(self, request: ScheduledOpening) -> str:
+        """Open the cycle due now, unless it is open already; return its workflow id."""
+        year = workflow.now().year + request.year_offset
+        return await start_cycle(year, Actor(name="intersessional engine, on the ISU's "
+                                             "schedule", role=Role.ENGINE))
