@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck unit rules-coverage bench-ledger clean
+.PHONY: install demo test lint typecheck unit rules-coverage histories bench-ledger clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "intersessional needs Python >= 3.11; set PYTHON=python3.11 or newer")'
@@ -31,6 +31,10 @@ test: lint typecheck unit
 
 rules-coverage: $(STAMP)
 	$(BIN)/python scripts/rules_coverage.py --write docs/RULES-COVERAGE.md
+
+# Golden workflow histories replayed by `make test`; record anew only for an intended change.
+histories: $(STAMP)
+	$(BIN)/python scripts/record_histories.py
 
 # The ledger's benchmark against eventsourcing (the `bench` extra), measured in the same run.
 # Not part of `make test`. About five minutes; `$(BIN)/python bench/ledger.py --quick` for a smoke run.

@@ -22,7 +22,7 @@ from domain.meetings import IntersessionalMeeting, NeighbouringMeeting, default_
 from domain.state import CycleState
 from domain.workplan import BudgetLine, MandateLetter, Workplan, WorkplanItem
 from ledger.records import Receipt
-from workflows.client import cycle_state, open_cycle, take_step
+from workflows.client import cycle_state, open_cycle, pending, take_step
 
 ISU = Actor(name="ISU Director", role=Role.ISU)
 FIRST_ROUND = {  # as in the rules walk-through: staggered first terms
@@ -93,21 +93,29 @@ def workplan(for_year: int, staff_cost: str) -> Workplan:
                 BudgetLine(label="Meetings", amount=Decimal("85000.00"), currency="CHF")))
 
 
+_BEFORE_WORKPLAN = {"elect_coordinators", "designate_president", "convene_meeting",
+                    "hold_meeting"}
+
+
 async def _noop(_: str, __: Receipt, ___: CycleState) -> None:
     return None
 
 
 async def run_year(client: Client, year: int, task_queue: str, *, step: Step = _noop,
-                   returns: int = 1, first: bool = True) -> CycleState:
+                   returns: int = 1, first: bool = True, resume: bool = False) -> CycleState:
     """Drive the ``year`` cycle from opening (idempotent: the previous year's close may have
     opened it) to the MSP's adoption of the work plan, the committee returning it ``returns``
     times first; ``step(name, receipt, state)`` is awaited after every recorded step. The
-    ``first`` year kept by the engine carries in the presidency in office. Returns the state
-    before the engine closes the year."""
+    ``first`` year kept by the engine carries in the presidency in office. With ``resume``,
+    the steps before the work plan that are no longer open are passed over (a script picked up
+    again after an interruption). Returns the state before the engine closes the year."""
     registry = shipped_registry()
     chair = president(year)
 
     async def take(name: str, command: c.StepCommand) -> CycleState:
+        if resume and name in _BEFORE_WORKPLAN and name not in {
+                p.step.value for p in await pending(client, year)}:
+            return await cycle_state(client, year)
         receipt = await take_step(client, year, command)
         state = await cycle_state(client, year)
         await step(name, receipt, state)

@@ -52,12 +52,12 @@ def cycle_activities(ledger: Ledger, settings: Settings) -> list[Callable[..., A
 
 
 def cycle_worker(client: Client, task_queue: str, activities: Sequence[Callable[..., Any]],
-                 executor: ThreadPoolExecutor, threads: int) -> Worker:
+                 executor: ThreadPoolExecutor, threads: int, **options: Any) -> Worker:
     """A worker for the cycle workflows and ``activities`` on ``task_queue``; ``executor``
-    runs the synchronous activities on ``threads`` threads."""
+    runs the synchronous activities on ``threads`` threads; ``options`` go to ``Worker``."""
     return Worker(client, task_queue=task_queue, workflows=list(WORKFLOWS),
                   activities=list(activities), activity_executor=executor,
-                  max_concurrent_activities=threads)
+                  max_concurrent_activities=threads, **options)
 
 
 async def connect(settings: Settings) -> Client:

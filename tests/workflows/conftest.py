@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.client import Client
@@ -40,9 +41,10 @@ class Engine:
         recorded = self.ledger.read_stream(f"cycle-{year}")[:upto]
         return fold(parse_event(e.payload) for e in recorded)
 
-    def worker(self) -> Worker:
+    def worker(self, **options: Any) -> Worker:
         return cycle_worker(self.client, self.task_queue,
-                            cycle_activities(self.ledger, self.settings), self.executor, 8)
+                            cycle_activities(self.ledger, self.settings), self.executor, 8,
+                            **options)
 
 
 @pytest.fixture

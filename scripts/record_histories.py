@@ -1,0 +1,120 @@
+"""Record the golden histories under tests/histories/ (``make histories``).
+
+Each scenario runs on the time-skipping test server with a worker of today's code and a
+temporary ledger; its workflow histories are written as JSON. ``tests/workflows/
+test_replay.py`` replays every file with today's workflows, so a change that would break a
+running cycle fails CI. Record anew only for an intended change, and keep the old files
+(renamed with their date) until no cycle recorded with them can still be running; the change
+itself goes behind ``workflow.patched``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# the project root is put on the path first
+from temporalio.client import Client  # noqa: E402
+from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
+from temporalio.testing import WorkflowEnvironment  # noqa: E402
+
+import scripted  # noqa: E402
+from activities.models import cycle_id  # noqa: E402
+from domain import commands as c  # noqa: E402
+from domain.errors import RuleViolation  # noqa: E402
+from domain.state import CycleState  # noqa: E402
+from embedded import installed_binary  # noqa: E402
+from ledger.records import Receipt  # noqa: E402
+from settings import Settings  # noqa: E402
+from worker import cycle_activities, cycle_worker, open_ledger  # noqa: E402
+from workflows.client import take_step  # noqa: E402
+from workflows.models import ScheduledOpening  # noqa: E402
+from workflows.opener import OpenCycleWorkflow  # noqa: E402
+
+HISTORIES = ROOT / "tests" / "histories"
+Scenario = Callable[[WorkflowEnvironment, str], Awaitable[list[str]]]
+
+
+async def a_year_with_a_return_and_refusals(env: WorkflowEnvironment, queue: str) -> list[str]:
+    """A whole year: one return for revision, two refused steps, adoption, the next opened."""
+    async def refuse(name: str, _: Receipt, __: CycleState) -> None:
+        if name == "open_cycle":
+            for wrong in (c.ApproveWorkplan(actor=scripted.ISU, content_hash="0" * 64),
+                          c.HoldMeeting(actor=scripted.ISU, records_reference="early")):
+                try:
+                    await take_step(env.client, 2027, wrong)
+                except RuleViolation:
+                    continue
+                raise AssertionError(f"{wrong} was not refused")
+
+    await scripted.run_year(env.client, 2027, queue, step=refuse)
+    await env.client.get_workflow_handle(cycle_id(2027)).result()
+    return [cycle_id(2027)]
+
+
+async def a_year_with_missed_deadlines(env: WorkflowEnvironment, queue: str) -> list[str]:
+    """The meeting and the committee's approval come late: reminders, escalations, then the
+    year is finished all the same."""
+    async def late(name: str, _: Receipt, __: CycleState) -> None:
+        if name == "convene_meeting":
+            await env.sleep(datetime(2027, 8, 1, tzinfo=UTC) - await env.get_current_time())
+
+    await scripted.run_year(env.client, 2027, queue, step=late)
+    await env.client.get_workflow_handle(cycle_id(2027)).result()
+    return [cycle_id(2027)]
+
+
+async def a_scheduled_opening(env: WorkflowEnvironment, queue: str) -> list[str]:
+    """What the Schedule runs: the opener, which starts the next year's cycle."""
+    handle = await env.client.start_workflow(OpenCycleWorkflow.run, ScheduledOpening(),
+                                             id="open-cycle", task_queue=queue)
+    opened = await handle.result()
+    return ["open-cycle", opened]
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "year-with-return": a_year_with_a_return_and_refusals,
+    "year-with-missed-deadlines": a_year_with_missed_deadlines,
+    "scheduled-opening": a_scheduled_opening,
+}
+
+
+async def _record(name: str, scenario: Scenario) -> None:
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=str(installed_binary("temporal-test-server")))
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(4) as pool:
+        settings = Settings(data_dir=Path(tmp))
+        ledger = open_ledger(settings)
+        async with cycle_worker(env.client, "histories", cycle_activities(ledger, settings),
+                                pool, 4):
+            workflow_ids = await scenario(env, "histories")
+            await _save(env.client, name, workflow_ids)
+        ledger.engine.dispose()
+    await env.shutdown()
+
+
+async def _save(client: Client, name: str, workflow_ids: list[str]) -> None:
+    for workflow_id in workflow_ids:
+        history = await client.get_workflow_handle(workflow_id).fetch_history()
+        path = HISTORIES / f"{name}.{workflow_id}.json"
+        path.write_text(history.to_json() + "\n")
+        print(f"{path.relative_to(ROOT)}: {len(history.events)} events")
+
+
+async def main() -> None:
+    HISTORIES.mkdir(exist_ok=True)
+    for name, scenario in SCENARIOS.items():
+        await _record(name, scenario)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,193 @@
+"""Real processes: ``intersessional dev`` as a subprocess (the installed script, next to this
+interpreter), driven over its Temporal port and read back from its ledger.
+
+Each test gets its own data directory and free ports. Every wait has a deadline, and teardown
+kills whatever a test left running — the dev process and its Temporal server, which share a
+process group of their own — even when the test failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import pytest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from embedded import free_port
+from ledger import Ledger, create_ledger_engine
+from ledger.records import StoredEvent
+from settings import Settings
+
+INTERSESSIONAL = Path(sys.executable).parent / "intersessional"
+TASK_QUEUE = "e2e-cycles"
+STARTUP = 30.0  # seconds for `intersessional dev` to accept a client (it takes about one)
+STOPPING = 20.0  # seconds for it to exit after SIGINT
+COMMAND = 30.0  # seconds for one `intersessional cycle …` command
+#: the Python runtime aborting at exit after a Temporal client or worker was used: a known
+#: race between its Rust threads and interpreter finalization (temporalio/sdk-python#300)
+FINALIZATION_ABORT = "Fatal Python error: PyGILState_Release"
+
+
+def port_is_free(port: int) -> bool:
+    """Nothing listens on 127.0.0.1:``port`` (connections in TIME_WAIT do not count)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a process of the group exists, whoever owns it
+        return True
+    return True
+
+
+@dataclass
+class Dev:
+    """One data directory and one pair of ports, and the ``intersessional dev`` processes
+    started on them, one at a time (a restart reuses all three)."""
+
+    data_dir: Path
+    temporal_port: int
+    ui_port: int
+    runs: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    logs: list[Path] = field(default_factory=list)
+    _log: IO[bytes] | None = None
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(data_dir=self.data_dir, temporal_address=self.address,
+                        temporal_ui_port=self.ui_port, task_queue=TASK_QUEUE)
+
+    @property
+    def env(self) -> dict[str, str]:
+        """This environment without any INTERSESSIONAL_ setting of the developer's (a ledger
+        URL or a signing key elsewhere), and with this engine's."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("INTERSESSIONAL_")}
+        env.update(INTERSESSIONAL_DATA_DIR=str(self.data_dir),
+                   INTERSESSIONAL_TEMPORAL_ADDRESS=self.address,
+                   INTERSESSIONAL_TEMPORAL_UI_PORT=str(self.ui_port),
+                   INTERSESSIONAL_TASK_QUEUE=TASK_QUEUE)
+        return env
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        return self.runs[-1]
+
+    def start(self) -> None:
+        """Start ``intersessional dev`` in a session of its own, its output to a file."""
+        assert not self.runs or self.process.poll() is not None, "one dev process at a time"
+        log = self.data_dir.parent / f"dev-{len(self.runs) + 1}.log"
+        if self._log:
+            self._log.close()
+        self._log = log.open("wb")
+        self.logs.append(log)
+        self.runs.append(subprocess.Popen([str(INTERSESSIONAL), "dev"], env=self.env,
+                                          stdin=subprocess.DEVNULL, stdout=self._log,
+                                          stderr=subprocess.STDOUT, start_new_session=True))
+
+    def output(self) -> str:
+        return self.logs[-1].read_text(errors="replace") if self.logs else ""
+
+    async def client(self) -> Client:
+        """A client of the running dev server, once it accepts one; fails with the process's
+        output if it exits or does not answer in time."""
+        deadline = time.monotonic() + STARTUP
+        while True:
+            if self.process.poll() is not None:
+                pytest.fail(f"intersessional dev exited with {self.process.returncode} before "
+                            f"accepting a client:\n{self.output()}")
+            try:
+                async with asyncio.timeout(2):
+                    return await Client.connect(self.address, namespace="default",
+                                                data_converter=pydantic_data_converter)
+            except (RuntimeError, TimeoutError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"intersessional dev did not accept a client at {self.address} "
+                                f"within {STARTUP:.0f} s:\n{self.output()}")
+                await asyncio.sleep(0.1)
+
+    def interrupt(self) -> int:
+        """SIGINT to the dev process alone (not to its Temporal server: stopping that is the
+        dev process's job); its exit code."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=STOPPING)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"intersessional dev still running {STOPPING:.0f} s after SIGINT:\n"
+                        f"{self.output()}")
+
+    def wait_gone(self, timeout: float = 10.0) -> bool:
+        """Whether, within ``timeout``, every process the last run started has exited and its
+        two ports are free again."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if (not group_alive(self.process.pid) and port_is_free(self.temporal_port)
+                    and port_is_free(self.ui_port)):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``intersessional *args`` against this engine, its output captured."""
+        return subprocess.run([str(INTERSESSIONAL), *args], env=self.env, capture_output=True,
+                              text=True, timeout=COMMAND, check=False)
+
+    def ledger(self) -> Ledger:
+        return Ledger(create_ledger_engine(self.settings.effective_ledger_url))
+
+    def stream(self, stream: str) -> list[StoredEvent]:
+        ledger = self.ledger()
+        try:
+            return ledger.read_stream(stream)
+        finally:
+            ledger.engine.dispose()
+
+    def kill(self) -> None:
+        """Kill every run's process group that is still there (teardown)."""
+        for run in self.runs:
+            if group_alive(run.pid):
+                os.killpg(run.pid, signal.SIGKILL)
+            if run.poll() is None:
+                run.wait(timeout=STOPPING)
+        if self._log:
+            self._log.close()
+
+
+@pytest.fixture
+def dev(tmp_path: Path) -> Iterator[Dev]:
+    """A data directory and free ports for ``intersessional dev``, not started yet."""
+    engine = Dev(data_dir=tmp_path / "data", temporal_port=free_port(), ui_port=free_port())
+    try:
+        yield engine
+    finally:
+        engine.kill()
+
+
+@pytest.fixture
+def running(dev: Dev) -> Dev:
+    """``intersessional dev`` started (a test connects with ``await dev.client()``)."""
+    dev.start()
+    return dev

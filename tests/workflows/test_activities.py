@@ -1,0 +1,84 @@
+"""The activities on their own (Temporal's ActivityEnvironment, a real SQLite ledger): a
+retried ``record_event`` writes once; every log line is JSON-ready data with the workflow id,
+run id and event id bound."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from structlog.testing import capture_logs
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+import scripted
+from activities.models import PrepareCycle, RecordEvent, TakeCheckpoint
+from activities.recording import CycleActivities
+from domain.calendar import default_calendar
+from domain.events import CycleOpened
+from ledger import Ledger, create_ledger_engine, upgrade
+
+
+@pytest.fixture
+def activities(tmp_path: Path) -> CycleActivities:
+    engine = create_ledger_engine(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    upgrade(engine)
+    return CycleActivities(Ledger(engine), tmp_path / "key.pem")
+
+
+def _opening(year: int) -> RecordEvent:
+    event = CycleOpened(year=year, occurred_at=datetime(year - 1, 9, 7, tzinfo=UTC),
+                        actor=scripted.ISU, calendar=default_calendar(year))
+    return RecordEvent(stream=f"cycle-{year}", expected_version=0, event_id=uuid.uuid4(),
+                       event=event)
+
+
+def test_a_retried_record_event_writes_once(activities: CycleActivities) -> None:
+    env, request = ActivityEnvironment(), _opening(2027)
+    first = env.run(activities.record_event, request)
+    again = env.run(activities.record_event, request)  # as a retry after a lost reply would
+    assert again == first
+    assert activities.ledger.head() == 1
+    stored = activities.ledger.read_stream("cycle-2027")
+    assert [s.event_id for s in stored] == [request.event_id]
+    assert stored[0].workflow_id == env.info.workflow_id
+    assert stored[0].run_id == env.info.workflow_run_id
+
+
+def test_a_clash_with_the_stream_is_not_retried(activities: CycleActivities) -> None:
+    env = ActivityEnvironment()
+    env.run(activities.record_event, _opening(2027))
+    with pytest.raises(ApplicationError) as refused:
+        env.run(activities.record_event, _opening(2027))  # another id at the same version
+    assert refused.value.type == "WrongExpectedVersion"
+    assert refused.value.non_retryable
+    assert activities.ledger.head() == 1
+
+
+def test_logs_bind_the_workflow_run_and_event(activities: CycleActivities) -> None:
+    env, request = ActivityEnvironment(), _opening(2027)
+    with capture_logs() as logs:
+        env.run(activities.record_event, request)
+        env.run(activities.take_checkpoint, TakeCheckpoint(reason="test"))
+    recorded, checkpoint = logs
+    assert recorded["event"] == "event_recorded"
+    assert recorded["event_id"] == str(request.event_id)
+    assert recorded["workflow_id"] == env.info.workflow_id
+    assert recorded["run_id"] == env.info.workflow_run_id
+    assert recorded["position"] == 1
+    assert checkpoint["event"] == "checkpoint_taken"
+    assert checkpoint["tree_size"] == 1
+
+
+def test_prepare_carries_what_the_previous_year_leaves_running(
+        activities: CycleActivities) -> None:
+    env = ActivityEnvironment()
+    empty = env.run(activities.prepare_cycle, PrepareCycle(year=2027))
+    assert not empty.previous_recorded
+    assert empty.carried_terms == ()
+    assert len(empty.registry) == 156
+    env.run(activities.record_event, _opening(2027))
+    basis = env.run(activities.prepare_cycle, PrepareCycle(year=2028))
+    assert basis.previous_recorded
