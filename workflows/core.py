@@ -91,4 +91,5 @@ class CycleCore:
                         event_id=workflow.uuid4(), event=event),
             start_to_close_timeout=timedelta(seconds=30), retry_policy=RECORDING)
         self._state = after
+        workflow.logger.info("recorded %s at ledger position %s", event.type, receipt.position)
         return receipt

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from activities.models import cycle_id
+from domain.commands import OpenCycle
+from domain.errors import RuleViolation
 from domain.state import CycleState, Phase, WorkplanStatus
 from ledger.records import Receipt
-from scripted import run_year
+from scripted import ISU, first_presidency, run_year
 from tests.workflows.conftest import Engine
+from workflows.client import open_cycle
 from workflows.cycle import AnnualCycleWorkflow
 
 
@@ -33,3 +38,20 @@ async def test_a_whole_year_rebuilds_from_the_ledger_at_every_step(engine: Engin
     assert seen.count("return_workplan") == 1
     assert seen[-1] == "adopt_workplan"
     assert outcome.checkpoint.tree_size >= outcome.events
+
+
+async def test_opening_a_year_twice_is_idempotent_and_a_closed_year_stays_closed(
+        engine: Engine) -> None:
+    command = OpenCycle(year=2027, actor=ISU, carried_presidencies=(first_presidency(2027),))
+    first = await open_cycle(engine.client, command, engine.task_queue)
+    again = await open_cycle(engine.client, command, engine.task_queue)
+    assert again == first
+    assert engine.ledger.head() == 1
+    await run_year(engine.client, 2027, engine.task_queue)
+    await engine.client.get_workflow_handle(cycle_id(2027)).result()
+    head = engine.ledger.head()
+    with pytest.raises(RuleViolation) as refused:
+        await open_cycle(engine.client, command, engine.task_queue)
+    assert refused.value.rule_id == "ISU-2"
+    assert "already run and closed" in refused.value.message
+    assert engine.ledger.head() == head
