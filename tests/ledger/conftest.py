@@ -1,14 +1,12 @@
 """One test suite, two backends: every ledger test runs on SQLite and on PostgreSQL.
 
-PostgreSQL comes from ``INTERSESSIONAL_TEST_POSTGRES_URL`` (default: the local server); each
-test runs in a schema of its own, dropped afterwards. Without a reachable server the PostgreSQL
-cases skip with the reason — unless ``INTERSESSIONAL_REQUIRE_POSTGRES=1`` (set by ``.ci/run``),
-under which a missing server fails them.
+The backends come from ``tests/backends.py``: PostgreSQL in a schema of its own per test, which
+skips without a reachable server unless ``INTERSESSIONAL_REQUIRE_POSTGRES=1`` (set by
+``.ci/run``) makes that a failure.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,42 +15,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from ledger import Ledger, NewEvent, create_ledger_engine, upgrade
-from ledger.engine import unreachable
-
-POSTGRES_URL = os.environ.get("INTERSESSIONAL_TEST_POSTGRES_URL",
-                              "postgresql://postgres@127.0.0.1:5432/test")
-REQUIRED = os.environ.get("INTERSESSIONAL_REQUIRE_POSTGRES") == "1"
+from ledger import Ledger, NewEvent
+from tests.backends import ledger_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty ledger database on each backend."""
-    if request.param == "sqlite":
-        eng = create_ledger_engine(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
-        upgrade(eng)
+    with ledger_database(request.param, tmp_path) as eng:
         yield eng
-        eng.dispose()
-        return
-    why = unreachable(POSTGRES_URL)
-    if why:
-        reason = f"PostgreSQL at {why}"
-        if REQUIRED:
-            pytest.fail(f"{reason}, and INTERSESSIONAL_REQUIRE_POSTGRES=1")
-        pytest.skip(reason)
-    schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
-    admin = create_ledger_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    eng = create_ledger_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        upgrade(eng)
-        yield eng
-    finally:
-        eng.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 class Clock:

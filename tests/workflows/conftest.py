@@ -4,7 +4,7 @@ a tenth of a second) and a worker on it with a fresh SQLite ledger."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +20,9 @@ from domain.cycle import fold
 from domain.events import parse_event
 from domain.state import CycleState
 from embedded import installed_binary
-from ledger import Ledger, create_ledger_engine, upgrade
+from ledger import Ledger
 from settings import Settings
+from tests.backends import ledger_database
 from worker import cycle_activities, cycle_worker
 
 
@@ -57,13 +58,14 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 @pytest.fixture
-def engine_parts(env: WorkflowEnvironment, tmp_path: Path) -> Engine:
-    settings = Settings(data_dir=tmp_path)
-    engine = create_ledger_engine(settings.effective_ledger_url)
-    upgrade(engine)
-    return Engine(env=env, client=env.client, task_queue=f"cycles-{uuid.uuid4()}",
-                  ledger=Ledger(engine), settings=settings,
-                  executor=ThreadPoolExecutor(max_workers=8))
+def engine_parts(env: WorkflowEnvironment, tmp_path: Path, request: pytest.FixtureRequest
+                 ) -> Iterator[Engine]:
+    """The parts, with the ledger on SQLite (or, parametrized indirectly, on "postgresql")."""
+    with ledger_database(getattr(request, "param", "sqlite"), tmp_path) as database, \
+            ThreadPoolExecutor(max_workers=8) as executor:
+        yield Engine(env=env, client=env.client, task_queue=f"cycles-{uuid.uuid4()}",
+                     ledger=Ledger(database), settings=Settings(data_dir=tmp_path),
+                     executor=executor)
 
 
 @pytest.fixture
@@ -71,5 +73,3 @@ async def engine(engine_parts: Engine) -> AsyncIterator[Engine]:
     """The parts, with a worker running for the length of the test."""
     async with engine_parts.worker():
         yield engine_parts
-    engine_parts.executor.shutdown()
-    engine_parts.ledger.engine.dispose()

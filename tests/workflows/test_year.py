@@ -15,6 +15,7 @@ from workflows.client import open_cycle
 from workflows.cycle import AnnualCycleWorkflow
 
 
+@pytest.mark.parametrize("engine_parts", ["sqlite", "postgresql"], indirect=True)
 async def test_a_whole_year_rebuilds_from_the_ledger_at_every_step(engine: Engine) -> None:
     """fold(ledger events) == the workflow's queried state after every step of a full year."""
     seen: list[str] = []
