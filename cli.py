@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 
 import typer
 from rich.console import Console
@@ -92,7 +94,20 @@ def list_mandates() -> None:
 
 
 def main() -> None:
-    app()
+    """Run the command, then leave without the interpreter's teardown: the Temporal SDK's Rust
+    threads can outlive the event loop and abort a finalizing interpreter ("PyGILState_Release
+    … finalizing", exit -6) after the work is done — temporalio/sdk-python#300, open upstream.
+    Everything the command writes is flushed first; the ledger commits before it returns."""
+    try:
+        app()
+        code = 0
+    except SystemExit as leaving:
+        if isinstance(leaving.code, str):
+            print(leaving.code, file=sys.stderr)
+        code = leaving.code if isinstance(leaving.code, int) else int(leaving.code is not None)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ process group of their own — even when the test failed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -34,9 +35,6 @@ TASK_QUEUE = "e2e-cycles"
 STARTUP = 30.0  # seconds for `intersessional dev` to accept a client (it takes about one)
 STOPPING = 20.0  # seconds for it to exit after SIGINT
 COMMAND = 30.0  # seconds for one `intersessional cycle …` command
-#: the Python runtime aborting at exit after a Temporal client or worker was used: a known
-#: race between its Rust threads and interpreter finalization (temporalio/sdk-python#300)
-FINALIZATION_ABORT = "Fatal Python error: PyGILState_Release"
 
 
 def port_is_free(port: int) -> bool:
@@ -129,15 +127,16 @@ class Dev:
                                 f"within {STARTUP:.0f} s:\n{self.output()}")
                 await asyncio.sleep(0.1)
 
-    def interrupt(self) -> int:
+    def interrupt(self) -> None:
         """SIGINT to the dev process alone (not to its Temporal server: stopping that is the
-        dev process's job); its exit code."""
+        dev process's job); it exits 0."""
         self.process.send_signal(signal.SIGINT)
         try:
-            return self.process.wait(timeout=STOPPING)
+            code = self.process.wait(timeout=STOPPING)
         except subprocess.TimeoutExpired:
             pytest.fail(f"intersessional dev still running {STOPPING:.0f} s after SIGINT:\n"
                         f"{self.output()}")
+        assert code == 0, f"intersessional dev exited with {code} on SIGINT:\n{self.output()}"
 
     def wait_gone(self, timeout: float = 10.0) -> bool:
         """Whether, within ``timeout``, every process the last run started has exited and its
@@ -150,10 +149,15 @@ class Dev:
             time.sleep(0.05)
         return False
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """``intersessional *args`` against this engine, its output captured."""
-        return subprocess.run([str(INTERSESSIONAL), *args], env=self.env, capture_output=True,
-                              text=True, timeout=COMMAND, check=False)
+    def cli(self, *args: str, exit_code: int = 0) -> subprocess.CompletedProcess[str]:
+        """``intersessional *args`` against this engine, which must exit with ``exit_code``;
+        its output captured."""
+        ran = subprocess.run([str(INTERSESSIONAL), *args], env=self.env, capture_output=True,
+                             text=True, timeout=COMMAND, check=False)
+        assert ran.returncode == exit_code, (
+            f"intersessional {' '.join(args)} exited with {ran.returncode}, not "
+            f"{exit_code}:\n{ran.stdout}{ran.stderr}")
+        return ran
 
     def ledger(self) -> Ledger:
         return Ledger(create_ledger_engine(self.settings.effective_ledger_url))
@@ -166,8 +170,13 @@ class Dev:
             ledger.engine.dispose()
 
     def kill(self) -> None:
-        """Kill every run's process group that is still there (teardown)."""
+        """Teardown: stop a dev process still running (SIGINT, so that it stops its server),
+        then kill whatever is left of every run's process group."""
         for run in self.runs:
+            if run.poll() is None:
+                run.send_signal(signal.SIGINT)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    run.wait(timeout=5)
             if group_alive(run.pid):
                 os.killpg(run.pid, signal.SIGKILL)
             if run.poll() is None:
@@ -178,8 +187,14 @@ class Dev:
 
 @pytest.fixture
 def dev(tmp_path: Path) -> Iterator[Dev]:
-    """A data directory and free ports for ``intersessional dev``, not started yet."""
-    engine = Dev(data_dir=tmp_path / "data", temporal_port=free_port(), ui_port=free_port())
+    """A data directory and free ports for ``intersessional dev``, not started yet. No skip
+    without the installed script: `make install` provides it, and CI must run these."""
+    if not INTERSESSIONAL.exists():
+        pytest.fail(f"{INTERSESSIONAL} is missing: install the project (make install)")
+    temporal_port, ui_port = free_port(), free_port()
+    while ui_port == temporal_port:
+        ui_port = free_port()
+    engine = Dev(data_dir=tmp_path / "data", temporal_port=temporal_port, ui_port=ui_port)
     try:
         yield engine
     finally:
