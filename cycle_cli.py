@@ -21,7 +21,7 @@ from temporalio.client import (
     ScheduleSpec,
     ScheduleUpdate,
 )
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from activities.models import cycle_id
 from domain.commands import OpenCycle
@@ -49,7 +49,11 @@ def _run(work: Coroutine[Any, Any, None]) -> None:
         console.print(f"[red]refused[/red] {refusal}")
         raise typer.Exit(2) from None
     except RPCError as error:
-        console.print(f"[red]the engine could not be asked[/red]: {error}")
+        if error.status is RPCStatusCode.NOT_FOUND:  # the engine answered: no such cycle
+            console.print(f"[red]this engine has no such cycle[/red] ({error.message}); "
+                          "`intersessional cycle open --year …` opens one.")
+        else:
+            console.print(f"[red]the engine could not be asked[/red]: {error}")
         raise typer.Exit(2) from None
 
 
