@@ -42,5 +42,11 @@ bench-ledger: $(STAMP)
 	@$(BIN)/python -c 'import eventsourcing' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/ledger.py
 
+# Whole cycles under load: 50 concurrent years on the embedded dev server, with the ledger and
+# with a no-op recording, in the same run. Not part of `make test`. A few minutes;
+# `$(BIN)/python bench/cycle.py --quick` for a smoke run.
+bench-cycle: $(STAMP)
+	$(BIN)/python bench/cycle.py
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
