@@ -41,7 +41,7 @@ def demo_year(today: date) -> int:
     return today.year if (today.month, today.day) <= (6, 15) else today.year + 1
 
 
-def _refused_steps(name: str, year: int, state: CycleState) -> list[c.StepCommand]:
+def _refused_steps(name: str, year: int) -> list[c.StepCommand]:
     """Steps a careless person might try at this point of the script, each refused."""
     chair = scripted.president(year)
     if name == "open_cycle":
@@ -88,7 +88,7 @@ async def run(console: Console) -> None:
             async def step(name: str, receipt: Receipt, state: CycleState) -> None:
                 console.print(f"  [green]✓[/green] {name:<29} ledger #{receipt.position:<3} "
                               f"→ phase {state.phase.value}")
-                if refused := _refused_steps(name, year, state):
+                if refused := _refused_steps(name, year):
                     await _refuse(console, env.client, ledger, year, refused)
 
             await scripted.run_year(env.client, year, settings.task_queue, step=step)

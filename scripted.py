@@ -25,7 +25,7 @@ from ledger.records import Receipt
 from workflows.client import cycle_state, open_cycle, pending, take_step
 
 ISU = Actor(name="ISU Director", role=Role.ISU)
-FIRST_ROUND = {  # as in the rules walk-through: staggered first terms
+FIRST_ROUND = {  # the first round's nominations: staggered first terms (CO-5)
     "general-status": ["CHE", "LBN"], "universalization": ["GHA", "PHL"],
     "victim-assistance": ["CHL", "ITA"], "clearance": ["LAO", "NOR"],
     "stockpile-destruction": ["ESP", "BIH"], "cooperation-assistance": ["AUS", "IRQ"],

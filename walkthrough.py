@@ -7,7 +7,6 @@ The next stage replaces this walk-through with the durable cycle on Temporal.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from rich.console import Console
 from rich.table import Table
@@ -35,14 +34,8 @@ from domain.mandates import mandates
 from domain.meetings import IntersessionalMeeting, NeighbouringMeeting, default_agenda
 from domain.state import CycleState
 from domain.steps import pending_steps
-from domain.workplan import BudgetLine, MandateLetter, Workplan, WorkplanItem
+from scripted import FIRST_ROUND, ISU, workplan
 
-FIRST_ROUND = {  # the MSP of 2024 elects the first round, terms from 1 January 2025
-    "general-status": ["CHE", "LBN"], "universalization": ["GHA", "PHL"],
-    "victim-assistance": ["CHL", "ITA"], "clearance": ["LAO", "NOR"],
-    "stockpile-destruction": ["ESP", "BIH"], "cooperation-assistance": ["AUS", "IRQ"],
-    "national-implementation": ["NZL"], "reporting": ["BEL"],
-}
 SECOND_ROUND = {  # the MSP of 2025 fills the seats the single-year terms leave
     "general-status": "HRV", "universalization": "MEX", "victim-assistance": "AFG",
     "clearance": "DEU", "stockpile-destruction": "MNE", "cooperation-assistance": "IRL",
@@ -52,7 +45,6 @@ THIRD_ROUND = {  # the MSP of 2026 fills the seats the first round's two-year te
     "clearance": "ZMB", "stockpile-destruction": "PER", "cooperation-assistance": "JPN",
     "national-implementation": "TTO", "reporting": "CRI",
 }
-ISU = Actor(name="ISU Director", role=Role.ISU)
 PRESIDENT = Actor(name="President of the MSP", role=Role.PRESIDENT, represents="CHE")
 
 
@@ -135,15 +127,6 @@ def _committee(console: Console, state: CycleState, registry: Registry) -> Cycle
     return state
 
 
-def _workplan(year: int, staff_cost: str) -> Workplan:
-    return Workplan(for_year=year, items=(
-        WorkplanItem(title="Prepare the intersessional meeting", letters=(MandateLetter.A,)),
-        WorkplanItem(title="Support the President and coordinators", letters=(MandateLetter.B,)),
-        WorkplanItem(title="Report to the MSP", letters=(MandateLetter.I,))),
-        budget=(BudgetLine(label="Staff", amount=Decimal(staff_cost), currency="CHF"),
-                BudgetLine(label="Meetings", amount=Decimal("85000.00"), currency="CHF")))
-
-
 def _cycle(console: Console, state: CycleState) -> None:
     console.rule("4. The rest of the 2025 cycle, folded event by event")
     meeting = IntersessionalMeeting(year=2025, place="Geneva", first_day=date(2025, 6, 2),
@@ -156,7 +139,7 @@ def _cycle(console: Console, state: CycleState) -> None:
                              PRESIDENT, _at(date(2025, 2, 3)))
         except RuleViolation as refusal:
             console.print(f"[red]refused[/red] {refusal}")
-    first, revised = _workplan(2026, "612000.00"), _workplan(2026, "598000.00")
+    first, revised = workplan(2026, "612000.00"), workplan(2026, "598000.00")
     steps: list[CycleEvent] = [
         decide.convening(state, meeting, PRESIDENT, _at(date(2025, 2, 3))),
         IntersessionalMeetingHeld(year=2025, occurred_at=_at(date(2025, 6, 6)), actor=ISU,
