@@ -43,10 +43,12 @@ bench-ledger: $(STAMP)
 	$(BIN)/python bench/ledger.py
 
 # Whole cycles under load: 50 concurrent years on the embedded dev server, with the ledger and
-# with a no-op recording, in the same run. Not part of `make test`. A few minutes;
-# `$(BIN)/python bench/cycle.py --quick` for a smoke run.
+# with a no-op recording, in the same run: first saturated (people step the moment they may),
+# then paced (people pause 2 s on average between steps). Not part of `make test`. About five
+# minutes; `$(BIN)/python bench/cycle.py --quick` for a smoke run.
 bench-cycle: $(STAMP)
 	$(BIN)/python bench/cycle.py
+	$(BIN)/python bench/cycle.py --think 2
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -17,6 +17,7 @@ import json
 import math
 import os
 import platform
+import random
 import sys
 import tempfile
 import threading
@@ -106,10 +107,18 @@ def timed_updates(timings: Timings) -> Iterator[None]:
         scripted.take_step, scripted.open_cycle = take, open_
 
 
-async def drive(client: Client, year: int, queue: str) -> int:
+async def drive(client: Client, year: int, queue: str, think: float) -> int:
     """One year from opening to close, then until the year it opened has recorded its own
-    opening (so no work of a round spills into the next); the events the year recorded."""
-    await scripted.run_year(client, year, queue)
+    opening (so no work of a round spills into the next); the events the year recorded.
+    With ``think`` > 0 its people pause after each step, exponentially with that mean (seeded
+    by the year, so both kinds of round see the same pauses)."""
+    pauses = random.Random(year)
+
+    async def pause(_: str, __: Receipt, ___: object) -> None:
+        if think > 0:
+            await asyncio.sleep(pauses.expovariate(1 / think))
+
+    await scripted.run_year(client, year, queue, step=pause)
     outcome = await client.get_workflow_handle_for(AnnualCycleWorkflow.run,
                                                    cycle_id(year)).result()
     if outcome.workplan_status is not WorkplanStatus.ADOPTED:
@@ -180,7 +189,8 @@ class Kind:
         return [s for values in self.timings.values() for s in values]
 
 
-async def run_round(kind: str, years: list[int], directory: Path, total: Kind) -> None:
+async def run_round(kind: str, years: list[int], directory: Path, total: Kind,
+                    think: float) -> None:
     """One round on a fresh dev server and ledger: every cycle, concurrently."""
     directory.mkdir()
     settings = Settings(data_dir=directory, temporal_address=f"127.0.0.1:{free_port()}",
@@ -200,7 +210,8 @@ async def run_round(kind: str, years: list[int], directory: Path, total: Kind) -
             configure_logging(log)
             async with cycle_worker(env.client, queue, acts, executor, settings.activity_threads):
                 started, cpu = time.perf_counter(), (time.process_time(), cpu_seconds(server))
-                counts = await asyncio.gather(*(drive(env.client, y, queue) for y in years))
+                counts = await asyncio.gather(*(drive(env.client, y, queue, think)
+                                                for y in years))
                 seconds = time.perf_counter() - started
                 cpu = (time.process_time() - cpu[0], cpu_seconds(server) - cpu[1])
             configure_logging()
@@ -234,10 +245,11 @@ def p50_p99(values: list[float]) -> str:
     return f"{ms(pct(values, 50))} / {ms(pct(values, 99))}"
 
 
-def summary(n: int, ours: Kind, ref: Kind) -> None:
+def summary(n: int, ours: Kind, ref: Kind, think: float) -> None:
     ratio, p99 = ours.seconds / ref.seconds, pct(ours.timings[APPROVE], 99)
     steps = len(ours.every)  # the same number on both sides
-    print(f"\n== Summary: {n} concurrent cycles. Reference: the same workflows and script, "
+    paced = f", people pausing {think:g} s on average" if think else ", no pauses"
+    print(f"\n== Summary: {n} concurrent cycles{paced}. Reference: the same workflows and script, "
           "record_event and take_checkpoint no-ops (no database), prepare_cycle real ==")
     print("| figure | recorded | reference, same run | target | met |\n|---|---|---|---|---|")
     print(f"| person-steps/s of wall time | {steps / ours.seconds:.1f} | "
@@ -262,21 +274,27 @@ async def main() -> None:
     parser.add_argument("--cycles", type=int, default=50, help="concurrent cycles per round")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of each kind")
     parser.add_argument("--quick", action="store_true", help="5 cycles, 1 round each")
+    parser.add_argument("--think", type=float, default=0.0, metavar="SECONDS",
+                        help="people's mean pause after each step (default 0: each takes the "
+                        "next step the moment the last is acknowledged, the engine saturated)")
     args = parser.parse_args()
     n, rounds = (5, 1) if args.quick else (args.cycles, args.rounds)
     years = [FIRST_YEAR + SPACING * i for i in range(n)]
+    pace = (f"people pause {args.think:g} s on average after each step" if args.think
+            else "no pauses (closed loop)")
     print(f"cycle benchmark: {n} concurrent cycles ({years[0]}..{years[-1]}, every {SPACING}), "
           f"{rounds} round(s) each of recorded and reference, ABBA; "
+          f"{pace}; "
           f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; Python {platform.python_version()}, "
           f"{os.cpu_count()} cores", flush=True)
     kinds = {"recorded": Kind(), "reference": Kind()}
     with tempfile.TemporaryDirectory(prefix="cycle-bench-") as tmp:
         # untimed: imports, the sandbox's first validation and pydantic's schemas
-        await run_round("recorded", years[:3], Path(tmp) / "warm-up", Kind())
+        await run_round("recorded", years[:3], Path(tmp) / "warm-up", Kind(), 0.0)
         for i in range(2 * rounds):
             kind = ("recorded", "reference")[(i + i // 2) % 2]  # ABBA ABBA ...
-            await run_round(kind, years, Path(tmp) / f"round-{i}", kinds[kind])
-    summary(n, kinds["recorded"], kinds["reference"])
+            await run_round(kind, years, Path(tmp) / f"round-{i}", kinds[kind], args.think)
+    summary(n, kinds["recorded"], kinds["reference"], args.think)
 
 
 if __name__ == "__main__":

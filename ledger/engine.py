@@ -8,10 +8,12 @@ a snapshot without blocking anyone. PostgreSQL runs through psycopg 3.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
@@ -59,10 +61,26 @@ def create_ledger_engine(url: str, **options: Any) -> Engine:
     return engine
 
 
+# One lock per SQLite engine. SQLite admits one writer at a time; a thread that finds the write
+# lock taken sleeps in SQLite's busy handler, in steps of up to 100 ms, and so may wake long
+# after the writer has gone. 16 threads appending one event each: p99 331 ms, max 1.5 s at
+# ~1,000 appends/s; queued on a Python lock instead, each is woken the moment the previous
+# writer commits. Other processes still meet the busy handler (busy_timeout, above).
+_SQLITE_WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> AbstractContextManager[object]:
+    if engine.dialect.name != "sqlite":
+        return nullcontext()  # PostgreSQL queues writers on the head row's lock itself
+    with _WRITERS_LOCK:
+        return _SQLITE_WRITERS.setdefault(engine, threading.Lock())
+
+
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """A transaction that will write: committed on success, rolled back on any error."""
-    with engine.connect() as connection:
+    with _writer_lock(engine), engine.connect() as connection:
         connection.execution_options(**{_WRITES: True})
         with connection.begin():
             yield connection

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic_core import from_json
 from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ledger.encoding import FORMAT, GENESIS, SEPARATOR, canonical_json, canonical_time
 from ledger.engine import driver_batches, placeholder, writing
@@ -101,6 +102,21 @@ class Ledger:
         if not batch:
             return []
         ids = [str(e.event_id) for e in batch]
+        # Optimistically, as a new batch: the unique index on event_id refuses a recorded id
+        # anyway, so looking the ids up first (1,000 index probes for a batch of 1,000) is
+        # paid only when the insert or the version check fails, in a transaction of its own.
+        try:
+            with writing(self.engine) as conn:
+                head = conn.execute(_LOCK_HEAD).scalar_one()
+                try:
+                    return self._write(conn, head, stream, batch, expected_version, ids=ids)
+                except WrongExpectedVersion:  # nothing written yet: a retry of the last batch?
+                    recorded = self._already_recorded(conn, stream, batch, ids)
+                    if recorded is not None:
+                        return recorded
+                    raise
+        except IntegrityError:
+            pass  # an id already recorded (a retry, or a conflict), or a row in the way
         with writing(self.engine) as conn:
             head = conn.execute(_LOCK_HEAD).scalar_one()
             recorded = self._already_recorded(conn, stream, batch, ids)

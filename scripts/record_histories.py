@@ -11,6 +11,7 @@ itself goes behind ``workflow.patched``.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -118,3 +119,6 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+    # leave without the interpreter's teardown, as cli.main does (temporalio/sdk-python#300)
+    sys.stdout.flush()
+    os._exit(0)

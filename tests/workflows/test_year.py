@@ -24,11 +24,15 @@ async def test_a_whole_year_rebuilds_from_the_ledger_at_every_step(engine: Engin
         # the engine may already have recorded what follows (CycleClosed after the adoption):
         # the state must be the fold of exactly the ledger's first event_count events
         assert engine.folded(2027, upto=state.event_count) == state, f"differ after {name}"
-        assert receipt.version == state.event_count
+        recorded = engine.ledger.read_stream(cycle_id(2027), from_version=receipt.version)
+        assert recorded[0].event_id == receipt.event_id, f"{name}: receipt not in the ledger"
+        # only the engine's own CycleClosed may follow a person's step before it is queried
+        assert [e.type for e in recorded[1:]] in ([], ["CycleClosed"]), name
+        assert receipt.version + len(recorded) - 1 == state.event_count
         seen.append(name)
 
     last = await run_year(engine.client, 2027, engine.task_queue, step=check)
-    assert last.phase is Phase.CLOSING
+    assert last.phase in (Phase.CLOSING, Phase.CLOSED)  # the engine may have closed it already
     assert last.workplan_status is WorkplanStatus.ADOPTED
     outcome = await engine.client.get_workflow_handle_for(AnnualCycleWorkflow.run,
                                                            cycle_id(2027)).result()
