@@ -13,24 +13,30 @@ from rich.table import Table
 import demo as durable_demo
 import walkthrough
 import worker as engine_worker
+from api import serve as api_server
 from cycle_cli import cycle
 from domain.convention import shipped_registry
 from domain.mandates import mandates
 from embedded import start_embedded
 from ledger_cli import db
+from pending_cli import pending
 from settings import Settings
+from steps_cli import elect, meeting, msp, president, workplan
+from users_cli import users
 
 app = typer.Typer(no_args_is_help=True, help="The intersessional machinery of the Convention "
                   "on Cluster Munitions, as durable workflows over an auditable ledger.")
 console = Console()
 app.add_typer(db, name="db")
 app.add_typer(cycle, name="cycle")
+app.add_typer(users, name="users")
 
 
 @app.command()
 def demo() -> None:
-    """Run one whole year on the embedded engine (temporary data, free ports) with scripted
-    people, then print the timeline from the ledger and the ledger's verification."""
+    """Run one whole year on the embedded engine (free ports, data in <data dir>/demo) with
+    scripted people, print the timeline from the ledger and the ledger's verification, and
+    leave the next year's work plan for you to approve."""
     wide = Console(width=max(console.width, 120))  # the timeline's table needs the room
     asyncio.run(durable_demo.run(wide))
 
@@ -54,10 +60,12 @@ async def _dev(settings: Settings) -> None:
     stop = engine_worker.stop_on_signals()
     console.print(f"intersessional dev: Temporal at {settings.temporal_address} (web UI "
                   f"http://127.0.0.1:{settings.temporal_ui_port}), ledger "
-                  f"{settings.effective_ledger_url}; Ctrl-C stops, starting again resumes every "
-                  "open cycle")
+                  f"{settings.effective_ledger_url}, API and dashboard "
+                  f"http://{settings.api_host}:{settings.api_port}/; Ctrl-C stops, starting "
+                  "again resumes every open cycle")
     try:
-        await engine_worker.serve(env.client, settings, stop)
+        await asyncio.gather(engine_worker.serve(env.client, settings, stop),
+                             api_server.run(settings, stop))
     finally:
         await env.shutdown()
 
@@ -65,8 +73,15 @@ async def _dev(settings: Settings) -> None:
 @app.command()
 def dev() -> None:
     """Start the embedded engine: Temporal's dev server (state in the data directory), the
-    SQLite ledger there, and a worker, until Ctrl-C."""
+    SQLite ledger there, a worker, and the HTTP API with the dashboard, until Ctrl-C."""
     asyncio.run(_dev(Settings()))
+
+
+@app.command("api")
+def api_command() -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json) and the dashboard on
+    INTERSESSIONAL_API_HOST:INTERSESSIONAL_API_PORT against a running engine, until Ctrl-C."""
+    api_server.serve(Settings())
 
 
 @app.command()
@@ -91,6 +106,15 @@ def list_mandates() -> None:
     for m in mandates().values():
         table.add_row(m.key, m.letter or "—", m.name, str(m.max_seats), str(m.term_years))
     console.print(table)
+
+
+# every step of a cycle, by a person authenticated by token (steps_cli, pending_cli)
+app.command("pending")(pending)
+app.command("elect")(elect)
+app.add_typer(president, name="president")
+app.add_typer(meeting, name="meeting")
+app.add_typer(workplan, name="workplan")
+app.add_typer(msp, name="msp")
 
 
 def main() -> None:

@@ -1,18 +1,18 @@
-"""``intersessional cycle …``: open, read and schedule the annual cycles of a running engine."""
+"""``intersessional cycle …``: open, read and schedule the annual cycles of a running engine.
+
+Opening a cycle is a step like the others (``steps_cli``): taken by a person of the ISU,
+authenticated by token; the Schedule (``cycle schedule``) opens cycles as the engine itself.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Coroutine
 from datetime import date
-from typing import Any
+from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from temporalio.client import (
-    Client,
     Schedule,
     ScheduleActionStartWorkflow,
     ScheduleAlreadyRunningError,
@@ -21,69 +21,58 @@ from temporalio.client import (
     ScheduleSpec,
     ScheduleUpdate,
 )
-from temporalio.service import RPCError, RPCStatusCode
 
+import stepping
 from activities.models import cycle_id
-from domain.commands import OpenCycle
-from domain.convention import Actor, Role
-from domain.errors import RuleViolation
+from cli_common import (
+    FILE,
+    JSON,
+    TOKEN,
+    YEAR,
+    authenticate,
+    connect_engine,
+    console,
+    file_request,
+    report,
+    request,
+    run,
+)
+from domain.steps import Step
 from ledger import Ledger, create_ledger_engine
 from settings import Settings
+from stepping import permitted
 from timeline import timeline_table
-from worker import connect
 from workflows import client as cycles
 from workflows.models import ScheduledOpening
 from workflows.opener import OpenCycleWorkflow
 
 cycle = typer.Typer(no_args_is_help=True, help="The annual cycles of a running engine.")
-console = Console(soft_wrap=True)
 SCHEDULE_ID = "open-cycles"
-YEAR = typer.Option(..., "--year", min=2011, max=2999, help="the cycle's year")
-
-
-def _run(work: Coroutine[Any, Any, None]) -> None:
-    """Run ``work``; a refusal or an unreachable engine is one sentence and exit 2."""
-    try:
-        asyncio.run(work)
-    except RuleViolation as refusal:
-        console.print(f"[red]refused[/red] {refusal}")
-        raise typer.Exit(2) from None
-    except RPCError as error:
-        if error.status is RPCStatusCode.NOT_FOUND:  # the engine answered: no such cycle
-            console.print(f"[red]this engine has no such cycle[/red] ({error.message}); "
-                          "`intersessional cycle open --year …` opens one.")
-        else:
-            console.print(f"[red]the engine could not be asked[/red]: {error}")
-        raise typer.Exit(2) from None
-
-
-async def _client(settings: Settings) -> Client:
-    try:
-        return await connect(settings)
-    except RuntimeError as error:
-        console.print(f"[red]no Temporal server at {settings.temporal_address}[/red] ({error}); "
-                      "start one with `intersessional dev`.")
-        raise typer.Exit(2) from None
 
 
 @cycle.command("open")
-def open_cycle(year: int = YEAR, name: str = typer.Option("ISU", "--as", help="who opens it")
-               ) -> None:
-    """Open the year's cycle (ISU); opening an open year again changes nothing."""
+def open_cycle(year: int = YEAR, file: Path | None = FILE, token: str | None = TOKEN,
+               as_json: bool = JSON) -> None:
+    """Open the year's cycle (ISU, by token); opening an open year again changes nothing. A
+    file may give its calendar, mandates and what it carries over (carried_presidencies, …)."""
+    person = authenticate(token)
+    opening = (file_request(Step.OPEN_CYCLE, file, year=year) if file
+               else request(Step.OPEN_CYCLE, {"year": year}, "--year"))
+
     async def work() -> None:
+        permitted(Step.OPEN_CYCLE, person)  # refused before the engine is asked
         settings = Settings()
-        command = OpenCycle(year=year, actor=Actor(name=name, role=Role.ISU))
-        receipt = await cycles.open_cycle(await _client(settings), command, settings.task_queue)
-        console.print(f"the {year} cycle is open ({cycle_id(year)}): CycleOpened at ledger "
-                      f"position {receipt.position}")
-    _run(work())
+        receipt = await stepping.open_cycle(await connect_engine(settings), person, opening,
+                                            settings.task_queue)
+        report(Step.OPEN_CYCLE, year, receipt, person, as_json)
+    run(work())
 
 
 @cycle.command("status")
-def status(year: int = YEAR, as_json: bool = typer.Option(False, "--json")) -> None:
+def status(year: int = YEAR, as_json: bool = JSON) -> None:
     """The cycle's phase, the steps open now (who may take them, by when) and its state."""
     async def work() -> None:
-        client = await _client(Settings())
+        client = await connect_engine(Settings())
         state, steps = await cycles.cycle_state(client, year), await cycles.pending(client, year)
         if as_json:
             print(json.dumps({"year": year, "phase": state.phase.value,
@@ -99,7 +88,7 @@ def status(year: int = YEAR, as_json: bool = typer.Option(False, "--json")) -> N
         console.print(table)
         for missed in state.deadlines_missed:
             console.print(f"[yellow]deadline missed[/yellow]: {missed.value}")
-    _run(work())
+    run(work())
 
 
 @cycle.command("timeline")
@@ -134,7 +123,7 @@ def schedule(on: str = typer.Option(..., "--on", help="MM-DD, e.g. 09-07"),
 
     async def work() -> None:
         settings = Settings()
-        client = await _client(settings)
+        client = await connect_engine(settings)
         plan = Schedule(
             action=ScheduleActionStartWorkflow(OpenCycleWorkflow.run, ScheduledOpening(),
                                                id="open-cycle", task_queue=settings.task_queue),
@@ -148,4 +137,4 @@ def schedule(on: str = typer.Option(..., "--on", help="MM-DD, e.g. 09-07"),
                 lambda _: ScheduleUpdate(schedule=plan))
         console.print(f"each year on {date(2001, month, day):%d %B} at {hour:02d}:00 UTC the "
                       f"engine opens the next year's cycle (schedule {SCHEDULE_ID})")
-    _run(work())
+    run(work())

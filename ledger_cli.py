@@ -16,7 +16,9 @@ db = typer.Typer(no_args_is_help=True, help="The ledger: schema, checkpoints, ve
 console = Console(soft_wrap=True)  # one sentence stays one line in a pipe
 
 
-def _engine(settings: Settings) -> Engine:
+def ledger_engine(settings: Settings) -> Engine:
+    """The engine of the ledger the settings point at; an unusable URL is one red sentence and
+    exit 2 (``users_cli`` opens the same database through this)."""
     try:
         return create_ledger_engine(settings.effective_ledger_url)
     except (ValueError, ArgumentError) as error:
@@ -28,7 +30,7 @@ def _engine(settings: Settings) -> Engine:
 def db_upgrade() -> None:
     """Create or migrate the ledger's schema (alembic upgrade head)."""
     settings = Settings()
-    upgrade(_engine(settings))
+    upgrade(ledger_engine(settings))
     console.print(f"ledger at {settings.effective_ledger_url} is at the latest schema")
 
 
@@ -37,7 +39,7 @@ def db_checkpoint() -> None:
     """Sign the Merkle root of the whole log with the checkpoint key."""
     settings = Settings()
     key = load_or_create_key(settings.effective_signing_key)
-    cp = take_checkpoint(_engine(settings), key)
+    cp = take_checkpoint(ledger_engine(settings), key)
     console.print(f"checkpoint of {cp.tree_size} events: root {cp.root_hash}, signed "
                   f"{cp.taken_at} by key {cp.key_id[:16]}…")
 
@@ -48,7 +50,7 @@ def db_verify() -> None:
     settings = Settings()
     key_path = settings.effective_signing_key
     public = load_public_key(key_path) if key_path.exists() else None
-    report = verify(_engine(settings), public)
+    report = verify(ledger_engine(settings), public)
     if report.problem is not None:
         console.print(f"[red]ledger NOT intact[/red]: {report.problem}")
         raise typer.Exit(1)

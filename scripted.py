@@ -101,18 +101,37 @@ async def _noop(_: str, __: Receipt, ___: CycleState) -> None:
     return None
 
 
+class _Reached(Exception):  # noqa: N818 - control flow of run_year's ``until``, never escapes
+    def __init__(self, state: CycleState) -> None:
+        self.state = state
+
+
 async def run_year(client: Client, year: int, task_queue: str, *, step: Step = _noop,
-                   returns: int = 1, first: bool = True, resume: bool = False) -> CycleState:
+                   returns: int = 1, first: bool = True, resume: bool = False,
+                   until: str | None = None) -> CycleState:
     """Drive the ``year`` cycle from opening (idempotent: the previous year's close may have
     opened it) to the MSP's adoption of the work plan, the committee returning it ``returns``
     times first; ``step(name, receipt, state)`` is awaited after every recorded step. The
     ``first`` year kept by the engine carries in the presidency in office. With ``resume``,
     the steps before the work plan that are no longer open are passed over (a script picked up
-    again after an interruption). Returns the state before the engine closes the year."""
+    again after an interruption). Returns the state before the engine closes the year — or,
+    with ``until``, the state in which that step (e.g. ``"approve_workplan"``) is left to a
+    real person."""
+    try:
+        return await _run_year(client, year, task_queue, step=step, returns=returns,
+                               first=first, resume=resume, until=until)
+    except _Reached as reached:
+        return reached.state
+
+
+async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, returns: int,
+                    first: bool, resume: bool, until: str | None) -> CycleState:
     registry = shipped_registry()
     chair = president(year)
 
     async def take(name: str, command: c.StepCommand) -> CycleState:
+        if name == until:
+            raise _Reached(await cycle_state(client, year))
         if resume and name in _BEFORE_WORKPLAN and name not in {
                 p.step.value for p in await pending(client, year)}:
             return await cycle_state(client, year)

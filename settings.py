@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     temporal_ui_port: int = Field(default=8233, description="the embedded server's web UI port")
     activity_threads: int = Field(default=16, ge=1,
                                   description="threads running the (synchronous) activities")
+    api_host: str = Field(default="127.0.0.1",
+                          description="where `intersessional api` (and `dev`) serve HTTP")
+    api_port: int = Field(default=8000, ge=0, le=65535,
+                          description="the port of the HTTP API and dashboard")
 
     @property
     def effective_ledger_url(self) -> str:

@@ -23,7 +23,7 @@ def first_monday_of_september(year: int) -> date:
 class CycleCalendar(BaseModel):
     """The dates one cycle runs by."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     year: int
     opening_msp: date

@@ -27,7 +27,7 @@ class Presidency(BaseModel):
     (``presides_until``; ``None`` while that date is not yet known).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     state: str
     meeting: str
@@ -46,7 +46,7 @@ class Presidency(BaseModel):
 class CommitteeMember(BaseModel):
     """One seat at the committee: who sits (a State's code or ICRC/UN/CMC), and on what basis."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     represents: str
     basis: str

@@ -68,7 +68,7 @@ class Actor(BaseModel):
     """Who took a step: a named person, the role they acted in, and whom they represent
     (a State's alpha-3 code, or ICRC/UN/CMC), where the role has one."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     role: Role

@@ -36,22 +36,15 @@ from domain.events import (
 )
 from domain.meetings import validate_meeting
 from domain.state import CycleState, Phase, WorkplanStatus
-from domain.steps import BY_EVENT, StepRule, pending_steps
+from domain.steps import BY_EVENT, StepRule, check_role, pending_steps
 from domain.workplan import check_same_text, validate_workplan
 
 W = WorkplanStatus
 
 
-def _roles(rule: StepRule) -> str:
-    return " or ".join(r.value.replace("_", " ") for r in rule.roles)
-
-
 def _check_actor(rule: StepRule, state: CycleState, event: CycleEvent) -> None:
-    role = event.actor.role
-    if role not in rule.roles:
-        raise RuleViolation(rule.rule_id, f"{rule.label} is a step for the {_roles(rule)}; "
-                            f"{event.actor.name} acted as {role.value.replace('_', ' ')}.")
-    if role is Role.COMMITTEE_MEMBER and not sits_on_committee(
+    check_role(rule, event.actor)
+    if event.actor.role is Role.COMMITTEE_MEMBER and not sits_on_committee(
         event.actor.represents, event.occurred_at.date(), state.terms, state.presidencies,
         state.catalogue,
     ):

@@ -19,7 +19,7 @@ from domain.mandates import Mandate, mandate, mandates
 class Term(BaseModel):
     """One coordinator's term: a State leading a mandate from ``first_year`` to ``last_year``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     state: str
     mandate: str
@@ -45,7 +45,7 @@ class NecessityException(BaseModel):
     """CO-7's "unless necessary": an explicit, recorded reason to let ``state`` coordinate
     ``mandate`` in the term right after one it already provided."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     state: str
     mandate: str
@@ -61,7 +61,7 @@ class NecessityException(BaseModel):
 class ElectionResult(BaseModel):
     """What a Meeting of States Parties decided about coordinators (CO-2)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     msp_year: int
     terms: tuple[Term, ...]
@@ -84,7 +84,7 @@ def holders(terms: Iterable[Term], year: int) -> dict[str, list[Term]]:
 class SeatHolding(BaseModel):
     """One seat of one mandate in one year; ``term`` is ``None`` for a vacant seat."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     mandate: str
     seat: int

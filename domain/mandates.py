@@ -23,7 +23,7 @@ class MandateKind(StrEnum):
 class Mandate(BaseModel):
     """One theme a coordinator leads. ``letter`` is the working group's letter in 2MSP P2.1."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str
     kind: MandateKind

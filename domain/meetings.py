@@ -30,7 +30,7 @@ class NeighbouringMeeting(StrEnum):
 class AgendaSlot(BaseModel):
     """Time for one working group; ``topics`` may place the thematic areas within it (IM-7)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     working_group: str
     day: int = Field(ge=1)
@@ -40,7 +40,7 @@ class AgendaSlot(BaseModel):
 class IntersessionalMeeting(BaseModel):
     """A proposed or convened intersessional meeting; dates are inclusive."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     year: int
     place: str

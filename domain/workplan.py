@@ -32,7 +32,7 @@ class MandateLetter(StrEnum):
 
 
 class WorkplanItem(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     title: str = Field(min_length=1)
     letters: tuple[MandateLetter, ...]
@@ -40,7 +40,7 @@ class WorkplanItem(BaseModel):
 
 
 class BudgetLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     label: str = Field(min_length=1)
     amount: Decimal
@@ -71,7 +71,7 @@ class BudgetLine(BaseModel):
 class Workplan(BaseModel):
     """The ISU's work plan and budget for ``for_year``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     for_year: int
     items: tuple[WorkplanItem, ...]

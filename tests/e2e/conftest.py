@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -66,6 +66,7 @@ class Dev:
     data_dir: Path
     temporal_port: int
     ui_port: int
+    api_port: int = field(default_factory=free_port)  # `dev` serves the API there too
     runs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
     _log: IO[bytes] | None = None
@@ -77,7 +78,8 @@ class Dev:
     @property
     def settings(self) -> Settings:
         return Settings(data_dir=self.data_dir, temporal_address=self.address,
-                        temporal_ui_port=self.ui_port, task_queue=TASK_QUEUE)
+                        temporal_ui_port=self.ui_port, api_port=self.api_port,
+                        task_queue=TASK_QUEUE)
 
     @property
     def env(self) -> dict[str, str]:
@@ -87,6 +89,7 @@ class Dev:
         env.update(INTERSESSIONAL_DATA_DIR=str(self.data_dir),
                    INTERSESSIONAL_TEMPORAL_ADDRESS=self.address,
                    INTERSESSIONAL_TEMPORAL_UI_PORT=str(self.ui_port),
+                   INTERSESSIONAL_API_PORT=str(self.api_port),
                    INTERSESSIONAL_TASK_QUEUE=TASK_QUEUE)
         return env
 
@@ -140,20 +143,35 @@ class Dev:
 
     def wait_gone(self, timeout: float = 10.0) -> bool:
         """Whether, within ``timeout``, every process the last run started has exited and its
-        two ports are free again."""
+        ports are free again."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if (not group_alive(self.process.pid) and port_is_free(self.temporal_port)
-                    and port_is_free(self.ui_port)):
+            if not group_alive(self.process.pid) and all(
+                    port_is_free(port) for port in (self.temporal_port, self.ui_port,
+                                                    self.api_port)):
                 return True
             time.sleep(0.05)
         return False
 
-    def cli(self, *args: str, exit_code: int = 0) -> subprocess.CompletedProcess[str]:
-        """``intersessional *args`` against this engine, which must exit with ``exit_code``;
-        its output captured."""
-        ran = subprocess.run([str(INTERSESSIONAL), *args], env=self.env, capture_output=True,
-                             text=True, timeout=COMMAND, check=False)
+    def ready(self) -> None:
+        """Wait until the worker has started — after the ledger is migrated, so that a command
+        writing the database (``users add``) never races the dev process's own migration."""
+        deadline = time.monotonic() + STARTUP
+        while "worker_started" not in self.output():
+            if self.process.poll() is not None:
+                pytest.fail(f"intersessional dev exited with {self.process.returncode} before "
+                            f"its worker started:\n{self.output()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"intersessional dev's worker did not start within {STARTUP:.0f} "
+                            f"s:\n{self.output()}")
+            time.sleep(0.05)
+
+    def cli(self, *args: str, exit_code: int = 0, env: Mapping[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
+        """``intersessional *args`` against this engine (``env`` added to its environment),
+        which must exit with ``exit_code``; its output captured."""
+        ran = subprocess.run([str(INTERSESSIONAL), *args], env={**self.env, **(env or {})},
+                             capture_output=True, text=True, timeout=COMMAND, check=False)
         assert ran.returncode == exit_code, (
             f"intersessional {' '.join(args)} exited with {ran.returncode}, not "
             f"{exit_code}:\n{ran.stdout}{ran.stderr}")
@@ -185,16 +203,20 @@ class Dev:
             self._log.close()
 
 
-@pytest.fixture
-def dev(tmp_path: Path) -> Iterator[Dev]:
-    """A data directory and free ports for ``intersessional dev``, not started yet. No skip
-    without the installed script: `make install` provides it, and CI must run these."""
+def _dev_in(base: Path) -> Dev:
     if not INTERSESSIONAL.exists():
         pytest.fail(f"{INTERSESSIONAL} is missing: install the project (make install)")
     temporal_port, ui_port = free_port(), free_port()
     while ui_port == temporal_port:
         ui_port = free_port()
-    engine = Dev(data_dir=tmp_path / "data", temporal_port=temporal_port, ui_port=ui_port)
+    return Dev(data_dir=base / "data", temporal_port=temporal_port, ui_port=ui_port)
+
+
+@pytest.fixture
+def dev(tmp_path: Path) -> Iterator[Dev]:
+    """A data directory and free ports for ``intersessional dev``, not started yet. No skip
+    without the installed script: `make install` provides it, and CI must run these."""
+    engine = _dev_in(tmp_path)
     try:
         yield engine
     finally:
@@ -206,3 +228,16 @@ def running(dev: Dev) -> Dev:
     """``intersessional dev`` started (a test connects with ``await dev.client()``)."""
     dev.start()
     return dev
+
+
+@pytest.fixture(scope="module")
+def shared_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dev]:
+    """One ``intersessional dev`` for a whole test module, started and its worker ready: the
+    module's tests share its engine and ledger (each in years, or with people, of its own)."""
+    engine = _dev_in(tmp_path_factory.mktemp("dev"))
+    try:
+        engine.start()
+        engine.ready()
+        yield engine
+    finally:
+        engine.kill()

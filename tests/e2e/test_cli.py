@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import time
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from ledger.records import StoredEvent
 from tests.e2e.conftest import TASK_QUEUE, Dev
 
 WAIT = 30.0  # seconds for the scheduled opening to reach the ledger
+TOKEN = re.compile(r"isx_[A-Za-z0-9_-]{43}")
 
 
 def said(result: subprocess.CompletedProcess[str]) -> list[str]:
@@ -33,11 +35,17 @@ def one_sentence(result: subprocess.CompletedProcess[str]) -> str:
 
 async def test_the_cli_opens_and_reads_a_cycle_of_a_running_engine(running: Dev) -> None:
     await running.client()  # it is up
+    running.ready()  # and its ledger migrated, before `users add` writes to it
 
-    opened = running.cli("cycle", "open", "--year", "2027")
+    anonymous = running.cli("cycle", "open", "--year", "2027", exit_code=2)
+    assert "--token" in one_sentence(anonymous)
+    (token,) = TOKEN.findall(running.cli("users", "add", "Ines Moreau", "--role", "isu").stdout)
+    opened = running.cli("cycle", "open", "--year", "2027", "--token", token)
     assert "cycle-2027" in opened.stdout
     assert "position 1" in opened.stdout
-    again = running.cli("cycle", "open", "--year", "2027")  # opening an open year: nothing new
+    assert "by Ines Moreau, isu" in opened.stdout
+    again = running.cli("cycle", "open", "--year", "2027",  # opening an open year: nothing new
+                        env={"INTERSESSIONAL_TOKEN": token})
     assert "position 1" in again.stdout
 
     status = running.cli("cycle", "status", "--year", "2027", "--json")
@@ -52,7 +60,8 @@ async def test_the_cli_opens_and_reads_a_cycle_of_a_running_engine(running: Dev)
     timeline = running.cli("cycle", "timeline", "--year", "2027")
     assert "CycleOpened" in timeline.stdout
     recorded = running.stream(cycle_id(2027))
-    assert [(e.type, e.role) for e in recorded] == [("CycleOpened", "isu")]
+    assert [(e.type, e.actor, e.role) for e in recorded] == [("CycleOpened", "Ines Moreau",
+                                                              "isu")]
 
     too_early = running.cli("cycle", "status", "--year", "1999", exit_code=2)
     assert "Traceback" not in too_early.stderr

@@ -1,0 +1,93 @@
+"""The HTTP API and the dashboard, over a running engine: :func:`create_app`.
+
+The app holds one Temporal client (:class:`api.engine.Engine`) and one engine of the ledger's
+database, where the identities of :mod:`identities` and the timeline are read. It writes
+nothing itself: every step goes to the cycle's workflow, which judges it and records it.
+
+``uvicorn api.app:create_app --factory`` serves it with the settings of the environment
+(``INTERSESSIONAL_*``); ``intersessional api`` and ``intersessional dev`` through
+:mod:`api.serve`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from api import cycles, dashboard, problems
+from api.engine import Engine
+from api.problems import KINDS, Problem, ProblemError
+from identities import People
+from ledger import Ledger, create_ledger_engine
+from settings import Settings
+
+DESCRIPTION = """The annual cycle of the Convention on Cluster Munitions, as the engine holds it.
+
+Reading is open to anyone (G-1: openness and transparency). Every step is taken by the holder
+of a bearer token (`Authorization: Bearer <token>`, issued by `intersessional users add`): the
+actor recorded is the token's holder, never anything in the body. Errors are RFC 9457
+`application/problem+json`; a refusal carries the `rule_id` it cites and its `source`
+paragraph. Nothing is recorded by a request answered with a 4xx.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API and dashboard for ``settings`` (default: from the environment)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = create_ledger_engine(settings.effective_ledger_url)
+        app.state.people = People(database)
+        app.state.ledger = Ledger(database)
+        app.state.engine = Engine(settings)
+        await app.state.engine.start()
+        try:
+            yield
+        finally:
+            database.dispose()
+
+    app = FastAPI(title="intersessional", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    problems.install(app)
+    app.include_router(cycles.router)
+    app.include_router(dashboard.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"),
+              name="static")
+
+    @app.get("/health", tags=["engine"], responses=problems.documented(503))
+    async def health() -> dict[str, Any]:
+        """Whether Temporal and the ledger answer (not whether a worker runs)."""
+        engine: Engine = app.state.engine
+        await engine.ask(None, lambda client: client.service_client.check_health())
+        head = await run_in_threadpool(app.state.ledger.head)
+        return {"temporal": settings.temporal_address, "ledger_head": head}
+
+    @app.get("/problems/{kind}", include_in_schema=False)
+    async def problem_type(kind: str) -> JSONResponse:
+        if kind not in KINDS:
+            raise ProblemError(404, "invalid-request", f"no problem type is called {kind!r}.")
+        title, meaning = KINDS[kind]
+        return JSONResponse({"type": f"/problems/{kind}", "title": title, "description": meaning})
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version,
+                                 description=app.description, routes=app.routes)
+            found = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(found.pop("$defs", {}))
+            components["Problem"] = found
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,74 @@
+"""The API's way to the engine: one Temporal client, connected at start-up or, if Temporal was
+not up yet, at the first request that needs it; every call bounded in time, and what Temporal
+answers turned into problems (404 for an unknown cycle, 503 when it cannot be asked)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.problems import ProblemError
+from settings import Settings
+from worker import connect
+
+T = TypeVar("T")
+CONNECT_TIMEOUT = 5.0  # seconds to reach Temporal's frontend
+ANSWER_TIMEOUT = 30.0  # seconds for a query or an update (an update waits for a worker)
+log = logging.getLogger("intersessional.api")
+
+_UNREACHABLE = (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED,
+                RPCStatusCode.CANCELLED, RPCStatusCode.RESOURCE_EXHAUSTED)
+
+
+class Engine:
+    """The Temporal client of the API, for ``settings``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client: Client | None = None
+        self._lock = asyncio.Lock()
+
+    def _unavailable(self, why: str) -> ProblemError:
+        return ProblemError(503, "engine-unavailable", f"the engine at "
+                            f"{self.settings.temporal_address} {why}; is `intersessional dev` "
+                            "(or a Temporal server and `intersessional worker`) running?")
+
+    async def start(self) -> None:
+        """Connect now if Temporal answers; otherwise the first request tries again."""
+        try:
+            await self.client()
+        except ProblemError as error:
+            log.warning("%s", error.detail)
+
+    async def client(self) -> Client:
+        if self._client is not None:
+            return self._client
+        async with self._lock:
+            if self._client is None:
+                try:
+                    async with asyncio.timeout(CONNECT_TIMEOUT):
+                        self._client = await connect(self.settings)
+                except (RuntimeError, OSError, TimeoutError) as error:
+                    raise self._unavailable(f"could not be reached ({error})") from None
+            return self._client
+
+    async def ask(self, year: int | None, work: Callable[[Client], Awaitable[T]]) -> T:
+        """``work(client)`` within :data:`ANSWER_TIMEOUT`; Temporal's errors as problems."""
+        client = await self.client()
+        try:
+            async with asyncio.timeout(ANSWER_TIMEOUT):
+                return await work(client)
+        except TimeoutError:
+            raise self._unavailable(f"did not answer within {ANSWER_TIMEOUT:.0f} s") from None
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND and year is not None:
+                raise ProblemError(404, "no-such-cycle", f"the engine holds no {year} cycle; "
+                                   "`POST /cycles` opens one.") from None
+            if error.status in _UNREACHABLE:
+                raise self._unavailable(f"could not be asked ({error.message})") from None
+            raise

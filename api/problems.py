@@ -1,0 +1,140 @@
+"""Every error as RFC 9457 ``application/problem+json``: ``type``, ``title``, ``status``,
+``detail``, and for a refusal the ``rule_id`` and the ``source`` paragraph it cites.
+
+- 401 ``/problems/unauthenticated``: no token, or one that opens nothing (``WWW-Authenticate``)
+- 403 ``/problems/not-permitted``: the person's role never takes this step (auditors: none)
+- 404 ``/problems/no-such-cycle``: the engine holds no cycle of that year
+- 409 ``/problems/refused``: the rules refuse the step now, with this data
+- 422 ``/problems/invalid-request``: the request is not what the operation takes
+- 503 ``/problems/engine-unavailable``: Temporal, a worker or the ledger did not answer
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException
+
+from domain.errors import RuleViolation
+from stepping import NotPermitted
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("intersessional.api")
+
+#: kind -> (title, what it means); ``type`` is ``/problems/<kind>``, served by the API
+KINDS: dict[str, tuple[str, str]] = {
+    "unauthenticated": ("Unauthenticated", "Send `Authorization: Bearer <token>` with a token "
+                        "the ISU issued (`intersessional users add`) and has not revoked."),
+    "not-permitted": ("Not permitted", "The role of the person the token belongs to never "
+                      "takes this step; auditors take none. `rule_id` names the rule."),
+    "refused": ("Refused by the rules", "The rules refuse this step now, with this data; "
+                "nothing was recorded. `rule_id` and `source` name the rule and its paragraph."),
+    "no-such-cycle": ("No such cycle", "The engine holds no cycle of that year; "
+                      "`POST /cycles` opens one."),
+    "invalid-request": ("Invalid request", "The request is not what the operation takes; "
+                        "`errors` says where."),
+    "engine-unavailable": ("Engine unavailable", "The engine (Temporal, its worker or the "
+                           "ledger) could not be reached, or did not answer in time; a step "
+                           "that timed out may still be recorded: read the timeline before "
+                           "sending it again."),
+}
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str = Field(description="URI reference naming the kind of problem")
+    title: str
+    status: int
+    detail: str
+    rule_id: str | None = Field(default=None, description="the rule a refusal cites")
+    source: str | None = Field(default=None, description="the paragraph the rule comes from")
+    errors: list[FieldError] | None = None
+
+
+class ProblemError(Exception):
+    """Raise to answer with a problem of ``kind`` (a key of :data:`KINDS`)."""
+
+    def __init__(self, status: int, kind: str, detail: str,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.kind, self.detail, self.headers = status, kind, detail, headers or {}
+
+
+def problem(status: int, kind: str | None, detail: str, headers: dict[str, str] | None = None,
+            **extra: Any) -> JSONResponse:
+    title = KINDS[kind][0] if kind else HTTPStatus(status).phrase
+    body = {"type": f"/problems/{kind}" if kind else "about:blank", "title": title,
+            "status": status, "detail": detail,
+            **{k: v for k, v in extra.items() if v is not None}}
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route that may answer with these problems."""
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {status: {"description": HTTPStatus(status).phrase,
+                     "content": {PROBLEM_JSON: {"schema": schema}}} for status in statuses}
+
+
+async def _problem_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ProblemError)
+    return problem(error.status, error.kind, error.detail, error.headers)
+
+
+async def _refusal(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RuleViolation)
+    status, kind = (403, "not-permitted") if isinstance(error, NotPermitted) else (409, "refused")
+    return problem(status, kind, str(error), rule_id=error.rule_id, source=error.source)
+
+
+async def _invalid(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = [{"loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
+               "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+              for e in error.errors()]
+    where = ", ".join(".".join(map(str, e["loc"])) for e in errors[:3])
+    return problem(422, "invalid-request", f"{len(errors)} problem(s) in the request"
+                   + (f", at {where}" if where else "") + ".", errors=errors)
+
+
+async def _http(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    if error.status_code == 400:  # FastAPI's only 400: a body it could not parse (not UTF-8…)
+        return problem(422, "invalid-request", f"the body could not be read: {error.detail}.",
+                       errors=[{"loc": ["body"], "msg": str(error.detail), "type": "body_parse"}])
+    return problem(error.status_code, None, str(error.detail), dict(error.headers or {}))
+
+
+async def _database(_: Request, error: Exception) -> JSONResponse:
+    log.error("ledger database error: %s", error)
+    return problem(503, "engine-unavailable", "the ledger's database could not be read; is it "
+                   "reachable and migrated (`intersessional db upgrade`)?")
+
+
+async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=error)
+    return problem(500, None, "the server failed to answer this request; it has been logged.")
+
+
+def install(app: FastAPI) -> None:
+    """Answer every error of ``app`` as problem+json."""
+    app.add_exception_handler(ProblemError, _problem_error)
+    app.add_exception_handler(RuleViolation, _refusal)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(SQLAlchemyError, _database)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,175 @@
+"""What every command that reaches a cycle shares: who the person is (their token), what they
+send (flags or a TOML/JSON file, checked before anything is sent), how a refusal or an
+unreachable engine is told (one line, exit 2) and how a recorded step is reported.
+
+Nothing here decides a step: the person comes from :meth:`identities.People.authenticate`, the
+request is :data:`stepping.REQUESTS`'s model, and the rules are the domain's, through
+:mod:`stepping`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tomllib
+from collections.abc import Coroutine, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.errors import RuleViolation
+from domain.steps import BY_STEP, Step
+from identities import People, Person, Unauthenticated
+from ledger.records import Receipt
+from ledger_cli import ledger_engine
+from settings import Settings
+from stepping import REQUESTS, StepRequest
+from worker import connect
+
+console = Console(soft_wrap=True)  # one sentence stays one line in a pipe
+YEAR = typer.Option(..., "--year", min=2011, max=2999, help="the cycle's year")
+TOKEN = typer.Option(None, "--token", envvar="INTERSESSIONAL_TOKEN", show_envvar=True,
+                     show_default=False,
+                     help="your token, as `intersessional users add` printed it")
+JSON = typer.Option(False, "--json", help="print the result as JSON, for scripts")
+FILE = typer.Option(None, "--file", dir_okay=False, metavar="FILE.toml|json",
+                    help="the step's data, as TOML or JSON")
+MAX_ERRORS = 3  # a field error report stays one readable sentence
+
+
+def fail(message: str) -> typer.Exit:
+    """Print ``message`` as one red line; the exit (code 2) to raise."""
+    console.print(f"[red]{escape(message)}[/red]")
+    return typer.Exit(2)
+
+
+def run(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work``; a refusal or an unreachable engine is one sentence and exit 2."""
+    try:
+        asyncio.run(work)
+    except RuleViolation as refusal:
+        console.print(f"[red]refused[/red] {escape(str(refusal))}")
+        raise typer.Exit(2) from None
+    except RPCError as error:
+        if error.status is RPCStatusCode.NOT_FOUND:  # the engine answered: no such cycle
+            console.print(f"[red]this engine has no such cycle[/red] ({escape(error.message)}); "
+                          "`intersessional cycle open --year …` opens one.")
+        else:
+            console.print(f"[red]the engine could not be asked[/red]: {escape(str(error))}")
+        raise typer.Exit(2) from None
+
+
+async def connect_engine(settings: Settings) -> Client:
+    try:
+        return await connect(settings)
+    except RuntimeError as error:
+        console.print(f"[red]no Temporal server at {settings.temporal_address}[/red] "
+                      f"({escape(str(error))}); start one with `intersessional dev`.")
+        raise typer.Exit(2) from None
+
+
+def authenticate(token: str | None) -> Person:
+    """The person holding ``token``, from the people of the ledger the settings point at; a
+    missing, malformed, unknown or revoked token is one red line and exit 2."""
+    if not token or not token.strip():
+        raise fail("a step is taken by a person: give your token with --token or "
+                   "INTERSESSIONAL_TOKEN (`intersessional users add` makes one).")
+    engine = ledger_engine(Settings())
+    try:
+        return People(engine).authenticate(token.strip())
+    except Unauthenticated as refused:
+        raise fail(f"not authenticated: {refused}") from None
+    except SQLAlchemyError as error:
+        where = engine.url.render_as_string(hide_password=True)
+        raise fail(f"the people of the ledger at {where} cannot be read "
+                   f"({type(error).__name__}); `intersessional db upgrade` migrates it and "
+                   "`intersessional users add` registers people.") from None
+    finally:
+        engine.dispose()
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    """The object a ``.toml`` or ``.json`` file holds (numbers with a fraction as Decimal, so
+    that an amount is kept exactly); anything else is one red line and exit 2."""
+    kind = path.suffix.lower()
+    if kind not in (".toml", ".json"):
+        raise fail(f"{path} is neither a .toml nor a .json file; give the step's data in one.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise fail(f"{path} cannot be read: {reason}.") from None
+    try:
+        data = (tomllib.loads(text, parse_float=Decimal) if kind == ".toml"
+                else json.loads(text, parse_float=Decimal))
+    except tomllib.TOMLDecodeError as error:
+        raise fail(f"{path} is not valid TOML: {error}.") from None
+    except json.JSONDecodeError as error:
+        raise fail(f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column "
+                   f"{error.colno}.") from None
+    if not isinstance(data, dict):
+        raise fail(f"{path} holds a JSON {type(data).__name__}, not an object of the step's "
+                   "fields.")
+    return data
+
+
+def _errors(error: ValidationError, names: Mapping[str, str]) -> str:
+    found = []
+    for e in error.errors(include_url=False):
+        where = [names.get(str(p), str(p)) if i == 0 else str(p) for i, p in enumerate(e["loc"])]
+        found.append(f"{'.'.join(where) or 'the data'}: {e['msg']}")
+    more = f"; and {len(found) - MAX_ERRORS} more" if len(found) > MAX_ERRORS else ""
+    return " ".join(("; ".join(found[:MAX_ERRORS]) + more).split())
+
+
+def request(step: Step, data: Mapping[str, Any], source: str,
+            names: Mapping[str, str] | None = None) -> StepRequest:
+    """``data`` as the request of ``step``; a field error is one sentence naming ``source``
+    (the file or the flags it came from; ``names`` gives the flag of each field) and exit 2,
+    with nothing sent."""
+    try:
+        return REQUESTS[step].model_validate(dict(data))
+    except ValidationError as error:
+        raise fail(f"{source} is not valid for {BY_STEP[step].label}: "
+                   f"{_errors(error, names or {})}.") from None
+
+
+def file_request(step: Step, path: Path, **given: Any) -> StepRequest:
+    """The request of ``step`` in the file at ``path``, with ``given`` (the --year, say) added.
+    A step whose request is one document (an election result, a work plan) takes the file as
+    that document, or as the request holding it under its name (``election = {…}``)."""
+    data = load_file(path)
+    fields = REQUESTS[step].model_fields
+    if len(fields) == 1 and not set(fields) & set(data):
+        data = {next(iter(fields)): data}
+    for name, value in given.items():
+        if name in data and data[name] != value:
+            raise fail(f"{path} says {name} = {data[name]}, and the command {value}; give it "
+                       "once, or the same.")
+    return request(step, {**data, **given}, str(path))
+
+
+def report(step: Step, year: int, receipt: Receipt, person: Person, as_json: bool, *,
+           content_hash: str | None = None) -> None:
+    """One line per recorded step (or JSON: the receipt, with what and who)."""
+    actor = person.actor
+    if as_json:
+        body: dict[str, Any] = {**receipt.model_dump(mode="json"), "step": step.value,
+                                "year": year, "actor": actor.name, "role": actor.role.value,
+                                "represents": actor.represents}
+        if content_hash is not None:
+            body["content_hash"] = content_hash
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    plan = f"; work plan sha256 {content_hash}" if content_hash else ""
+    console.print(f"[green]{step.value}[/green] {year}: recorded in {receipt.stream} as version "
+                  f"{receipt.version}, ledger position {receipt.position}, event sha256 "
+                  f"{receipt.hash[:12]}…, by {escape(person.describe())}{plan}", highlight=False)

@@ -1,0 +1,48 @@
+"""The ``people`` table (SQLAlchemy 2 Core), in the ledger's database, beside its events.
+
+Migration ``0002`` of ``ledger/migrations`` creates it; code never does. A row is never
+deleted: revoking a person sets ``revoked_at``, so the audit trail can always say who held a
+role when a step was taken. ``token_hash`` is the SHA-256 of the person's token (see
+``identities.tokens``); the token itself is stored nowhere. Times are canonical UTC text, as
+in the ledger (``2025-06-02T09:00:00.000000Z``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CHAR,
+    CheckConstraint,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from domain.convention import Role
+
+metadata = MetaData()
+
+#: the roles a person can hold; ``engine`` is the engine itself, never a person
+PERSON_ROLES: tuple[Role, ...] = tuple(r for r in Role if r is not Role.ENGINE)
+#: the database's own guard on ``role`` (migration 0002 spells out the same list;
+#: a test holds the two together)
+ROLE_CHECK = "role IN ({})".format(", ".join(f"'{r.value}'" for r in PERSON_ROLES))
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(50), nullable=False),
+    Column("represents", String(8), nullable=True),
+    Column("token_hash", CHAR(64), nullable=False),
+    Column("created_at", String(27), nullable=False),
+    Column("revoked_at", String(27), nullable=True),
+    # its index is both the guard against a duplicate and the path authenticate() looks up by
+    UniqueConstraint("token_hash", name="uq_people_token_hash"),
+    CheckConstraint(ROLE_CHECK, name="ck_people_role"),
+    CheckConstraint("revoked_at IS NULL OR revoked_at >= created_at",
+                    name="ck_people_revoked_after_created"),
+)

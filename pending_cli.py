@@ -1,0 +1,76 @@
+"""``intersessional pending``: what may be done now in a year's cycle, by whom, by when — and,
+given a token, which of those steps are the person's to take, and with which command."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+from rich.markup import escape
+from rich.table import Table
+
+from cli_common import JSON, TOKEN, YEAR, authenticate, connect_engine, console, run
+from domain.convention import Role
+from domain.state import CycleState
+from domain.steps import PendingStep, Step
+from identities import Person
+from settings import Settings
+from workflows import client as cycles
+
+#: the command that takes each step a person takes
+COMMAND_OF: dict[Step, str] = {
+    Step.OPEN_CYCLE: "cycle open", Step.ELECT_COORDINATORS: "elect --file …",
+    Step.DESIGNATE_PRESIDENT: "president designate --file …",
+    Step.CONVENE_MEETING: "meeting convene", Step.DISPENSE_WITH_MEETING: "meeting dispense",
+    Step.HOLD_MEETING: "meeting held --records …", Step.DRAFT_WORKPLAN: "workplan draft --file …",
+    Step.SUBMIT_WORKPLAN_TO_COMMITTEE: "workplan submit",
+    Step.APPROVE_WORKPLAN: "workplan approve", Step.RETURN_WORKPLAN: "workplan return --reasons …",
+    Step.SEND_WORKPLAN_TO_MSP: "workplan send-to-msp", Step.ADOPT_WORKPLAN: "msp adopt",
+    Step.REJECT_WORKPLAN: "msp reject --reason …", Step.CLOSE_CYCLE: "",
+}
+
+
+def may_take(step: PendingStep, person: Person, state: CycleState, today: date) -> bool:
+    """Whether ``person``'s role takes ``step``, and, for a committee member, whether whom they
+    represent sits on the Coordination Committee today (CC-3, as the domain judges it)."""
+    if person.role not in step.roles:
+        return False
+    return person.role is not Role.COMMITTEE_MEMBER or any(
+        m.represents == person.represents for m in state.committee_on(today))
+
+
+def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -> None:
+    """What may be done now in the year's cycle, who may do it and by when; with a token, the
+    steps that are yours are marked."""
+    person = authenticate(token) if token else None
+
+    async def work() -> None:
+        client = await connect_engine(Settings())
+        state, steps = await cycles.cycle_state(client, year), await cycles.pending(client, year)
+        today = datetime.now(UTC).date()
+        yours = {s.step: person is not None and may_take(s, person, state, today) for s in steps}
+        if as_json:
+            print(json.dumps({
+                "year": year, "phase": state.phase.value,
+                "person": person.model_dump(mode="json") if person else None,
+                "pending": [{**s.model_dump(mode="json"), "yours": yours[s.step],
+                             "command": f"intersessional {COMMAND_OF.get(s.step, '')} "
+                                        f"--year {year}"} for s in steps]},
+                ensure_ascii=False, indent=2))
+            return
+        who = f", for {escape(person.describe())}" if person else ""
+        table = Table("Yours" if person else "", "Step", "Who may take it", "Due", "Rule",
+                      "Command", title=f"The {year} cycle ("
+                      f"{state.phase.value.replace('_', ' ')} phase): what may be done now{who}")
+        for s in steps:
+            due = str(s.due or "—") if not s.due or s.due >= today else (
+                f"[red]{s.due} (overdue)[/red]")
+            table.add_row("✔" if yours[s.step] else "", s.label,
+                          " or ".join(r.value.replace("_", " ") for r in s.roles), due,
+                          s.rule_id, COMMAND_OF.get(s.step, ""))
+        if steps:
+            console.print(table)
+        else:
+            console.print(f"nothing may be done in the {year} cycle now (phase "
+                          f"{state.phase.value.replace('_', ' ')})")
+    run(work())

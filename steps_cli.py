@@ -1,0 +1,222 @@
+"""``intersessional elect|president|meeting|workplan|msp …``: every step of a cycle after its
+opening, taken by the person whose token is given (``--token`` or ``INTERSESSIONAL_TOKEN``).
+
+The actor and role the ledger records come from the token, never from the command line or a
+file. The data of a step comes from flags or from a TOML/JSON ``--file``, checked against the
+step's request model (:data:`stepping.REQUESTS`) before anything is sent; the rules are the
+domain's, through :mod:`stepping`. A step on the work plan without ``--hash`` names the work
+plan the cycle holds now, and prints its hash with the result. ``pending`` (``pending_cli``)
+says what may be done now.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+
+import stepping
+from cli_common import (
+    FILE,
+    JSON,
+    TOKEN,
+    YEAR,
+    authenticate,
+    connect_engine,
+    fail,
+    file_request,
+    report,
+    request,
+    run,
+)
+from domain.errors import RuleViolation
+from domain.meetings import MAX_DAYS, default_agenda
+from domain.steps import BY_STEP, Step
+from identities import Person
+from settings import Settings
+from stepping import StepRequest, permitted
+from workflows import client as cycles
+
+president = typer.Typer(no_args_is_help=True, help="The presidency the MSP designates.")
+meeting = typer.Typer(no_args_is_help=True, help="The year's intersessional meeting.")
+workplan = typer.Typer(no_args_is_help=True, help="The ISU's work plan and budget.")
+msp = typer.Typer(no_args_is_help=True, help="The MSP's decision on the work plan.")
+
+REQUIRED_FILE = typer.Option(..., "--file", dir_okay=False, metavar="FILE.toml|json",
+                             help="the step's data, as TOML or JSON")
+HASH = typer.Option(None, "--hash", metavar="SHA256",
+                    help="the work plan's content hash; default: the one the cycle holds now")
+#: the flag that gives each field, for a field error's sentence
+FLAGS = {"content_hash": "--hash", "reasons": "--reasons", "reason": "--reason",
+         "records_reference": "--records", "decided_by": "--decided-by"}
+OPTIONS = "the options given"
+
+
+def _take(step: Step, year: int, person: Person, given: StepRequest, as_json: bool, *,
+          content_hash: str | None = None) -> None:
+    async def work() -> None:
+        permitted(step, person)  # a role that never takes the step: refused before the engine
+        client = await connect_engine(Settings())
+        report(step, year, await stepping.take(client, year, step, person, given), person,
+               as_json, content_hash=content_hash)
+    run(work())
+
+
+def _from_file(step: Step, year: int, file: Path, token: str | None, as_json: bool) -> None:
+    person = authenticate(token)
+    _take(step, year, person, file_request(step, file), as_json)
+
+
+def _on_workplan(step: Step, year: int, token: str | None, content_hash: str | None,
+                 as_json: bool, **fields: str) -> None:
+    """A step naming the work plan by its hash: the one given, or the cycle's current one."""
+    person = authenticate(token)
+    # the other fields are checked now, with a stand-in for a hash still to be read
+    given = request(step, {"content_hash": content_hash or "0" * 64, **fields}, OPTIONS, FLAGS)
+
+    async def work() -> None:
+        permitted(step, person)
+        client = await connect_engine(Settings())
+        chosen = content_hash
+        if chosen is None:
+            state = await cycles.cycle_state(client, year)
+            if state.draft_hash is None:
+                rule = BY_STEP[step]
+                raise RuleViolation(rule.rule_id, f"{rule.label} needs a work plan, and the "
+                                    f"{year} cycle holds none (it is in its "
+                                    f"{state.phase.value.replace('_', ' ')} phase).")
+            chosen = state.draft_hash
+        taken = given.model_copy(update={"content_hash": chosen})
+        receipt = await stepping.take(client, year, step, person, taken)
+        report(step, year, receipt, person, as_json, content_hash=chosen)
+    run(work())
+
+
+def elect(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKEN,
+          as_json: bool = JSON) -> None:
+    """Record the MSP's election of coordinators (President): the election result in a file
+    (msp_year, terms, necessity)."""
+    _from_file(Step.ELECT_COORDINATORS, year, file, token, as_json)
+
+
+@president.command("designate")
+def designate(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKEN,
+              as_json: bool = JSON) -> None:
+    """Record the MSP's designation of the next President (President): the presidency in a
+    file (state, meeting, designated_on, presides_from)."""
+    _from_file(Step.DESIGNATE_PRESIDENT, year, file, token, as_json)
+
+
+@meeting.command("convene")
+def convene(
+    *, year: int = YEAR, file: Path | None = FILE,
+    first_day: str | None = typer.Option(None, "--first-day", metavar="YYYY-MM-DD"),
+    last_day: str | None = typer.Option(None, "--last-day", metavar="YYYY-MM-DD"),
+    place: str = typer.Option("Geneva", "--place"),
+    back_to_back_with: str | None = typer.Option(None, "--back-to-back-with",
+                                                 metavar="APMBC|CCW"),
+    token: str | None = TOKEN, as_json: bool = JSON,
+) -> None:
+    """Convene the intersessional meeting (President): a file, or the flags (then the agenda
+    is the default one: one slot per working group, spread over the days)."""
+    person = authenticate(token)
+    if file is not None:
+        if first_day or last_day or back_to_back_with:
+            raise fail("give the meeting either in --file or by flags, not both.")
+        _take(Step.CONVENE_MEETING, year, person, file_request(Step.CONVENE_MEETING, file),
+              as_json)
+        return
+    if not (first_day and last_day):
+        raise fail("give the meeting in --file, or its --first-day and --last-day.")
+    try:
+        days = (date.fromisoformat(last_day) - date.fromisoformat(first_day)).days + 1
+    except ValueError:
+        days = 0  # the request's own check names the date that is not one
+    data: dict[str, Any] = {"year": year, "place": place, "first_day": first_day,
+                            "last_day": last_day, "back_to_back_with": back_to_back_with,
+                            "agenda": default_agenda(days) if 1 <= days <= MAX_DAYS else ()}
+    _take(Step.CONVENE_MEETING, year, person,
+          request(Step.CONVENE_MEETING, {"meeting": data}, OPTIONS), as_json)
+
+
+@meeting.command("dispense")
+def dispense(*, year: int = YEAR, file: Path | None = FILE,
+             decided_by: str | None = typer.Option(None, "--decided-by",
+                                                   help="the decision that dispensed with it"),
+             reason: str = typer.Option("", "--reason"), token: str | None = TOKEN,
+             as_json: bool = JSON) -> None:
+    """Record that this cycle holds no intersessional meeting (President)."""
+    person = authenticate(token)
+    if file is not None:
+        given = file_request(Step.DISPENSE_WITH_MEETING, file)
+    else:
+        given = request(Step.DISPENSE_WITH_MEETING, {"decided_by": decided_by or "",
+                                                     "reason": reason}, OPTIONS, FLAGS)
+    _take(Step.DISPENSE_WITH_MEETING, year, person, given, as_json)
+
+
+@meeting.command("held")
+def held(year: int = YEAR,
+         records: str = typer.Option(..., "--records", help="where its records are kept"),
+         token: str | None = TOKEN, as_json: bool = JSON) -> None:
+    """Record that the intersessional meeting was held (ISU or President)."""
+    person = authenticate(token)
+    _take(Step.HOLD_MEETING, year, person,
+          request(Step.HOLD_MEETING, {"records_reference": records}, OPTIONS, FLAGS), as_json)
+
+
+@workplan.command("draft")
+def draft(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKEN,
+          as_json: bool = JSON) -> None:
+    """Draft (or redraft) the work plan and budget (ISU): the plan in a file (for_year, items,
+    budget); prints its content hash."""
+    person = authenticate(token)
+    given = file_request(Step.DRAFT_WORKPLAN, file)
+    plan = getattr(given, "workplan")  # noqa: B009 - a field of a model made at import
+    _take(Step.DRAFT_WORKPLAN, year, person, given, as_json, content_hash=plan.content_hash())
+
+
+@workplan.command("submit")
+def submit(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
+           as_json: bool = JSON) -> None:
+    """Submit the drafted work plan to the Coordination Committee (ISU)."""
+    _on_workplan(Step.SUBMIT_WORKPLAN_TO_COMMITTEE, year, token, content_hash, as_json)
+
+
+@workplan.command("approve")
+def approve(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
+            as_json: bool = JSON) -> None:
+    """Approve the work plan for the Coordination Committee (President or a member)."""
+    _on_workplan(Step.APPROVE_WORKPLAN, year, token, content_hash, as_json)
+
+
+@workplan.command("return")
+def send_back(year: int = YEAR, reasons: str = typer.Option(..., "--reasons"),
+              content_hash: str | None = HASH, token: str | None = TOKEN,
+              as_json: bool = JSON) -> None:
+    """Return the work plan to the ISU for revision (President or a committee member)."""
+    _on_workplan(Step.RETURN_WORKPLAN, year, token, content_hash, as_json, reasons=reasons)
+
+
+@workplan.command("send-to-msp")
+def send_to_msp(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
+                as_json: bool = JSON) -> None:
+    """Submit the committee-approved work plan to the MSP (President)."""
+    _on_workplan(Step.SEND_WORKPLAN_TO_MSP, year, token, content_hash, as_json)
+
+
+@msp.command("adopt")
+def adopt(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
+          as_json: bool = JSON) -> None:
+    """Record the MSP's adoption of the work plan (President)."""
+    _on_workplan(Step.ADOPT_WORKPLAN, year, token, content_hash, as_json)
+
+
+@msp.command("reject")
+def reject(year: int = YEAR, reason: str = typer.Option(..., "--reason"),
+           content_hash: str | None = HASH, token: str | None = TOKEN,
+           as_json: bool = JSON) -> None:
+    """Record the MSP's rejection of the work plan (President)."""
+    _on_workplan(Step.REJECT_WORKPLAN, year, token, content_hash, as_json, reason=reason)

@@ -1,0 +1,222 @@
+"""The step commands (``cycle open``, ``elect``, ``workplan …``, ``msp …``, ``pending``) through
+typer's CliRunner, without an engine: who sends a step comes from the token, and a missing,
+unknown or revoked token, a malformed file or a field error is one sentence and exit 2 with
+nothing sent to the engine (``connect`` is never called) and nothing recorded. Where a step is
+well formed, ``stepping.take`` is replaced to see what would be sent."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner, Result
+
+import cli_common
+import stepping
+from cli import app
+from domain.steps import Step
+from identities import People, Person
+from ledger import Ledger
+from ledger.records import Receipt
+from scripted import meeting, workplan
+from tests.request_files import write_request
+
+YEAR = 2027
+PLAN = workplan(YEAR + 1, "612000.00")
+HASH = PLAN.content_hash()
+
+
+class Engine_:  # noqa: N801 - a stand-in, named after what it stands for
+    """What the commands sent to the engine: ``connect`` calls, and the steps taken."""
+
+    def __init__(self) -> None:
+        self.connects = 0
+        self.taken: list[tuple[int, Step, Person, stepping.StepRequest]] = []
+
+    async def connect(self, _: object) -> object:
+        self.connects += 1
+        return self
+
+    async def take(self, _: object, year: int, step: Step, person: Person,
+                   request: stepping.StepRequest) -> Receipt:
+        stepping.command(step, person, request)  # as stepping.take judges it first
+        self.taken.append((year, step, person, request))
+        return Receipt(event_id=uuid.uuid4(), stream=f"cycle-{year}", version=2, position=7,
+                       hash="ab" * 32, recorded_at="2026-11-23T09:00:00.000000Z")
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ledger_url: str) -> Engine_:
+    """The settings point at the test's database; the engine is a stand-in that records."""
+    monkeypatch.setenv("INTERSESSIONAL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("INTERSESSIONAL_LEDGER_URL", ledger_url)
+    monkeypatch.delenv("INTERSESSIONAL_TOKEN", raising=False)
+    engine = Engine_()
+    monkeypatch.setattr(cli_common, "connect", engine.connect)
+    monkeypatch.setattr(stepping, "take", engine.take)
+    return engine
+
+
+@pytest.fixture
+def tokens(engine: Engine) -> dict[str, str]:
+    people = People(engine)
+    made = {role: people.add(name, role, state)[1] for role, name, state in (
+        ("isu", "Ines Moreau", None), ("president", "Aroha Ngata", "NZL"),
+        ("committee_member", "Jean Roux", "ICRC"), ("auditor", "Ada Pruett", None))}
+    revoked, made["revoked"] = people.add("Old Hand", "committee_member", "ICRC")
+    people.revoke(revoked.id)
+    return made
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def one_line(result: Result) -> str:
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert "Traceback" not in lines[0]
+    return lines[0]
+
+
+def refused(result: Result, engine: Engine, sent: Engine_) -> str:
+    """The one line of a refusal (exit 2), after which nothing was sent or recorded."""
+    assert result.exit_code == 2, result.output
+    assert (sent.connects, sent.taken) == (0, [])
+    assert Ledger(engine).head() == 0
+    return one_line(result)
+
+
+STEPS = [("cycle", "open"), ("workplan", "approve", "--hash", HASH),
+         ("workplan", "return", "--reasons", "too dear"), ("msp", "reject", "--reason", "no"),
+         ("meeting", "held", "--records", "ISU/2027/IM"), ("pending",)]
+BAD_TOKENS = [None, "", "not-a-token", "isx_" + "A" * 43, "revoked"]
+#: every step with every bad token; ``pending`` without one lists the steps, marking none
+BAD = [(step, token) for step in STEPS for token in BAD_TOKENS
+       if token or step != ("pending",)]
+
+
+@pytest.mark.parametrize(("step", "token"), BAD,
+                         ids=[f"{' '.join(s[:2])}-{t!r}"[:40] for s, t in BAD])
+def test_a_step_without_a_valid_token_is_refused_before_the_engine(
+        step: tuple[str, ...], token: str | None, tokens: dict[str, str], engine: Engine,
+        sent: Engine_) -> None:
+    given = tokens.get(token, token) if token else token
+    result = run(*step, "--year", str(YEAR), *(["--token", given] if given is not None else []))
+    line = refused(result, engine, sent)
+    if not given:
+        assert "--token or INTERSESSIONAL_TOKEN" in line
+    else:
+        assert "not authenticated" in line
+        assert given not in line  # a token is never repeated
+        assert ("revoked" in line) is (token == "revoked")
+
+
+def test_the_token_comes_from_the_environment_and_the_role_from_the_token(
+        tokens: dict[str, str], engine: Engine, sent: Engine_) -> None:
+    auditor = run("workplan", "approve", "--year", str(YEAR), "--hash", HASH,
+                  env={"INTERSESSIONAL_TOKEN": tokens["auditor"]})
+    line = refused(auditor, engine, sent)
+    assert line.startswith("refused ISU-3 (2MSP P")
+    assert "Ada Pruett acted as auditor" in line
+    isu = run("msp", "adopt", "--year", str(YEAR), "--token", tokens["isu"])  # before a read
+    assert "refused ISU-3" in refused(isu, engine, sent)
+    opening = run("cycle", "open", "--year", str(YEAR), "--token", tokens["president"])
+    assert refused(opening, engine, sent).startswith("refused ISU-2 (")
+
+    done = run("workplan", "approve", "--year", str(YEAR), "--hash", HASH, "--json",
+               env={"INTERSESSIONAL_TOKEN": tokens["committee_member"]})
+    assert done.exit_code == 0, done.output
+    ((year, step, person, request),) = sent.taken
+    assert (year, step, person.name, request.model_dump()) == (
+        YEAR, Step.APPROVE_WORKPLAN, "Jean Roux", {"content_hash": HASH})
+    body = json.loads(done.output)
+    assert (body["position"], body["stream"], body["content_hash"]) == (7, "cycle-2027", HASH)
+    assert (body["actor"], body["role"], body["represents"]) == (
+        "Jean Roux", "committee_member", "ICRC")
+
+
+def test_files_are_toml_or_json_holding_the_document_or_the_request(
+        tmp_path: Path, tokens: dict[str, str], sent: Engine_) -> None:
+    plan = PLAN.model_dump(mode="json")
+    for path in (write_request(tmp_path / "plan.toml", plan),
+                 write_request(tmp_path / "plan.json", {"workplan": plan})):
+        done = run("workplan", "draft", "--year", str(YEAR), "--file", str(path), "--token",
+                   tokens["isu"])
+        assert done.exit_code == 0, done.output
+        assert f"work plan sha256 {HASH}" in one_line(done)
+        assert "Ines Moreau, isu" in done.output
+    held = meeting(YEAR)
+    write_request(tmp_path / "meeting.json", held.model_dump(mode="json"))
+    by_file = run("meeting", "convene", "--year", str(YEAR), "--file",
+                  str(tmp_path / "meeting.json"), "--token", tokens["president"])
+    by_flags = run("meeting", "convene", "--year", str(YEAR), "--first-day",
+                   str(held.first_day), "--last-day", str(held.last_day),
+                   "--back-to-back-with", "APMBC", "--token", tokens["president"])
+    assert (by_file.exit_code, by_flags.exit_code) == (0, 0), by_file.output + by_flags.output
+    drafted = [r for _, s, _, r in sent.taken if s is Step.DRAFT_WORKPLAN]
+    convened = [r for _, s, _, r in sent.taken if s is Step.CONVENE_MEETING]
+    assert [getattr(r, "workplan") for r in drafted] == [PLAN, PLAN]  # noqa: B009
+    assert [getattr(r, "meeting") for r in convened] == [held, held]  # noqa: B009
+
+
+MALFORMED: list[tuple[str, Any, str]] = [
+    ("plan.toml", "for_year = 2028\nitems = [", "is not valid TOML"),
+    ("plan.json", '{"for_year": 2028,', "is not valid JSON"),
+    ("plan.yaml", "for_year: 2028", "neither a .toml nor a .json"),
+    ("absent.toml", None, "cannot be read: No such file"),
+    ("plan.json", [1, 2], "holds a JSON list"),
+    ("plan.json", {**PLAN.model_dump(mode="json"), "for_year": "next"},
+     "workplan.for_year: Input should be a valid integer"),
+    ("plan.toml", {"workplan": {**PLAN.model_dump(mode="json"), "budget": [
+        {"label": "Staff", "amount": "1.005", "currency": "CHF"}]}}, "more than two decimal"),
+    ("plan.json", {"workplan": PLAN.model_dump(mode="json"),
+                   "actor": {"name": "Someone Else", "role": "isu"}},
+     "actor: Extra inputs are not permitted"),
+]
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=[m[2].split(":")[0] for m in MALFORMED])
+def test_a_malformed_file_is_one_sentence_and_nothing_is_sent(
+        case: tuple[str, Any, str], tmp_path: Path, tokens: dict[str, str], engine: Engine,
+        sent: Engine_) -> None:
+    name, content, said = case
+    path = tmp_path / name
+    if isinstance(content, dict):
+        write_request(path, content)
+    elif content is not None:
+        path.write_text(content if isinstance(content, str) else json.dumps(content),
+                        encoding="utf-8")
+    result = run("workplan", "draft", "--year", str(YEAR), "--file", str(path), "--token",
+                 tokens["isu"])
+    line = refused(result, engine, sent)
+    assert said in line
+    assert str(path) in line
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("workplan", "approve", "--hash", "abc"), "--hash: String should match pattern"),
+    (("msp", "adopt", "--hash", HASH.upper()), "--hash: String should match pattern"),
+    (("workplan", "return", "--reasons", ""), "--reasons: String should have at least 1"),
+    (("meeting", "convene", "--first-day", "2027-06-31", "--last-day", "2027-07-01"),
+     "meeting.first_day: Input should be a valid date"),
+    (("meeting", "convene", "--first-day", "2027-06-07"), "--first-day and --last-day"),
+    (("meeting", "dispense",), "--decided-by: String should have at least 1"),
+])
+def test_a_field_error_in_the_options_is_one_sentence(
+        args: tuple[str, ...], said: str, tokens: dict[str, str], engine: Engine,
+        sent: Engine_) -> None:
+    result = run(*args, "--year", str(YEAR), "--token", tokens["president"])
+    assert said in refused(result, engine, sent)
+
+
+def test_opening_takes_a_file_whose_year_agrees(tmp_path: Path, tokens: dict[str, str],
+                                                engine: Engine, sent: Engine_) -> None:
+    path = write_request(tmp_path / "opening.toml", {"year": YEAR + 1})
+    result = run("cycle", "open", "--year", str(YEAR), "--file", str(path), "--token",
+                 tokens["isu"])
+    assert "says year = 2028, and the command 2027" in refused(result, engine, sent)

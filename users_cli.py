@@ -1,0 +1,105 @@
+"""``intersessional users …``: register people, list them, revoke their tokens.
+
+The people live in the ledger's database (``INTERSESSIONAL_LEDGER_URL``, default SQLite under
+``INTERSESSIONAL_DATA_DIR``), opened as ``intersessional db`` opens it and migrated to the
+latest schema first. A refusal is one red line and exit 2, with nothing written; a token is
+printed once, by ``users add``, and never again (only its SHA-256 is kept).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from identities import IdentityError, People, Person, check_person
+from ledger import upgrade
+from ledger_cli import ledger_engine
+from settings import Settings
+
+users = typer.Typer(no_args_is_help=True, help="People: who holds which role, and their tokens.")
+console = Console(soft_wrap=True)  # one sentence, and a token, stay one line in a pipe
+
+
+def _refuse(error: IdentityError) -> typer.Exit:
+    console.print(f"[red]{escape(str(error))}[/red]")
+    return typer.Exit(2)
+
+
+@contextmanager
+def _people() -> Iterator[People]:
+    """The people of the ledger the settings point at, the schema migrated to the latest
+    revision first (a no-op when it is there already); the connections closed afterwards."""
+    engine = ledger_engine(Settings())
+    try:
+        upgrade(engine)
+        yield People(engine)
+    finally:
+        engine.dispose()
+
+
+@users.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="the person's name, as the ledger will record it"),
+    role: str = typer.Option(..., "--role", help="isu, president, president_designate, "
+                             "coordinator, committee_member or auditor"),
+    state: str | None = typer.Option(None, "--state", "--represents", metavar="ISO3",
+                                     help="whom they represent: a State's alpha-3 code, or "
+                                     "ICRC, UN or CMC for a committee member"),
+) -> None:
+    """Register a person in a role and print their token, once."""
+    try:
+        check_person(name, role, state)  # before the database is opened, let alone written
+        with _people() as people:
+            person, token = people.add(name, role, state)
+    except IdentityError as error:
+        raise _refuse(error) from None
+    console.print(f"added person {person.id}: {escape(person.describe())}")
+    console.print(f"token: {token}", highlight=False)
+    console.print("[bold]This token will not be shown again[/bold]: hand it to "
+                  f"{escape(person.name)} now; only its SHA-256 is kept.")
+
+
+def _as_json(person: Person) -> dict[str, object]:
+    return person.model_dump(mode="json")
+
+
+def _moment(canonical: str | None) -> str:
+    """``2025-06-02 09:00:00`` from the canonical ``2025-06-02T09:00:00.000000Z``."""
+    return canonical[:19].replace("T", " ") if canonical else ""
+
+
+@users.command("list")
+def users_list(
+    as_json: bool = typer.Option(False, "--json", help="one JSON array, for scripts"),
+) -> None:
+    """Everyone registered, revoked or not (tokens are never shown)."""
+    with _people() as people:
+        everyone = people.list()
+    if as_json:
+        typer.echo(json.dumps([_as_json(p) for p in everyone], ensure_ascii=False, indent=2))
+        return
+    table = Table("Id", "Name", "Role", "Represents", "Added (UTC)", "Revoked (UTC)",
+                  title="People")
+    for p in everyone:
+        table.add_row(str(p.id), escape(p.name), p.role.value.replace("_", " "),
+                      p.represents or "", _moment(p.created_at), _moment(p.revoked_at))
+    console.print(table)
+
+
+@users.command("revoke")
+def users_revoke(person_id: int = typer.Argument(..., metavar="ID", help="the person's id")
+                 ) -> None:
+    """Revoke a person's token; the person stays on record, marked revoked."""
+    try:
+        with _people() as people:
+            person = people.revoke(person_id)
+    except IdentityError as error:
+        raise _refuse(error) from None
+    console.print(f"revoked person {person.id}: {escape(person.describe())}, at "
+                  f"{person.revoked_at}; their token opens nothing from now on")
