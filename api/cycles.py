@@ -9,17 +9,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 import stepping
 from api.auth import guarded, signed_in
 from api.engine import Engine
 from api.problems import ProblemError, documented
 from api.views import Committee, CycleView, Me, TimelineEntry, committee, cycle_view, me, timeline
-from domain.commands import COMMANDS, StepCommand
-from domain.convention import shipped_registry
-from domain.decide import decide
-from domain.errors import RuleViolation
+from domain.commands import COMMANDS
 from domain.steps import BY_STEP, PendingStep, Step
 from identities import Person
 from ledger import Ledger, Receipt
@@ -108,28 +104,12 @@ def _description(step: Step) -> str:
             f"Records `{rule.event}`.\n\n{doc}").strip()
 
 
-async def take_step(client: Client, year: int, step: Step, person: Person,
-                    body: stepping.StepRequest) -> Receipt:
-    """:func:`stepping.take`; a step sent to a cycle that has run and closed (its workflow
-    complete, which Temporal answers as not found) is refused as the rules refuse it there."""
-    try:
-        return await stepping.take(client, year, step, person, body)
-    except RPCError as error:
-        if error.status is not RPCStatusCode.NOT_FOUND:
-            raise
-        state = await cycles.cycle_state(client, year)  # not found either: no such cycle
-    command = stepping.command(step, person, body)
-    assert isinstance(command, StepCommand)  # every command but OpenCycle is one
-    decide(state, command, shipped_registry(), datetime.now(UTC))  # refuses: it is closed
-    raise RuleViolation(BY_STEP[step].rule_id, f"the {year} cycle is {state.phase.value}; "
-                        f"{BY_STEP[step].label} is no longer open in it.")
-
-
 def _add_step_route(step: Step) -> None:
     async def take(request: Request, year: Year, body: stepping.StepRequest,
                    person: SignedIn) -> Receipt:
         async def work(client: Client) -> Receipt:
-            return await take_step(client, year, step, person, body)
+            # a closed cycle refuses as the rules do (workflows.client.take_step)
+            return await stepping.take(client, year, step, person, body)
         return await engine_of(request).ask(year, work)
 
     take.__annotations__["body"] = stepping.REQUESTS[step]

@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 import stepping
 from api import views
 from api.auth import person_of
-from api.cycles import Year, engine_of, ledger_of, take_step
+from api.cycles import Year, engine_of, ledger_of
 from api.problems import ProblemError
 from domain.commands import COMMANDS
 from domain.errors import RuleViolation
@@ -173,7 +173,7 @@ async def take_from_dashboard(request: Request, year: Year, step: Step) -> Respo
                 return await _page(request, year, "Not taken: the cycle holds no work plan "
                                    "yet.", 409)
         body = stepping.REQUESTS[step].model_validate(data)
-        await engine.ask(year, lambda c: take_step(c, year, step, person, body))
+        await engine.ask(year, lambda c: stepping.take(c, year, step, person, body))
     except RuleViolation as refusal:
         status = 403 if isinstance(refusal, stepping.NotPermitted) else 409
         return await _page(request, year, f"Refused: {refusal}", status)

@@ -9,17 +9,21 @@ from typing import Any
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from activities.models import cycle_id
 from domain import decide
 from domain.commands import COMMANDS, OpenCycle, StepCommand
+from domain.convention import shipped_registry
 from domain.errors import RuleViolation
 from domain.state import CycleState
-from domain.steps import PendingStep
+from domain.steps import BY_STEP, PendingStep, StepRule
 from ledger.records import Receipt
 from workflows.cycle import AnnualCycleWorkflow
 
 UPDATE_OF: dict[type[Any], str] = {command: step.value for step, command in COMMANDS.items()}
+COMMANDS_STEP: dict[type[Any], StepRule] = {command: BY_STEP[step]
+                                            for step, command in COMMANDS.items()}
 
 
 def _violation(error: BaseException) -> RuleViolation | None:
@@ -51,13 +55,23 @@ async def open_cycle(client: Client, command: OpenCycle, task_queue: str) -> Rec
 
 async def take_step(client: Client, year: int, command: StepCommand) -> Receipt:
     """Send ``command`` as the update of its step to the ``year`` cycle; its receipt, or the
-    ``RuleViolation`` that refused it (nothing recorded)."""
+    ``RuleViolation`` that refused it (nothing recorded). A cycle that has run and closed
+    takes no update (Temporal answers NOT_FOUND): the step is refused as the rules refuse it
+    in the closed cycle's state; a cycle the engine never had stays an ``RPCError``."""
     handle = client.get_workflow_handle(cycle_id(year))
     try:
         receipt: Receipt = await handle.execute_update(UPDATE_OF[type(command)], command,
                                                        result_type=Receipt)
     except WorkflowUpdateFailedError as error:
         raise _violation(error) or error from None
+    except RPCError as error:
+        if error.status is not RPCStatusCode.NOT_FOUND:
+            raise
+        state = await cycle_state(client, year)  # NOT_FOUND again: no such cycle at all
+        decide.decide(state, command, shipped_registry(), datetime.now(UTC))  # refuses
+        step = COMMANDS_STEP[type(command)]
+        raise RuleViolation(step.rule_id, f"the {year} cycle is {state.phase.value}; "
+                            f"{step.label} is no longer open in it.") from None
     return receipt
 
 
