@@ -23,6 +23,15 @@ from sqlalchemy.engine import make_url
 MIGRATIONS = Path(__file__).parent / "migrations"
 _WRITES = "intersessional_writes"
 
+# One lock per SQLite engine. SQLite admits one writer at a time; a thread that finds the write
+# lock taken sleeps in SQLite's busy handler, in steps of up to 100 ms, and so may wake long
+# after the writer has gone. 16 threads appending one event each: p99 331 ms, max 1.5 s at
+# ~1,000 appends/s; queued on a Python lock instead, each is woken the moment the previous
+# writer commits. Other processes still meet the busy handler (busy_timeout, below).
+# create_ledger_engine gives each SQLite engine its lock; PostgreSQL queues writers on the head
+# row's lock itself.
+_SQLITE_WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
+
 
 def create_ledger_engine(url: str, **options: Any) -> Engine:
     """An engine for ``url``: ``sqlite:///path`` or ``postgresql://…`` (psycopg 3 is used)."""
@@ -58,23 +67,13 @@ def create_ledger_engine(url: str, **options: Any) -> Engine:
         writes = connection.get_execution_options().get(_WRITES, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
+    _SQLITE_WRITERS[engine] = threading.Lock()
     return engine
 
 
-# One lock per SQLite engine. SQLite admits one writer at a time; a thread that finds the write
-# lock taken sleeps in SQLite's busy handler, in steps of up to 100 ms, and so may wake long
-# after the writer has gone. 16 threads appending one event each: p99 331 ms, max 1.5 s at
-# ~1,000 appends/s; queued on a Python lock instead, each is woken the moment the previous
-# writer commits. Other processes still meet the busy handler (busy_timeout, above).
-_SQLITE_WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
-_WRITERS_LOCK = threading.Lock()
-
 
 def _writer_lock(engine: Engine) -> AbstractContextManager[object]:
-    if engine.dialect.name != "sqlite":
-        return nullcontext()  # PostgreSQL queues writers on the head row's lock itself
-    with _WRITERS_LOCK:
-        return _SQLITE_WRITERS.setdefault(engine, threading.Lock())
+    return _SQLITE_WRITERS.get(engine) or nullcontext()
 
 
 @contextmanager

@@ -104,25 +104,28 @@ class Ledger:
         ids = [str(e.event_id) for e in batch]
         # Optimistically, as a new batch: the unique index on event_id refuses a recorded id
         # anyway, so looking the ids up first (1,000 index probes for a batch of 1,000) is
-        # paid only when the insert or the version check fails, in a transaction of its own.
+        # paid only when the insert fails, in a transaction of its own.
         try:
-            with writing(self.engine) as conn:
-                head = conn.execute(_LOCK_HEAD).scalar_one()
-                try:
-                    return self._write(conn, head, stream, batch, expected_version, ids=ids)
-                except WrongExpectedVersion:  # nothing written yet: a retry of the last batch?
-                    recorded = self._already_recorded(conn, stream, batch, ids)
-                    if recorded is not None:
-                        return recorded
-                    raise
-        except IntegrityError:
-            pass  # an id already recorded (a retry, or a conflict), or a row in the way
+            return self._append(stream, batch, expected_version, ids, look_first=False)
+        except IntegrityError:  # an id already recorded (a retry, or a conflict), or a row
+            return self._append(stream, batch, expected_version, ids, look_first=True)
+
+    def _append(self, stream: str, batch: Sequence[NewEvent], expected_version: int,
+                ids: list[str], *, look_first: bool) -> list[Receipt]:
+        """One transaction of :meth:`append`: the batch's original receipts if its ids are
+        recorded (looked up first, or once the version check fails before anything is
+        written: a retry of a batch its stream has moved past), else the batch written."""
         with writing(self.engine) as conn:
             head = conn.execute(_LOCK_HEAD).scalar_one()
-            recorded = self._already_recorded(conn, stream, batch, ids)
-            if recorded is not None:
+            if look_first and (recorded := self._already_recorded(conn, stream, batch, ids)):
                 return recorded
-            return self._write(conn, head, stream, batch, expected_version, ids=ids)
+            try:
+                return self._write(conn, head, stream, batch, expected_version, ids=ids)
+            except WrongExpectedVersion:
+                if not look_first and (
+                        recorded := self._already_recorded(conn, stream, batch, ids)):
+                    return recorded
+                raise
 
     def _already_recorded(self, conn: Connection, stream: str, batch: Sequence[NewEvent],
                           ids: list[str]) -> list[Receipt] | None:

@@ -143,9 +143,9 @@ def test_a_malformed_body_is_422(api: Api, plan_hash: str, step: Step, body: str
         elif body == "not-an-object":
             answer = http.post(path_of(step), json=["year", YEAR])
         elif body == "missing-field":
+            # an empty body must stay invalid for every step, or posting it would take the step
+            assert REQUESTS[step].model_json_schema().get("required"), step
             answer = http.post(path_of(step), json={})
-            if not REQUESTS[step].model_json_schema().get("required"):
-                pytest.skip(f"{step.value} requires no field")
         else:  # the actor never comes from the body, whatever it claims
             actor = {"name": "Someone Else", "role": "president", "represents": "NOR"}
             answer = http.post(path_of(step), json={**valid_body(step, plan_hash),
