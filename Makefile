@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck unit rules-coverage histories bench-ledger clean
+.PHONY: install demo test lint typecheck unit rules-coverage histories bench-ledger bench-cycle bench-audit clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "intersessional needs Python >= 3.11; set PYTHON=python3.11 or newer")'
@@ -49,6 +49,12 @@ bench-ledger: $(STAMP)
 bench-cycle: $(STAMP)
 	$(BIN)/python bench/cycle.py
 	$(BIN)/python bench/cycle.py --think 2
+
+# The audit over 1,000,000 events: verify, export, verify-bundle and replay --as-of, each beside
+# a floor measured in the same run. Not part of `make test`. About three minutes;
+# `$(BIN)/python bench/audit.py --quick` for a smoke run.
+bench-audit: $(STAMP)
+	$(BIN)/python bench/audit.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

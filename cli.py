@@ -14,6 +14,7 @@ import demo as durable_demo
 import walkthrough
 import worker as engine_worker
 from api import serve as api_server
+from audit_cli import audit
 from cycle_cli import cycle
 from domain.convention import shipped_registry
 from domain.mandates import mandates
@@ -28,6 +29,7 @@ app = typer.Typer(no_args_is_help=True, help="The intersessional machinery of th
                   "on Cluster Munitions, as durable workflows over an auditable ledger.")
 console = Console()
 app.add_typer(db, name="db")
+app.add_typer(audit, name="audit")
 app.add_typer(cycle, name="cycle")
 app.add_typer(users, name="users")
 

@@ -97,7 +97,18 @@ its work plan. Sign in as its President and approve it:
   export INTERSESSIONAL_TOKEN=…         # the token users add printed
   .venv/bin/intersessional workplan approve --year {year}
   .venv/bin/intersessional cycle timeline --year {year}
-  and the dashboard: http://127.0.0.1:8000/dashboard/{year}""", highlight=False)
+  and the dashboard: http://127.0.0.1:8000/dashboard/{year}
+
+Audit it as a Review Conference would (the engine may be stopped: export and cross-check start
+it for the while to read Temporal's own histories):
+
+  .venv/bin/intersessional audit verify
+  .venv/bin/intersessional audit replay --year {year - 1}
+  .venv/bin/intersessional audit cross-check
+  .venv/bin/intersessional audit export --from-year {year - 1} --to-year {year} --out bundle.zip
+  .venv/bin/intersessional audit verify-bundle bundle.zip    # offline: no database, no Temporal
+  .venv/bin/intersessional audit report --from-year {year - 1} --to-year {year} --out a.html""",
+                  highlight=False)
 
 
 async def run(console: Console) -> None:

@@ -33,6 +33,7 @@ FIRST_ROUND = {  # the first round's nominations: staggered first terms (CO-5)
 }
 PRESIDENCIES = ("CHE", "PHL", "NZL", "ESP", "GHA", "AUS", "CHL", "NOR", "IRQ", "MEX")
 Step = Callable[[str, Receipt, CycleState], Awaitable[None]]
+Electing = Callable[[int, CycleState], ElectionResult]
 
 
 def president(year: int) -> Actor:
@@ -108,7 +109,7 @@ class _Reached(Exception):  # noqa: N818 - control flow of run_year's ``until``,
 
 async def run_year(client: Client, year: int, task_queue: str, *, step: Step = _noop,
                    returns: int = 1, first: bool = True, resume: bool = False,
-                   until: str | None = None) -> CycleState:
+                   until: str | None = None, election: Electing | None = None) -> CycleState:
     """Drive the ``year`` cycle from opening (idempotent: the previous year's close may have
     opened it) to the MSP's adoption of the work plan, the committee returning it ``returns``
     times first; ``step(name, receipt, state)`` is awaited after every recorded step. The
@@ -116,16 +117,17 @@ async def run_year(client: Client, year: int, task_queue: str, *, step: Step = _
     the steps before the work plan that are no longer open are passed over (a script picked up
     again after an interruption). Returns the state before the engine closes the year — or,
     with ``until``, the state in which that step (e.g. ``"approve_workplan"``) is left to a
-    real person."""
+    real person. ``election(year, state)`` replaces the usual election."""
     try:
         return await _run_year(client, year, task_queue, step=step, returns=returns,
-                               first=first, resume=resume, until=until)
+                               first=first, resume=resume, until=until, electing=election)
     except _Reached as reached:
         return reached.state
 
 
 async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, returns: int,
-                    first: bool, resume: bool, until: str | None) -> CycleState:
+                    first: bool, resume: bool, until: str | None, electing: Electing | None
+                    ) -> CycleState:
     registry = shipped_registry()
     chair = president(year)
 
@@ -148,7 +150,8 @@ async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, r
     cal = state.calendar
     assert cal is not None
     await take("elect_coordinators", c.ElectCoordinators(
-        actor=chair, election=election(year, state, registry)))
+        actor=chair, election=electing(year, state) if electing else election(year, state,
+                                                                              registry)))
     await take("designate_president", c.DesignatePresident(
         actor=chair, presidency=presidency(year, cal.opening_msp, cal.closing_msp)))
     await take("convene_meeting", c.ConveneMeeting(actor=chair, meeting=meeting(year)))

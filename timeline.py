@@ -11,7 +11,7 @@ from rich.table import Table
 from ledger import StoredEvent
 
 
-def _what(p: dict[str, Any]) -> str:
+def what(p: dict[str, Any]) -> str:
     """One phrase saying what an event recorded, from its payload alone."""
     match p["type"]:
         case "CycleOpened":
@@ -52,5 +52,5 @@ def timeline_table(events: Iterable[StoredEvent], title: str) -> Table:
     table.columns[2].no_wrap = True
     for e in events:
         table.add_row(str(e.position), e.recorded_at[:19].replace("T", " "), e.type,
-                      f"{e.actor} ({e.role})", _what(e.payload))
+                      f"{e.actor} ({e.role})", what(e.payload))
     return table

@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from api import cycles, dashboard, problems
+from api import audit, cycles, dashboard, problems
 from api.engine import Engine
 from api.problems import KINDS, Problem, ProblemError
 from identities import People
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = create_ledger_engine(settings.effective_ledger_url)
+        app.state.settings = settings
         app.state.people = People(database)
         app.state.ledger = Ledger(database)
         app.state.engine = Engine(settings)
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan)
     problems.install(app)
     app.include_router(cycles.router)
+    app.include_router(audit.router)
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="static")

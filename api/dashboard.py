@@ -106,7 +106,7 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
 
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request) -> Response:
-    years = await run_in_threadpool(views.known_years, ledger_of(request).engine)
+    years = await run_in_threadpool(views.known_years, ledger_of(request))
     return _render(request, "index.html", {"years": years, "this_year": datetime.now(UTC).year})
 
 

@@ -5,6 +5,7 @@
 - 403 ``/problems/not-permitted``: the person's role never takes this step (auditors: none)
 - 404 ``/problems/no-such-cycle``: the engine holds no cycle of that year
 - 409 ``/problems/refused``: the rules refuse the step now, with this data
+- 409 ``/problems/ledger-not-intact``: an audit found the ledger tampered with
 - 422 ``/problems/invalid-request``: the request is not what the operation takes
 - 503 ``/problems/engine-unavailable``: Temporal, a worker or the ledger did not answer
 """
@@ -38,6 +39,9 @@ KINDS: dict[str, tuple[str, str]] = {
                 "nothing was recorded. `rule_id` and `source` name the rule and its paragraph."),
     "no-such-cycle": ("No such cycle", "The engine holds no cycle of that year; "
                       "`POST /cycles` opens one."),
+    "ledger-not-intact": ("Ledger not intact", "The ledger's events are not those recorded: "
+                          "`detail` names the first altered, deleted, inserted or reordered "
+                          "event (`intersessional audit verify` says the same)."),
     "invalid-request": ("Invalid request", "The request is not what the operation takes; "
                         "`errors` says where."),
     "engine-unavailable": ("Engine unavailable", "The engine (Temporal, its worker or the "

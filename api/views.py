@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, select
 
 from activities.models import cycle_id
 from domain.committee import CommitteeMember
@@ -16,9 +15,8 @@ from domain.state import CycleState, Phase, WorkplanStatus
 from domain.steps import BY_STEP, Step
 from identities import Person
 from ledger import Ledger, StoredEvent
-from ledger.schema import events
 from stepping import REQUESTS
-from timeline import _what as summary_of
+from timeline import what as summary_of
 
 ORGANISATIONS = {"ICRC": "International Committee of the Red Cross", "UN": "United Nations",
                  "CMC": "Cluster Munition Coalition"}
@@ -120,9 +118,7 @@ def me(person: Person) -> Me:
               description=person.describe(), steps=steps_of(person.role))
 
 
-def known_years(engine: Engine) -> list[int]:
+def known_years(ledger: Ledger) -> list[int]:
     """The years whose cycles the ledger holds, newest first."""
-    with engine.connect() as conn:
-        streams = conn.execute(select(events.c.stream).where(events.c.stream.like("cycle-%"))
-                               .distinct()).scalars().all()
-    return sorted((int(s[6:]) for s in streams if s[6:].isdigit()), reverse=True)
+    return sorted((int(s[6:]) for s in ledger.streams("cycle-") if s[6:].isdigit()),
+                  reverse=True)

@@ -55,6 +55,11 @@ def mismatch(engine: Engine, row: Row) -> Problem:
                         f"the event now at {position} was recorded at {position - 1}: an event "
                         f"was inserted at {position - 1} and the rest renumbered")
     if hash_at(row, position + 1) == row[14]:
+        following = next(rows(engine, position), None)
+        if following is not None and hash_at(following, position) == following[14]:
+            return _problem(ProblemKind.REORDERED, row, position,
+                            f"this event was recorded at {position + 1} and the event there at "
+                            f"{position}: the two were swapped")
         return _problem(ProblemKind.DELETED, None, position,
                         f"the event now at {position} was recorded at {position + 1}: the event "
                         f"at {position} was deleted and the rest renumbered")

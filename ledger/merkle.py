@@ -43,6 +43,11 @@ class Frontier:
         self._stack.append(node)
         self.size += 1
 
+    def copy(self) -> Frontier:
+        twin = Frontier()
+        twin.size, twin._stack = self.size, list(self._stack)
+        return twin
+
     def root(self) -> bytes:
         if not self._stack:
             return EMPTY_ROOT

@@ -199,6 +199,14 @@ class Ledger:
             for row in rows:
                 yield _stored(row)
 
+    def streams(self, prefix: str = "") -> list[str]:
+        """The names of the streams that begin with ``prefix``, in order."""
+        query = select(events.c.stream).distinct().order_by(events.c.stream)
+        if prefix:
+            query = query.where(events.c.stream.startswith(prefix, autoescape=True))
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
     def head(self) -> int:
         """The position of the last recorded event (0 for an empty ledger)."""
         with self.engine.connect() as conn:

@@ -11,7 +11,7 @@ hashes stored with the checkpoints (vouched for by the signed root) then name th
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -36,13 +36,14 @@ _FIELDS = ", ".join(("position", "event_id", "stream", "version", "type", "schem
                      "payload"))
 _RECORD = {"?": f"printf('{FORMAT}{(SEPARATOR + '%s') * 15}', {_FIELDS})",
            "%s": f"concat_ws(chr(31), '{FORMAT}', {_FIELDS})"}
-_RECORDS = {mark: f"SELECT position, stream, version, prev_hash, hash, {record} FROM events "
-                  f"WHERE position > {mark} ORDER BY position" for mark, record in _RECORD.items()}
+#: the rows verify reads (position order), by the backend's placeholder; bench/audit.py's floor
+RECORDS = {mark: f"SELECT position, stream, version, prev_hash, hash, {record} FROM events "
+                 f"WHERE position > {mark} ORDER BY position" for mark, record in _RECORD.items()}
 
 
 def _records(engine: Engine) -> Iterator[list[tuple[Any, ...]]]:
     """(position, stream, version, prev_hash, hash, record text), in position order."""
-    return driver_batches(engine, _RECORDS[placeholder(engine)], (0,), 20_000)
+    return driver_batches(engine, RECORDS[placeholder(engine)], (0,), 20_000)
 
 
 def _row(engine: Engine, position: int) -> diagnose.Row:
@@ -50,7 +51,7 @@ def _row(engine: Engine, position: int) -> diagnose.Row:
     return next(diagnose.rows(engine, position - 1))
 
 
-def _signature_problem(checkpoints: list[Checkpoint], public_key: Ed25519PublicKey
+def signature_problem(checkpoints: list[Checkpoint], public_key: Ed25519PublicKey
                        ) -> Problem | None:
     expected = key_id(public_key)
     for cp in checkpoints:
@@ -65,24 +66,27 @@ def _signature_problem(checkpoints: list[Checkpoint], public_key: Ed25519PublicK
     return None
 
 
-def _witness(checkpoints: list[Checkpoint]) -> tuple[bytes, int]:
-    """The event hashes stored with the checkpoints, and how far they are proven authentic
-    (their Merkle roots are the signed ones)."""
-    frontier, witness, proven = Frontier(), bytearray(), 0
+def witness(checkpoints: list[Checkpoint]) -> tuple[bytes, Frontier]:
+    """The event hashes stored with the checkpoints, and the Merkle tree of those proven
+    authentic (their roots are the signed ones): its size is how far they reach."""
+    proven, leaves = Frontier(), bytearray()
     for cp in checkpoints:
-        if len(cp.leaves) != 32 * (cp.tree_size - frontier.size):
+        if len(cp.leaves) != 32 * (cp.tree_size - proven.size):
             break
+        grown = proven.copy()
         for i in range(0, len(cp.leaves), 32):
-            frontier.append(leaf_hash(cp.leaves[i:i + 32]))
-        if frontier.root().hex() != cp.root_hash:
+            grown.append(leaf_hash(cp.leaves[i:i + 32]))
+        if grown.root().hex() != cp.root_hash:
             break
-        witness += cp.leaves
-        proven = cp.tree_size
-    return bytes(witness), proven
+        leaves += cp.leaves
+        proven = grown
+    return bytes(leaves), proven
 
 
-def verify(engine: Engine, public_key: Ed25519PublicKey | None = None) -> Report:
-    """Check every event, link and checkpoint (signatures too, given the public key)."""
+def verify(engine: Engine, public_key: Ed25519PublicKey | None = None,
+           progress: Callable[[int], None] | None = None) -> Report:
+    """Check every event, link and checkpoint (signatures too, given the public key);
+    ``progress(n)`` is called as each batch of ``n`` events has been checked."""
     checkpoints = all_checkpoints(engine)
     versions: dict[str, int] = {}  # stream -> version, hash and position of its last event
     hashes: dict[str, str] = {}
@@ -92,13 +96,16 @@ def verify(engine: Engine, public_key: Ed25519PublicKey | None = None) -> Report
         return Report(events=count, streams=len(versions), checkpoints=len(checkpoints),
                       signatures_checked=public_key is not None, problem=problem)
 
-    if public_key is not None and (problem := _signature_problem(checkpoints, public_key)):
+    if public_key is not None and (problem := signature_problem(checkpoints, public_key)):
         return report(0, problem)
-    witness, proven = _witness(checkpoints)
-    pending = [cp for cp in checkpoints if cp.tree_size > 0]
-    # past the last checkpoint no root is checked, so the tree is grown only up to it
+    # Up to ``proven``, each event's hash is compared with the one stored with a checkpoint,
+    # whose signed root those stored hashes already reproduce: the tree need not be grown
+    # again there. Past it, the tree grows on (from the proven part) up to the last checkpoint.
+    signed_leaves, frontier = witness(checkpoints)
+    proven = frontier.size
+    pending = [cp for cp in checkpoints if cp.tree_size > proven]
     grown = pending[-1].tree_size if pending else 0
-    frontier, expected, signed_from = Frontier(), 1, 1
+    expected, signed_from = 1, proven + 1
     sha256, fromhex = hashlib.sha256, bytes.fromhex
     for batch in _records(engine):
         for position, stream, version, prev_hash, stored, record in batch:
@@ -113,10 +120,10 @@ def verify(engine: Engine, public_key: Ed25519PublicKey | None = None) -> Report
                 last = (versions.get(stream, 0), hashes.get(stream, GENESIS),
                         positions.get(stream, 0))
                 return report(expected - 1, diagnose.link(engine, _row(engine, position), last))
-            if position <= proven and witness[32 * position - 32:32 * position] != digest:
+            if position <= proven and signed_leaves[32 * position - 32:32 * position] != digest:
                 return report(expected - 1, diagnose.rewritten(_row(engine, position)))
             versions[stream], hashes[stream], positions[stream] = version, stored, position
-            if position <= grown:
+            if proven < position <= grown:
                 frontier.append(sha256(b"\x00" + digest).digest())
                 if position == pending[0].tree_size:
                     cp = pending.pop(0)
@@ -129,6 +136,8 @@ def verify(engine: Engine, public_key: Ed25519PublicKey | None = None) -> Report
                             "and the hashes stored with it were rewritten too"))
                     signed_from = cp.tree_size + 1
             expected += 1
+        if progress is not None:
+            progress(len(batch))
     count = expected - 1
     with engine.connect() as conn:
         head = int(conn.execute(select(ledger_head.c.position)).scalar_one())

@@ -1,0 +1,88 @@
+"""Read-only audit routes: verify the ledger, replay a year as of a moment, cross-check the
+ledger with Temporal's histories. They change nothing, but they read the whole ledger, so they
+are for signed-in people (an auditor's token, or any other), not for everyone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import signed_in
+from api.cycles import EngineOf, LedgerOf, Year
+from api.problems import ProblemError, documented
+from audit.crosscheck import CrossCheck, cross_check
+from audit.replay import ReplayRefused, replay
+from audit.verification import Verification, public_key_at, verify_ledger
+from domain.state import CycleState
+from identities import Person
+from ledger import StoredEvent
+from settings import Settings
+from worker import WORKFLOWS
+
+router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(signed_in)])
+SignedIn = Annotated[Person, Depends(signed_in)]
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsOf = Annotated[Settings, Depends(settings_of)]
+
+
+class ReplayView(BaseModel):
+    """A year's cycle as the ledger held it at ``as_of``, folded from its events alone."""
+
+    year: int
+    as_of: str | None
+    phase: str
+    signed: int
+    chained_only: int
+    later: int
+    state: CycleState
+    events: list[StoredEvent]
+
+
+@router.get("/verify", responses=documented(401, 503))
+async def get_verify(ledger: LedgerOf, settings: SettingsOf) -> Verification:
+    """Every chain and signed checkpoint of the ledger, and the root the result rests on;
+    ``problem`` names the first thing found wrong."""
+    key = public_key_at(settings.effective_signing_key)
+    return await run_in_threadpool(verify_ledger, ledger.engine, key)
+
+
+@router.get("/cycles/{year}", responses=documented(401, 404, 409, 422, 503))
+async def get_replay(year: Year, ledger: LedgerOf, settings: SettingsOf,
+                     as_of: Annotated[datetime | None, Query(
+                         description="the ledger's time, with a zone; default: now")] = None
+                     ) -> ReplayView:
+    """The year's cycle as the ledger held it at ``as_of``; 409 if its events were tampered
+    with (``detail`` names the first)."""
+    if as_of is not None and as_of.tzinfo is None:
+        raise ProblemError(422, "invalid-request", "as_of needs a time zone, e.g. "
+                           "2028-03-01T12:00:00Z.")
+    key = public_key_at(settings.effective_signing_key)
+    try:
+        done = await run_in_threadpool(replay, ledger, year, as_of, key)
+    except LookupError as error:
+        raise ProblemError(404, "no-such-cycle", f"{error}.") from None
+    except ReplayRefused as refused:
+        raise ProblemError(409, "ledger-not-intact", str(refused.problem)) from None
+    return ReplayView(year=year, as_of=done.as_of, phase=done.state.phase.value,
+                      signed=done.signed, chained_only=done.chained_only, later=done.later,
+                      state=done.state, events=list(done.events))
+
+
+@router.get("/cross-check", responses=documented(401, 503))
+async def get_cross_check(ledger: LedgerOf, engine: EngineOf, year: Annotated[
+        list[int] | None, Query(description="years to check; default: every year")] = None
+                          ) -> CrossCheck:
+    """The ledger against Temporal's histories, both ways, and the histories replayed with
+    today's workflow code; ``differences`` lists every disagreement."""
+    return await engine.ask(None, lambda client: cross_check(client, ledger, year, WORKFLOWS))

@@ -1,0 +1,325 @@
+"""``audit export``: years of the ledger in one ZIP that an auditor verifies offline.
+
+The bundle (format ``intersessional-audit-bundle/1``, deflated) holds, for the streams of the
+chosen years (``cycle-A`` … ``cycle-B``):
+
+- ``events.log``: one line per event, in position order: the event's canonical record text
+  exactly as hashed (``ledger.encoding.record_text``), U+001F, its stored hash, LF. Record
+  texts hold no character below U+0020, so the lines split unambiguously.
+- ``checkpoints.json``: every signed checkpoint of the ledger (signature in base64), and
+  ``checkpoints/<tree_size>.leaves``: the event hashes each one added, as stored with it.
+- ``proofs.json``: RFC 9162 inclusion proofs of each stream's last event under the latest
+  checkpoint, and consistency proofs between consecutive checkpoints.
+- ``public-key.pem`` (when known) and ``histories/<workflow id>.<run id>.json``: the
+  Temporal histories of the years' workflow runs (``WorkflowHistory.to_json``).
+- ``manifest.json``: what the bundle holds, and the SHA-256 of every other member.
+
+Export writes what the database holds, tampered or not: finding out is the verifier's job
+(``audit.offline``). It needs no private key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import json
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Engine, select
+from temporalio.client import WorkflowHistory
+
+from activities.models import cycle_id
+from audit.histories import history_name
+from ledger.checkpoints import Checkpoint, all_checkpoints, key_id
+from ledger.diagnose import batches
+from ledger.encoding import SEPARATOR, canonical_time, record_text
+from ledger.merkle import leaf_hash, node_hash
+from ledger.problems import ProblemKind
+from ledger.records import header
+from ledger.schema import ledger_head
+
+FORMAT = "intersessional-audit-bundle/1"
+MANIFEST, EVENTS, CHECKPOINTS = "manifest.json", "events.log", "checkpoints.json"
+PROOFS, KEY = "proofs.json", "public-key.pem"
+#: the streams a year contributes, one function per kind (coalitions' streams join here)
+STREAM_KINDS: tuple[Callable[[int], str], ...] = (cycle_id,)
+Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # a SHA-256, as the ledger writes it
+Progress = Callable[[int, int], None]  # (done, total): events (export: rows of the log)
+
+
+def leaves_file(tree_size: int) -> str:
+    return f"checkpoints/{tree_size}.leaves"
+
+
+def history_file(workflow_id: str, run_id: str) -> str:
+    return f"histories/{history_name(workflow_id, run_id)}.json"
+
+
+def year_streams(from_year: int, to_year: int) -> list[str]:
+    return [kind(year) for kind in STREAM_KINDS for year in range(from_year, to_year + 1)]
+
+
+class BundleKind(StrEnum):
+    """Problems of the bundle itself, beside the ledger's (``ledger.problems.ProblemKind``)."""
+
+    FILE = "file"  # a member missing, unlisted, unreadable, or not what the manifest hashed
+    KEY = "key"  # the bundled public key is not the pinned one, or not the manifest's
+    PROOF = "proof"  # an inclusion or consistency proof is missing or does not verify
+    HISTORY = "history"  # a workflow history and the events disagree
+    REFUSED = "refused"  # a year's events do not parse or fold to a state
+
+
+class BundleProblem(BaseModel):
+    """The first problem found, named like ``ledger.problems.Problem``; bundle-level problems
+    (a file, a key, a proof) may have no position."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ProblemKind | BundleKind
+    position: int | None = None
+    stream: str | None = None
+    version: int | None = None
+    detail: str
+
+    def __str__(self) -> str:
+        where = "" if self.position is None else f" at position {self.position}"
+        if self.stream is not None:
+            version = "" if self.version is None else f", version {self.version}"
+            where += f" (stream {self.stream}{version})"
+        return f"{self.kind.value}{where}: {self.detail}"
+
+
+class Stop(Exception):  # noqa: N818 - not an error: the verification stops here
+    """Raised by a check at the first problem."""
+
+    def __init__(self, problem: BundleProblem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class CheckpointRoot(BaseModel):
+    tree_size: int
+    root_hash: Hex
+
+
+class SignedCheckpoint(CheckpointRoot):
+    taken_at: str
+    key_id: Hex
+    signature: str  # base64 of the 64-byte Ed25519 signature
+
+
+class HistoryEntry(BaseModel):
+    workflow_id: str
+    run_id: str
+    file: str
+
+
+class MissingHistory(BaseModel):
+    workflow_id: str
+    reason: str
+
+
+class Manifest(BaseModel):
+    format: str
+    exported_at: str
+    from_year: int
+    to_year: int
+    streams: list[str]
+    events: int
+    ledger_head: int
+    key_id: Hex | None
+    checkpoints: list[CheckpointRoot]
+    histories: list[HistoryEntry]
+    histories_missing: list[MissingHistory]
+    files: dict[str, str]  # member name -> SHA-256 (hex) of its bytes
+
+
+class Inclusion(BaseModel):
+    stream: str
+    position: int
+    tree_size: int
+    path: list[Hex]
+
+
+class Consistency(BaseModel):
+    first: int
+    second: int
+    path: list[Hex]
+
+
+class Proofs(BaseModel):
+    inclusion: list[Inclusion]
+    consistency: list[Consistency]
+
+
+class ProofTree:
+    """RFC 9162 proofs over many hashed leaves, each subtree's root computed once: the roots
+    of large subtrees are kept, so every proof costs O(log n) once they are known
+    (``ledger.merkle``'s recursive form, its reference in the tests, recomputes O(n) hashes
+    per proof)."""
+
+    _KEEP = 256  # subtrees at least this large keep their root
+
+    def __init__(self, leaves: Sequence[bytes]) -> None:
+        self.leaves, self._roots = leaves, dict[tuple[int, int], bytes]()
+
+    def root(self, lo: int, hi: int) -> bytes:
+        size = hi - lo
+        if size == 1:
+            return self.leaves[lo]
+        if (known := self._roots.get((lo, hi))) is not None:
+            return known
+        if size <= self._KEEP and size & (size - 1) == 0:  # small and perfect: level by level
+            level, sha256 = list(self.leaves[lo:hi]), hashlib.sha256
+            while len(level) > 1:
+                level = [sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                         for i in range(0, len(level), 2)]
+            return level[0]
+        k = 1 << ((size - 1).bit_length() - 1)
+        value = node_hash(self.root(lo, lo + k), self.root(lo + k, hi))
+        if size >= self._KEEP:
+            self._roots[lo, hi] = value
+        return value
+
+    def inclusion(self, index: int, size: int, lo: int = 0) -> list[bytes]:
+        """PATH(index, D[lo:lo+size]) (RFC 9162 §2.1.3.1); ``index`` relative to ``lo``."""
+        if size <= 1:
+            return []
+        k = 1 << ((size - 1).bit_length() - 1)
+        if index < k:
+            return [*self.inclusion(index, k, lo), self.root(lo + k, lo + size)]
+        return [*self.inclusion(index - k, size - k, lo + k), self.root(lo, lo + k)]
+
+    def consistency(self, first: int, size: int, lo: int = 0, complete: bool = True
+                    ) -> list[bytes]:
+        """SUBPROOF(first, D[lo:lo+size], complete) (RFC 9162 §2.1.4.1)."""
+        if first == size:
+            return [] if complete else [self.root(lo, lo + size)]
+        k = 1 << ((size - 1).bit_length() - 1)
+        if first <= k:
+            return [*self.consistency(first, k, lo, complete), self.root(lo + k, lo + size)]
+        return [*self.consistency(first - k, size - k, lo + k, False), self.root(lo, lo + k)]
+
+
+class _Zip:
+    """A ZIP being written, remembering the SHA-256 of each member."""
+
+    def __init__(self, path: Path) -> None:
+        # level 1: a third of the default's time for millions of lines, hardly larger
+        self.zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True,
+                                   compresslevel=1)
+        self.files: dict[str, str] = {}
+
+    def put(self, name: str, data: bytes) -> None:
+        self.zip.writestr(name, data)
+        self.files[name] = hashlib.sha256(data).hexdigest()
+
+
+def _events(engine: Engine, streams: Sequence[str], into: _Zip, *, signed: int, head: int,
+            progress: Progress | None) -> tuple[int, dict[str, int]]:
+    """Write ``events.log``; return the number of events and, per stream, the position of its
+    last event under the latest checkpoint (``signed`` events). The log is read whole, in
+    position order (its primary key: no sort), through the driver's cursor."""
+    wanted, digest, count, heads = set(streams), hashlib.sha256(), 0, dict[str, int]()
+    scanned = 0
+    with into.zip.open(EVENTS, "w", force_zip64=True) as out:
+        for batch in batches(engine):
+            rows = [row for row in batch if row[2] in wanted]
+            text = "".join([f"{record_text(header(row), row[15])}{SEPARATOR}{row[14]}\n"
+                            for row in rows]).encode()
+            out.write(text)
+            digest.update(text)
+            heads.update((row[2], row[0]) for row in rows if row[0] <= signed)
+            count, scanned = count + len(rows), scanned + len(batch)
+            if progress is not None:
+                progress(scanned, max(head, scanned))
+    into.files[EVENTS] = digest.hexdigest()
+    return count, heads
+
+
+def export_bundle(engine: Engine, public_key_pem: bytes | None,  # noqa: PLR0917 - as the CLI calls it
+                  histories: Sequence[WorkflowHistory], from_year: int, to_year: int, out: Path,
+                  progress: Progress | None = None, *, missing: Mapping[str, str] | None = None,
+                  streams: Sequence[str] | None = None,
+                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Manifest:
+    """Write the bundle of ``from_year`` … ``to_year`` to ``out`` (replaced only once complete).
+    ``missing`` gives, per workflow id, why its history could not be fetched; a year's workflow
+    without a history and without a reason is listed as not provided. ``streams`` overrides
+    the years' streams."""
+    chosen = list(streams) if streams is not None else year_streams(from_year, to_year)
+    checkpoints = all_checkpoints(engine)
+    with engine.connect() as conn:
+        head = int(conn.execute(select(ledger_head.c.position)).scalar_one())
+    kid = None
+    if public_key_pem is not None:
+        public = load_pem_public_key(public_key_pem)
+        if not isinstance(public, Ed25519PublicKey):
+            raise ValueError("the checkpoints' public key is not an Ed25519 key")
+        kid = key_id(public)
+    partial = out.with_name(out.name + ".partial")
+    bundle = _Zip(partial)
+    try:
+        with bundle.zip:
+            count, heads = _events(engine, chosen, bundle, head=head, progress=progress,
+                                   signed=checkpoints[-1].tree_size if checkpoints else 0)
+            bundle.put(CHECKPOINTS, json.dumps([SignedCheckpoint(
+                tree_size=cp.tree_size, root_hash=cp.root_hash, taken_at=cp.taken_at,
+                key_id=cp.key_id, signature=base64.b64encode(cp.signature).decode(),
+            ).model_dump() for cp in checkpoints], indent=1).encode())
+            for cp in checkpoints:
+                bundle.put(leaves_file(cp.tree_size), cp.leaves)
+            bundle.put(PROOFS, _proofs(checkpoints, heads).model_dump_json(indent=1).encode())
+            if public_key_pem is not None:
+                bundle.put(KEY, public_key_pem)
+            entries = []
+            for history in histories:
+                entry = HistoryEntry(workflow_id=history.workflow_id, run_id=history.run_id,
+                                     file=history_file(history.workflow_id, history.run_id))
+                if entry.file not in bundle.files:
+                    bundle.put(entry.file, history.to_json().encode())
+                    entries.append(entry)
+            given = {h.workflow_id for h in histories}
+            reasons = {cycle_id(y): "no history was provided"
+                       for y in range(from_year, to_year + 1) if cycle_id(y) not in given}
+            manifest = Manifest(
+                format=FORMAT, exported_at=canonical_time(clock()), from_year=from_year,
+                to_year=to_year, streams=chosen, events=count, ledger_head=head, key_id=kid,
+                checkpoints=[CheckpointRoot(tree_size=c.tree_size, root_hash=c.root_hash)
+                             for c in checkpoints], histories=entries,
+                histories_missing=[MissingHistory(workflow_id=w, reason=r) for w, r in
+                                   sorted((reasons | dict(missing or {})).items())],
+                files=dict(bundle.files))
+            bundle.zip.writestr(MANIFEST, manifest.model_dump_json(indent=1))
+    except BaseException:
+        partial.unlink(missing_ok=True)  # no half-written bundle is left behind
+        raise
+    partial.replace(out)
+    return manifest
+
+
+def _proofs(checkpoints: Sequence[Checkpoint], heads: Mapping[str, int]) -> Proofs:
+    """From the hashes stored with the checkpoints (the signed leaves, read once): inclusion
+    of each stream's last signed event, consistency between consecutive checkpoints. Without
+    a complete set of stored leaves there is nothing to prove from (the verifier says so)."""
+    sizes = [cp.tree_size for cp in checkpoints]
+    stored = b"".join(cp.leaves for cp in checkpoints)
+    if not sizes or len(stored) != 32 * sizes[-1]:
+        return Proofs(inclusion=[], consistency=[])
+    tree = ProofTree([leaf_hash(stored[i:i + 32]) for i in range(0, len(stored), 32)])
+    size = sizes[-1]
+    return Proofs(
+        inclusion=[Inclusion(stream=s, position=p, tree_size=size,
+                             path=[h.hex() for h in tree.inclusion(p - 1, size)])
+                   for s, p in sorted(heads.items(), key=lambda item: item[1])],
+        consistency=[Consistency(first=a, second=b, path=[h.hex() for h in
+                                                          tree.consistency(a, b)])
+                     for a, b in itertools.pairwise(sizes)])

@@ -1,0 +1,67 @@
+"""``audit verify``: every chain and signed checkpoint of the ledger, summed up for a person.
+
+The checking itself is :func:`ledger.verify.verify`; this adds what an auditor states with the
+result — the latest signed checkpoint the verification rests on (its root, size, key and time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Engine
+
+from ledger.checkpoints import all_checkpoints, load_public_key
+from ledger.problems import Problem
+from ledger.verify import verify
+
+
+class Verification(BaseModel):
+    """The outcome of a verification, and the signed root it rests on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    events: int
+    streams: int
+    checkpoints: int
+    signatures_checked: bool
+    problem: Problem | None = None
+    tree_size: int | None = None  # the latest signed checkpoint
+    root_hash: str | None = None
+    key_id: str | None = None
+    taken_at: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+    def sentence(self) -> str:
+        """One line for a person: intact or not, what was checked, the root it rests on."""
+        if self.problem is not None:
+            return f"ledger NOT intact: {self.problem}"
+        signed = (f"; rests on the checkpoint of {self.tree_size} events, root "
+                  f"{self.root_hash}, signed {self.taken_at} by key {(self.key_id or '')[:16]}…"
+                  if self.root_hash else "; no signed checkpoint yet")
+        signatures = "" if self.signatures_checked else " (signatures NOT checked: no key)"
+        return (f"ledger intact: {self.events} events in {self.streams} streams, "
+                f"{self.checkpoints} checkpoint(s){signatures}{signed}")
+
+
+def public_key_at(path: Path) -> Ed25519PublicKey | None:
+    """The public key of the checkpoints: a ``.pub`` PEM or the signing key itself."""
+    return load_public_key(path) if path.exists() else None
+
+
+def verify_ledger(engine: Engine, public_key: Ed25519PublicKey | None,
+                  progress: Callable[[int], None] | None = None) -> Verification:
+    """Verify every event, link, checkpoint and signature of the ledger on ``engine``."""
+    report = verify(engine, public_key, progress)
+    latest = all_checkpoints(engine)[-1:] if report.checkpoints else []
+    signed = ({"tree_size": latest[0].tree_size, "root_hash": latest[0].root_hash,
+               "key_id": latest[0].key_id, "taken_at": latest[0].taken_at} if latest else {})
+    return Verification(events=report.events, streams=report.streams,
+                        checkpoints=report.checkpoints,
+                        signatures_checked=report.signatures_checked, problem=report.problem,
+                        **signed)

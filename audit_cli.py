@@ -1,0 +1,141 @@
+"""``intersessional audit …``: verify, replay, cross-check, export and report years of history.
+
+Every command reads; none changes the ledger or the engine. ``verify-bundle`` needs neither a
+database nor Temporal: an auditor runs it on a laptop against a bundle ``export`` wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from audit.bundle_cli import export, verify_bundle
+from audit.crosscheck import CrossCheck, cross_check
+from audit.engine import NoEngine, histories_engine
+from audit.replay import ReplayRefused, replay
+from audit.report_cli import report
+from audit.terminal import progress_bar
+from audit.verification import public_key_at, verify_ledger
+from cli_common import JSON, console, fail, run
+from ledger import Ledger
+from ledger_cli import ledger_engine
+from settings import Settings
+from timeline import timeline_table
+from worker import WORKFLOWS
+
+audit = typer.Typer(no_args_is_help=True, help="Audit years of history: verify, replay, "
+                    "cross-check with Temporal, export a bundle, verify it offline, report.")
+
+
+def _moment(text: str | None) -> datetime | None:
+    """``--as-of``: an ISO 8601 date or date-time; without a zone, UTC."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--as-of {text!r} is not a date or date-time (e.g. 2028-03-01 or "
+                   "2028-03-01T12:00:00Z)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@audit.command("verify")
+def verify_command(as_json: bool = JSON) -> None:
+    """Every chain and signed checkpoint of the ledger; exit 1 naming the first problem."""
+    settings = Settings()
+    engine = ledger_engine(settings)
+    total, done = Ledger(engine).head(), [0]
+    with progress_bar(console, "verifying the ledger") as update:
+        def advance(checked: int) -> None:
+            done[0] += checked
+            update(done[0], total)
+        result = verify_ledger(engine, public_key_at(settings.effective_signing_key), advance)
+    if as_json:
+        print(json.dumps({"intact": result.intact, **result.model_dump(mode="json")}, indent=2))
+    elif result.intact:
+        console.print(f"[green]{escape(result.sentence())}[/green]")
+    else:
+        console.print(f"[red]{escape(result.sentence())}[/red]")
+    if not result.intact:
+        raise typer.Exit(1)
+
+
+@audit.command("replay")
+def replay_command(year: int = typer.Option(..., "--year", help="the cycle's year"),
+                   as_of: str | None = typer.Option(None, "--as-of", metavar="DATETIME",
+                                                    help="the ledger's time (UTC if no zone)"),
+                   as_json: bool = JSON) -> None:
+    """The year's cycle as the ledger held it at a moment, folded from its events alone."""
+    moment = _moment(as_of)
+    settings = Settings()
+    try:
+        replayed = replay(Ledger(ledger_engine(settings)), year, moment,
+                          public_key_at(settings.effective_signing_key))
+    except LookupError as error:
+        raise fail(str(error)) from None
+    except ReplayRefused as refused:
+        console.print(f"[red]the {year} cycle cannot be replayed[/red]: "
+                      f"{escape(str(refused.problem))}")
+        raise typer.Exit(1) from None
+    state = replayed.state
+    if as_json:
+        print(json.dumps({"year": year, "as_of": replayed.as_of, "phase": state.phase.value,
+                          "signed": replayed.signed, "chained_only": replayed.chained_only,
+                          "later": replayed.later, "state": state.model_dump(mode="json"),
+                          "events": [e.model_dump(mode="json") for e in replayed.events]},
+                         indent=2))
+        return
+    when = f"as of {replayed.as_of}" if replayed.as_of else "now"
+    console.print(f"the {year} cycle {when}: phase [bold]{state.phase.value}[/bold], work plan "
+                  f"{state.workplan_status.value if state.workplan_status else 'not drafted'}, "
+                  f"{len(replayed.events)} event(s) ({replayed.signed} under a signed "
+                  f"checkpoint, {replayed.chained_only} chained only); {replayed.later} "
+                  "recorded later")
+    console.print(timeline_table(replayed.events, f"The {year} cycle {when}, from the ledger"))
+
+
+@audit.command("cross-check")
+def cross_check_command(year: list[int] | None = typer.Option(  # noqa: B008 - typer's idiom
+        None, "--year", help="a year to check (repeat it); default: every year"),
+                        as_json: bool = JSON) -> None:
+    """The ledger against Temporal's histories, both ways, then the histories replayed with
+    today's workflow code; exit 1 naming every difference."""
+    async def work() -> None:
+        settings = Settings()
+        ledger = Ledger(ledger_engine(settings))
+        try:
+            async with histories_engine(settings) as client:
+                result = await cross_check(client, ledger, year, WORKFLOWS)
+        except NoEngine as error:
+            raise fail(f"{error}; start it with `intersessional dev`.") from None
+        if as_json:
+            print(json.dumps({"agrees": result.agrees, **result.model_dump(mode="json")},
+                             indent=2))
+        else:
+            _print_cross_check(result)
+        if not result.agrees:
+            raise typer.Exit(1)
+    run(work())
+
+
+def _print_cross_check(result: CrossCheck) -> None:
+    years = ", ".join(map(str, result.years)) or "none"
+    summary = (f"{result.rows} ledger row(s) of {years}, {result.recordings} recording(s) in "
+               f"{result.histories} history(ies), {result.replayed} replayed with today's code")
+    if result.agrees:
+        console.print(f"[green]ledger and histories agree[/green]: {summary}")
+        return
+    console.print(f"[red]{len(result.differences)} difference(s)[/red]: {summary}")
+    table = Table("Kind", "Workflow", "Position", "What", title="Differences")
+    for d in result.differences:
+        table.add_row(d.kind, d.workflow_id, str(d.position or "—"), escape(d.detail))
+    console.print(table)
+
+
+audit.command("export")(export)
+audit.command("verify-bundle")(verify_bundle)
+audit.command("report")(report)

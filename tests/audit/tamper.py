@@ -1,0 +1,51 @@
+"""What a tamperer with write access to the ledger's database would do, in SQL."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from ledger.encoding import canonical_json, event_hash
+from ledger.records import COLUMNS, header
+
+
+def execute(engine: Engine, sql: str, **params: object) -> None:
+    with engine.begin() as conn:
+        conn.execute(text(sql), params)
+
+
+def row(engine: Engine, stream: str, version: int) -> dict[str, Any] | None:
+    with engine.connect() as conn:
+        found = conn.execute(text(f"SELECT {', '.join(COLUMNS)} FROM events WHERE "
+                                  "stream = :s AND version = :v"),
+                             {"s": stream, "v": version}).first()
+    return dict(found._mapping) if found else None
+
+
+def forge(engine: Engine, stream: str, version: int, recompute: bool = False) -> int:
+    """Change the payload of ``stream`` v``version`` (a forged records reference); with
+    ``recompute``, recompute its hash and every later hash and link of its stream, as a
+    careful tamperer would. Returns the event's position."""
+    forged = row(engine, stream, version)
+    assert forged is not None
+    payload = {**json.loads(forged["payload"]), "forged": True}
+    execute(engine, "UPDATE events SET payload = :p WHERE position = :pos",
+            p=canonical_json(payload), pos=forged["position"])
+    if recompute:
+        rechain(engine, stream, version)
+    return int(forged["position"])
+
+
+def rechain(engine: Engine, stream: str, from_version: int) -> None:
+    """Recompute the hashes and links of ``stream`` from ``from_version`` on."""
+    before = row(engine, stream, from_version - 1)
+    previous, version = (before["hash"] if before else "0" * 64), from_version
+    while (current := row(engine, stream, version)) is not None:
+        current["prev_hash"] = previous
+        values = tuple(current[c] for c in COLUMNS)
+        digest = event_hash(header(values), str(current["payload"]))
+        execute(engine, "UPDATE events SET prev_hash = :ph, hash = :h WHERE position = :p",
+                ph=previous, h=digest, p=current["position"])
+        previous, version = digest, version + 1

@@ -1,0 +1,108 @@
+"""The report as a person sees it, in headless Chromium (Debian's ``chromium``, driven by
+playwright with ``executable_path``; no browser is downloaded): ``audit report --pdf`` writes
+the page and its PDF; the page shows its sections and a chart with a real size, fits 1280 px
+without scrolling sideways, and is kept as ``test-artifacts/audit-report.png``.
+
+Without ``/usr/bin/chromium`` the tests are skipped, unless ``INTERSESSIONAL_REQUIRE_CHROMIUM=1``
+(CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+from playwright.sync_api import Browser, expect, sync_playwright
+from typer.testing import CliRunner
+
+from audit.report_cli import report
+from tests.audit.conftest import YEARS, World
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT = ROOT / "test-artifacts" / "audit-report.png"
+WIDTH = 1280  # the report must be legible on a laptop screen of this width
+SECTIONS = ("Coordinators", "Intersessional meetings", "Work plans and budgets", "Approvals",
+            "Deviations")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: apt-get install chromium"
+        if os.environ.get("INTERSESSIONAL_REQUIRE_CHROMIUM") == "1":
+            pytest.fail(f"{reason} (INTERSESSIONAL_REQUIRE_CHROMIUM=1)")
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def written(chromium: Path, world: World, tmp_path_factory: pytest.TempPathFactory
+            ) -> tuple[Path, Path]:
+    """``audit report --out … --pdf …`` over a copy of the five years."""
+    where = tmp_path_factory.mktemp("report")
+    settings = world.copy(where / "data")
+    html, pdf = where / "report.html", where / "report.pdf"
+    app = typer.Typer()
+    app.command()(report)
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("INTERSESSIONAL_LEDGER_URL", "INTERSESSIONAL_SIGNING_KEY"):
+            env.delenv(name, raising=False)
+        env.setenv("INTERSESSIONAL_DATA_DIR", str(settings.data_dir))
+        result = CliRunner().invoke(app, ["--from-year", str(YEARS[0]), "--to-year",
+                                          str(YEARS[-1]), "--out", str(html), "--pdf", str(pdf)])
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(rf"wrote {html}: .*\nwrote {pdf}: the same report as a PDF, \d+ KiB\n",
+                        result.output)
+    return html, pdf
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Path) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def test_the_page_reads_in_chromium(browser: Browser, written: tuple[Path, Path]) -> None:
+    page = browser.new_page(viewport={"width": WIDTH, "height": 900})
+    page.goto(written[0].as_uri())
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Review of the intersessional programme, {YEARS[0]}–{YEARS[-1]}")
+    expect(page.locator("#verification .verdict")).to_have_text("✔ The ledger is intact")
+    for section in SECTIONS:
+        expect(page.get_by_role("heading", level=2, name=re.compile(f"^{section}"))
+               ).to_be_visible()
+    chart = page.locator("svg.budget-chart")
+    box = chart.bounding_box()
+    assert box is not None
+    assert box["width"] > 600
+    assert box["height"] > 200
+    bars = chart.locator("rect.bar")
+    expect(bars).to_have_count(len(YEARS))
+    for i in range(len(YEARS)):
+        bar = bars.nth(i).bounding_box()
+        assert bar is not None
+        assert bar["width"] > 20
+        assert bar["height"] > 100
+    # legible at 1280 px: no table pushes the page sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    page.close()
+
+
+def test_the_pdf_is_a_real_document(written: tuple[Path, Path]) -> None:
+    pdf = written[1].read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert len(pdf) > 20_000
+    # a page per section at least (print CSS breaks before each), A4 landscape (842 × 595 pt)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= len(SECTIONS) + 1
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 841\.9\d* 594\.9\d*\s*\]", pdf)

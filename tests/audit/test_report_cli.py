@@ -1,0 +1,109 @@
+"""``audit report`` as a person runs it: files written and one line each, or one sentence and
+exit 2 with nothing written; a tampered ledger still gets its report, and exit 1."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner, Result
+
+from audit import pdf as printing
+from audit.pdf import print_pdf
+from audit.report import ReportError
+from audit.report_cli import report
+from tests.audit.conftest import YEARS, World
+
+FIRST, LAST = YEARS[0], YEARS[-1]
+
+
+def run(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str,
+        tamper: bool = False) -> Result:
+    settings = world.copy(tmp_path / "data")
+    if tamper:
+        with sqlite3.connect(settings.data_dir / "ledger.sqlite3") as db:
+            db.execute("UPDATE events SET actor = 'someone else' WHERE position = 11")
+    for name in ("INTERSESSIONAL_LEDGER_URL", "INTERSESSIONAL_SIGNING_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("INTERSESSIONAL_DATA_DIR", str(settings.data_dir))
+    app = typer.Typer()
+    app.command()(report)
+    return CliRunner().invoke(app, list(args))
+
+
+def test_the_report_is_written_with_one_line(world: World, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "review" / "report.html"
+    result = run(world, tmp_path, monkeypatch, "--from-year", str(FIRST), "--to-year",
+                 str(LAST), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    # the count is the ledger's: the 2031 close may already have opened 2032
+    assert re.fullmatch(rf"wrote {out}: the review of {FIRST}–{LAST}, 6[23] events, ledger "
+                        r"intact\n", result.output)
+    page = out.read_text(encoding="utf-8")
+    assert f"Review of the intersessional programme, {FIRST}–{LAST}" in page
+    assert "The ledger is intact" in page
+
+
+@pytest.mark.parametrize(("span", "said"), [
+    ((2019, FIRST), "the ledger holds no cycle for 2019–2026."),
+    ((2035, 2040), "the ledger holds no cycle for 2035–2040."),
+    ((LAST, FIRST), f"--from-year {LAST} is after --to-year {FIRST}; the report runs forwards."),
+])
+def test_years_without_a_cycle_are_one_sentence_and_nothing_is_written(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, span: tuple[int, int],
+        said: str) -> None:
+    out, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    result = run(world, tmp_path, monkeypatch, "--from-year", str(span[0]), "--to-year",
+                 str(span[1]), "--out", str(out), "--pdf", str(pdf))
+    assert (result.exit_code, result.output) == (2, said + "\n")
+    assert not out.exists()
+    assert not pdf.exists()
+
+
+def test_pdf_without_chromium_is_refused_before_anything_is_written(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(printing, "CHROMIUM", tmp_path / "no-chromium")
+    out = tmp_path / "report.html"
+    result = run(world, tmp_path, monkeypatch, "--from-year", str(FIRST), "--to-year",
+                 str(LAST), "--out", str(out), "--pdf", str(tmp_path / "report.pdf"))
+    assert (result.exit_code, result.output) == (
+        2, "--pdf needs Chromium (apt-get install chromium).\n")
+    assert not out.exists()
+
+
+def test_a_tampered_ledger_gets_its_report_and_exit_1(world: World, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "report.html"
+    result = run(world, tmp_path, monkeypatch, "--from-year", str(FIRST), "--to-year",
+                 str(LAST), "--out", str(out), tamper=True)
+    assert result.exit_code == 1
+    assert result.output.endswith("ledger NOT intact\n")
+    assert "The ledger is NOT intact" in out.read_text(encoding="utf-8")
+
+
+def fake_chromium(tmp_path: Path, body: str) -> Path:
+    script = tmp_path / "chromium"
+    script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def test_a_chromium_that_prints_nothing_is_one_sentence(tmp_path: Path) -> None:
+    chromium = fake_chromium(tmp_path, "echo '[1:2:ERROR:x.cc:1] Page load failed' >&2; exit 3")
+    out = tmp_path / "report.pdf"
+    with pytest.raises(ReportError, match=r"^Chromium did not print the report \(exit 3\): "
+                                          r"Page load failed\.$"):
+        print_pdf("<p>report</p>", out, chromium)
+    assert not out.exists()
+
+
+def test_a_chromium_that_hangs_is_stopped(tmp_path: Path) -> None:
+    chromium = fake_chromium(tmp_path, "exec sleep 30")
+    with pytest.raises(ReportError, match=r"^Chromium did not print the report within 0\.5 "
+                                          r"seconds\.$"):
+        print_pdf("<p>report</p>", tmp_path / "report.pdf", chromium, timeout=0.5)
