@@ -15,7 +15,7 @@ chosen years (``cycle-A`` … ``cycle-B``):
 - ``manifest.json``: what the bundle holds, and the SHA-256 of every other member.
 
 Export writes what the database holds, tampered or not: finding out is the verifier's job
-(``audit.offline``). It needs no private key.
+(``audit.offline``). It needs no private key. The members' models are ``audit.bundle_format``.
 """
 
 from __future__ import annotations
@@ -27,187 +27,43 @@ import json
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
 from temporalio.client import WorkflowHistory
 
 from activities.models import cycle_id
-from audit.histories import history_name
+from audit.bundle_format import (
+    CHECKPOINTS,
+    EVENTS,
+    FORMAT,
+    KEY,
+    MANIFEST,
+    PROOFS,
+    CheckpointRoot,
+    Consistency,
+    HistoryEntry,
+    Inclusion,
+    Manifest,
+    MissingHistory,
+    Progress,
+    Proofs,
+    SignedCheckpoint,
+    history_file,
+    leaves_file,
+    year_streams,
+)
+from audit.tree import ProofTree
 from ledger.checkpoints import Checkpoint, all_checkpoints, key_id
 from ledger.diagnose import batches
 from ledger.encoding import SEPARATOR, canonical_time, record_text
-from ledger.merkle import leaf_hash, node_hash
-from ledger.problems import ProblemKind
+from ledger.merkle import leaf_hash
 from ledger.records import header
 from ledger.schema import ledger_head
 
-FORMAT = "intersessional-audit-bundle/1"
-MANIFEST, EVENTS, CHECKPOINTS = "manifest.json", "events.log", "checkpoints.json"
-PROOFS, KEY = "proofs.json", "public-key.pem"
-#: the streams a year contributes, one function per kind (coalitions' streams join here)
-STREAM_KINDS: tuple[Callable[[int], str], ...] = (cycle_id,)
-Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # a SHA-256, as the ledger writes it
-Progress = Callable[[int, int], None]  # (done, total): events (export: rows of the log)
-
-
-def leaves_file(tree_size: int) -> str:
-    return f"checkpoints/{tree_size}.leaves"
-
-
-def history_file(workflow_id: str, run_id: str) -> str:
-    return f"histories/{history_name(workflow_id, run_id)}.json"
-
-
-def year_streams(from_year: int, to_year: int) -> list[str]:
-    return [kind(year) for kind in STREAM_KINDS for year in range(from_year, to_year + 1)]
-
-
-class BundleKind(StrEnum):
-    """Problems of the bundle itself, beside the ledger's (``ledger.problems.ProblemKind``)."""
-
-    FILE = "file"  # a member missing, unlisted, unreadable, or not what the manifest hashed
-    KEY = "key"  # the bundled public key is not the pinned one, or not the manifest's
-    PROOF = "proof"  # an inclusion or consistency proof is missing or does not verify
-    HISTORY = "history"  # a workflow history and the events disagree
-    REFUSED = "refused"  # a year's events do not parse or fold to a state
-
-
-class BundleProblem(BaseModel):
-    """The first problem found, named like ``ledger.problems.Problem``; bundle-level problems
-    (a file, a key, a proof) may have no position."""
-
-    model_config = ConfigDict(frozen=True)
-
-    kind: ProblemKind | BundleKind
-    position: int | None = None
-    stream: str | None = None
-    version: int | None = None
-    detail: str
-
-    def __str__(self) -> str:
-        where = "" if self.position is None else f" at position {self.position}"
-        if self.stream is not None:
-            version = "" if self.version is None else f", version {self.version}"
-            where += f" (stream {self.stream}{version})"
-        return f"{self.kind.value}{where}: {self.detail}"
-
-
-class Stop(Exception):  # noqa: N818 - not an error: the verification stops here
-    """Raised by a check at the first problem."""
-
-    def __init__(self, problem: BundleProblem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
-
-
-class CheckpointRoot(BaseModel):
-    tree_size: int
-    root_hash: Hex
-
-
-class SignedCheckpoint(CheckpointRoot):
-    taken_at: str
-    key_id: Hex
-    signature: str  # base64 of the 64-byte Ed25519 signature
-
-
-class HistoryEntry(BaseModel):
-    workflow_id: str
-    run_id: str
-    file: str
-
-
-class MissingHistory(BaseModel):
-    workflow_id: str
-    reason: str
-
-
-class Manifest(BaseModel):
-    format: str
-    exported_at: str
-    from_year: int
-    to_year: int
-    streams: list[str]
-    events: int
-    ledger_head: int
-    key_id: Hex | None
-    checkpoints: list[CheckpointRoot]
-    histories: list[HistoryEntry]
-    histories_missing: list[MissingHistory]
-    files: dict[str, str]  # member name -> SHA-256 (hex) of its bytes
-
-
-class Inclusion(BaseModel):
-    stream: str
-    position: int
-    tree_size: int
-    path: list[Hex]
-
-
-class Consistency(BaseModel):
-    first: int
-    second: int
-    path: list[Hex]
-
-
-class Proofs(BaseModel):
-    inclusion: list[Inclusion]
-    consistency: list[Consistency]
-
-
-class ProofTree:
-    """RFC 9162 proofs over many hashed leaves, each subtree's root computed once: the roots
-    of large subtrees are kept, so every proof costs O(log n) once they are known
-    (``ledger.merkle``'s recursive form, its reference in the tests, recomputes O(n) hashes
-    per proof)."""
-
-    _KEEP = 256  # subtrees at least this large keep their root
-
-    def __init__(self, leaves: Sequence[bytes]) -> None:
-        self.leaves, self._roots = leaves, dict[tuple[int, int], bytes]()
-
-    def root(self, lo: int, hi: int) -> bytes:
-        size = hi - lo
-        if size == 1:
-            return self.leaves[lo]
-        if (known := self._roots.get((lo, hi))) is not None:
-            return known
-        if size <= self._KEEP and size & (size - 1) == 0:  # small and perfect: level by level
-            level, sha256 = list(self.leaves[lo:hi]), hashlib.sha256
-            while len(level) > 1:
-                level = [sha256(b"\x01" + level[i] + level[i + 1]).digest()
-                         for i in range(0, len(level), 2)]
-            return level[0]
-        k = 1 << ((size - 1).bit_length() - 1)
-        value = node_hash(self.root(lo, lo + k), self.root(lo + k, hi))
-        if size >= self._KEEP:
-            self._roots[lo, hi] = value
-        return value
-
-    def inclusion(self, index: int, size: int, lo: int = 0) -> list[bytes]:
-        """PATH(index, D[lo:lo+size]) (RFC 9162 §2.1.3.1); ``index`` relative to ``lo``."""
-        if size <= 1:
-            return []
-        k = 1 << ((size - 1).bit_length() - 1)
-        if index < k:
-            return [*self.inclusion(index, k, lo), self.root(lo + k, lo + size)]
-        return [*self.inclusion(index - k, size - k, lo + k), self.root(lo, lo + k)]
-
-    def consistency(self, first: int, size: int, lo: int = 0, complete: bool = True
-                    ) -> list[bytes]:
-        """SUBPROOF(first, D[lo:lo+size], complete) (RFC 9162 §2.1.4.1)."""
-        if first == size:
-            return [] if complete else [self.root(lo, lo + size)]
-        k = 1 << ((size - 1).bit_length() - 1)
-        if first <= k:
-            return [*self.consistency(first, k, lo, complete), self.root(lo + k, lo + size)]
-        return [*self.consistency(first - k, size - k, lo + k, False), self.root(lo, lo + k)]
+__all__ = ["Progress", "export_bundle"]  # Progress: the callback export_bundle takes
 
 
 class _Zip:
@@ -293,8 +149,7 @@ def export_bundle(engine: Engine, public_key_pem: bytes | None,  # noqa: PLR0917
             manifest = Manifest(
                 format=FORMAT, exported_at=canonical_time(clock()), from_year=from_year,
                 to_year=to_year, streams=chosen, events=count, ledger_head=head, key_id=kid,
-                checkpoints=[CheckpointRoot(tree_size=c.tree_size, root_hash=c.root_hash)
-                             for c in checkpoints], histories=entries,
+                checkpoints=[CheckpointRoot.of(c) for c in checkpoints], histories=entries,
                 histories_missing=[MissingHistory(workflow_id=w, reason=r) for w, r in
                                    sorted((reasons | dict(missing or {})).items())],
                 files=dict(bundle.files))

@@ -147,9 +147,6 @@ class Manifest(BaseModel):
     histories_missing: list[MissingHistory]
     files: dict[str, str]  # member name -> SHA-256 (hex) of its bytes
 
-    def years(self) -> range:
-        return range(self.from_year, self.to_year + 1)
-
 
 class Inclusion(BaseModel):
     stream: str

@@ -206,8 +206,8 @@ class Checks:
         watched = frozenset(w.encode() for w, _ in self.runs)
         try:
             self.seen = walk(self.zip, self.manifest, self.witness, self.proven,
-                              watched=watched, folded=[cycle_id(y) for y in self._years()],
-                              progress=self.progress)
+                             watched=watched, folded=[cycle_id(y) for y in self._years()],
+                             progress=self.progress)
         except Stop:
             self.roots()  # the signed roots come first: a rewritten witness misleads the walk
             raise

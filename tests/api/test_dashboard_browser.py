@@ -10,35 +10,24 @@ Without ``/usr/bin/chromium`` the test is skipped, unless ``INTERSESSIONAL_REQUI
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from domain.convention import Role
-from tests.api.conftest import ROOT, YEAR, Api, to_the_committee
+from tests.api.conftest import YEAR, Api, to_the_committee
+from tests.browser import ARTIFACTS, headless
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = ROOT / "test-artifacts" / "dashboard.png"
+SCREENSHOT = ARTIFACTS / "dashboard.png"
 WAIT = 30_000  # milliseconds for a page to show what a step recorded
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("INTERSESSIONAL_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(f"{reason} (INTERSESSIONAL_REQUIRE_CHROMIUM=1)")
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with headless() as chromium:
+        yield chromium
 
 
 def test_the_president_approves_the_work_plan_from_the_dashboard(browser: Browser, api: Api

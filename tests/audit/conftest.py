@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, insert, select
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.models import cycle_id
+from audit.engine import fetch_histories
 from embedded import installed_binary
 from ledger import Ledger, create_ledger_engine
 from ledger.schema import checkpoints, events, ledger_head
@@ -128,3 +129,12 @@ def audit_cli(settings: Settings, *args: str, address: str | None = None
         env["INTERSESSIONAL_TEMPORAL_ADDRESS"] = address
     return subprocess.run([str(INTERSESSIONAL), "audit", *args], env=env, capture_output=True,
                           text=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="session")
+async def histories(world: World) -> list[WorkflowHistory]:
+    """The five years' workflow histories, fetched once from the server that ran them."""
+    found, missing = await fetch_histories(world.client, [cycle_id(y) for y in YEARS])
+    assert not missing
+    assert len(found) == len(YEARS)
+    return found

@@ -14,10 +14,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, text
 from temporalio.client import WorkflowHistory
 
-from activities.models import cycle_id
-from audit.bundle import EVENTS, MANIFEST, Manifest, ProofTree, export_bundle, year_streams
-from audit.bundle_cli import fetch_histories
-from audit.offline import _roots, _roots_later, verify_bundle
+from audit.bundle import export_bundle
+from audit.bundle_format import EVENTS, MANIFEST, Manifest, year_streams
+from audit.offline import verify_bundle
+from audit.tree import ProofTree, roots, roots_later
 from domain.state import Phase
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import all_checkpoints, key_id, load_public_key
@@ -29,19 +29,6 @@ from tests.audit.conftest import YEARS, World
 from tests.audit.tamper import execute
 
 FIRST, LAST = YEARS[0], YEARS[-1]
-
-
-async def world_histories(world: World) -> list[WorkflowHistory]:
-    """The five years' workflow histories, fetched from the server that ran them."""
-    found, missing = await fetch_histories(world.client, [cycle_id(y) for y in YEARS])
-    assert not missing
-    assert len(found) == len(YEARS)
-    return found
-
-
-@pytest.fixture(scope="module")
-async def histories(world: World) -> list[WorkflowHistory]:
-    return await world_histories(world)
 
 
 def export(engine: Engine, world: World, histories: Sequence[WorkflowHistory], out: Path,
@@ -161,13 +148,13 @@ def test_the_signed_roots_are_rebuilt_as_rfc_9162_defines_them(count: int) -> No
     witness = _witness(count)
     leaves = [leaf_hash(witness[i:i + 32]) for i in range(0, len(witness), 32)]
     sizes = sorted({1, count // 3 or 1, count // 2 or 1, count - 1 or 1, count})
-    assert _roots(witness, sizes) == [root(leaves[:n]).hex() for n in sizes]
+    assert roots(witness, sizes) == [root(leaves[:n]).hex() for n in sizes]
 
 
-def test_many_leaves_are_hashed_by_another_process_to_the_same_roots() -> None:
+def test_many_leaves_are_hashed_by_another_process_to_the_sameroots() -> None:
     witness = _witness((1 << 16) + 3)
     sizes = [100, 1 << 15, (1 << 16) + 3]
-    assert _roots_later(witness, sizes)() == _roots(witness, sizes)
+    assert roots_later(witness, sizes)() == roots(witness, sizes)
 
 
 def test_a_failed_export_leaves_no_bundle_behind(world: World, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import typer
 from typer.testing import CliRunner
 
 from audit import bundle_cli
-from audit.bundle import MANIFEST
+from audit.bundle_format import MANIFEST
 from settings import Settings
 from tests.audit.conftest import YEARS, World
 

@@ -14,26 +14,28 @@ from typing import Any
 import pytest
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from temporalio.client import WorkflowHistory
 from typer.testing import CliRunner
 
 from audit import bundle_cli
-from audit.bundle import CHECKPOINTS, EVENTS, KEY, MANIFEST, PROOFS, BundleKind, export_bundle
+from audit.bundle import export_bundle
+from audit.bundle_format import CHECKPOINTS, EVENTS, KEY, MANIFEST, PROOFS, BundleKind
 from audit.offline import NotABundle, verify_bundle
 from ledger import create_ledger_engine
 from ledger.checkpoints import key_id, load_public_key, public_pem
 from ledger.problems import ProblemKind
 from tests.audit.conftest import YEARS, World
-from tests.audit.test_bundle import world_histories
 
 Edit = Callable[[Callable[[str], bytes]], dict[str, bytes]]  # read(member) -> replacements
 
 
 @pytest.fixture(scope="module")
-async def bundle(world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
+async def bundle(world: World, histories: list[WorkflowHistory],
+                 tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An intact bundle of the five years, which tests copy and tamper with."""
     out = tmp_path_factory.mktemp("bundle") / "bundle.zip"
     export_bundle(create_ledger_engine(f"sqlite:///{world.ledger_file}"),
-                  world.public_key.read_bytes(), await world_histories(world), YEARS[0],
+                  world.public_key.read_bytes(), histories, YEARS[0],
                   YEARS[-1], out)
     return out
 

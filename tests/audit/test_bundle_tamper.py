@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from activities.models import cycle_id
 from audit import bundle_cli
-from audit.bundle import BundleKind, export_bundle
+from audit.bundle import export_bundle
+from audit.bundle_format import BundleKind
 from audit.offline import verify_bundle
 from ledger import create_ledger_engine
 from ledger.checkpoints import all_checkpoints
@@ -25,15 +26,9 @@ from ledger.records import COLUMNS, header
 from settings import Settings
 from tests.audit.conftest import YEARS, World
 from tests.audit.tamper import execute, forge, rechain, row
-from tests.audit.test_bundle import world_histories
 
 Expected = tuple[str, int, str | None, int | None]  # kind, position, stream, version
 LAST_YEAR = cycle_id(YEARS[-1])
-
-
-@pytest.fixture(scope="module")
-async def histories(world: World) -> list[WorkflowHistory]:
-    return await world_histories(world)
 
 
 def _renumber(engine: Engine, from_position: int, by: int) -> None:

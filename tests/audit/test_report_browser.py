@@ -9,22 +9,20 @@ Without ``/usr/bin/chromium`` the tests are skipped, unless ``INTERSESSIONAL_REQ
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import typer
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from typer.testing import CliRunner
 
 from audit.report_cli import report
 from tests.audit.conftest import YEARS, World
+from tests.browser import ARTIFACTS, chromium_or_skip, headless
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = ROOT / "test-artifacts" / "audit-report.png"
+SCREENSHOT = ARTIFACTS / "audit-report.png"
 WIDTH = 1280  # the report must be legible on a laptop screen of this width
 SECTIONS = ("Coordinators", "Intersessional meetings", "Work plans and budgets", "Approvals",
             "Deviations")
@@ -32,12 +30,7 @@ SECTIONS = ("Coordinators", "Intersessional meetings", "Work plans and budgets",
 
 @pytest.fixture(scope="module")
 def chromium() -> Path:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("INTERSESSIONAL_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(f"{reason} (INTERSESSIONAL_REQUIRE_CHROMIUM=1)")
-        pytest.skip(reason)
-    return CHROMIUM
+    return chromium_or_skip()
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +55,9 @@ def written(chromium: Path, world: World, tmp_path_factory: pytest.TempPathFacto
 
 
 @pytest.fixture(scope="module")
-def browser(chromium: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
+def browser() -> Iterator[Browser]:
+    with headless() as launched:
+        yield launched
 
 
 def test_the_page_reads_in_chromium(browser: Browser, written: tuple[Path, Path]) -> None:
