@@ -1,6 +1,7 @@
-"""Read-only audit routes: verify the ledger, replay a year as of a moment, cross-check the
-ledger with Temporal's histories. They change nothing, but they read the whole ledger, so they
-are for signed-in people (an auditor's token, or any other), not for everyone.
+"""Read-only audit routes: verify the ledger, replay a year as of a moment, the Review
+Conference's report, cross-check the ledger with Temporal's histories. They change nothing,
+but they read the whole ledger, so they are for signed-in people (an auditor's token, or any
+other), not for everyone.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -17,6 +19,7 @@ from api.cycles import EngineOf, LedgerOf, Year
 from api.problems import ProblemError, documented
 from audit.crosscheck import CrossCheck, cross_check
 from audit.replay import ReplayRefused, replay
+from audit.report import ReportError, report_html
 from audit.verification import Verification, public_key_at, verify_ledger
 from domain.state import CycleState
 from identities import Person
@@ -77,6 +80,26 @@ async def get_replay(year: Year, ledger: LedgerOf, settings: SettingsOf,
     return ReplayView(year=year, as_of=done.as_of, phase=done.state.phase.value,
                       signed=done.signed, chained_only=done.chained_only, later=done.later,
                       state=done.state, events=list(done.events))
+
+
+@router.get("/report", response_class=HTMLResponse, responses=documented(401, 404, 422, 503))
+async def get_report(ledger: LedgerOf, settings: SettingsOf,
+                     from_year: Annotated[int, Query(ge=2011, le=2999)],
+                     to_year: Annotated[int, Query(ge=2011, le=2999)]) -> HTMLResponse:
+    """The Review Conference's report of the years, as ``audit report`` writes it (one
+    self-contained HTML page, the verification at its top)."""
+    if from_year > to_year:
+        raise ProblemError(422, "invalid-request", f"from_year {from_year} comes after "
+                           f"to_year {to_year}.")
+    key = public_key_at(settings.effective_signing_key)
+
+    def written() -> str:
+        return report_html(ledger, from_year, to_year, verify_ledger(ledger.engine, key))
+
+    try:
+        return HTMLResponse(await run_in_threadpool(written))
+    except ReportError as error:
+        raise ProblemError(404, "no-such-cycle", str(error)) from None
 
 
 @router.get("/cross-check", responses=documented(401, 503))

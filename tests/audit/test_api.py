@@ -41,6 +41,12 @@ def test_verify_replay_and_cross_check_answer_an_auditor(audited: tuple[TestClie
     assert replayed["as_of"] == moment
     assert [e["version"] for e in replayed["events"]][:4] == [1, 2, 3, 4]
     assert replayed["later"] == len(ledger.read_stream("cycle-2029")) - len(replayed["events"])
+    page = client.get("/audit/report", params={"from_year": 2027, "to_year": 2031})
+    assert page.headers["content-type"].startswith("text/html")
+    assert verified["root_hash"] in page.text
+    assert "Review of the intersessional programme, 2027–2031" in page.text
+    assert client.get("/audit/report", params={"from_year": 2019, "to_year": 2020}
+                      ).status_code == 404
     checked = client.get("/audit/cross-check", params={"year": [2028, 2029]}).json()
     assert (checked["years"], checked["differences"]) == ([2028, 2029], [])
     assert checked["rows"] == checked["recordings"] > 0
