@@ -16,6 +16,15 @@ def execute(engine: Engine, sql: str, **params: object) -> None:
         conn.execute(text(sql), params)
 
 
+def renumber(engine: Engine, from_position: int, by: int) -> None:
+    """Shift the positions from ``from_position`` on by ``by`` (through free positions, so
+    that no two rows hold one position on the way)."""
+    execute(engine, "UPDATE events SET position = position + 1000000 WHERE position >= :p",
+            p=from_position)
+    execute(engine, "UPDATE events SET position = position - 1000000 + :by "
+            "WHERE position >= 1000000", by=by)
+
+
 def row(engine: Engine, stream: str, version: int) -> dict[str, Any] | None:
     with engine.connect() as conn:
         found = conn.execute(text(f"SELECT {', '.join(COLUMNS)} FROM events WHERE "

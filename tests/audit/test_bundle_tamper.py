@@ -25,17 +25,10 @@ from ledger.problems import ProblemKind
 from ledger.records import COLUMNS, header
 from settings import Settings
 from tests.audit.conftest import YEARS, World
-from tests.audit.tamper import execute, forge, rechain, row
+from tests.audit.tamper import execute, forge, rechain, renumber, row
 
 Expected = tuple[str, int, str | None, int | None]  # kind, position, stream, version
 LAST_YEAR = cycle_id(YEARS[-1])
-
-
-def _renumber(engine: Engine, from_position: int, by: int) -> None:
-    execute(engine, "UPDATE events SET position = position + 1000000 WHERE position >= :p",
-            p=from_position)
-    execute(engine, "UPDATE events SET position = position - 1000000 + :by "
-            "WHERE position >= 1000000", by=by)
 
 
 def _at(engine: Engine, stream: str, version: int) -> int:
@@ -83,14 +76,14 @@ def _delete(engine: Engine) -> Expected:
 def _delete_and_renumber(engine: Engine) -> Expected:
     position = _at(engine, "cycle-2029", 3)
     execute(engine, "DELETE FROM events WHERE position = :p", p=position)
-    _renumber(engine, position + 1, -1)
+    renumber(engine, position + 1, -1)
     return ProblemKind.DELETED, position, None, None
 
 
 def _insert(engine: Engine) -> Expected:
     """A copy of an event, under a new id and version 99, inserted and the rest renumbered."""
     position = _at(engine, "cycle-2029", 3)
-    _renumber(engine, position, 1)
+    renumber(engine, position, 1)
     execute(engine, "INSERT INTO events SELECT :p, 'f0000000-0000-4000-8000-000000000000', "
             "stream, 99, type, schema_version, payload, actor, role, occurred_at, recorded_at, "
             "workflow_id, run_id, causation_id, prev_hash, hash FROM events WHERE position = :q",

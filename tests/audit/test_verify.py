@@ -11,7 +11,7 @@ from ledger.checkpoints import all_checkpoints
 from ledger.problems import ProblemKind
 from settings import Settings
 from tests.audit.conftest import World, audit_cli
-from tests.audit.tamper import execute, forge, row
+from tests.audit.tamper import execute, forge, renumber, row
 
 
 def test_the_five_years_verify_on_both_backends(world: World, five_years_ledger: Ledger
@@ -36,13 +36,6 @@ def test_the_cli_says_intact_and_the_root_it_rests_on(world_copy: Settings) -> N
     assert latest.root_hash in done.stdout.replace("\n", "")
 
 
-def _renumber(engine: Engine, from_position: int, by: int) -> None:
-    execute(engine, "UPDATE events SET position = position + 1000000 WHERE position >= :p",
-            p=from_position)
-    execute(engine, "UPDATE events SET position = position - 1000000 + :by "
-            "WHERE position >= 1000000", by=by)
-
-
 def _edit(engine: Engine) -> tuple[ProblemKind, int]:
     return ProblemKind.ALTERED, forge(engine, "cycle-2028", 5)
 
@@ -61,7 +54,7 @@ def _delete(engine: Engine) -> tuple[ProblemKind, int]:
 def _insert(engine: Engine) -> tuple[ProblemKind, int]:
     copied = row(engine, "cycle-2029", 3)
     assert copied is not None
-    _renumber(engine, copied["position"], 1)
+    renumber(engine, copied["position"], 1)
     execute(engine, "INSERT INTO events SELECT :p, 'f0000000-0000-4000-8000-000000000000', "
             "stream, 99, type, schema_version, payload, actor, role, occurred_at, recorded_at, "
             "workflow_id, run_id, causation_id, prev_hash, hash FROM events WHERE position = :q",
