@@ -19,9 +19,10 @@ from audit.engine import NoEngine, histories_engine
 from audit.replay import ReplayRefused, replay
 from audit.report_cli import report
 from audit.terminal import progress_bar
-from audit.verification import public_key_at, verify_ledger
+from audit.verification import verify_ledger
 from cli_common import JSON, console, fail, run
 from ledger import Ledger
+from ledger.checkpoints import checkpoint_public_key
 from ledger_cli import ledger_engine
 from settings import Settings
 from timeline import timeline_table
@@ -53,7 +54,8 @@ def verify_command(as_json: bool = JSON) -> None:
         def advance(checked: int) -> None:
             done[0] += checked
             update(done[0], total)
-        result = verify_ledger(engine, public_key_at(settings.effective_signing_key), advance)
+        key = checkpoint_public_key(settings.effective_signing_key)
+        result = verify_ledger(engine, key, advance)
     if as_json:
         print(json.dumps({"intact": result.intact, **result.model_dump(mode="json")}, indent=2))
     elif result.intact:
@@ -74,7 +76,7 @@ def replay_command(year: int = typer.Option(..., "--year", help="the cycle's yea
     settings = Settings()
     try:
         replayed = replay(Ledger(ledger_engine(settings)), year, moment,
-                          public_key_at(settings.effective_signing_key))
+                          checkpoint_public_key(settings.effective_signing_key))
     except LookupError as error:
         raise fail(str(error)) from None
     except ReplayRefused as refused:

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError
 
 from ledger import create_ledger_engine, upgrade
-from ledger.checkpoints import load_or_create_key, load_public_key, take_checkpoint
+from ledger.checkpoints import checkpoint_public_key, load_or_create_key, take_checkpoint
 from ledger.verify import verify
 from settings import Settings
 
@@ -49,8 +49,7 @@ def db_verify() -> None:
     """Recompute every hash, link and checkpoint; exit 1 naming the first problem."""
     settings = Settings()
     key_path = settings.effective_signing_key
-    public = load_public_key(key_path) if key_path.exists() else None
-    report = verify(ledger_engine(settings), public)
+    report = verify(ledger_engine(settings), checkpoint_public_key(key_path))
     if report.problem is not None:
         console.print(f"[red]ledger NOT intact[/red]: {report.problem}")
         raise typer.Exit(1)

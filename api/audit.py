@@ -20,10 +20,11 @@ from api.problems import ProblemError, documented
 from audit.crosscheck import CrossCheck, cross_check
 from audit.replay import ReplayRefused, replay
 from audit.report import ReportError, report_html
-from audit.verification import Verification, public_key_at, verify_ledger
+from audit.verification import Verification, verify_ledger
 from domain.state import CycleState
 from identities import Person
 from ledger import StoredEvent
+from ledger.checkpoints import checkpoint_public_key
 from settings import Settings
 from worker import WORKFLOWS
 
@@ -56,7 +57,7 @@ class ReplayView(BaseModel):
 async def get_verify(ledger: LedgerOf, settings: SettingsOf) -> Verification:
     """Every chain and signed checkpoint of the ledger, and the root the result rests on;
     ``problem`` names the first thing found wrong."""
-    key = public_key_at(settings.effective_signing_key)
+    key = checkpoint_public_key(settings.effective_signing_key)
     return await run_in_threadpool(verify_ledger, ledger.engine, key)
 
 
@@ -70,7 +71,7 @@ async def get_replay(year: Year, ledger: LedgerOf, settings: SettingsOf,
     if as_of is not None and as_of.tzinfo is None:
         raise ProblemError(422, "invalid-request", "as_of needs a time zone, e.g. "
                            "2028-03-01T12:00:00Z.")
-    key = public_key_at(settings.effective_signing_key)
+    key = checkpoint_public_key(settings.effective_signing_key)
     try:
         done = await run_in_threadpool(replay, ledger, year, as_of, key)
     except LookupError as error:
@@ -91,7 +92,7 @@ async def get_report(ledger: LedgerOf, settings: SettingsOf,
     if from_year > to_year:
         raise ProblemError(422, "invalid-request", f"from_year {from_year} comes after "
                            f"to_year {to_year}.")
-    key = public_key_at(settings.effective_signing_key)
+    key = checkpoint_public_key(settings.effective_signing_key)
 
     def written() -> str:
         return report_html(ledger, from_year, to_year, verify_ledger(ledger.engine, key))

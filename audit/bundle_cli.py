@@ -24,7 +24,7 @@ from audit.offline import verify_bundle as check_bundle
 from audit.terminal import progress_bar
 from cli_common import console, fail, run
 from ledger import Ledger
-from ledger.checkpoints import load_public_key, public_pem
+from ledger.checkpoints import checkpoint_public_key, load_public_key, public_pem
 from ledger_cli import ledger_engine
 from settings import Settings
 
@@ -42,11 +42,8 @@ async def _histories(settings: Settings, workflow_ids: Sequence[str]
 
 def _public_key_pem(settings: Settings) -> bytes | None:
     """The checkpoints' public key: ``<signing key>.pub``, else from the signing key."""
-    key = settings.effective_signing_key
-    public = key.with_name(key.name + ".pub")
-    if public.exists():
-        return public.read_bytes()
-    return public_pem(load_public_key(key)) if key.exists() else None
+    public = checkpoint_public_key(settings.effective_signing_key)
+    return public_pem(public) if public is not None else None
 
 
 def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,

@@ -15,9 +15,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from audit import pdf as printing
 from audit.report import ReportError, report_html
-from audit.verification import public_key_at, verify_ledger
+from audit.verification import verify_ledger
 from cli_common import console, fail
 from ledger import Ledger
+from ledger.checkpoints import checkpoint_public_key
 from ledger_cli import ledger_engine
 from settings import Settings
 
@@ -44,10 +45,9 @@ def report(from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OUT,
         raise fail("--pdf needs Chromium (apt-get install chromium).")
     settings = Settings()
     engine = ledger_engine(settings)
-    key = settings.effective_signing_key
-    public = key.with_name(key.name + ".pub")
     try:
-        verification = verify_ledger(engine, public_key_at(public if public.exists() else key))
+        verification = verify_ledger(engine,
+                                     checkpoint_public_key(settings.effective_signing_key))
         html = report_html(Ledger(engine), from_year, to_year, verification)
     except ReportError as error:
         raise fail(str(error)) from None

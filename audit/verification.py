@@ -7,13 +7,12 @@ result — the latest signed checkpoint the verification rests on (its root, siz
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
-from ledger.checkpoints import all_checkpoints, load_public_key
+from ledger.checkpoints import latest_root
 from ledger.problems import Problem
 from ledger.verify import verify
 
@@ -49,18 +48,12 @@ class Verification(BaseModel):
                 f"{self.checkpoints} checkpoint(s){signatures}{signed}")
 
 
-def public_key_at(path: Path) -> Ed25519PublicKey | None:
-    """The public key of the checkpoints: a ``.pub`` PEM or the signing key itself."""
-    return load_public_key(path) if path.exists() else None
-
-
 def verify_ledger(engine: Engine, public_key: Ed25519PublicKey | None,
                   progress: Callable[[int], None] | None = None) -> Verification:
     """Verify every event, link, checkpoint and signature of the ledger on ``engine``."""
     report = verify(engine, public_key, progress)
-    latest = all_checkpoints(engine)[-1:] if report.checkpoints else []
-    signed = ({"tree_size": latest[0].tree_size, "root_hash": latest[0].root_hash,
-               "key_id": latest[0].key_id, "taken_at": latest[0].taken_at} if latest else {})
+    # only the latest root: reading every checkpoint again would read all their leaves
+    signed = latest_root(engine) or {}
     return Verification(events=report.events, streams=report.streams,
                         checkpoints=report.checkpoints,
                         signatures_checked=report.signatures_checked, problem=report.problem,

@@ -66,7 +66,7 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(pem)
-        path.with_name(path.name + ".pub").write_bytes(public_pem(key.public_key()))
+        public_key_path(path).write_bytes(public_pem(key.public_key()))
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(loaded, Ed25519PrivateKey):
         raise ValueError(f"{path} holds a key that is not Ed25519; checkpoints are signed "
@@ -77,6 +77,20 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
 def public_pem(public: Ed25519PublicKey) -> bytes:
     return public.public_bytes(serialization.Encoding.PEM,
                                serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def public_key_path(key: Path) -> Path:
+    """Where the public key of the signing key at ``key`` is written (``<key>.pub``)."""
+    return key.with_name(key.name + ".pub")
+
+
+def checkpoint_public_key(key: Path) -> Ed25519PublicKey | None:
+    """The public key of the checkpoints signed with the key at ``key``: from ``<key>.pub``
+    (all an auditor needs), else from the key itself; None if neither exists."""
+    for path in (public_key_path(key), key):
+        if path.exists():
+            return load_public_key(path)
+    return None
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
@@ -129,6 +143,16 @@ def _checkpoint_at(engine: Engine, size: int) -> Checkpoint | None:
     with engine.connect() as conn:
         found = conn.execute(select(checkpoints).where(checkpoints.c.tree_size == size)).first()
     return Checkpoint.model_validate(found._asdict()) if found else None
+
+
+def latest_root(engine: Engine) -> dict[str, object] | None:
+    """The latest checkpoint's tree size, root, key id and time, without its leaves."""
+    columns = (checkpoints.c.tree_size, checkpoints.c.root_hash, checkpoints.c.key_id,
+               checkpoints.c.taken_at)
+    with engine.connect() as conn:
+        found = conn.execute(select(*columns).order_by(checkpoints.c.tree_size.desc())
+                             .limit(1)).first()
+    return dict(found._mapping) if found else None
 
 
 def all_checkpoints(engine: Engine) -> list[Checkpoint]:

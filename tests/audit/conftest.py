@@ -25,6 +25,7 @@ from activities.models import cycle_id
 from audit.engine import fetch_histories
 from embedded import installed_binary
 from ledger import Ledger, create_ledger_engine
+from ledger.checkpoints import public_key_path
 from ledger.schema import checkpoints, events, ledger_head
 from settings import Settings
 from simulation import five_years
@@ -54,7 +55,7 @@ class World:
     @property
     def public_key(self) -> Path:
         key = self.settings.effective_signing_key
-        return key.with_name(key.name + ".pub")
+        return public_key_path(key)
 
     def copy(self, into: Path) -> Settings:
         """Settings for a copy of the ledger and key in ``into`` (to tamper with)."""

@@ -9,11 +9,11 @@ from datetime import datetime
 import pytest
 
 from audit.replay import ReplayRefused, replay
-from audit.verification import public_key_at
 from domain.cycle import fold
 from domain.events import parse_event
 from domain.state import Phase
 from ledger import Ledger, create_ledger_engine
+from ledger.checkpoints import checkpoint_public_key
 from ledger.problems import ProblemKind
 from settings import Settings
 from tests.audit.conftest import YEARS, World, audit_cli
@@ -24,7 +24,8 @@ def test_every_year_replays_to_its_closed_state(world: World, five_years_ledger:
                                                 ) -> None:
     for year in YEARS:
         recorded = five_years_ledger.read_stream(f"cycle-{year}")
-        replayed = replay(five_years_ledger, year, public_key=public_key_at(world.public_key))
+        replayed = replay(five_years_ledger, year,
+                          public_key=checkpoint_public_key(world.public_key))
         assert replayed.state == fold(parse_event(e.payload) for e in recorded)
         assert replayed.state.phase is Phase.CLOSED
         assert (replayed.signed, replayed.chained_only, replayed.later) == (len(recorded), 0, 0)

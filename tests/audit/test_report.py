@@ -12,13 +12,14 @@ import pytest
 from markupsafe import escape
 
 from audit.report import DeviationKind, ReportError, ReviewFacts, gather, render, report_html
-from audit.verification import Verification, public_key_at, verify_ledger
+from audit.verification import Verification, verify_ledger
 from domain.convention import State, shipped_registry
 from domain.cycle import fold
 from domain.elections import holders
 from domain.events import CycleEvent, parse_event
 from domain.state import WorkplanStatus
 from ledger import Ledger, StoredEvent, create_ledger_engine
+from ledger.checkpoints import checkpoint_public_key
 from scripted import president
 from settings import Settings
 from simulation import NECESSITY, Deviations
@@ -40,7 +41,7 @@ def cycle(ledger: Ledger, year: int) -> list[CycleEvent]:
 def verified(settings: Settings) -> tuple[Ledger, Verification]:
     engine = create_ledger_engine(settings.effective_ledger_url)
     key = settings.effective_signing_key
-    return Ledger(engine), verify_ledger(engine, public_key_at(key.with_name(key.name + ".pub")))
+    return Ledger(engine), verify_ledger(engine, checkpoint_public_key(key))
 
 
 def test_coordinators_are_the_folded_holders_judged_on_recorded_standings(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from audit.verification import public_key_at, verify_ledger
+from audit.verification import verify_ledger
 from ledger import Ledger, create_ledger_engine
-from ledger.checkpoints import all_checkpoints
+from ledger.checkpoints import all_checkpoints, checkpoint_public_key
 from ledger.problems import ProblemKind
 from settings import Settings
 from tests.audit.conftest import World, audit_cli
@@ -18,7 +18,7 @@ def test_the_five_years_verify_on_both_backends(world: World, five_years_ledger:
                                                 ) -> None:
     engine = five_years_ledger.engine
     seen: list[int] = []
-    result = verify_ledger(engine, public_key_at(world.public_key), seen.append)
+    result = verify_ledger(engine, checkpoint_public_key(world.public_key), seen.append)
     latest = all_checkpoints(engine)[-1]
     assert result.intact
     assert result.signatures_checked
