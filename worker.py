@@ -23,10 +23,12 @@ from temporalio.worker import Worker
 from activities.recording import CycleActivities
 from ledger import Ledger, create_ledger_engine, upgrade
 from settings import Settings
+from workflows.coalition import CoalitionWorkflow
 from workflows.cycle import AnnualCycleWorkflow
 from workflows.opener import OpenCycleWorkflow
+from workflows.silence import SilenceProcedureWorkflow
 
-WORKFLOWS = (AnnualCycleWorkflow, OpenCycleWorkflow)
+WORKFLOWS = (AnnualCycleWorkflow, OpenCycleWorkflow, CoalitionWorkflow, SilenceProcedureWorkflow)
 
 
 def configure_logging(stream: TextIO = sys.stderr, level: int = logging.INFO) -> None:
@@ -48,7 +50,7 @@ def open_ledger(settings: Settings) -> Ledger:
 
 def cycle_activities(ledger: Ledger, settings: Settings) -> list[Callable[..., Any]]:
     acts = CycleActivities(ledger, settings.effective_signing_key)
-    return [acts.record_event, acts.prepare_cycle, acts.take_checkpoint]
+    return [acts.record_event, acts.prepare_cycle, acts.read_registry, acts.take_checkpoint]
 
 
 def cycle_worker(client: Client, task_queue: str, activities: Sequence[Callable[..., Any]],

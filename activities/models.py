@@ -6,10 +6,15 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.coalition_events import AnyCoalitionEvent
 from domain.committee import Presidency
 from domain.convention import State
 from domain.elections import Term
 from domain.events import CycleEvent
+from domain.silence_events import AnySilenceEvent
+
+#: every event the engine records: a year's, a coalition's, a silence procedure's
+LedgerEvent = CycleEvent | AnyCoalitionEvent | AnySilenceEvent
 
 
 def cycle_id(year: int) -> str:
@@ -26,7 +31,7 @@ class RecordEvent(BaseModel):
     stream: str
     expected_version: int = Field(ge=0)
     event_id: UUID
-    event: CycleEvent
+    event: LedgerEvent
 
 
 class PrepareCycle(BaseModel):
@@ -48,6 +53,20 @@ class CycleBasis(BaseModel):
     carried_terms: tuple[Term, ...] = ()
     carried_presidencies: tuple[Presidency, ...] = ()
     registry: tuple[State, ...] = ()
+
+
+class ReadRegistry(BaseModel):
+    """What a coalition or a silence procedure judges States on: the registry as it begins."""
+
+    model_config = ConfigDict(frozen=True)
+
+    purpose: str
+
+
+class RegistryRead(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    registry: tuple[State, ...]
 
 
 class TakeCheckpoint(BaseModel):

@@ -17,7 +17,9 @@ from activities.models import (
     CheckpointTaken,
     CycleBasis,
     PrepareCycle,
+    ReadRegistry,
     RecordEvent,
+    RegistryRead,
     TakeCheckpoint,
     cycle_id,
 )
@@ -83,6 +85,13 @@ class CycleActivities:
         return CycleBasis(previous_recorded=bool(recorded), carried_terms=terms,
                           carried_presidencies=presidencies,
                           registry=tuple(self.registry().values()))
+
+    @activity.defn
+    def read_registry(self, request: ReadRegistry) -> RegistryRead:
+        """The registry of States today, kept in the workflow's history so that replaying it
+        judges the same States the same way."""
+        _log().info("registry_read", purpose=request.purpose)
+        return RegistryRead(registry=tuple(self.registry().values()))
 
     @activity.defn
     def take_checkpoint(self, request: TakeCheckpoint) -> CheckpointTaken:

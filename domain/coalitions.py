@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from domain.convention import Actor, Role, State
 from domain.errors import RuleViolation
@@ -38,12 +39,21 @@ class ParticipantKind(StrEnum):
     EXPERT = "expert"
 
 
-class StrategyDocument(BaseModel):
-    """CK-3: the national strategy document, by reference and SHA-256 of its content."""
+class ActivityKind(StrEnum):
+    """CK-6: the existing activities a coalition coordinates (7MSP ¶7)."""
 
-    model_config = ConfigDict(frozen=True)
+    BILATERAL = "bilateral"
+    MULTILATERAL = "multilateral"
+    INTERNATIONAL = "international"
 
-    reference: str
+
+class Document(BaseModel):
+    """A document by its reference and the SHA-256 of its content: the ledger keeps which text
+    was meant, never the text (which may be long, or not public)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reference: str = Field(min_length=1, max_length=200)
     sha256: str
 
     @field_validator("sha256")
@@ -54,14 +64,70 @@ class StrategyDocument(BaseModel):
         return value
 
 
+class StrategyDocument(Document):
+    """CK-3: the national strategy document that guides the partnership."""
+
+
+class Participant(BaseModel):
+    """CK-4: one who takes part — a State (by its code), an organisation, an operator, an
+    expert — by the name the coalition knows them by."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: ParticipantKind
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ExistingActivity(BaseModel):
+    """CK-6: an activity or programme already under way for the affected State, which the
+    coalition coordinates (it does not start a second one)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reference: str = Field(min_length=1, max_length=200)
+    kind: ActivityKind
+    description: str = Field(min_length=1, max_length=2000)
+
+
+class CountryWorkshop(BaseModel):
+    """CK-7: the country workshop the affected State explores with the clearance and the
+    cooperation-and-assistance coordinators (7MSP ¶10)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    place: str = Field(min_length=1, max_length=200)
+    starts: date
+    ends: date
+
+    @model_validator(mode="after")
+    def _in_order(self) -> CountryWorkshop:
+        if self.ends < self.starts:
+            raise ValueError("a workshop ends on or after the day it starts")
+        return self
+
+
+class WorkshopOutcomes(BaseModel):
+    """7MSP ¶8: what a workshop identifies — the specific challenges, the activities that may
+    overcome them, and the coalition of actors to carry them out; each at least one."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    challenges: tuple[str, ...] = Field(min_length=1)
+    activities: tuple[str, ...] = Field(min_length=1)
+    actors: tuple[str, ...] = Field(min_length=1)
+    records_reference: str = Field(min_length=1, max_length=200)
+
+
 class CoalitionCharter(BaseModel):
-    """Who co-coordinates a coalition, and on what (CK-2, CK-5)."""
+    """Who co-coordinates a coalition, and on what (CK-2, CK-5). A charter naming no affected
+    State or no partner is refused by :func:`validate_charter` (CK-2), with the rule, rather
+    than by the model."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    affected_state: str
-    partner_state: str
-    partner_role: PartnerRole
+    affected_state: str | None = None
+    partner_state: str | None = None
+    partner_role: PartnerRole = PartnerRole.DONOR
     focus: tuple[ThematicFocus, ...]
 
 
@@ -80,6 +146,10 @@ def parse_focus(names: Sequence[str]) -> tuple[ThematicFocus, ...]:
 def validate_charter(charter: CoalitionCharter, registry: Mapping[str, State]) -> bool:
     """Refuse a charter that breaks CK-1, CK-2 or CK-5; return ``True`` when the coalition
     extends to a non-State Party (CK-8: allowed, and marked as such)."""
+    if not charter.affected_state or not charter.partner_state:
+        missing = "affected State" if not charter.affected_state else "donor or lead State"
+        raise RuleViolation("CK-2", f"a coalition is co-coordinated by one affected State and "
+                            f"one donor or lead State, and this one names no {missing}.")
     affected = registry.get(charter.affected_state)
     if affected is None or not affected.affected:
         raise RuleViolation("CK-1", f"{charter.affected_state} is not recorded as affected by "
@@ -92,6 +162,9 @@ def validate_charter(charter: CoalitionCharter, registry: Mapping[str, State]) -
     if partner.iso3 == affected.iso3:
         raise RuleViolation("CK-2", f"{affected.name} cannot co-coordinate with itself; a "
                             "coalition joins the affected State with a donor or lead State.")
+    if charter.partner_role is PartnerRole.DONOR and not partner.donor:
+        raise RuleViolation("CK-2", f"{partner.name} is not recorded as a donor State; name "
+                            "it as the coalition's lead State instead.")
     if not charter.focus:
         raise RuleViolation("CK-5", "a coalition names at least one thematic area of the "
                             "Coordination Committee as its focus.")

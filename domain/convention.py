@@ -56,6 +56,9 @@ class Role(StrEnum):
     PRESIDENT_DESIGNATE = "president_designate"
     COORDINATOR = "coordinator"
     COMMITTEE_MEMBER = "committee_member"
+    #: a State's delegate: speaks for the State it represents (party or not) where that State
+    #: acts itself — co-coordinating a country coalition (CK-2), breaking silence (SP-2)
+    DELEGATE = "delegate"
     AUDITOR = "auditor"
     ENGINE = "engine"
 

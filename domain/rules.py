@@ -50,6 +50,13 @@ RULES: Final[dict[str, tuple[str, str]]] = {
     "CK-6": ("7MSP ¶7", "it coordinates, and does not duplicate, existing activities"),
     "CK-7": ("7MSP ¶10", "the committee identifies candidate target countries"),
     "CK-8": ("7MSP ¶2, ¶11", "may extend to the most affected non-States Parties"),
+    # Later practice, not in the seeds (RULES.md: "treat it as an extension and say so"):
+    "SP-1": ("extension", "the President circulates a text under silence procedure, with a "
+             "deadline"),
+    "SP-2": ("extension", "any State Party may break silence before the deadline, by an "
+             "objection"),
+    "SP-3": ("extension", "at the deadline, with no objection, the decision is adopted"),
+    "SP-4": ("extension", "the President may withdraw the text, or recirculate it"),
 }
 
 

@@ -23,8 +23,8 @@ from domain.rules import RULES  # noqa: E402 - the project root is put on the pa
 CODE = ["domain", "workflows", "activities", "ledger", "identities", "audit", "api", "cli.py",
         "worker.py"]
 CATALOGUE = ROOT / "domain" / "rules.py"
-RULE_ID = re.compile(r"\b(?:IM|WG|CO|CC|ISU|CK|G)-\d+\b")
-REQUIRED = re.compile(r"^(IM|WG|CO|CC|CK)-\d+$|^ISU-[23]$")
+RULE_ID = re.compile(r"\b(?:IM|WG|CO|CC|ISU|CK|SP|G)-\d+\b")
+REQUIRED = re.compile(r"^(IM|WG|CO|CC|CK|SP)-\d+$|^ISU-[23]$")
 
 
 def _files(entries: list[str]) -> list[Path]:

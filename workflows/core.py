@@ -44,6 +44,14 @@ RECORDING = RetryPolicy(maximum_interval=timedelta(minutes=1),
                         non_retryable_error_types=["WrongExpectedVersion", "EventIdConflict"])
 
 
+async def record_locally(request: RecordEvent) -> Receipt:
+    """Append one event through the ``record_event`` local activity (see above)."""
+    receipt: Receipt = await workflow.execute_local_activity_method(
+        CycleActivities.record_event, request, start_to_close_timeout=timedelta(seconds=30),
+        retry_policy=RECORDING)
+    return receipt
+
+
 def refusal(violation: RuleViolation) -> ApplicationError:
     """The refusal a person receives: the rule id, its paragraph and one sentence."""
     return ApplicationError(str(violation), {"rule_id": violation.rule_id,
@@ -95,9 +103,7 @@ class CycleCore:
                               expected_version=self._state.event_count,
                               event_id=workflow.uuid4(), event=event)
         if workflow.patched(LOCAL_RECORDING):
-            receipt = await workflow.execute_local_activity_method(
-                CycleActivities.record_event, request,
-                start_to_close_timeout=timedelta(seconds=30), retry_policy=RECORDING)
+            receipt = await record_locally(request)
         else:  # cycles started before LOCAL_RECORDING replay as they ran
             receipt = await workflow.execute_activity_method(
                 CycleActivities.record_event, request,

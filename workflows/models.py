@@ -28,3 +28,24 @@ class ScheduledOpening(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     year_offset: int = Field(default=1, ge=0, le=1)
+
+
+class CoalitionOutcome(BaseModel):
+    """How a coalition ended: its id, the events recorded, the MSPs it reported to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    coalition: str
+    events: int
+    reports: tuple[int, ...]
+
+
+class SilenceOutcome(BaseModel):
+    """How a silence procedure ended: adopted or withdrawn, after how many circulations."""
+
+    model_config = ConfigDict(frozen=True)
+
+    procedure: str
+    phase: str
+    circulations: int
+    events: int

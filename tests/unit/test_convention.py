@@ -169,6 +169,6 @@ def test_roles_and_committee_organisations() -> None:
     """CC-3: the roles are fixed, and ICRC, UN and CMC are the committee's organisations."""
     assert {r.value for r in Role} == {
         "isu", "president", "president_designate", "coordinator", "committee_member",
-        "auditor", "engine",
+        "delegate", "auditor", "engine",
     }
     assert COMMITTEE_ORGANISATIONS == ("ICRC", "UN", "CMC")

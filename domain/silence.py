@@ -1,0 +1,214 @@
+"""A silence procedure (extension, SP-1 … SP-4; see ``domain.silence_events``): its state,
+its table of steps, ``apply``/``fold`` and ``decide``. The engine itself records the outcome
+at the deadline — adopted with no objection, not adopted with one — on a durable timer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from domain import silence_events as se
+from domain.coalitions import Document
+from domain.convention import Actor, Role, State
+from domain.errors import RuleViolation
+from domain.procedure import ProcedureStep, check_open, check_role, open_steps
+
+
+class SilencePhase(StrEnum):
+    NOT_CIRCULATED = "not_circulated"
+    UNDER_SILENCE = "under_silence"
+    SILENCE_BROKEN = "silence_broken"  # an objection stands; the deadline has not passed
+    NOT_ADOPTED = "not_adopted"  # the deadline passed with silence broken
+    ADOPTED = "adopted"
+    WITHDRAWN = "withdrawn"
+
+
+class SilenceState(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    procedure: str | None = None
+    subject: str | None = None
+    text: Document | None = None
+    deadline: AwareDatetime | None = None
+    circulation: int = 0
+    objections: tuple[tuple[str, str], ...] = ()  # (State, objection) in this circulation
+    deadline_passed: bool = False
+    adopted: bool = False
+    withdrawn: bool = False
+    event_count: int = 0
+
+    @property
+    def phase(self) -> SilencePhase:
+        if self.circulation == 0:
+            return SilencePhase.NOT_CIRCULATED
+        if self.adopted:
+            return SilencePhase.ADOPTED
+        if self.withdrawn:
+            return SilencePhase.WITHDRAWN
+        if self.deadline_passed:
+            return SilencePhase.NOT_ADOPTED
+        return SilencePhase.SILENCE_BROKEN if self.objections else SilencePhase.UNDER_SILENCE
+
+    @property
+    def finished(self) -> bool:
+        return self.phase in (SilencePhase.ADOPTED, SilencePhase.WITHDRAWN)
+
+
+P = SilencePhase
+PRESIDENT, DELEGATE, ENGINE = Role.PRESIDENT, Role.DELEGATE, Role.ENGINE
+RUNNING = (P.UNDER_SILENCE, P.SILENCE_BROKEN, P.NOT_ADOPTED)
+Step = ProcedureStep[SilenceState]
+STEPS: tuple[Step, ...] = (
+    Step("circulate_text", "TextCirculated", "circulating a text under silence procedure",
+         (PRESIDENT,), "SP-1", lambda s: s.phase is P.NOT_CIRCULATED),
+    Step("break_silence", "SilenceBroken", "breaking silence", (DELEGATE,), "SP-2",
+         lambda s: s.phase in (P.UNDER_SILENCE, P.SILENCE_BROKEN)),
+    Step("recirculate_text", "TextRecirculated", "recirculating the text", (PRESIDENT,),
+         "SP-4", lambda s: s.phase in RUNNING),
+    Step("withdraw_text", "TextWithdrawn", "withdrawing the text", (PRESIDENT,), "SP-4",
+         lambda s: s.phase in RUNNING),
+    Step("adopt_by_silence", "DecisionAdoptedBySilence", "adopting the decision by silence",
+         (ENGINE,), "SP-3", lambda s: s.phase is P.UNDER_SILENCE),
+    Step("record_not_adopted", "DecisionNotAdopted", "recording the decision as not adopted",
+         (ENGINE,), "SP-3", lambda s: s.phase is P.SILENCE_BROKEN),
+)
+BY_EVENT: dict[str, Step] = {s.event: s for s in STEPS}
+BY_STEP: dict[str, Step] = {s.step: s for s in STEPS}
+
+
+def _deadline_ahead(at: datetime, deadline: datetime, rule_id: str) -> None:
+    if deadline <= at:
+        raise RuleViolation(rule_id, f"the deadline {deadline.isoformat()} is not after the "
+                            f"circulation ({at.isoformat()}); silence runs until a later "
+                            "moment.")
+
+
+def _broken(s: SilenceState, e: se.SilenceBroken) -> SilenceState:
+    assert s.deadline is not None  # circulated
+    if e.occurred_at >= s.deadline:
+        raise RuleViolation("SP-2", f"silence can be broken only before the deadline "
+                            f"({s.deadline.isoformat()}).")
+    if e.standing.iso3 != e.actor.represents or not e.standing.is_state_party:
+        raise RuleViolation("SP-2", f"silence is broken by a State Party; {e.actor.name} "
+                            f"speaks for {e.actor.represents or 'no State'}, which is not one.")
+    if e.circulation != s.circulation:
+        raise RuleViolation("SP-2", f"the text is in its circulation {s.circulation}, not "
+                            f"{e.circulation}.")
+    if e.standing.iso3 in [state for state, _ in s.objections]:
+        raise RuleViolation("SP-2", f"{e.standing.name} has already broken silence on this "
+                            "circulation.")
+    return s.model_copy(update={"objections": (*s.objections,
+                                               (e.standing.iso3, e.objection))})
+
+
+def _deadline_came(s: SilenceState, e: se.DecisionAdoptedBySilence | se.DecisionNotAdopted
+                   ) -> SilenceState:
+    assert s.deadline is not None
+    assert s.text is not None
+    if e.occurred_at < s.deadline or e.circulation != s.circulation:
+        raise RuleViolation("SP-3", f"the outcome of circulation {s.circulation} is recorded "
+                            f"at its deadline ({s.deadline.isoformat()}), not before.")
+    if isinstance(e, se.DecisionAdoptedBySilence):
+        if e.content_hash != s.text.sha256:
+            raise RuleViolation("SP-3", "the decision adopted is the text circulated.")
+        return s.model_copy(update={"adopted": True})
+    if e.objected_by != tuple(state for state, _ in s.objections):
+        raise RuleViolation("SP-3", "the States that broke silence are those recorded.")
+    return s.model_copy(update={"deadline_passed": True})
+
+
+def _evolve(s: SilenceState, e: se.AnySilenceEvent) -> SilenceState:
+    match e:
+        case se.TextCirculated():
+            _deadline_ahead(e.occurred_at, e.deadline, "SP-1")
+            return s.model_copy(update={"procedure": e.procedure, "subject": e.subject,
+                                        "text": e.text, "deadline": e.deadline,
+                                        "circulation": 1})
+        case se.TextRecirculated():
+            _deadline_ahead(e.occurred_at, e.deadline, "SP-4")
+            if e.circulation != s.circulation + 1:
+                raise RuleViolation("SP-4", f"this is circulation {s.circulation + 1}.")
+            return s.model_copy(update={"text": e.text, "deadline": e.deadline,
+                                        "circulation": e.circulation, "objections": (),
+                                        "deadline_passed": False})
+        case se.SilenceBroken():
+            return _broken(s, e)
+        case se.DecisionAdoptedBySilence() | se.DecisionNotAdopted():
+            return _deadline_came(s, e)
+        case se.TextWithdrawn():
+            return s.model_copy(update={"withdrawn": True})
+
+
+def apply(state: SilenceState, event: se.AnySilenceEvent) -> SilenceState:
+    """The procedure after ``event``; ``RuleViolation`` if the rules refuse it."""
+    if state.procedure is not None and event.procedure != state.procedure:
+        raise ValueError(f"an event of {event.procedure} cannot apply to {state.procedure}")
+    rule = BY_EVENT[event.type]
+    check_role(rule, event.actor)
+    open_now = ", ".join(o.label for o in open_steps(STEPS, state)) or "nothing"
+    check_open(rule, state, f"the procedure is {state.phase.value.replace('_', ' ')}, where "
+               f"what may be done is: {open_now}")
+    after = _evolve(state, event)
+    return after.model_copy(update={"event_count": state.event_count + 1})
+
+
+def fold(events: Iterable[se.AnySilenceEvent]) -> SilenceState:
+    state = SilenceState()
+    for event in events:
+        state = apply(state, event)
+    return state
+
+
+def circulation(procedure: str, command: se.CirculateText, at: datetime) -> se.TextCirculated:
+    """The ``TextCirculated`` event for ``command``, judged on a procedure not yet begun."""
+    event = se.TextCirculated(procedure=procedure, occurred_at=at, actor=command.actor,
+                              subject=command.subject, text=command.text,
+                              deadline=command.deadline)
+    apply(SilenceState(), event)
+    return event
+
+
+def decide(state: SilenceState, command: se.SilenceStepCommand, registry: Mapping[str, State],
+           at: datetime) -> se.AnySilenceEvent:
+    """The event ``command`` records in ``state`` at ``at``; ``RuleViolation`` if refused.
+    A delegate's State is judged on ``registry`` and its standing recorded (SP-2)."""
+    common: dict[str, Any] = {"procedure": state.procedure or "", "occurred_at": at,
+                              "actor": command.actor}
+    event: se.AnySilenceEvent
+    match command:
+        case se.BreakSilence():
+            check_role(BY_STEP["break_silence"], command.actor)
+            standing = registry.get(command.actor.represents or "")
+            if standing is None:
+                raise RuleViolation("SP-2", f"silence is broken by a State Party; "
+                                    f"{command.actor.name} speaks for no State of the registry.")
+            event = se.SilenceBroken(**common, standing=standing, objection=command.objection,
+                                     circulation=state.circulation)
+        case se.RecirculateText():
+            event = se.TextRecirculated(**common, text=command.text, deadline=command.deadline,
+                                        circulation=state.circulation + 1)
+        case se.WithdrawText():
+            event = se.TextWithdrawn(**common, reason=command.reason)
+    apply(state, event)
+    return event
+
+
+def outcome(state: SilenceState, at: datetime) -> se.AnySilenceEvent:
+    """What the engine records at the deadline: adopted if silence held, else not adopted."""
+    assert state.text is not None
+    common: dict[str, Any] = {"procedure": state.procedure or "", "occurred_at": at,
+                              "actor": ENGINE_ACTOR, "circulation": state.circulation}
+    event: se.AnySilenceEvent
+    if state.objections:
+        event = se.DecisionNotAdopted(**common, objected_by=tuple(s for s, _ in state.objections))
+    else:
+        event = se.DecisionAdoptedBySilence(**common, content_hash=state.text.sha256)
+    apply(state, event)
+    return event
+
+
+ENGINE_ACTOR = Actor(name="intersessional engine, at the silence deadline", role=ENGINE)

@@ -1,0 +1,113 @@
+"""``SilenceProcedureWorkflow``: one silence procedure — a documented extension (later
+practice, not in the seed papers; rules SP-1 … SP-4). Workflow id ``silence-<year>-<n>``,
+which is also its ledger stream.
+
+The President's circulation begins it; a durable timer waits for the deadline, while State
+Parties' delegates may break silence and the President may recirculate (a new deadline, the
+timer starts again) or withdraw. At the deadline the engine records the outcome: adopted if
+no State Party objected, not adopted otherwise — after which the President recirculates or
+withdraws. It ends adopted or withdrawn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain import silence as rules
+    from domain import silence_events as se
+    from domain.procedure import OpenStep, open_steps
+    from domain.silence import STEPS, SilencePhase, SilenceState
+    from ledger.records import Receipt
+    from workflows.models import SilenceOutcome
+
+from workflows.core import judged
+from workflows.process import ProcessCore
+
+WAITING = (SilencePhase.UNDER_SILENCE, SilencePhase.SILENCE_BROKEN)
+
+
+@workflow.defn(name="SilenceProcedure")
+class SilenceProcedureWorkflow(ProcessCore[SilenceState]):
+    @workflow.init
+    def __init__(self, circulation: se.CirculateText) -> None:
+        self._setup(SilenceState(), rules.apply)
+
+    @workflow.run
+    async def run(self, circulation: se.CirculateText) -> SilenceOutcome:
+        await self._read_registry("judging who may break silence")
+        procedure = workflow.info().workflow_id
+        await self._begin(lambda: rules.circulation(procedure, circulation, workflow.now()))
+        while not self._state.finished:
+            await self._until_deadline_or_change()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return SilenceOutcome(procedure=procedure, phase=self._state.phase.value,
+                              circulations=self._state.circulation,
+                              events=self._state.event_count)
+
+    async def _until_deadline_or_change(self) -> None:
+        """Wait for the current circulation's deadline (recording its outcome), or for the
+        President to recirculate or withdraw, whichever comes first."""
+        circulation = self._state.circulation
+        if self._state.phase in WAITING and self._state.deadline is not None:
+            changed = lambda: self._state.finished or self._state.circulation != circulation  # noqa: E731
+            left = self._state.deadline - workflow.now()
+            with contextlib.suppress(TimeoutError):  # the deadline came
+                await workflow.wait_condition(changed, timeout=max(left.total_seconds(), 0.001))
+            async with self._lock:
+                if self._state.circulation == circulation and self._state.phase in WAITING:
+                    await self._record(judged(lambda: rules.outcome(self._state,
+                                                                    workflow.now())))
+        # not adopted: the President recirculates or withdraws; nothing else happens
+        await workflow.wait_condition(lambda: self._state.finished
+                                      or self._state.phase in WAITING)
+
+    def _judge(self, command: se.SilenceStepCommand) -> None:
+        if self._begun is not None:
+            judged(lambda: rules.decide(self._state, command, self._registry, workflow.now()))
+
+    async def _step(self, command: se.SilenceStepCommand) -> Receipt:
+        return await self._take(lambda: rules.decide(self._state, command, self._registry,
+                                                     workflow.now()))
+
+    @workflow.update
+    async def wait_circulated(self) -> Receipt:
+        """The receipt of ``TextCirculated``, once recorded."""
+        return await self._began()
+
+    @workflow.query
+    def state(self) -> SilenceState:
+        return self._state
+
+    @workflow.query
+    def pending(self) -> list[OpenStep]:
+        return open_steps(STEPS, self._state)
+
+    @workflow.update
+    async def break_silence(self, command: se.BreakSilence) -> Receipt:
+        """A State Party's delegate objects before the deadline (SP-2)."""
+        return await self._step(command)
+
+    @break_silence.validator
+    def _may_break_silence(self, command: se.BreakSilence) -> None:
+        self._judge(command)
+
+    @workflow.update
+    async def recirculate_text(self, command: se.RecirculateText) -> Receipt:
+        """The President circulates a text again, with a new deadline (SP-4)."""
+        return await self._step(command)
+
+    @recirculate_text.validator
+    def _may_recirculate_text(self, command: se.RecirculateText) -> None:
+        self._judge(command)
+
+    @workflow.update
+    async def withdraw_text(self, command: se.WithdrawText) -> Receipt:
+        """The President withdraws the text (SP-4)."""
+        return await self._step(command)
+
+    @withdraw_text.validator
+    def _may_withdraw_text(self, command: se.WithdrawText) -> None:
+        self._judge(command)
