@@ -10,12 +10,14 @@ import json
 from datetime import UTC, datetime
 
 import typer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.markup import escape
 from rich.table import Table
 
 from audit.bundle_cli import export, verify_bundle
 from audit.crosscheck import CrossCheck, cross_check
 from audit.engine import NoEngine, histories_engine
+from audit.process_replay import NAMES, Kind, NotFolded, replay_process, summary, what
 from audit.replay import ReplayRefused, replay
 from audit.report_cli import report
 from audit.terminal import progress_bar
@@ -67,16 +69,31 @@ def verify_command(as_json: bool = JSON) -> None:
 
 
 @audit.command("replay")
-def replay_command(year: int = typer.Option(..., "--year", help="the cycle's year"),
+def replay_command(year: int | None = typer.Option(None, "--year", help="the cycle's year"),
+                   coalition: str | None = typer.Option(
+                       None, "--coalition", metavar="ID",
+                       help="a country coalition, e.g. coalition-lao-1"),
+                   silence: str | None = typer.Option(
+                       None, "--silence", metavar="ID",
+                       help="a silence procedure, e.g. silence-2027-1"),
                    as_of: str | None = typer.Option(None, "--as-of", metavar="DATETIME",
                                                     help="the ledger's time (UTC if no zone)"),
                    as_json: bool = JSON) -> None:
-    """The year's cycle as the ledger held it at a moment, folded from its events alone."""
+    """A year's cycle, a coalition or a silence procedure as the ledger held it at a moment,
+    folded from its events alone (exactly one of --year, --coalition, --silence)."""
+    if [year, coalition, silence].count(None) != 2:
+        raise fail("give exactly one of --year, --coalition and --silence.")
     moment = _moment(as_of)
     settings = Settings()
+    ledger = Ledger(ledger_engine(settings))
+    key = checkpoint_public_key(settings.effective_signing_key)
+    if year is None:
+        kind: Kind = "coalition" if coalition is not None else "silence"
+        _replay_process(ledger, kind, coalition or silence or "", moment, key=key,
+                        as_json=as_json)
+        return
     try:
-        replayed = replay(Ledger(ledger_engine(settings)), year, moment,
-                          checkpoint_public_key(settings.effective_signing_key))
+        replayed = replay(ledger, year, moment, key)
     except LookupError as error:
         raise fail(str(error)) from None
     except ReplayRefused as refused:
@@ -98,6 +115,44 @@ def replay_command(year: int = typer.Option(..., "--year", help="the cycle's yea
                   f"checkpoint, {replayed.chained_only} chained only); {replayed.later} "
                   "recorded later")
     console.print(timeline_table(replayed.events, f"The {year} cycle {when}, from the ledger"))
+
+
+def _replay_process(ledger: Ledger, kind: Kind, stream: str, moment: datetime | None, *,
+                    key: Ed25519PublicKey | None, as_json: bool) -> None:
+    """``replay --coalition`` or ``--silence``: exit 1 if its stream was tampered with (or
+    its events no longer fold), 2 for an id the ledger does not hold."""
+    try:
+        replayed = replay_process(ledger, kind, stream, moment, key)
+    except (LookupError, ValueError) as error:
+        raise fail(f"{error}.") from None
+    except (ReplayRefused, NotFolded) as refused:
+        why = refused.problem if isinstance(refused, ReplayRefused) else refused
+        console.print(f"[red]the {NAMES[kind]} {escape(stream)} cannot be replayed[/red]: "
+                      f"{escape(str(why))}")
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps({kind: replayed.stream, "as_of": replayed.as_of,
+                          "phase": replayed.phase, "signed": replayed.signed,
+                          "chained_only": replayed.chained_only, "later": replayed.later,
+                          "state": replayed.state.model_dump(mode="json"),
+                          "events": [e.model_dump(mode="json") for e in replayed.events]},
+                         indent=2))
+        return
+    when = f"as of {replayed.as_of}" if replayed.as_of else "now"
+    console.print(f"the {NAMES[kind]} {replayed.stream} {when}: phase "
+                  f"[bold]{replayed.phase.replace('_', ' ')}[/bold], {len(replayed.events)} "
+                  f"event(s) ({replayed.signed} under a signed checkpoint, "
+                  f"{replayed.chained_only} chained only); {replayed.later} recorded later")
+    console.print(escape(summary(replayed.state)))
+    table = Table("#", "Occurred (UTC)", "Event", "By (role, for)", "What",
+                  title=f"The {NAMES[kind]} {replayed.stream} {when}, from the ledger")
+    table.columns[2].no_wrap = True
+    for e in replayed.events:
+        represents = e.payload.get("actor", {}).get("represents")
+        table.add_row(str(e.position), e.occurred_at[:19].replace("T", " "), e.type,
+                      f"{e.actor} ({e.role}" + (f", {represents})" if represents else ")"),
+                      escape(what(e.payload)))
+    console.print(table)
 
 
 @audit.command("cross-check")
@@ -126,8 +181,11 @@ def cross_check_command(year: list[int] | None = typer.Option(  # noqa: B008 - t
 
 def _print_cross_check(result: CrossCheck) -> None:
     years = ", ".join(map(str, result.years)) or "none"
-    summary = (f"{result.rows} ledger row(s) of {years}, {result.recordings} recording(s) in "
-               f"{result.histories} history(ies), {result.replayed} replayed with today's code")
+    processes = (f" and of {', '.join(result.processes)}" if result.processes
+                 else " (no coalition or silence procedure)")
+    summary = (f"{result.rows} ledger row(s) of {years}{processes}, {result.recordings} "
+               f"recording(s) in {result.histories} history(ies), {result.replayed} replayed "
+               "with today's code")
     if result.agrees:
         console.print(f"[green]ledger and histories agree[/green]: {summary}")
         return

@@ -15,6 +15,7 @@ import walkthrough
 import worker as engine_worker
 from api import serve as api_server
 from audit_cli import audit
+from coalition_cli import coalition
 from cycle_cli import cycle
 from domain.convention import shipped_registry
 from domain.mandates import mandates
@@ -22,6 +23,7 @@ from embedded import start_embedded
 from ledger_cli import db
 from pending_cli import pending
 from settings import Settings
+from silence_cli import silence
 from steps_cli import elect, meeting, msp, president, workplan
 from users_cli import users
 
@@ -32,6 +34,8 @@ app.add_typer(db, name="db")
 app.add_typer(audit, name="audit")
 app.add_typer(cycle, name="cycle")
 app.add_typer(users, name="users")
+app.add_typer(coalition, name="coalition")
+app.add_typer(silence, name="silence")
 
 
 @app.command()

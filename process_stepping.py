@@ -9,6 +9,7 @@ takes the step; any other ``RuleViolation`` (HTTP 409) when the rules refuse it 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +19,13 @@ from temporalio.client import Client
 
 from domain import coalition_events as ce
 from domain import silence_events as se
+from domain.coalition import identification
 from domain.coalition_state import BY_STEP as COALITION_STEPS
+from domain.convention import shipped_registry
 from domain.errors import RuleViolation
 from domain.procedure import ProcedureStep, check_role
 from domain.silence import BY_STEP as SILENCE_STEPS
+from domain.silence import circulation
 from identities import Person
 from ledger import Ledger
 from ledger.records import Receipt
@@ -85,7 +89,11 @@ async def open_coalition(client: Client, ledger: Ledger, person: Person, request
     """``person`` (of the committee) identifies a candidate: the new coalition's id and the
     receipt of ``CandidateIdentified``."""
     given: ce.IdentifyCandidate = command(COALITION["identify_candidate"], person, request)
-    first = next_number(ledger, pc.coalition_prefix(given.charter.affected_state or "x"))
+    # judged before the ledger is read: a refused charter costs nothing and names its rule
+    identification("coalition-?", given, shipped_registry(), datetime.now(UTC))
+    assert given.charter.affected_state is not None  # the identification refuses None
+    prefix = pc.coalition_prefix(given.charter.affected_state)
+    first = await asyncio.to_thread(next_number, ledger, prefix)
     return await pc.open_coalition(client, given, task_queue, first)
 
 
@@ -93,9 +101,10 @@ async def circulate(client: Client, ledger: Ledger, person: Person, request: Ste
                     task_queue: str) -> tuple[str, Receipt]:
     """The President circulates a text: the new procedure's id and its receipt."""
     given: se.CirculateText = command(SILENCE["circulate_text"], person, request)
+    circulation("silence-?", given, datetime.now(UTC))  # judged before the ledger is read
     year = datetime.now(UTC).year
-    return await pc.circulate(client, given, task_queue, year,
-                              next_number(ledger, pc.silence_prefix(year)))
+    first = await asyncio.to_thread(next_number, ledger, pc.silence_prefix(year))
+    return await pc.circulate(client, given, task_queue, year, first)
 
 
 async def take(client: Client, workflow_id: str, step: ProcessStep, person: Person,

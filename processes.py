@@ -6,14 +6,35 @@ coalition reads the same as a running one, with no engine needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from pydantic import ValidationError
+
 from domain import coalition, silence
 from domain.coalition_events import COALITION_EVENT
 from domain.coalition_state import CoalitionState
+from domain.errors import RuleViolation
 from domain.silence import SilenceState
 from domain.silence_events import SILENCE_EVENT
 from ledger import Ledger, StoredEvent
 
 COALITIONS, SILENCE = "coalition-", "silence-"
+T = TypeVar("T")
+
+
+class NotFoldable(Exception):  # noqa: N818 - named for what the record is, like ReplayRefused
+    """A stream's recorded events no longer fold under the rules that recorded them: the
+    ledger was altered (``audit verify`` says where), or written outside the engine."""
+
+
+def _folded(stream: str, fold: Callable[[], T]) -> T:
+    try:
+        return fold()
+    except (RuleViolation, ValidationError) as error:
+        raise NotFoldable(f"the recorded events of {stream} do not fold under the rules "
+                          f"({error}); `intersessional audit verify` says where the ledger "
+                          "was altered.") from None
 
 
 def coalition_ids(ledger: Ledger) -> list[str]:
@@ -37,12 +58,12 @@ def fold_silence(recorded: list[StoredEvent]) -> SilenceState:
 def coalition_of(ledger: Ledger, coalition_id: str) -> CoalitionState | None:
     """The coalition ``coalition_id`` as recorded, or ``None`` if the ledger has no such."""
     recorded = ledger.read_stream(coalition_id.lower())
-    return fold_coalition(recorded) if recorded else None
+    return _folded(coalition_id, lambda: fold_coalition(recorded)) if recorded else None
 
 
 def silence_of(ledger: Ledger, procedure: str) -> SilenceState | None:
     recorded = ledger.read_stream(procedure.lower())
-    return fold_silence(recorded) if recorded else None
+    return _folded(procedure, lambda: fold_silence(recorded)) if recorded else None
 
 
 def progress_reports(ledger: Ledger, msp_year: int) -> list[tuple[str, CoalitionState, str]]:

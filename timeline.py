@@ -13,6 +13,8 @@ from ledger import StoredEvent
 
 def what(p: dict[str, Any]) -> str:
     """One phrase saying what an event recorded, from its payload alone."""
+    if said := process_what(p):  # a coalition's or a silence procedure's event
+        return said
     match p["type"]:
         case "CycleOpened":
             return (f"calendar: MSP {p['calendar']['opening_msp']} → {p['calendar']['closing_msp']}"
@@ -54,3 +56,51 @@ def timeline_table(events: Iterable[StoredEvent], title: str) -> Table:
         table.add_row(str(e.position), e.recorded_at[:19].replace("T", " "), e.type,
                       f"{e.actor} ({e.role})", what(e.payload))
     return table
+
+
+def _sha(document: dict[str, Any]) -> str:
+    return f"{document['reference']}, sha256 {document['sha256'][:12]}…"
+
+
+def process_what(p: dict[str, Any]) -> str:
+    """One phrase saying what a coalition's or a silence procedure's event recorded; ``""``
+    for any other event."""
+    match p["type"]:
+        case "CandidateIdentified":
+            c = p["charter"]
+            return (f"{c['affected_state']} with {c['partner_state']} ({c['partner_role']}), "
+                    f"focus: {', '.join(c['focus'])}"
+                    + ("; extends to a non-State Party (CK-8)" if p["non_state_party"] else ""))
+        case "CoCoordinationAgreed":
+            return f"{p['state']} agreed to co-coordinate"
+        case "StrategyDocumentRegistered":
+            return _sha(p["document"])
+        case "ParticipantJoined":
+            return f"{p['participant']['name']} ({p['participant']['kind'].replace('_', ' ')})"
+        case "ParticipantLeft":
+            return f"{p['name']} left"
+        case "CountryWorkshopPlanned":
+            w = p["workshop"]
+            return f"{w['place']}, {w['starts']} to {w['ends']}"
+        case "CountryWorkshopHeld":
+            o = p["outcomes"]
+            return (f"records: {o['records_reference']}; {len(o['challenges'])} challenge(s), "
+                    f"{len(o['activities'])} activity(ies), actors: {', '.join(o['actors'])}")
+        case "ExistingActivityCoordinated":
+            return f"{p['activity']['reference']} ({p['activity']['kind']})"
+        case "ProgressReported":
+            return f"to the MSP of {p['msp_year']}: {p['summary']}"
+        case "CoalitionClosed" | "TextWithdrawn":
+            return str(p["reason"])
+        case "TextCirculated":
+            return f"{p['subject']}: {_sha(p['text'])}, until {p['deadline']}"
+        case "TextRecirculated":
+            return f"circulation {p['circulation']}: {_sha(p['text'])}, until {p['deadline']}"
+        case "SilenceBroken":
+            return f"{p['standing']['iso3']} objects: {p['objection']}"
+        case "DecisionAdoptedBySilence":
+            return f"circulation {p['circulation']} adopted, sha256 {p['content_hash'][:12]}…"
+        case "DecisionNotAdopted":
+            return (f"circulation {p['circulation']} not adopted; silence broken by "
+                    f"{', '.join(p['objected_by'])}")
+    return ""

@@ -47,10 +47,11 @@ def _people() -> Iterator[People]:
 def users_add(
     name: str = typer.Argument(..., help="the person's name, as the ledger will record it"),
     role: str = typer.Option(..., "--role", help="isu, president, president_designate, "
-                             "coordinator, committee_member or auditor"),
+                             "coordinator, committee_member, delegate or auditor"),
     state: str | None = typer.Option(None, "--state", "--represents", metavar="ISO3",
-                                     help="whom they represent: a State's alpha-3 code, or "
-                                     "ICRC, UN or CMC for a committee member"),
+                                     help="whom they represent: a State's alpha-3 code (a "
+                                     "delegate's or a coordinator's State), or ICRC, UN or "
+                                     "CMC for a committee member"),
 ) -> None:
     """Register a person in a role and print their token, once."""
     try:

@@ -2,7 +2,8 @@
 
 The app holds one Temporal client (:class:`api.engine.Engine`) and one engine of the ledger's
 database, where the identities of :mod:`identities` and the timeline are read. It writes
-nothing itself: every step goes to the cycle's workflow, which judges it and records it.
+nothing itself: every step goes to the workflow of the cycle, the country coalition or the
+silence procedure it belongs to, which judges it and records it.
 
 ``uvicorn api.app:create_app --factory`` serves it with the settings of the environment
 (``INTERSESSIONAL_*``); ``intersessional api`` and ``intersessional dev`` through
@@ -22,14 +23,16 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from api import audit, cycles, dashboard, problems
+from api import audit, coalitions, cycles, dashboard, dashboard_processes, problems, silence
 from api.engine import Engine
 from api.problems import KINDS, Problem, ProblemError
 from identities import People
 from ledger import Ledger, create_ledger_engine
 from settings import Settings
 
-DESCRIPTION = """The annual cycle of the Convention on Cluster Munitions, as the engine holds it.
+DESCRIPTION = """The annual cycle of the Convention on Cluster Munitions, as the engine holds it;
+the country coalitions of the 7MSP paper (rules CK-1 … CK-8); and the silence procedure, a
+documented extension (later practice, not in the seed papers; rules SP-1 … SP-4).
 
 Reading is open to anyone (G-1: openness and transparency). Every step is taken by the holder
 of a bearer token (`Authorization: Bearer <token>`, issued by `intersessional users add`): the
@@ -60,7 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan)
     problems.install(app)
     app.include_router(cycles.router)
+    app.include_router(coalitions.router)
+    app.include_router(silence.router)
     app.include_router(audit.router)
+    app.include_router(dashboard_processes.router)  # before /dashboard/{year}
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="static")

@@ -1,5 +1,6 @@
-"""Read-only audit routes: verify the ledger, replay a year as of a moment, the Review
-Conference's report, cross-check the ledger with Temporal's histories. They change nothing,
+"""Read-only audit routes: verify the ledger, replay a year, a coalition or a silence procedure
+as of a moment, the Review Conference's report, cross-check the ledger with Temporal's
+histories. They change nothing,
 but they read the whole ledger, so they are for signed-in people (an auditor's token, or any
 other), not for everyone.
 """
@@ -18,12 +19,15 @@ from api.auth import signed_in
 from api.cycles import EngineOf, LedgerOf, Year
 from api.problems import ProblemError, documented
 from audit.crosscheck import CrossCheck, cross_check
+from audit.process_replay import Kind, NotFolded, replay_process
 from audit.replay import ReplayRefused, replay
 from audit.report import ReportError, report_html
 from audit.verification import Verification, verify_ledger
+from domain.coalition_state import CoalitionState
+from domain.silence import SilenceState
 from domain.state import CycleState
 from identities import Person
-from ledger import StoredEvent
+from ledger import Ledger, StoredEvent
 from ledger.checkpoints import checkpoint_public_key
 from settings import Settings
 from worker import WORKFLOWS
@@ -53,6 +57,33 @@ class ReplayView(BaseModel):
     events: list[StoredEvent]
 
 
+class ProcessReplayView(BaseModel):
+    """A coalition or a silence procedure as the ledger held it at ``as_of``, folded from its
+    stream alone."""
+
+    stream: str
+    kind: Kind
+    as_of: str | None
+    phase: str
+    signed: int
+    chained_only: int
+    later: int
+    state: CoalitionState | SilenceState
+    events: list[StoredEvent]
+
+
+#: the problem kinds of ``api.coalitions`` and ``api.silence`` for an id the ledger lacks
+NOT_FOUND: dict[Kind, str] = {"coalition": "no-such-coalition", "silence": "no-such-procedure"}
+AsOf = Annotated[datetime | None, Query(description="the ledger's time, with a zone; default: "
+                                        "now")]
+
+
+def _zoned(as_of: datetime | None) -> None:
+    if as_of is not None and as_of.tzinfo is None:
+        raise ProblemError(422, "invalid-request", "as_of needs a time zone, e.g. "
+                           "2028-03-01T12:00:00Z.")
+
+
 @router.get("/verify", responses=documented(401, 503))
 async def get_verify(ledger: LedgerOf, settings: SettingsOf) -> Verification:
     """Every chain and signed checkpoint of the ledger, and the root the result rests on;
@@ -68,9 +99,7 @@ async def get_replay(year: Year, ledger: LedgerOf, settings: SettingsOf,
                      ) -> ReplayView:
     """The year's cycle as the ledger held it at ``as_of``; 409 if its events were tampered
     with (``detail`` names the first)."""
-    if as_of is not None and as_of.tzinfo is None:
-        raise ProblemError(422, "invalid-request", "as_of needs a time zone, e.g. "
-                           "2028-03-01T12:00:00Z.")
+    _zoned(as_of)
     key = checkpoint_public_key(settings.effective_signing_key)
     try:
         done = await run_in_threadpool(replay, ledger, year, as_of, key)
@@ -81,6 +110,39 @@ async def get_replay(year: Year, ledger: LedgerOf, settings: SettingsOf,
     return ReplayView(year=year, as_of=done.as_of, phase=done.state.phase.value,
                       signed=done.signed, chained_only=done.chained_only, later=done.later,
                       state=done.state, events=list(done.events))
+
+
+async def _process(ledger: Ledger, settings: Settings, kind: Kind, stream: str,
+                   as_of: datetime | None) -> ProcessReplayView:
+    _zoned(as_of)
+    key = checkpoint_public_key(settings.effective_signing_key)
+    try:
+        done = await run_in_threadpool(replay_process, ledger, kind, stream, as_of, key)
+    except (LookupError, ValueError) as error:  # not of that kind: no such one either
+        raise ProblemError(404, NOT_FOUND[kind], f"{error}.") from None
+    except ReplayRefused as refused:
+        raise ProblemError(409, "ledger-not-intact", str(refused.problem)) from None
+    except NotFolded as refused:
+        raise ProblemError(409, "ledger-not-intact", str(refused)) from None
+    return ProcessReplayView(stream=done.stream, kind=kind, as_of=done.as_of, phase=done.phase,
+                             signed=done.signed, chained_only=done.chained_only,
+                             later=done.later, state=done.state, events=list(done.events))
+
+
+@router.get("/coalitions/{coalition}", responses=documented(401, 404, 409, 422, 503))
+async def get_coalition_replay(coalition: str, ledger: LedgerOf, settings: SettingsOf,
+                               as_of: AsOf = None) -> ProcessReplayView:
+    """A country coalition (``coalition-lao-1``) as the ledger held it at ``as_of``; 409 if
+    its events were tampered with (``detail`` names the first)."""
+    return await _process(ledger, settings, "coalition", coalition, as_of)
+
+
+@router.get("/silence-procedures/{procedure}", responses=documented(401, 404, 409, 422, 503))
+async def get_silence_replay(procedure: str, ledger: LedgerOf, settings: SettingsOf,
+                             as_of: AsOf = None) -> ProcessReplayView:
+    """A silence procedure (``silence-2027-1``; an extension) as the ledger held it at
+    ``as_of``; 409 if its events were tampered with."""
+    return await _process(ledger, settings, "silence", procedure, as_of)
 
 
 @router.get("/report", response_class=HTMLResponse, responses=documented(401, 404, 422, 503))

@@ -2,8 +2,9 @@
 whose ``actor`` the engine records — never what a request body says about itself.
 
 A route that changes anything is a :func:`guarded` route: the token, and for a step the
-person's role, are checked before the body is even read, so a request without a valid token
-is a 401 and one from a role that never takes the step a 403, whatever its body holds.
+person's role (a cycle's, a coalition's, a silence procedure's), are checked before the body is
+even read, so a request without a valid token is a 401 and one from a role that never takes the
+step a 403, whatever its body holds.
 """
 
 from __future__ import annotations
@@ -62,9 +63,17 @@ async def signed_in(request: Request, _: Credentials) -> Person:
     return known if isinstance(known, Person) else await authenticate(request)
 
 
-def guarded(step: Step | None = None) -> type[APIRoute]:
-    """A route class that authenticates the request, and for ``step`` checks that the person's
-    role may take it (403 otherwise), before FastAPI reads and validates the body."""
+def guarded(check: Step | Callable[[Person], None] | None = None) -> type[APIRoute]:
+    """A route class that authenticates the request, and checks that the person's role may
+    take the step — a cycle's ``Step``, or any ``check(person)`` that raises
+    :class:`stepping.NotPermitted` (a coalition's or a silence procedure's step) — with a 403
+    otherwise, before FastAPI reads and validates the body."""
+    permit: Callable[[Person], None] | None
+    if isinstance(check, Step):
+        step = check
+        permit = lambda person: permitted(step, person)  # noqa: E731
+    else:
+        permit = check
 
     class Guarded(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -72,8 +81,8 @@ def guarded(step: Step | None = None) -> type[APIRoute]:
 
             async def guard(request: Request) -> Response:
                 person = await authenticate(request)
-                if step is not None:
-                    permitted(step, person)
+                if permit is not None:
+                    permit(person)
                 request.state.person = person
                 return await handler(request)
 

@@ -1,7 +1,10 @@
 """The dashboard: server-rendered pages (Jinja2, no JavaScript) of a year's cycle — its phase,
 the pending steps and their deadlines, the Coordination Committee of the day, the timeline from
-the ledger — where a signed-in person takes the steps of their role that need nothing but the
-work plan the cycle holds now (and a sentence of reasons, where the step asks for one).
+the ledger, the coalitions' progress reported to its MSP — where a signed-in person takes the
+steps of their role that need nothing but the work plan the cycle holds now (and a sentence of
+reasons, where the step asks for one). The country coalitions and the silence procedures (an
+extension) have pages of their own, read from the ledger, where the steps that need only a
+sentence (agreeing, an objection, a reason) are taken the same way.
 
 Signing in posts the token once; it is kept in an HttpOnly, SameSite=Strict cookie, and every
 step is judged exactly as through the API (:mod:`stepping`), refusals shown in one sentence.
@@ -21,7 +24,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 import stepping
-from api import views
+from api import process_views, views
 from api.auth import person_of
 from api.cycles import Year, engine_of, ledger_of
 from api.problems import ProblemError
@@ -36,6 +39,20 @@ COOKIE = "intersessional_token"
 SESSION_SECONDS = 8 * 3600
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
+
+
+def _utc(moment: datetime | None) -> str:
+    """``2027-03-01 12:00:00`` in UTC; a moment UTC cannot hold (9999-12-31T23:59-23:59) as
+    it was given."""
+    if moment is None:
+        return "—"
+    try:
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    except (OverflowError, ValueError):
+        return moment.isoformat()
+
+
+templates.env.filters["utc"] = _utc
 
 
 def _text_fields(step: Step) -> list[tuple[str, bool]] | None:
@@ -58,7 +75,7 @@ BUTTONS = {"hold_meeting": "Record as held", "dispense_with_meeting": "Dispense 
            "reject_workplan": "Record rejection"}
 
 
-async def _person(request: Request) -> tuple[Person | None, str | None]:
+async def signed_in_person(request: Request) -> tuple[Person | None, str | None]:
     """The signed-in person, or ``None`` and why (a token revoked since signing in)."""
     token = request.cookies.get(COOKIE)
     if not token:
@@ -69,14 +86,14 @@ async def _person(request: Request) -> tuple[Person | None, str | None]:
         return None, f"You were signed out: {error.detail}"
 
 
-def _same_origin(request: Request) -> bool:
+def same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     return origin is None or urlsplit(origin).netloc == request.headers.get("host")
 
 
 async def _page(request: Request, year: int, notice: str | None = None,
                 status: int = 200) -> Response:
-    person, lost = await _person(request)
+    person, lost = await signed_in_person(request)
     context: dict[str, Any] = {"year": year, "person": person, "notice": notice or lost,
                                "now": datetime.now(UTC)}
     engine = engine_of(request)
@@ -86,17 +103,18 @@ async def _page(request: Request, year: int, notice: str | None = None,
     except ProblemError as error:
         context.update(missing=error.detail)
         status = error.status if status < 400 else status
-        return _render(request, "dashboard.html", context, status, signed_out=lost is not None)
+        return render(request, "dashboard.html", context, status, signed_out=lost is not None)
     context.update(
         cycle=views.cycle_view(year, state), pending=pending,
         committee=views.committee(year, state, context["now"].date()),
         timeline=await run_in_threadpool(views.timeline, ledger_of(request), year),
         forms=FORMS if person else {}, buttons=BUTTONS, role=person.role if person else None,
-        hashed={s for s in FORMS if "content_hash" in stepping.REQUESTS[s].model_fields})
-    return _render(request, "dashboard.html", context, status, signed_out=lost is not None)
+        hashed={s for s in FORMS if "content_hash" in stepping.REQUESTS[s].model_fields},
+        reports=await run_in_threadpool(process_views.coalition_reports, ledger_of(request), year))
+    return render(request, "dashboard.html", context, status, signed_out=lost is not None)
 
 
-def _render(request: Request, name: str, context: dict[str, Any], status: int = 200,
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
             signed_out: bool = False) -> Response:
     response = templates.TemplateResponse(request, name, context, status_code=status)
     if signed_out:
@@ -107,7 +125,7 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request) -> Response:
     years = await run_in_threadpool(views.known_years, ledger_of(request))
-    return _render(request, "index.html", {"years": years, "this_year": datetime.now(UTC).year})
+    return render(request, "index.html", {"years": years, "this_year": datetime.now(UTC).year})
 
 
 @router.get("/dashboard")
@@ -128,12 +146,12 @@ def _back(to: str) -> str:
 @router.post("/signin")
 async def sign_in(request: Request, token: Annotated[str, Form(max_length=200)],
                   back: Annotated[str, Form(alias="next")] = "/") -> Response:
-    if not _same_origin(request):
+    if not same_origin(request):
         return Response("cross-site sign-in refused", status_code=403)
     try:
         await person_of(request.app.state.people, token.strip())
     except ProblemError as error:
-        return _render(request, "index.html", {"years": [], "this_year": datetime.now(UTC).year,
+        return render(request, "index.html", {"years": [], "this_year": datetime.now(UTC).year,
                                                "notice": f"Not signed in: {error.detail}"}, 401)
     response = RedirectResponse(_back(back), status_code=303)
     response.set_cookie(COOKIE, token.strip(), max_age=SESSION_SECONDS, path="/", httponly=True,
@@ -152,12 +170,12 @@ async def sign_out(back: Annotated[str, Form(alias="next")] = "/") -> Response:
 async def take_from_dashboard(request: Request, year: Year, step: Step) -> Response:
     """Take ``step`` as the signed-in person, on the work plan the page showed (the one the
     cycle held when it was rendered: a plan changed since is refused, ISU-3)."""
-    if not _same_origin(request):
+    if not same_origin(request):
         return Response("cross-site step refused", status_code=403)
     if step not in FORMS:
         return await _page(request, year, f"{step.value} cannot be taken from the dashboard; "
                            "use the API or the CLI.", 404)
-    person, _ = await _person(request)
+    person, _ = await signed_in_person(request)
     if person is None:
         return await _page(request, year, "Sign in with your token to take a step.", 401)
     form = await request.form()

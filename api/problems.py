@@ -4,8 +4,10 @@
 - 401 ``/problems/unauthenticated``: no token, or one that opens nothing (``WWW-Authenticate``)
 - 403 ``/problems/not-permitted``: the person's role never takes this step (auditors: none)
 - 404 ``/problems/no-such-cycle``: the engine holds no cycle of that year
+- 404 ``/problems/no-such-coalition``, ``/problems/no-such-procedure``: the ledger records none
 - 409 ``/problems/refused``: the rules refuse the step now, with this data
-- 409 ``/problems/ledger-not-intact``: an audit found the ledger tampered with
+- 409 ``/problems/ledger-not-intact``: an audit found the ledger tampered with, or a stream's
+  recorded events no longer fold under the rules
 - 422 ``/problems/invalid-request``: the request is not what the operation takes
 - 503 ``/problems/engine-unavailable``: Temporal, a worker or the ledger did not answer
 """
@@ -24,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from domain.errors import RuleViolation
+from processes import NotFoldable
 from stepping import NotPermitted
 
 PROBLEM_JSON = "application/problem+json"
@@ -39,6 +42,12 @@ KINDS: dict[str, tuple[str, str]] = {
                 "nothing was recorded. `rule_id` and `source` name the rule and its paragraph."),
     "no-such-cycle": ("No such cycle", "The engine holds no cycle of that year; "
                       "`POST /cycles` opens one."),
+    "no-such-coalition": ("No such coalition", "The ledger records no coalition of that id; "
+                          "`GET /coalitions` lists them, `POST /coalitions` identifies a "
+                          "candidate."),
+    "no-such-procedure": ("No such silence procedure", "The ledger records no silence "
+                          "procedure of that id; `GET /silence` lists them, `POST /silence` "
+                          "circulates a text."),
     "ledger-not-intact": ("Ledger not intact", "The ledger's events are not those recorded: "
                           "`detail` names the first altered, deleted, inserted or reordered "
                           "event (`intersessional audit verify` says the same)."),
@@ -123,6 +132,10 @@ async def _http(_: Request, error: Exception) -> JSONResponse:
     return problem(error.status_code, None, str(error.detail), dict(error.headers or {}))
 
 
+async def _not_foldable(_: Request, error: Exception) -> JSONResponse:
+    return problem(409, "ledger-not-intact", str(error))
+
+
 async def _database(_: Request, error: Exception) -> JSONResponse:
     log.error("ledger database error: %s", error)
     return problem(503, "engine-unavailable", "the ledger's database could not be read; is it "
@@ -140,5 +153,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RuleViolation, _refusal)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(NotFoldable, _not_foldable)
     app.add_exception_handler(SQLAlchemyError, _database)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,5 +1,6 @@
 """What the API and the dashboard show: a cycle, its timeline from the ledger, the Coordination
-Committee of a day, the signed-in person. Shared by the JSON routes and the pages."""
+Committee of a day, the signed-in person; a country coalition and a silence procedure as the
+ledger records them (:mod:`processes`). Shared by the JSON routes and the pages."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from domain.state import CycleState, Phase, WorkplanStatus
 from domain.steps import BY_STEP, Step
 from identities import Person
 from ledger import Ledger, StoredEvent
+from process_stepping import COALITION, SILENCE
 from stepping import REQUESTS
 from timeline import what as summary_of
 
@@ -73,6 +75,10 @@ class Me(BaseModel):
     represents: str | None
     description: str
     steps: list[Step]
+    coalition_steps: list[str] = Field(description="the steps of a country coalition the "
+                                       "role may take")
+    silence_steps: list[str] = Field(description="the steps of a silence procedure (an "
+                                     "extension) the role may take")
 
 
 def cycle_view(year: int, state: CycleState) -> CycleView:
@@ -115,7 +121,9 @@ def steps_of(role: Role) -> list[Step]:
 
 def me(person: Person) -> Me:
     return Me(id=person.id, name=person.name, role=person.role, represents=person.represents,
-              description=person.describe(), steps=steps_of(person.role))
+              description=person.describe(), steps=steps_of(person.role),
+              coalition_steps=[n for n, s in COALITION.items() if person.role in s.rule.roles],
+              silence_steps=[n for n, s in SILENCE.items() if person.role in s.rule.roles])
 
 
 def known_years(ledger: Ledger) -> list[int]:

@@ -1,7 +1,8 @@
 """``audit export``: years of the ledger in one ZIP that an auditor verifies offline.
 
 The bundle (format ``intersessional-audit-bundle/1``, deflated) holds, for the streams of the
-chosen years (``cycle-A`` … ``cycle-B``):
+chosen years (``cycle-A`` … ``cycle-B``, and every country coalition's and silence procedure's
+stream with an event that occurred in them, whole: :func:`bundle_streams`):
 
 - ``events.log``: one line per event, in position order: the event's canonical record text
   exactly as hashed (``ledger.encoding.record_text``), U+001F, its stored hash, LF. Record
@@ -11,7 +12,8 @@ chosen years (``cycle-A`` … ``cycle-B``):
 - ``proofs.json``: RFC 9162 inclusion proofs of each stream's last event under the latest
   checkpoint, and consistency proofs between consecutive checkpoints.
 - ``public-key.pem`` (when known) and ``histories/<workflow id>.<run id>.json``: the
-  Temporal histories of the years' workflow runs (``WorkflowHistory.to_json``).
+  Temporal histories of the workflow runs of those streams (``WorkflowHistory.to_json``;
+  a stream's name is its workflow's id).
 - ``manifest.json``: what the bundle holds, and the SHA-256 of every other member.
 
 Export writes what the database holds, tampered or not: finding out is the verifier's job
@@ -55,7 +57,9 @@ from audit.bundle_format import (
     leaves_file,
     year_streams,
 )
+from audit.process_replay import kind_of, touching
 from audit.tree import ProofTree
+from ledger import Ledger
 from ledger.checkpoints import Checkpoint, all_checkpoints, key_id
 from ledger.diagnose import batches
 from ledger.encoding import SEPARATOR, canonical_time, record_text
@@ -63,7 +67,15 @@ from ledger.merkle import leaf_hash
 from ledger.records import header
 from ledger.schema import ledger_head
 
-__all__ = ["Progress", "export_bundle"]  # Progress: the callback export_bundle takes
+__all__ = ["Progress", "bundle_streams", "export_bundle"]  # Progress: export_bundle's callback
+
+
+def bundle_streams(engine: Engine, from_year: int, to_year: int) -> list[str]:
+    """The streams a bundle of ``from_year`` … ``to_year`` holds: the years' cycles, then every
+    coalition and silence procedure with an event that occurred in those years — whole, as a
+    stream's chain begins with its first event."""
+    return year_streams(from_year, to_year) + touching(Ledger(engine),
+                                                       range(from_year, to_year + 1))
 
 
 class _Zip:
@@ -108,10 +120,11 @@ def export_bundle(engine: Engine, public_key_pem: bytes | None,  # noqa: PLR0917
                   streams: Sequence[str] | None = None,
                   clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Manifest:
     """Write the bundle of ``from_year`` … ``to_year`` to ``out`` (replaced only once complete).
-    ``missing`` gives, per workflow id, why its history could not be fetched; a year's workflow
-    without a history and without a reason is listed as not provided. ``streams`` overrides
-    the years' streams."""
-    chosen = list(streams) if streams is not None else year_streams(from_year, to_year)
+    ``missing`` gives, per workflow id, why its history could not be fetched; a year's cycle, or
+    a bundled coalition or silence procedure, without a history and without a reason is listed
+    as not provided. ``streams`` overrides :func:`bundle_streams`."""
+    chosen = (list(streams) if streams is not None
+              else bundle_streams(engine, from_year, to_year))
     checkpoints = all_checkpoints(engine)
     with engine.connect() as conn:
         head = int(conn.execute(select(ledger_head.c.position)).scalar_one())
@@ -144,8 +157,9 @@ def export_bundle(engine: Engine, public_key_pem: bytes | None,  # noqa: PLR0917
                     bundle.put(entry.file, history.to_json().encode())
                     entries.append(entry)
             given = {h.workflow_id for h in histories}
-            reasons = {cycle_id(y): "no history was provided"
-                       for y in range(from_year, to_year + 1) if cycle_id(y) not in given}
+            expected = [cycle_id(y) for y in range(from_year, to_year + 1)] + [
+                s for s in chosen if kind_of(s) is not None]
+            reasons = {w: "no history was provided" for w in expected if w not in given}
             manifest = Manifest(
                 format=FORMAT, exported_at=canonical_time(clock()), from_year=from_year,
                 to_year=to_year, streams=chosen, events=count, ledger_head=head, key_id=kid,

@@ -1,8 +1,9 @@
 """``audit export`` and ``audit verify-bundle``: the commands (``audit_cli`` registers them).
 
-``export`` reads the ledger the settings point at and fetches the years' workflow histories
-from Temporal; when Temporal cannot give one (unreachable, or the history is past its
-retention), the bundle is still written and says which are missing. ``verify-bundle`` needs
+``export`` reads the ledger the settings point at and fetches from Temporal the histories of the
+years' cycles and of the coalitions and silence procedures the bundle holds; when Temporal
+cannot give one (unreachable, or the history is past its retention), the bundle is still
+written and says which are missing. ``verify-bundle`` needs
 neither: exit 0 when the bundle is intact, 1 naming its first problem, 2 for a file that is no
 bundle (or a pinned key that cannot be read).
 """
@@ -17,10 +18,11 @@ from rich.markup import escape
 from temporalio.client import WorkflowHistory
 
 from activities.models import cycle_id
-from audit.bundle import export_bundle
+from audit.bundle import bundle_streams, export_bundle
 from audit.engine import NoEngine, fetch_histories, histories_engine
 from audit.offline import BundleReport, NotABundle
 from audit.offline import verify_bundle as check_bundle
+from audit.process_replay import NAMES, kind_of
 from audit.terminal import progress_bar
 from cli_common import console, fail, run
 from ledger import Ledger
@@ -66,25 +68,37 @@ def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,
     except OSError as error:
         raise fail(f"--out {out}: {error.strerror}; nothing was written.") from None
 
+    chosen = bundle_streams(engine, from_year, to_year)
+    processes = [s for s in chosen if kind_of(s) is not None]
+
     async def work() -> None:
-        histories, missing = await _histories(settings, [cycle_id(y) for y in years])
+        histories, missing = await _histories(settings, [cycle_id(y) for y in years]
+                                              + processes)
         for workflow_id, reason in missing.items():
             console.print(f"[yellow]warning[/yellow]: the bundle holds no history of "
                           f"{escape(workflow_id)}: {escape(reason)}")
         with progress_bar(console, "exporting events") as advance:
             try:
                 manifest = export_bundle(engine, _public_key_pem(settings), histories,
-                                         from_year, to_year, out, advance, missing=missing)
+                                         from_year, to_year, out, advance, missing=missing,
+                                         streams=chosen)
             except OSError as error:
                 raise fail(f"--out {out}: {error.strerror}; nothing was written.") from None
         latest = manifest.checkpoints[-1] if manifest.checkpoints else None
         signed = (f"latest checkpoint {latest.tree_size} events, root {latest.root_hash}"
                   if latest else "no signed checkpoint yet")
         console.print(f"[green]bundle written[/green] to {escape(str(out))}: {manifest.events} "
-                      f"events of the {len(manifest.streams)} stream(s) of {from_year}–{to_year}, "
-                      f"{len(manifest.checkpoints)} checkpoint(s) ({signed}), "
-                      f"{len(manifest.histories)} history(ies)", highlight=False)
+                      f"events of the {len(manifest.streams)} stream(s) of {from_year}–{to_year}"
+                      f" ({_processes(processes)}), {len(manifest.checkpoints)} checkpoint(s) "
+                      f"({signed}), {len(manifest.histories)} history(ies)", highlight=False)
     run(work())
+
+
+def _processes(streams: Sequence[str]) -> str:
+    """``1 country coalition and 2 silence procedures`` of ``streams`` (a bundle's)."""
+    counts = [sum(kind_of(s) == kind for s in streams) for kind in NAMES]
+    return " and ".join(f"{n} {name}{'' if n == 1 else 's'}"
+                        for n, name in zip(counts, NAMES.values(), strict=True))
 
 
 def verify_bundle(bundle: Path = typer.Argument(..., dir_okay=False,  # noqa: B008
@@ -132,4 +146,7 @@ def proved(report: BundleReport) -> list[str]:
               for m in report.histories_missing]
     lines.append("  " + " · ".join(f"{year} {phase.value}"
                                    for year, phase in sorted(report.phases.items())))
+    folded = sorted(report.processes.items())
+    lines.append(f"  folded {_processes([s for s, _ in folded])}" + (": " + " · ".join(
+        f"{escape(s)} {phase.replace('_', ' ')}" for s, phase in folded) if folded else ""))
     return lines

@@ -21,8 +21,6 @@ from ledger.problems import ProblemKind
 FORMAT = "intersessional-audit-bundle/1"
 MANIFEST, EVENTS, CHECKPOINTS = "manifest.json", "events.log", "checkpoints.json"
 PROOFS, KEY = "proofs.json", "public-key.pem"
-#: the streams a year contributes, one function per kind (coalitions' streams join here)
-STREAM_KINDS: tuple[Callable[[int], str], ...] = (cycle_id,)
 Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # a SHA-256, as the ledger writes it
 Progress = Callable[[int, int], None]  # (done, total): events (export: rows of the log)
 UNREADABLE = (zipfile.BadZipFile, zlib.error, OSError, EOFError)  # a damaged member
@@ -38,7 +36,9 @@ def history_file(workflow_id: str, run_id: str) -> str:
 
 
 def year_streams(from_year: int, to_year: int) -> list[str]:
-    return [kind(year) for kind in STREAM_KINDS for year in range(from_year, to_year + 1)]
+    """The years' cycles' streams. A coalition or a silence procedure is not a year's: the
+    bundle holds those with an event in the years besides (``audit.bundle.bundle_streams``)."""
+    return [cycle_id(year) for year in range(from_year, to_year + 1)]
 
 
 class BundleKind(StrEnum):
@@ -48,7 +48,7 @@ class BundleKind(StrEnum):
     KEY = "key"  # the bundled public key is not the pinned one, or not the manifest's
     PROOF = "proof"  # an inclusion or consistency proof is missing or does not verify
     HISTORY = "history"  # a workflow history and the events disagree
-    REFUSED = "refused"  # a year's events do not parse or fold to a state
+    REFUSED = "refused"  # a year's (or a process's) events do not parse or fold to a state
 
 
 class BundleProblem(BaseModel):

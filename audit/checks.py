@@ -40,6 +40,7 @@ from audit.bundle_format import (
     unhashed,
 )
 from audit.histories import Recorded, recorded_in
+from audit.process_replay import NAMES, NotFolded, fold_payloads, kind_of
 from audit.tree import roots_later
 from audit.walk import Walked, walk
 from domain.cycle import apply
@@ -72,6 +73,7 @@ class Checks:
         self.runs: set[tuple[str, str]] = set()
         self.seen = Walked()
         self.phases: dict[int, Phase] = {}
+        self.processes: dict[str, str] = {}
         self._roots: Callable[[], list[str]] = list
         self._computed: list[str] | None = None
 
@@ -206,7 +208,8 @@ class Checks:
         watched = frozenset(w.encode() for w, _ in self.runs)
         try:
             self.seen = walk(self.zip, self.manifest, self.witness, self.proven,
-                             watched=watched, folded=[cycle_id(y) for y in self._years()],
+                             watched=watched, folded=[cycle_id(y) for y in self._years()]
+                             + self._processes(),
                              progress=self.progress)
         except Stop:
             self.roots()  # the signed roots come first: a rewritten witness misleads the walk
@@ -283,6 +286,10 @@ class Checks:
     def _years(self) -> range:
         return range(self.manifest.from_year, self.manifest.to_year + 1)
 
+    def _processes(self) -> list[str]:
+        """The coalitions' and silence procedures' streams the bundle holds."""
+        return [s for s in self.manifest.streams if kind_of(s) is not None]
+
     def fold(self) -> None:
         for year in self._years():
             state = CycleState()
@@ -296,6 +303,19 @@ class Checks:
                         version=version, detail=f"the {year} cycle does not fold: "
                         f"{str(refused).splitlines()[0]}")) from None
             self.phases[year] = state.phase
+        for stream in self._processes():
+            payloads = self.seen.payloads.get(stream.encode(), [])
+            try:
+                folded = fold_payloads(stream, ((p, v, from_json(payload))
+                                                for p, v, payload in payloads))
+            except NotFolded as refused:
+                kind = kind_of(stream)
+                assert kind is not None
+                raise Stop(BundleProblem(
+                    kind=BundleKind.REFUSED, position=refused.position, stream=stream,
+                    version=refused.version, detail=f"the {NAMES[kind]} {stream} does not "
+                    f"fold: {refused.why}")) from None
+            self.processes[stream] = folded.phase.value
 
     def settle(self) -> None:
         """The roots, once (their process is then joined, even if a problem came first)."""

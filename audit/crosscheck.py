@@ -1,7 +1,9 @@
 """``audit cross-check``: the ledger against Temporal's own workflow histories, both ways.
 
 Two independent records of one year: the ledger's rows, and the histories in which the cycle's
-workflow recorded each of them (the ``record_event`` activity's result, with event id, stream,
+workflow — or the coalition's, or the silence procedure's, for the streams of those with an
+event in the year (``Coalition``, ``SilenceProcedure``; each stream's name is its workflow's
+id) — recorded each of them (the ``record_event`` activity's result, with event id, stream,
 version, position and hash). Every recording a history completed must have exactly its row,
 and every row must have its recording; a difference means one record was changed, or an event
 entered the ledger other than through the engine. Then the histories are replayed with today's
@@ -24,6 +26,7 @@ from temporalio.workflow import NondeterminismError
 from activities.models import cycle_id
 from audit.engine import fetch_histories
 from audit.histories import Recorded, recorded_in
+from audit.process_replay import touching
 from ledger import Ledger, StoredEvent
 
 Kind = Literal["unconfirmed", "unrecorded", "mismatch", "no-history", "nondeterminism",
@@ -54,6 +57,7 @@ class CrossCheck(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     years: tuple[int, ...]
+    processes: tuple[str, ...] = ()  # the coalitions' and silence procedures' streams
     rows: int
     histories: int  # each also replayed with today's workflow code
     recordings: int
@@ -69,12 +73,15 @@ class CrossCheck(BaseModel):
         return not self.differences
 
 
-async def histories_of(client: Client, rows: Sequence[StoredEvent], years: Sequence[int]
+async def histories_of(client: Client, rows: Sequence[StoredEvent], years: Sequence[int],
+                       processes: Sequence[str] = ()
                        ) -> tuple[list[WorkflowHistory], list[Difference]]:
-    """The histories of every run of the years' workflows and of those the rows name; a run
-    the rows name whose history Temporal no longer gives is a ``no-history`` difference."""
+    """The histories of every run of the years' cycles, of the ``processes`` (coalitions' and
+    silence procedures' ids) and of the workflows the rows name; a run the rows name whose
+    history Temporal no longer gives is a ``no-history`` difference."""
     named = {(e.workflow_id, e.run_id) for e in rows if e.workflow_id is not None}
-    ids = sorted({cycle_id(y) for y in years} | {workflow_id for workflow_id, _ in named})
+    ids = sorted({cycle_id(y) for y in years} | set(processes)
+                 | {workflow_id for workflow_id, _ in named})
     histories, why = await fetch_histories(client, ids)
     held = {(h.workflow_id, h.run_id) for h in histories}
     missing = [Difference(kind="no-history", workflow_id=workflow_id, run_id=run_id,
@@ -144,14 +151,18 @@ def cycle_years(ledger: Ledger) -> list[int]:
 
 async def cross_check(client: Client, ledger: Ledger, years: Sequence[int] | None,
                       workflows: Sequence[type]) -> CrossCheck:
-    """Cross-check ``years`` (default: every year the ledger holds) and replay their
-    histories with ``workflows``."""
+    """Cross-check ``years`` (default: every year the ledger holds, and every coalition and
+    silence procedure) — their cycles, and the coalitions and silence procedures with an event
+    in them — and replay the histories with ``workflows``."""
     chosen = tuple(years) if years else tuple(cycle_years(ledger))
-    rows = [e for y in chosen for e in ledger.read_stream(cycle_id(y))]
-    histories, missing = await histories_of(client, rows, chosen)
+    processes = tuple(touching(ledger, years or ()))
+    rows = [e for y in chosen for e in ledger.read_stream(cycle_id(y))] + [
+        e for stream in processes for e in ledger.read_stream(stream)]
+    histories, missing = await histories_of(client, rows, chosen, processes)
     gone = {(d.workflow_id, d.run_id) for d in missing}
     recordings = [r for h in histories for r in recorded_in(h)]
     differences = [*missing, *compare(rows, recordings, gone),
                    *await replay(histories, workflows)]
-    return CrossCheck(years=chosen, rows=len(rows), histories=len(histories),
+    return CrossCheck(years=chosen, processes=processes, rows=len(rows),
+                      histories=len(histories),
                       recordings=len(recordings), differences=tuple(differences))

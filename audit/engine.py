@@ -46,8 +46,10 @@ async def histories_engine(settings: Settings) -> AsyncIterator[Client]:
 
 async def fetch_histories(client: Client, workflow_ids: Sequence[str]
                           ) -> tuple[list[WorkflowHistory], dict[str, str]]:
-    """The history of every run of each workflow, and why any could not be fetched. A server
-    without visibility (the time-skipping test server) gives each workflow's latest run."""
+    """The history of every run of each workflow — a cycle, a coalition, a silence procedure:
+    runs are listed by workflow id, whatever the type — and why any could not be fetched. A
+    server without visibility (the time-skipping test server) gives each workflow's latest
+    run."""
     histories: list[WorkflowHistory] = []
     missing: dict[str, str] = {}
     for workflow_id in workflow_ids:

@@ -13,7 +13,9 @@ In order, stopping at the first problem:
    ending below what a history recorded, a checkpoint or event beyond the ledger's head) and
    the inclusion proofs of the streams' last signed events;
 5. the histories against the events, both ways;
-6. each year's events parse and fold (``domain.cycle.apply``, one by one) to a state.
+6. each year's events parse and fold (``domain.cycle.apply``, one by one) to a state, and so
+   do each bundled coalition's and silence procedure's (``domain.coalition``,
+   ``domain.silence``: ``audit.process_replay.fold_payloads``).
 
 Speed (millions of events): ``events.log`` is read once, inflated and hashed in 16 MiB chunks
 by a thread while the walk checks the previous chunk; the walk splits each line twice and hashes
@@ -72,6 +74,7 @@ class BundleReport(BaseModel):
     recordings: int = 0
     histories_missing: tuple[MissingHistory, ...] = ()
     phases: dict[int, Phase] = {}
+    processes: dict[str, str] = {}  # each coalition's and silence procedure's phase
     problem: BundleProblem | None = None
 
     @property
@@ -117,7 +120,7 @@ def _report(checks: Checks, problem: BundleProblem | None) -> BundleReport:
         key_id=key_id(checks.key) if checks.key else None, key_pinned=checks.pinned is not None,
         histories=len(checks.runs), recordings=len(checks.recordings),
         histories_missing=tuple(m.histories_missing), phases=dict(checks.phases),
-        problem=problem)
+        processes=dict(checks.processes), problem=problem)
 
 
 def verify_bundle(path: Path, public_key: Ed25519PublicKey | None = None,

@@ -10,6 +10,9 @@ its events rest on a signature, and refuses to fold a stream that was tampered w
 "As of" is the ledger's time (``recorded_at``): what the record held at that moment. It never
 goes backwards along the log; in a running engine it follows the step's own time
 (``occurred_at``, the Convention's calendar) by milliseconds.
+
+A coalition's or a silence procedure's stream is replayed the same way by
+``audit.process_replay``, with :func:`checked` and :func:`held_at`.
 """
 
 from __future__ import annotations
@@ -87,6 +90,25 @@ def check_stream(recorded: list[StoredEvent], signed_leaves: bytes, proven: int)
         previous = e.hash
 
 
+def checked(ledger: Ledger, recorded: list[StoredEvent],
+            public_key: Ed25519PublicKey | None) -> int:
+    """:func:`check_stream` against the ledger's checkpoints, whose signatures are checked
+    first (given ``public_key``); how far the signed checkpoints reach (a position)."""
+    checkpoints = all_checkpoints(ledger.engine)
+    if public_key is not None and (problem := signature_problem(checkpoints, public_key)):
+        raise ReplayRefused(problem)
+    signed_leaves, proven = witness(checkpoints)
+    check_stream(recorded, signed_leaves, proven.size)
+    return proven.size
+
+
+def held_at(recorded: list[StoredEvent], as_of: datetime | None
+            ) -> tuple[str | None, list[StoredEvent]]:
+    """The moment as the ledger writes it (None: now) and the events recorded by then."""
+    moment = canonical_time(as_of) if as_of is not None else None
+    return moment, [e for e in recorded if moment is None or e.recorded_at <= moment]
+
+
 def replay(ledger: Ledger, year: int, as_of: datetime | None = None,
            public_key: Ed25519PublicKey | None = None) -> Replayed:
     """The ``year`` cycle as of ``as_of``. Raises :class:`ReplayRefused` if its events, or the
@@ -95,13 +117,8 @@ def replay(ledger: Ledger, year: int, as_of: datetime | None = None,
     recorded = ledger.read_stream(cycle_id(year))
     if not recorded:
         raise LookupError(f"the ledger holds no {year} cycle")
-    checkpoints = all_checkpoints(ledger.engine)
-    if public_key is not None and (problem := signature_problem(checkpoints, public_key)):
-        raise ReplayRefused(problem)
-    signed_leaves, proven = witness(checkpoints)
-    check_stream(recorded, signed_leaves, proven.size)
-    moment = canonical_time(as_of) if as_of is not None else None
-    upto = [e for e in recorded if moment is None or e.recorded_at <= moment]
+    proven = checked(ledger, recorded, public_key)
+    moment, upto = held_at(recorded, as_of)
     return Replayed(year=year, as_of=moment, state=fold(parse_event(e.payload) for e in upto),
-                    events=tuple(upto), signed=sum(e.position <= proven.size for e in upto),
+                    events=tuple(upto), signed=sum(e.position <= proven for e in upto),
                     later=len(recorded) - len(upto))

@@ -3,9 +3,11 @@
 CO-9, CC-4 and ISU-5 ask the First Review Conference to review the intersessional programme,
 the Coordination Committee and the ISU. :func:`gather` (:mod:`audit.review_cycles`) reads the
 events of the ``cycle-<year>`` streams — never the workflow, the clock or today's registry where
-the events say otherwise — into :class:`ReviewFacts` (:mod:`audit.review_facts`); :func:`render`
-lays them out as one self-contained HTML page with the verification of the ledger they came
-from at its top. This module is the public entry: import the report's names from here.
+the events say otherwise — and the streams of the coalitions and silence procedures the years
+concern (:mod:`audit.review_processes`) into :class:`ReviewFacts` (:mod:`audit.review_facts`);
+:func:`render` lays them out as one self-contained HTML page with the verification of the
+ledger they came from at its top. This module is the public entry: import the report's names
+from here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from markupsafe import Markup
 
 from activities.models import cycle_id
 from audit.chart import BudgetBar, amount, budget_chart
+from audit.process_replay import process_streams
 from audit.review_cycles import ReportError, gather
 from audit.review_facts import (
     Approval,
@@ -30,25 +33,33 @@ from audit.review_facts import (
     YearFacts,
 )
 from audit.verification import Verification
-from ledger import Ledger
+from ledger import Ledger, StoredEvent
 
 __all__ = ["Approval", "Coordinator", "Deviation", "DeviationKind", "MandateSeats",
            "MeetingFacts", "ReportError", "ReviewFacts", "WorkplanFacts", "YearFacts", "gather",
-           "render", "report_html"]
+           "render", "report_events", "report_html"]
 
 
-def report_html(ledger: Ledger, from_year: int, to_year: int,
-                verification: Verification) -> str:
-    """The report of ``from_year``…``to_year`` from the ``cycle-<year>`` streams of ``ledger``,
-    read back from ``from_year`` to the first recorded cycle so that every carried term is
-    judged on the standing recorded with its election."""
+def report_events(ledger: Ledger, from_year: int, to_year: int) -> list[StoredEvent]:
+    """What the report of ``from_year``…``to_year`` reads: the ``cycle-<year>`` streams, back
+    from ``from_year`` to the first recorded cycle so that every carried term is judged on the
+    standing recorded with its election, and every coalition's and silence procedure's stream
+    (:func:`gather` keeps those that concern the years)."""
     events = [e for year in range(from_year, to_year + 1)
               for e in ledger.read_stream(cycle_id(year))]
     earlier = from_year - 1
     while earlier_events := ledger.read_stream(cycle_id(earlier)):
         events += earlier_events
         earlier -= 1
-    return render(gather(events, from_year, to_year), verification)
+    return events + [e for stream in process_streams(ledger) for e in ledger.read_stream(stream)]
+
+
+def report_html(ledger: Ledger, from_year: int, to_year: int,
+                verification: Verification) -> str:
+    """The report of ``from_year``…``to_year`` from the streams of ``ledger`` it concerns
+    (:func:`report_events`)."""
+    return render(gather(report_events(ledger, from_year, to_year), from_year, to_year),
+                  verification)
 
 
 def render(facts: ReviewFacts, verification: Verification) -> str:

@@ -3,7 +3,8 @@
 :func:`gather` reads the events of the ``cycle-<year>`` streams alone — never the workflow, the
 clock or today's registry where the events say otherwise: for each year, who coordinated each
 mandate (CO-6's shares, CO-7's exceptions), the intersessional meeting, the work plan, the
-approvals, and the deviations (:mod:`audit.review_deviations`).
+approvals, and the deviations (:mod:`audit.review_deviations`). The coalitions' and silence
+procedures' streams among the events are read by :mod:`audit.review_processes`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from audit.process_replay import kind_of
 from audit.review_deviations import deviations
 from audit.review_facts import (
     Approval,
@@ -28,6 +30,7 @@ from audit.review_facts import (
     YearFacts,
     span,
 )
+from audit.review_processes import RefusedEvent, processes
 from domain.convention import State, shipped_registry
 from domain.elections import holders
 from domain.events import (
@@ -68,8 +71,9 @@ class ReportError(Exception):
 
 def gather(events: Iterable[StoredEvent], from_year: int, to_year: int,
            registry: Mapping[str, State] | None = None) -> ReviewFacts:
-    """The facts of ``from_year``…``to_year`` from ``events`` (any order; streams other than
-    ``cycle-<year>`` and later years are passed over). Earlier years' events may be given too:
+    """The facts of ``from_year``…``to_year`` from ``events`` (any order; later years, and
+    streams neither a cycle's nor a process's, are passed over; a coalition or a silence
+    procedure is kept if it concerns the years). Earlier years' events may be given too:
     their elections say how the States of carried terms stood when they were elected; only a
     State no recorded election judged is looked up in ``registry`` (default: the shipped one).
     ``ReportError`` if a year has no recorded cycle."""
@@ -78,10 +82,13 @@ def gather(events: Iterable[StoredEvent], from_year: int, to_year: int,
                           "--from-year comes first.")
     known = shipped_registry() if registry is None else registry
     by_year: dict[int, Recorded] = defaultdict(list)
+    by_process: dict[str, list[StoredEvent]] = defaultdict(list)
     for stored in events:
         match = CYCLE_STREAM.fullmatch(stored.stream)
         if match and int(match[1]) <= to_year:
             by_year[int(match[1])].append((stored, _parsed(stored)))
+        elif kind_of(stored.stream) is not None:
+            by_process[stored.stream].append(stored)
     missing = [y for y in range(from_year, to_year + 1) if y not in by_year]
     if missing:
         raise ReportError(f"the ledger holds no cycle for {_spans(missing)}.")
@@ -99,8 +106,15 @@ def gather(events: Iterable[StoredEvent], from_year: int, to_year: int,
                 meeting=_meeting(recorded), workplan=_workplan(recorded),
                 approvals=_approvals(recorded), deviations=deviations(year, recorded, opened),
                 closed=any(e.type == "CycleClosed" for _, e in recorded)))
-    names = {code: state.name for code, state in (dict(known) | standings).items()}
-    return ReviewFacts(from_year=from_year, to_year=to_year, years=tuple(years), names=names)
+    try:
+        coalitions, procedures = processes(by_process, from_year, to_year)
+    except RefusedEvent as refused:
+        raise ReportError(f"{refused}.") from None
+    recorded_states = {s.iso3: s for c in coalitions for s in (c.affected, c.partner)}
+    names = {code: state.name for code, state in
+             (dict(known) | recorded_states | standings).items()}
+    return ReviewFacts(from_year=from_year, to_year=to_year, years=tuple(years), names=names,
+                       coalitions=coalitions, procedures=procedures)
 
 
 def _parsed(stored: StoredEvent) -> CycleEvent:

@@ -1,5 +1,7 @@
 """What a Review Conference reviews (CO-9, CC-4, ISU-5), as facts: year by year, the coordinators
-of each mandate, the intersessional meeting, the work plan, the approvals and the deviations.
+of each mandate, the intersessional meeting, the work plan, the approvals and the deviations;
+beside the years, the country coalitions and silence procedures they concern
+(:mod:`audit.review_processes`).
 
 :func:`audit.review_cycles.gather` reads them from the recorded events; ``report.html`` lays
 them out. They are frozen; their few properties are the sums the page shows (CO-6's shares).
@@ -12,6 +14,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from audit.review_processes import CoalitionFacts, Progress, SilenceFacts
 from domain.events import CycleEvent
 from domain.meetings import IntersessionalMeeting
 from domain.state import WorkplanStatus
@@ -158,6 +161,13 @@ class ReviewFacts(Fact):
     to_year: int
     years: tuple[YearFacts, ...]
     names: dict[str, str]  # alpha-3 code -> the State's name, as recorded
+    coalitions: tuple[CoalitionFacts, ...] = ()
+    procedures: tuple[SilenceFacts, ...] = ()
+
+    def progress(self, msp_year: int) -> list[Progress]:
+        """The coalitions' progress reported into the submission to the MSP of ``msp_year``
+        (the one the ``msp_year`` cycle's work plan goes to)."""
+        return [r for c in self.coalitions for r in c.reports if r.msp_year == msp_year]
 
     def deviations(self, kind: DeviationKind) -> list[Deviation]:
         return [d for y in self.years for d in y.deviations if d.kind is kind]

@@ -15,7 +15,7 @@ the moment (the step's rule), then the data — as ``domain.cycle.apply`` does f
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain import coalition_events as ce
@@ -39,6 +39,7 @@ from domain.convention import Role, State
 from domain.errors import RuleViolation
 from domain.procedure import check_open, check_role, open_steps
 
+EARLIEST_ZONE = timedelta(hours=14)
 PENDING_HELD = "a workshop is recorded as held once it has begun"
 
 
@@ -98,7 +99,9 @@ def _left(s: CoalitionState, e: ce.ParticipantLeft) -> CoalitionState:
 def _held(s: CoalitionState, e: ce.CountryWorkshopHeld) -> CoalitionState:
     planned = s.workshop_planned
     assert planned is not None  # the step is open only then
-    if e.occurred_at.date() < planned.plan.starts:
+    # the workshop's dates are local to its place, which the engine does not know: it has
+    # begun once its first day has come anywhere (UTC+14 is the earliest time zone)
+    if (e.occurred_at.astimezone(UTC) + EARLIEST_ZONE).date() < planned.plan.starts:
         raise RuleViolation("CK-7", f"{PENDING_HELD}; the workshop in {planned.plan.place} "
                             f"begins on {planned.plan.starts}.")
     held = planned.model_copy(update={"outcomes": e.outcomes})

@@ -131,31 +131,49 @@ class RegisterStrategy(CoalitionCommand):
 
 
 class AdmitParticipant(CoalitionCommand):
+    """A co-coordinator admits a State, an organisation, an operator or an expert (CK-4)."""
+
     participant: Participant
 
 
 class RecordDeparture(CoalitionCommand):
+    """A co-coordinator records that a participant, by name, left the coalition (CK-4)."""
+
     name: str = Field(min_length=1, max_length=200)
 
 
 class PlanWorkshop(CoalitionCommand):
+    """The affected State (or a coordinator) plans a country workshop: where, which days
+    (CK-7)."""
+
     workshop: CountryWorkshop
 
 
 class HoldWorkshop(CoalitionCommand):
+    """The planned workshop was held, once begun: what it identified — challenges, activities,
+    actors — and where its records are (7MSP ¶8)."""
+
     outcomes: WorkshopOutcomes
 
 
 class CoordinateActivity(CoalitionCommand):
+    """An existing bilateral, multilateral or international activity is recorded as
+    coordinated by the coalition, once (CK-6)."""
+
     activity: ExistingActivity
 
 
 class ReportProgress(CoalitionCommand):
+    """The year's progress, reported into the submission to the MSP of ``msp_year`` (this
+    year's or the next), once per MSP, against the registered strategy (CK-3)."""
+
     msp_year: int = Field(ge=2011, le=2999)
     summary: Reason
 
 
 class CloseCoalition(CoalitionCommand):
+    """A co-coordinator or the committee closes the coalition, saying why (CK-2)."""
+
     reason: Reason
 
 

@@ -1,83 +1,36 @@
-"""A silence procedure (extension, SP-1 … SP-4; see ``domain.silence_events``): its state,
-its table of steps, ``apply``/``fold`` and ``decide``. The engine itself records the outcome
-at the deadline — adopted with no objection, not adopted with one — on a durable timer."""
+"""A silence procedure (extension, SP-1 … SP-4; see ``domain.silence_events``):
+``apply``/``fold`` and ``decide`` over the state and table of ``domain.silence_state``
+(re-exported here). The engine itself records the outcome at the deadline — adopted with no
+objection, not adopted with one — on a durable timer."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
-from enum import StrEnum
+from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
-
 from domain import silence_events as se
-from domain.coalitions import Document
-from domain.convention import Actor, Role, State
+from domain.convention import Actor, State
 from domain.errors import RuleViolation
-from domain.procedure import ProcedureStep, check_open, check_role, open_steps
-
-
-class SilencePhase(StrEnum):
-    NOT_CIRCULATED = "not_circulated"
-    UNDER_SILENCE = "under_silence"
-    SILENCE_BROKEN = "silence_broken"  # an objection stands; the deadline has not passed
-    NOT_ADOPTED = "not_adopted"  # the deadline passed with silence broken
-    ADOPTED = "adopted"
-    WITHDRAWN = "withdrawn"
-
-
-class SilenceState(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    procedure: str | None = None
-    subject: str | None = None
-    text: Document | None = None
-    deadline: AwareDatetime | None = None
-    circulation: int = 0
-    objections: tuple[tuple[str, str], ...] = ()  # (State, objection) in this circulation
-    deadline_passed: bool = False
-    adopted: bool = False
-    withdrawn: bool = False
-    event_count: int = 0
-
-    @property
-    def phase(self) -> SilencePhase:
-        if self.circulation == 0:
-            return SilencePhase.NOT_CIRCULATED
-        if self.adopted:
-            return SilencePhase.ADOPTED
-        if self.withdrawn:
-            return SilencePhase.WITHDRAWN
-        if self.deadline_passed:
-            return SilencePhase.NOT_ADOPTED
-        return SilencePhase.SILENCE_BROKEN if self.objections else SilencePhase.UNDER_SILENCE
-
-    @property
-    def finished(self) -> bool:
-        return self.phase in (SilencePhase.ADOPTED, SilencePhase.WITHDRAWN)
-
-
-P = SilencePhase
-PRESIDENT, DELEGATE, ENGINE = Role.PRESIDENT, Role.DELEGATE, Role.ENGINE
-RUNNING = (P.UNDER_SILENCE, P.SILENCE_BROKEN, P.NOT_ADOPTED)
-Step = ProcedureStep[SilenceState]
-STEPS: tuple[Step, ...] = (
-    Step("circulate_text", "TextCirculated", "circulating a text under silence procedure",
-         (PRESIDENT,), "SP-1", lambda s: s.phase is P.NOT_CIRCULATED),
-    Step("break_silence", "SilenceBroken", "breaking silence", (DELEGATE,), "SP-2",
-         lambda s: s.phase in (P.UNDER_SILENCE, P.SILENCE_BROKEN)),
-    Step("recirculate_text", "TextRecirculated", "recirculating the text", (PRESIDENT,),
-         "SP-4", lambda s: s.phase in RUNNING),
-    Step("withdraw_text", "TextWithdrawn", "withdrawing the text", (PRESIDENT,), "SP-4",
-         lambda s: s.phase in RUNNING),
-    Step("adopt_by_silence", "DecisionAdoptedBySilence", "adopting the decision by silence",
-         (ENGINE,), "SP-3", lambda s: s.phase is P.UNDER_SILENCE),
-    Step("record_not_adopted", "DecisionNotAdopted", "recording the decision as not adopted",
-         (ENGINE,), "SP-3", lambda s: s.phase is P.SILENCE_BROKEN),
+from domain.procedure import check_open, check_role, open_steps
+from domain.silence_state import (
+    BY_EVENT,
+    BY_STEP,
+    ENGINE,
+    STEP_OF,
+    STEPS,
+    SilencePhase,
+    SilenceState,
+    Step,
 )
-BY_EVENT: dict[str, Step] = {s.event: s for s in STEPS}
-BY_STEP: dict[str, Step] = {s.step: s for s in STEPS}
+
+__all__ = ["BY_EVENT", "BY_STEP", "ENGINE_ACTOR", "STEPS", "SilencePhase", "SilenceState",
+           "apply", "circulation", "decide", "fold", "outcome"]
+
+
+#: a silence procedure runs for days or weeks between meetings; a deadline further off than
+#: this is a typing error (a year 9999), not a procedure, and would hold a timer for ever
+LONGEST_SILENCE = timedelta(days=366)
 
 
 def _deadline_ahead(at: datetime, deadline: datetime, rule_id: str) -> None:
@@ -85,6 +38,10 @@ def _deadline_ahead(at: datetime, deadline: datetime, rule_id: str) -> None:
         raise RuleViolation(rule_id, f"the deadline {deadline.isoformat()} is not after the "
                             f"circulation ({at.isoformat()}); silence runs until a later "
                             "moment.")
+    if deadline - at > LONGEST_SILENCE:
+        raise RuleViolation(rule_id, f"the deadline {deadline.isoformat()} is more than a year "
+                            f"after the circulation ({at.isoformat()}); silence runs between "
+                            "two meetings, for days or weeks.")
 
 
 def _broken(s: SilenceState, e: se.SilenceBroken) -> SilenceState:
@@ -143,15 +100,19 @@ def _evolve(s: SilenceState, e: se.AnySilenceEvent) -> SilenceState:
             return s.model_copy(update={"withdrawn": True})
 
 
+def _admit(rule: Step, state: SilenceState, actor: Actor) -> None:
+    """Refuse ``rule``'s step for ``actor``'s role, or at this moment."""
+    check_role(rule, actor)
+    open_now = ", ".join(o.label for o in open_steps(STEPS, state)) or "nothing"
+    check_open(rule, state, f"the procedure is {state.phase.value.replace('_', ' ')}, where "
+               f"what may be done is: {open_now}")
+
+
 def apply(state: SilenceState, event: se.AnySilenceEvent) -> SilenceState:
     """The procedure after ``event``; ``RuleViolation`` if the rules refuse it."""
     if state.procedure is not None and event.procedure != state.procedure:
         raise ValueError(f"an event of {event.procedure} cannot apply to {state.procedure}")
-    rule = BY_EVENT[event.type]
-    check_role(rule, event.actor)
-    open_now = ", ".join(o.label for o in open_steps(STEPS, state)) or "nothing"
-    check_open(rule, state, f"the procedure is {state.phase.value.replace('_', ' ')}, where "
-               f"what may be done is: {open_now}")
+    _admit(BY_EVENT[event.type], state, event.actor)
     after = _evolve(state, event)
     return after.model_copy(update={"event_count": state.event_count + 1})
 
@@ -179,9 +140,9 @@ def decide(state: SilenceState, command: se.SilenceStepCommand, registry: Mappin
     common: dict[str, Any] = {"procedure": state.procedure or "", "occurred_at": at,
                               "actor": command.actor}
     event: se.AnySilenceEvent
+    _admit(BY_STEP[STEP_OF[type(command)]], state, command.actor)  # before the event is built
     match command:
         case se.BreakSilence():
-            check_role(BY_STEP["break_silence"], command.actor)
             standing = registry.get(command.actor.represents or "")
             if standing is None:
                 raise RuleViolation("SP-2", f"silence is broken by a State Party; "

@@ -1,10 +1,10 @@
 """The ``people`` table (SQLAlchemy 2 Core), in the ledger's database, beside its events.
 
-Migration ``0002`` of ``ledger/migrations`` creates it; code never does. A row is never
-deleted: revoking a person sets ``revoked_at``, so the audit trail can always say who held a
-role when a step was taken. ``token_hash`` is the SHA-256 of the person's token (see
-``identities.tokens``); the token itself is stored nowhere. Times are canonical UTC text, as
-in the ledger (``2025-06-02T09:00:00.000000Z``).
+Migration ``0002`` of ``ledger/migrations`` creates it (``0003`` widens its roles); code never
+does. A row is never deleted: revoking a person sets ``revoked_at``, so the audit trail can
+always say who held a role when a step was taken. ``token_hash`` is the SHA-256 of the
+person's token (see ``identities.tokens``); the token itself is stored nowhere. Times are
+canonical UTC text, as in the ledger (``2025-06-02T09:00:00.000000Z``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ metadata = MetaData()
 
 #: the roles a person can hold; ``engine`` is the engine itself, never a person
 PERSON_ROLES: tuple[Role, ...] = tuple(r for r in Role if r is not Role.ENGINE)
-#: the database's own guard on ``role`` (migration 0002 spells out the same list;
-#: a test holds the two together)
+#: the database's own guard on ``role`` (migration 0003, which added ``delegate``, spells out
+#: the same list; a test holds the latest migration's list and this one together)
 ROLE_CHECK = "role IN ({})".format(", ".join(f"'{r.value}'" for r in PERSON_ROLES))
 
 people = Table(

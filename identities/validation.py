@@ -11,6 +11,8 @@ coordinator            must represent a State Party (CO-1)
 committee_member       must represent a State or the ICRC, the UN or the CMC (CC-3); whether
                        it sits on the committee on a given day is judged by ``domain`` at each
                        step, from the recorded elections, never here
+delegate               must represent a State of the registry, of any standing (CK-2; CK-8 lets a
+                       non-State Party take part in a coalition); never an organisation
 auditor                may represent a State or an organisation, or no one
 =====================  ==========================================================================
 
@@ -71,6 +73,17 @@ def check_represents(represents: str | None) -> str | None:
     return code
 
 
+def _check_delegate(name: str, code: str | None) -> None:
+    """A delegate speaks for a State (CK-2: the affected and the partner State co-coordinate
+    through their delegates); a State of any standing, since a coalition may extend to a
+    non-State Party (CK-8) — whether it may break silence (SP-2) is judged at that step."""
+    if code is None:
+        raise InvalidPerson(f"a delegate speaks for a State; say which one {name} represents.",
+                            "CK-2")
+    if code in COMMITTEE_ORGANISATIONS:
+        raise InvalidPerson(f"a delegate speaks for a State, not for the {code}.", "CK-2")
+
+
 def check_person(name: str, role: Role | str, represents: str | None
                  ) -> tuple[str, Role, str | None]:
     """``(name, role, represents)`` normalised, or :class:`InvalidPerson` saying what is wrong."""
@@ -93,6 +106,8 @@ def check_person(name: str, role: Role | str, represents: str | None
     if role is Role.COMMITTEE_MEMBER and code is None:
         raise InvalidPerson(f"a committee member sits for a State or for {_ORGANISATIONS}; say "
                             f"which one {name} represents.", "CC-3")
+    if role is Role.DELEGATE:
+        _check_delegate(name, code)
     if role in (Role.PRESIDENT, Role.PRESIDENT_DESIGNATE) and code in COMMITTEE_ORGANISATIONS:
         raise InvalidPerson(f"a presidency is held by a State, not by the {code}.", "CC-3")
     return name, role, code

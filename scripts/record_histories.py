@@ -5,7 +5,9 @@ temporary ledger; its workflow histories are written as JSON. ``tests/workflows/
 test_replay.py`` replays every file with today's workflows, so a change that would break a
 running cycle fails CI. Record anew only for an intended change, and keep the old files
 (renamed with their date) until no cycle recorded with them can still be running; the change
-itself goes behind ``workflow.patched``.
+itself goes behind ``workflow.patched``. Name scenarios to record only those
+(``record_histories.py silence-adopted``); the coalition and silence-procedure scenarios are
+in ``process_scenarios.py``, beside this script.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # the project root is put on the path first
+from process_scenarios import PROCESSES  # noqa: E402 - beside this script
 from temporalio.client import Client  # noqa: E402
 from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
@@ -85,6 +88,7 @@ SCENARIOS: dict[str, Scenario] = {
     "year-with-return": a_year_with_a_return_and_refusals,
     "year-with-missed-deadlines": a_year_with_missed_deadlines,
     "scheduled-opening": a_scheduled_opening,
+    **PROCESSES,  # a country coalition, silence procedures
 }
 
 
@@ -111,14 +115,19 @@ async def _save(client: Client, name: str, workflow_ids: list[str]) -> None:
         print(f"{path.relative_to(ROOT)}: {len(history.events)} events")
 
 
-async def main() -> None:
+async def main(names: list[str]) -> None:
+    """Record the scenarios ``names`` (all of them when none is named)."""
+    unknown = sorted(set(names) - set(SCENARIOS))
+    if unknown:
+        raise SystemExit(f"no such scenario: {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
     HISTORIES.mkdir(exist_ok=True)
     for name, scenario in SCENARIOS.items():
-        await _record(name, scenario)
+        if not names or name in names:
+            await _record(name, scenario)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(sys.argv[1:]))
     # leave without the interpreter's teardown, as cli.main does (temporalio/sdk-python#300)
     sys.stdout.flush()
     os._exit(0)

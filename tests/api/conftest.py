@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -41,6 +41,13 @@ PEOPLE = {
     "auditor": ("Aldo Auditor", "auditor", None),
     "coordinator": ("Chloé Coordinator", "coordinator", "CHL"),
     "revoked": ("Rémi Revoked", "president", president(YEAR).represents),
+}
+#: who takes the steps of a country coalition or a silence procedure (:func:`process_api`)
+PROCESS_PEOPLE = {
+    "committee": ("Ana Díaz", "committee_member", "IRQ"),
+    "lao": ("Khamphone Sivongsa", "delegate", "LAO"),
+    "aus": ("Jane Carter", "delegate", "AUS"),
+    "usa": ("Sam Lee", "delegate", "USA"),  # a State that is not a party (SP-2)
 }
 
 
@@ -99,14 +106,15 @@ class Api:
                             f"{self.dev.output()}")
             time.sleep(0.1)
 
-    def register(self) -> None:
-        """Register :data:`PEOPLE` in the ledger's database; revoke ``revoked``."""
+    def register(self, who: Mapping[str, tuple[str, str, str | None]] = PEOPLE) -> None:
+        """Register ``who`` (:data:`PEOPLE`) in the ledger's database; revoke ``revoked``."""
         engine = create_ledger_engine(self.dev.settings.effective_ledger_url)
         try:
             people = People(engine)
-            for key, (name, role, represents) in PEOPLE.items():
+            for key, (name, role, represents) in who.items():
                 self.people[key], self.tokens[key] = people.add(name, role, represents)
-            people.revoke(self.people["revoked"].id)
+            if "revoked" in who:
+                people.revoke(self.people["revoked"].id)
         finally:
             engine.dispose()
 
@@ -196,3 +204,11 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     finally:
         server.stop()
         dev.kill()
+
+
+@pytest.fixture(scope="module")
+def process_api(api: Api) -> Api:
+    """The API with :data:`PROCESS_PEOPLE` registered too: a committee member, and the
+    delegates of Lao PDR, Australia and the United States."""
+    api.register(PROCESS_PEOPLE)
+    return api

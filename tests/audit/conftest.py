@@ -1,6 +1,7 @@
 """Five simulated years (``simulation.five_years``) under the time-skipping server, once per
 test session: the ledger they leave (SQLite, in the session's data directory, with its signing
-key) and the Temporal server still holding their histories. Tests that tamper take a copy.
+key) and the Temporal server still holding their histories — the cycles', the coalition's and
+the two silence procedures'. Tests that tamper take a copy.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import public_key_path
 from ledger.schema import checkpoints, events, ledger_head
 from settings import Settings
-from simulation import five_years
+from simulation import ADOPTED, COALITION, WITHDRAWN, five_years
 from tests.backends import ledger_database
 from worker import cycle_activities, cycle_worker, open_ledger
 from workflows.cycle import AnnualCycleWorkflow
 
 YEARS = (2027, 2028, 2029, 2030, 2031)
+#: the coalition and the silence procedures beside the cycles (streams and workflow ids)
+PROCESSES = (COALITION, ADOPTED, WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,10 @@ def audit_cli(settings: Settings, *args: str, address: str | None = None
 
 @pytest.fixture(scope="session")
 async def histories(world: World) -> list[WorkflowHistory]:
-    """The five years' workflow histories, fetched once from the server that ran them."""
-    found, missing = await fetch_histories(world.client, [cycle_id(y) for y in YEARS])
+    """The five years' workflow histories — the cycles', then the coalition's and the silence
+    procedures' — fetched once from the server that ran them."""
+    found, missing = await fetch_histories(world.client,
+                                           [cycle_id(y) for y in YEARS] + list(PROCESSES))
     assert not missing
-    assert len(found) == len(YEARS)
+    assert [h.workflow_id for h in found] == [cycle_id(y) for y in YEARS] + list(PROCESSES)
     return found

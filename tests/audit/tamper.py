@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -58,3 +59,32 @@ def rechain(engine: Engine, stream: str, from_version: int) -> None:
         execute(engine, "UPDATE events SET prev_hash = :ph, hash = :h WHERE position = :p",
                 ph=previous, h=digest, p=current["position"])
         previous, version = digest, version + 1
+
+
+def last_version(engine: Engine, stream: str) -> int:
+    version = 1
+    while row(engine, stream, version + 1) is not None:
+        version += 1
+    return version
+
+
+def append_copy(engine: Engine, stream: str, workflow: bool = True) -> tuple[int, int]:
+    """A copy of ``stream``'s last event appended to it under a new id, well chained, as the
+    ledger's last event (the head raised): no workflow recorded it, and the rules refuse it
+    again (a closed year or coalition closed twice). ``workflow=False`` clears its workflow
+    id. Returns its position and version."""
+    last = last_version(engine, stream)
+    copied = row(engine, stream, last)
+    assert copied is not None
+    with engine.connect() as conn:
+        head = int(conn.execute(text("SELECT position FROM ledger_head")).scalar_one())
+    forged = {**copied, "position": head + 1, "event_id": str(uuid.uuid4()),
+              "version": last + 1, "prev_hash": copied["hash"]}
+    if not workflow:
+        forged |= {"workflow_id": None, "run_id": None}
+    values = tuple(forged[c] for c in COLUMNS)
+    forged["hash"] = event_hash(header(values), str(forged["payload"]))
+    execute(engine, f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES "
+            f"({', '.join(':' + c for c in COLUMNS)})", **forged)
+    execute(engine, "UPDATE ledger_head SET position = :p", p=head + 1)
+    return head + 1, last + 1

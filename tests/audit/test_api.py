@@ -13,6 +13,7 @@ from identities import People
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import all_checkpoints
 from settings import Settings
+from simulation import ADOPTED, COALITION, WITHDRAWN
 from tests.audit.conftest import World
 from tests.audit.tamper import forge
 
@@ -66,4 +67,27 @@ def test_audit_routes_need_a_token_and_name_what_is_wrong(audited: tuple[TestCli
     refused = client.get("/audit/cycles/2028")
     assert refused.status_code == 409
     assert refused.headers["content-type"].startswith("application/problem+json")
+    assert f"altered at position {position}" in refused.json()["detail"]
+
+
+def test_a_coalition_and_a_procedure_replay_for_an_auditor(
+        audited: tuple[TestClient, Settings]) -> None:
+    client, settings = audited
+    ledger = Ledger(create_ledger_engine(settings.effective_ledger_url))
+    recorded = ledger.read_stream(COALITION)
+    moment = recorded[1].recorded_at  # one State has agreed: still a candidate
+    candidate = client.get(f"/audit/coalitions/{COALITION}", params={"as_of": moment}).json()
+    assert (candidate["stream"], candidate["kind"], candidate["phase"]) == (
+        COALITION, "coalition", "candidate")
+    assert candidate["state"]["agreed"] == ["LAO"]
+    assert candidate["later"] == len(recorded) - 2
+    ended = client.get(f"/audit/silence-procedures/{WITHDRAWN}").json()
+    assert (ended["phase"], ended["signed"], ended["chained_only"]) == ("withdrawn", 4, 0)
+    assert [e["type"] for e in ended["events"]] == [
+        "TextCirculated", "SilenceBroken", "DecisionNotAdopted", "TextWithdrawn"]
+    for path in (f"/audit/coalitions/{ADOPTED}", "/audit/silence-procedures/silence-2027-9"):
+        assert client.get(path).status_code == 404
+    position = forge(create_ledger_engine(settings.effective_ledger_url), COALITION, 5)
+    refused = client.get(f"/audit/coalitions/{COALITION}")
+    assert refused.status_code == 409
     assert f"altered at position {position}" in refused.json()["detail"]

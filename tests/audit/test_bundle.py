@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, text
 from temporalio.client import WorkflowHistory
 
-from audit.bundle import export_bundle
+from audit.bundle import bundle_streams, export_bundle
 from audit.bundle_format import EVENTS, MANIFEST, Manifest, year_streams
 from audit.offline import verify_bundle
 from audit.tree import ProofTree, roots, roots_later
@@ -25,7 +25,8 @@ from ledger.encoding import record_text
 from ledger.merkle import consistency_proof, inclusion_proof, leaf_hash, root
 from ledger.records import COLUMNS, header
 from settings import Settings
-from tests.audit.conftest import YEARS, World
+from simulation import ADOPTED, COALITION, WITHDRAWN
+from tests.audit.conftest import PROCESSES, YEARS, World
 from tests.audit.tamper import execute
 
 FIRST, LAST = YEARS[0], YEARS[-1]
@@ -37,8 +38,11 @@ def export(engine: Engine, world: World, histories: Sequence[WorkflowHistory], o
     return export_bundle(engine, pem, histories, FIRST, LAST, out)
 
 
-def rows_of_years(engine: Engine) -> list[tuple[object, ...]]:
-    streams = ", ".join(f"'{s}'" for s in year_streams(FIRST, LAST))
+def rows_of_years(engine: Engine, first: int = FIRST, last: int = LAST
+                  ) -> list[tuple[object, ...]]:
+    """The rows a bundle of the years holds: their cycles', and the coalition's and silence
+    procedures' that had an event in them."""
+    streams = ", ".join(f"'{s}'" for s in bundle_streams(engine, first, last))
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(text(
             f"SELECT {', '.join(COLUMNS)} FROM events WHERE stream IN ({streams}) "
@@ -60,9 +64,11 @@ def test_five_years_verify_offline_from_either_backend(
     rows, latest = rows_of_years(engine), all_checkpoints(engine)[-1]
     assert report.events == manifest.events == len(rows) == seen[-1][0] == seen[-1][1]
     assert report.phases == dict.fromkeys(YEARS, Phase.CLOSED)
+    assert report.processes == {COALITION: "closed", ADOPTED: "adopted", WITHDRAWN: "withdrawn"}
+    assert manifest.streams == [*year_streams(FIRST, LAST), *PROCESSES]
     assert report.signed == sum(1 for r in rows if int(str(r[0])) <= latest.tree_size) > 0
     assert report.signed + report.chained_only == report.events
-    assert (report.histories, report.recordings) == (len(YEARS), len(rows))
+    assert (report.histories, report.recordings) == (len(YEARS) + len(PROCESSES), len(rows))
     assert report.checkpoints[-1].root_hash == latest.root_hash
     assert report.key_id == key_id(load_public_key(world.public_key))
     assert not report.key_pinned
@@ -162,3 +168,21 @@ def test_a_failed_export_leaves_no_bundle_behind(world: World, tmp_path: Path) -
     with pytest.raises(RuntimeError, match="No events"):  # a history without its start
         export(engine, world, [WorkflowHistory("cycle-2027", [])], tmp_path / "bundle.zip")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("years", "processes"), [
+    ((2028, 2028), {COALITION: "closed", WITHDRAWN: "withdrawn"}),
+    ((2029, 2031), {})])
+def test_a_bundle_holds_the_processes_of_its_years_and_folds_them(
+        world: World, histories: list[WorkflowHistory], tmp_path: Path,
+        years: tuple[int, int], processes: dict[str, str]) -> None:
+    first, last = years
+    engine = create_ledger_engine(f"sqlite:///{world.ledger_file}")
+    manifest = export_bundle(engine, world.public_key.read_bytes(), histories, first, last,
+                             tmp_path / "bundle.zip")
+    assert manifest.streams == [*year_streams(first, last), *processes]
+    assert manifest.events == len(rows_of_years(engine, first, last))
+    report = verify_bundle(tmp_path / "bundle.zip")
+    assert report.problem is None, report.problem
+    assert report.processes == processes
+    assert set(report.phases) == set(range(first, last + 1))

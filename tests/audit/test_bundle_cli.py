@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from audit import bundle_cli
 from audit.bundle_format import MANIFEST
 from settings import Settings
-from tests.audit.conftest import YEARS, World
+from tests.audit.conftest import PROCESSES, YEARS, World
 
 YEAR_FLAGS = ["--from-year", str(YEARS[0]), "--to-year", str(YEARS[-1])]
 
@@ -51,15 +51,20 @@ def test_export_fetches_the_histories_and_the_bundle_verifies(cli: Any, world: W
     done = cli("export", *YEAR_FLAGS, "--out", str(out), address=address)
     assert done.exit_code == 0, done.output
     assert "bundle written" in done.output
+    assert "(1 country coalition and 2 silence procedures)" in done.output.replace("\n", " ")
     assert "warning" not in done.output
     manifest = _manifest(out)
-    assert [h["workflow_id"] for h in manifest["histories"]] == [f"cycle-{y}" for y in YEARS]
+    assert [h["workflow_id"] for h in manifest["histories"]] == [
+        *(f"cycle-{y}" for y in YEARS), *PROCESSES]
     checked = cli("verify-bundle", str(out))
     assert checked.exit_code == 0, checked.output
     said = checked.output.replace("\n", " ")
     assert f"bundle intact: {manifest['events']} events of {YEARS[0]}–{YEARS[-1]}" in said
-    assert f"{len(YEARS)} history(ies) with {manifest['events']} recording(s)" in said
+    assert (f"{len(YEARS) + len(PROCESSES)} history(ies) with {manifest['events']} "
+            "recording(s)") in said
     assert all(f"{y} closed" in said for y in YEARS)
+    assert ("folded 1 country coalition and 2 silence procedures: coalition-lao-1 closed · "
+            "silence-2027-1 adopted · silence-2028-1 withdrawn") in said
 
 
 def test_without_temporal_the_bundle_says_which_histories_it_lacks(cli: Any,
@@ -67,9 +72,10 @@ def test_without_temporal_the_bundle_says_which_histories_it_lacks(cli: Any,
     out = tmp_path / "no-histories.zip"
     done = cli("export", *YEAR_FLAGS, "--out", str(out))
     assert done.exit_code == 0, done.output
-    assert done.output.count("warning") == len(YEARS)
+    assert done.output.count("warning") == len(YEARS) + len(PROCESSES)
     missing = _manifest(out)["histories_missing"]
-    assert [m["workflow_id"] for m in missing] == [f"cycle-{y}" for y in YEARS]
+    assert [m["workflow_id"] for m in missing] == sorted(
+        [*(f"cycle-{y}" for y in YEARS), *PROCESSES])
     assert all("unreachable" in m["reason"] for m in missing)
     checked = cli("verify-bundle", str(out))
     assert checked.exit_code == 0, checked.output

@@ -3,7 +3,6 @@ position, stream, version) and exits 1, however the rows were changed."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,12 +19,19 @@ from audit.bundle_format import BundleKind
 from audit.offline import verify_bundle
 from ledger import create_ledger_engine
 from ledger.checkpoints import all_checkpoints
-from ledger.encoding import event_hash
 from ledger.problems import ProblemKind
-from ledger.records import COLUMNS, header
 from settings import Settings
+from simulation import COALITION, WITHDRAWN
 from tests.audit.conftest import YEARS, World
-from tests.audit.tamper import execute, forge, rechain, renumber, row
+from tests.audit.tamper import (
+    append_copy,
+    execute,
+    forge,
+    last_version,
+    rechain,
+    renumber,
+    row,
+)
 
 Expected = tuple[str, int, str | None, int | None]  # kind, position, stream, version
 LAST_YEAR = cycle_id(YEARS[-1])
@@ -35,13 +41,6 @@ def _at(engine: Engine, stream: str, version: int) -> int:
     found = row(engine, stream, version)
     assert found is not None
     return int(found["position"])
-
-
-def _last_version(engine: Engine, stream: str) -> int:
-    version = 1
-    while row(engine, stream, version + 1) is not None:
-        version += 1
-    return version
 
 
 def _edit(engine: Engine) -> Expected:
@@ -113,7 +112,7 @@ def _reorder_across_years(engine: Engine) -> Expected:
 def _truncate(engine: Engine, forget_checkpoints: bool = False) -> Expected:
     """The last three events of the last year cut off, every later row moved down and its
     chain rehashed, the head lowered (and, if asked, the checkpoints that counted them gone)."""
-    last = _last_version(engine, LAST_YEAR)
+    last = last_version(engine, LAST_YEAR)
     first_cut, end = _at(engine, LAST_YEAR, last - 2), _at(engine, LAST_YEAR, last)
     with engine.connect() as conn:
         moved = [(s, v) for s, v in conn.exec_driver_sql(
@@ -130,25 +129,13 @@ def _truncate(engine: Engine, forget_checkpoints: bool = False) -> Expected:
     return ProblemKind.TRUNCATED, first_cut, LAST_YEAR, last - 2
 
 
-def _forge_after_the_last_checkpoint(engine: Engine, workflow: bool = True) -> Expected:
-    """A well-chained event appended to the closed last year: its workflow's history never
-    recorded it; without a workflow id, the year no longer folds."""
-    last = _last_version(engine, LAST_YEAR)
-    closing = row(engine, LAST_YEAR, last)
-    assert closing is not None
-    with engine.connect() as conn:
-        head = int(conn.exec_driver_sql("SELECT position FROM ledger_head").scalar_one())
-    forged = {**closing, "position": head + 1, "event_id": str(uuid.uuid4()),
-              "version": last + 1, "prev_hash": closing["hash"]}
-    if not workflow:
-        forged |= {"workflow_id": None, "run_id": None}
-    values = tuple(forged[c] for c in COLUMNS)
-    forged["hash"] = event_hash(header(values), str(forged["payload"]))
-    execute(engine, f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES "
-            f"({', '.join(':' + c for c in COLUMNS)})", **forged)
-    execute(engine, "UPDATE ledger_head SET position = :p", p=head + 1)
-    kind = BundleKind.HISTORY if workflow else BundleKind.REFUSED
-    return kind, head + 1, LAST_YEAR, last + 1
+def _forge_after_the_last_checkpoint(engine: Engine, workflow: bool = True,
+                                     stream: str = LAST_YEAR) -> Expected:
+    """A well-chained event appended to the closed last year (or the closed coalition): its
+    workflow's history never recorded it; without a workflow id, the stream no longer folds
+    (a second close)."""
+    position, version = append_copy(engine, stream, workflow)
+    return BundleKind.HISTORY if workflow else BundleKind.REFUSED, position, stream, version
 
 
 TAMPERS: dict[str, Callable[[Engine], Expected]] = {
@@ -158,7 +145,13 @@ TAMPERS: dict[str, Callable[[Engine], Expected]] = {
     "reorder-years": _reorder_across_years, "truncate": _truncate,
     "truncate-forget": lambda e: _truncate(e, forget_checkpoints=True),
     "forge": _forge_after_the_last_checkpoint,
-    "forge-anonymous": lambda e: _forge_after_the_last_checkpoint(e, workflow=False)}
+    "forge-anonymous": lambda e: _forge_after_the_last_checkpoint(e, workflow=False),
+    "forge-coalition": lambda e: _forge_after_the_last_checkpoint(e, stream=COALITION),
+    "forge-coalition-anonymous": lambda e: _forge_after_the_last_checkpoint(
+        e, workflow=False, stream=COALITION),
+    "edit-rechain-procedure": lambda e: (ProblemKind.ALTERED, forge(e, WITHDRAWN, 2,
+                                                                     recompute=True),
+                                         WITHDRAWN, 2)}
 
 
 @pytest.mark.parametrize("tamper", TAMPERS.values(), ids=TAMPERS.keys())

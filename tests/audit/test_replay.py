@@ -1,23 +1,29 @@
-"""``audit replay``: a year as the ledger held it at any moment, folded from its events alone,
-and refused when its events were tampered with."""
+"""``audit replay``: a year, a coalition or a silence procedure as the ledger held it at any
+moment, folded from its events alone, and refused when its events were tampered with."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
+from enum import StrEnum
 
 import pytest
 
+from audit.process_replay import Kind, NotFolded, replay_process
 from audit.replay import ReplayRefused, replay
+from domain.coalition_state import CoalitionPhase, CoalitionState
 from domain.cycle import fold
 from domain.events import parse_event
+from domain.silence import SilencePhase, SilenceState
 from domain.state import Phase
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import checkpoint_public_key
 from ledger.problems import ProblemKind
+from processes import fold_coalition, fold_silence
 from settings import Settings
+from simulation import ADOPTED, COALITION, OBJECTION, STRATEGY, WITHDRAWN
 from tests.audit.conftest import YEARS, World, audit_cli
-from tests.audit.tamper import forge
+from tests.audit.tamper import append_copy, forge
 
 
 def test_every_year_replays_to_its_closed_state(world: World, five_years_ledger: Ledger
@@ -77,4 +83,97 @@ def test_the_cli_replays_as_of_and_refuses_what_it_cannot(world_copy: Settings) 
     forge(ledger.engine, "cycle-2030", 2)
     refused = audit_cli(world_copy, "replay", "--year", "2030")
     assert refused.returncode == 1
+    assert "altered at position" in refused.stdout
+
+
+# --- a coalition and a silence procedure (``--coalition``, ``--silence``) -----------------
+
+def test_a_coalition_and_the_procedures_replay_to_their_end(world: World,
+                                                            five_years_ledger: Ledger) -> None:
+    key = checkpoint_public_key(world.public_key)
+    cases: list[tuple[Kind, str, StrEnum]] = [("coalition", COALITION, CoalitionPhase.CLOSED),
+                                              ("silence", ADOPTED, SilencePhase.ADOPTED),
+                                              ("silence", WITHDRAWN, SilencePhase.WITHDRAWN)]
+    for kind, stream, phase in cases:
+        recorded = five_years_ledger.read_stream(stream)
+        replayed = replay_process(five_years_ledger, kind, stream.upper(), public_key=key)
+        folded = (fold_coalition(recorded) if kind == "coalition" else fold_silence(recorded))
+        assert (replayed.stream, replayed.state, replayed.state.phase) == (stream, folded, phase)
+        assert replayed.events == tuple(recorded)
+        assert (replayed.signed, replayed.chained_only, replayed.later) == (len(recorded), 0, 0)
+    coalition = replay_process(five_years_ledger, "coalition", COALITION).state
+    assert isinstance(coalition, CoalitionState)
+    assert [p.name for p in coalition.participants] == ["ICRC", "UXO Lao"]  # Japan left
+    assert [r.msp_year for r in coalition.reports] == [2027, 2028]
+
+
+def test_as_of_the_middle_shows_the_earlier_phase(five_years_ledger: Ledger) -> None:
+    recorded = five_years_ledger.read_stream(COALITION)
+    agreed = recorded[2]  # the second State's agreement: formed, no strategy yet
+    formed = replay_process(five_years_ledger, "coalition", COALITION,
+                            datetime.fromisoformat(agreed.recorded_at))
+    assert formed.events == tuple(recorded[:3])
+    assert formed.later == len(recorded) - 3
+    assert isinstance(formed.state, CoalitionState)
+    assert (formed.state.phase, formed.state.agreed) == (CoalitionPhase.FORMED, ("LAO", "AUS"))
+    broken = five_years_ledger.read_stream(WITHDRAWN)[1]  # the objection, before the deadline
+    objected = replay_process(five_years_ledger, "silence", WITHDRAWN,
+                              datetime.fromisoformat(broken.recorded_at))
+    assert objected.state.phase is SilencePhase.SILENCE_BROKEN
+    assert isinstance(objected.state, SilenceState)
+    assert objected.state.objections == (("JPN", OBJECTION),)
+    before = replay_process(five_years_ledger, "coalition", COALITION,
+                            datetime.fromisoformat("2000-01-01T00:00:00Z"))
+    assert (before.events, before.state.phase) == ((), CoalitionPhase.NOT_IDENTIFIED)
+
+
+def test_a_forged_coalition_event_is_refused_and_named(world_copy: Settings) -> None:
+    engine = create_ledger_engine(world_copy.effective_ledger_url)
+    position = forge(engine, COALITION, 4, recompute=True)  # its strategy, rechained
+    with pytest.raises(ReplayRefused) as refused:
+        replay_process(Ledger(engine), "coalition", COALITION)
+    problem = refused.value.problem
+    assert (problem.kind, problem.position, problem.stream, problem.version) == (
+        ProblemKind.ALTERED, position, COALITION, 4)
+    assert "signed checkpoint" in problem.detail
+    replay_process(Ledger(engine), "silence", WITHDRAWN)  # the others still replay
+
+
+def test_an_intact_event_the_rules_refuse_does_not_fold(world_copy: Settings) -> None:
+    """Well chained, after the last checkpoint, but a second close of a closed coalition."""
+    engine = create_ledger_engine(world_copy.effective_ledger_url)
+    position, version = append_copy(engine, COALITION)
+    with pytest.raises(NotFolded) as refused:
+        replay_process(Ledger(engine), "coalition", COALITION)
+    assert (refused.value.position, refused.value.stream, refused.value.version) == (
+        position, COALITION, version)
+    assert "CK-2" in refused.value.why
+
+
+def test_the_cli_replays_a_coalition_and_a_procedure(world_copy: Settings) -> None:
+    ledger = Ledger(create_ledger_engine(world_copy.effective_ledger_url))
+    moment = ledger.read_stream(COALITION)[3].recorded_at  # the strategy registered
+    done = audit_cli(world_copy, "replay", "--coalition", COALITION, "--as-of", moment,
+                     "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    shown = json.loads(done.stdout)
+    assert (shown["coalition"], shown["as_of"], shown["phase"]) == (COALITION, moment, "active")
+    assert [e["version"] for e in shown["events"]] == [1, 2, 3, 4]
+    assert shown["state"]["strategy"]["sha256"] == STRATEGY.sha256
+    table = audit_cli(world_copy, "replay", "--silence", WITHDRAWN)
+    assert table.returncode == 0, table.stdout + table.stderr
+    said = " ".join(table.stdout.split())
+    assert f"the silence procedure {WITHDRAWN} now: phase withdrawn, 4 event(s)" in said
+    assert "JPN objects" in said
+    for args, says in ((("--coalition", ADOPTED), "is not the id of a country coalition"),
+                       (("--silence", "silence-2027-9"), "holds no silence procedure"),
+                       (("--year", "2027", "--coalition", COALITION), "exactly one of"),
+                       ((), "exactly one of")):
+        wrong = audit_cli(world_copy, "replay", *args)
+        assert wrong.returncode == 2, wrong.stdout + wrong.stderr
+        assert says in wrong.stdout
+    forge(ledger.engine, COALITION, 6)
+    refused = audit_cli(world_copy, "replay", "--coalition", COALITION)
+    assert refused.returncode == 1
+    assert f"the country coalition {COALITION} cannot be replayed" in refused.stdout
     assert "altered at position" in refused.stdout

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from audit.report import DeviationKind, ReportError, ReviewFacts, gather, render, report_html
+from audit.report import (
+    DeviationKind,
+    ReportError,
+    ReviewFacts,
+    gather,
+    render,
+    report_events,
+    report_html,
+)
 from audit.verification import Verification, verify_ledger
 from domain.convention import State, shipped_registry
 from domain.cycle import fold
@@ -157,7 +165,9 @@ def test_a_year_without_a_cycle_or_a_backwards_span_is_refused(
 
 def facts_and_html(settings: Settings) -> tuple[ReviewFacts, Verification, str]:
     ledger, verification = verified(settings)
-    facts = gather(stored(ledger), FIRST, LAST)
+    facts = gather(report_events(ledger, FIRST, LAST), FIRST, LAST)
+    assert facts.coalitions
+    assert facts.procedures
     html = report_html(ledger, FIRST, LAST, verification)
     ledger.engine.dispose()
     return facts, verification, html
@@ -171,7 +181,7 @@ def test_the_page_has_every_section_the_chart_and_the_signed_root(world: World) 
     assert verification.key_id
     assert f"<title>Review of the intersessional programme, {FIRST}–{LAST}</title>" in html
     for section in ("Coordinators", "Intersessional meetings", "Work plans and budgets",
-                    "Approvals", "Deviations"):
+                    "Approvals", "Deviations", "Country coalitions", "Silence procedures"):
         assert f"<h2>{section}" in html
     assert "The ledger is intact" in html
     assert "NOT intact" not in html

@@ -25,7 +25,7 @@ from tests.browser import ARTIFACTS, chromium_or_skip, headless
 SCREENSHOT = ARTIFACTS / "audit-report.png"
 WIDTH = 1280  # the report must be legible on a laptop screen of this width
 SECTIONS = ("Coordinators", "Intersessional meetings", "Work plans and budgets", "Approvals",
-            "Deviations")
+            "Deviations", "Country coalitions", "Silence procedures")
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""The ``people`` table as migration 0002 makes it: what schema.py describes, guarded by the
-database itself, and added to a ledger that already holds events."""
+"""The ``people`` table as migration 0002 makes it (and 0003 widens its roles): what schema.py
+describes, guarded by the database itself, and added to a ledger that already holds events."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
@@ -34,10 +35,32 @@ def test_schema_py_describes_what_the_migration_creates(engine: Engine) -> None:
     assert [n for n, c in columns.items() if c["nullable"]] == ["represents", "revoked_at"]
 
 
-def test_the_migration_lists_the_person_roles() -> None:
-    migration = importlib.import_module("ledger.migrations.versions.0002_people")
-    assert migration.down_revision == "0001"
-    assert tuple(r.value for r in PERSON_ROLES) == migration._ROLES
+def _latest_roles() -> tuple[str, tuple[str, ...]]:
+    """The newest migration that spells out the person roles: its revision and its list."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    for revision in script.walk_revisions():  # from the head down
+        roles = getattr(revision.module, "_ROLES", None)
+        if roles is not None:
+            return revision.revision, roles
+    raise AssertionError("no migration lists the person roles")
+
+
+def test_the_latest_migration_lists_the_person_roles() -> None:
+    revision, roles = _latest_roles()
+    assert revision == "0003"
+    assert tuple(r.value for r in PERSON_ROLES) == roles
+    assert "delegate" in roles
+
+
+def test_migration_0002_still_makes_the_table_it_made() -> None:
+    """0002 is a fixed point: the roles before delegates, exactly what 0003 widens."""
+    first = importlib.import_module("ledger.migrations.versions.0002_people")
+    widening = importlib.import_module("ledger.migrations.versions.0003_delegates")
+    assert first.down_revision == "0001"
+    assert widening.down_revision == "0002"
+    assert "delegate" not in first._ROLES
+    assert first._ROLES == widening._BEFORE
+    assert tuple(r for r in widening._ROLES if r != "delegate") == first._ROLES
 
 
 @pytest.mark.parametrize("role", ["engine", "chair"])
@@ -81,3 +104,42 @@ def test_upgrading_a_ledger_at_0001_keeps_its_events(engine: Engine) -> None:
     assert [e.receipt for e in ledger.read_stream("cycle-2027")] == [receipt]
     person, token = People(engine).add("Ana Díaz", "isu", None)
     assert People(engine).authenticate(token) == person
+
+
+def _insert(role: str, token_hash: str) -> tuple[str, dict[str, str]]:
+    return ("INSERT INTO people (name, role, represents, token_hash, created_at) VALUES "
+            "('x', :role, 'LAO', :h, '2026-01-01T00:00:00.000000Z')", {"role": role,
+                                                                        "h": token_hash})
+
+
+def test_upgrading_from_0002_admits_delegates_and_keeps_the_people(engine: Engine) -> None:
+    """At 0002 the database refuses a delegate; 0003 keeps every row (its id too) and every
+    other guard, and admits one; on both backends."""
+    _alembic(engine, "downgrade", "0002")
+    person, token = People(engine).add("Ana Díaz", "isu", None)
+    sql, given = _insert("delegate", "b" * 64)
+    with pytest.raises(IntegrityError), writing(engine) as conn:
+        conn.execute(text(sql), given)
+    _alembic(engine, "upgrade", "head")
+    assert People(engine).authenticate(token) == person
+    with writing(engine) as conn:
+        conn.execute(text(sql), given)
+    assert count(engine) == 2
+    delegate, _ = People(engine).add("Khamla Vongsa", "delegate", "lao")
+    with engine.connect() as conn:
+        ids = list(conn.execute(text("SELECT id FROM people ORDER BY id")).scalars())
+    assert ids[0] == person.id
+    assert ids[-1] == delegate.id > ids[1]  # the ids go on after the rows kept, none reused
+    with pytest.raises(IntegrityError), writing(engine) as conn:  # the other guards stay
+        conn.execute(text("UPDATE people SET revoked_at = '2000-01-01T00:00:00.000000Z'"))
+    with pytest.raises(IntegrityError), writing(engine) as conn:
+        conn.execute(text(sql), given)
+    assert count(engine) == 3
+
+
+def test_downgrading_to_0002_refuses_delegates_again(engine: Engine) -> None:
+    _alembic(engine, "downgrade", "0002")
+    sql, given = _insert("delegate", "c" * 64)
+    with pytest.raises(IntegrityError), writing(engine) as conn:
+        conn.execute(text(sql), given)
+    assert count(engine) == 0

@@ -24,7 +24,9 @@ REPLAYER = Replayer(workflows=list(WORKFLOWS), data_converter=pydantic_data_conv
 
 def test_the_golden_histories_are_there() -> None:
     names = {p.name.split(".")[0] for p in HISTORIES}
-    assert {"year-with-return", "year-with-missed-deadlines", "scheduled-opening"} <= names
+    assert {"year-with-return", "year-with-missed-deadlines", "scheduled-opening",
+            "coalition-life", "silence-adopted", "silence-broken-withdrawn",
+            "silence-recirculated-adopted"} <= names
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.name)

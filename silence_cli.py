@@ -1,0 +1,102 @@
+"""``intersessional silence …``: the silence procedure — a documented **extension** (later
+practice of the Convention, not in the seed papers; rules SP-1 … SP-4, source "extension").
+
+The President circulates a draft decision (its reference and the SHA-256 of its text) with a
+deadline (SP-1); a State Party's delegate may break silence before it, by an objection (SP-2);
+at the deadline the engine records the decision as adopted, or — silence broken — as not
+adopted (SP-3); the President may recirculate or withdraw the text (SP-4). Each step is taken
+by the person whose token is given; ``status`` and ``list`` read the ledger.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+import process_cli_common as common
+from cli_common import JSON, TOKEN, authenticate, fail
+from process_status import show_procedures, show_silence
+from process_stepping import SILENCE, circulate
+from processes import silence_ids, silence_of
+
+silence = typer.Typer(no_args_is_help=True, help=(
+    "The silence procedure: a documented extension (later practice, not in the seed papers; "
+    "rules SP-1 … SP-4). A text circulated with a deadline is adopted at the deadline unless a "
+    "State Party breaks silence before it."))
+
+PROCEDURE = typer.Option(..., "--procedure", metavar="ID",
+                         help="the procedure, e.g. silence-2027-1")
+REFERENCE = typer.Option(..., "--reference", help="the text's reference, e.g. CCM/MSP/2027/1")
+WHAT = "silence procedure"
+
+
+def _take(step: str, procedure: str, token: str | None, as_json: bool,
+          data: dict[str, object]) -> None:
+    person = authenticate(token)
+    given = common.request(SILENCE[step], data)
+    common.take(WHAT, procedure, SILENCE[step], person, given, as_json=as_json)
+
+
+@silence.command("circulate")
+def circulate_text(*, subject: str = typer.Option(..., "--subject"), reference: str = REFERENCE,
+                   file: Path | None = common.DOCUMENT, sha256: str | None = common.SHA256,
+                   deadline: str | None = common.DEADLINE, within: str | None = common.WITHIN,
+                   token: str | None = TOKEN, as_json: bool = JSON) -> None:
+    """Circulate a draft decision under silence until a deadline (President, SP-1); prints
+    the procedure's id. An extension: later practice, not in the seed papers."""
+    person = authenticate(token)
+    until = common.deadline(deadline, within)
+    step = SILENCE["circulate_text"]
+    given = common.request(step, {"subject": subject, "deadline": until,
+                                  "text": common.document(reference, file, sha256)})
+    common.begin(circulate, step, person, given, as_json=as_json,
+                 deadline=until.isoformat())
+
+
+@silence.command("break")
+def break_silence(*, procedure: str = PROCEDURE,
+                  objection: str = typer.Option(..., "--objection", help="why, in a sentence"),
+                  token: str | None = TOKEN, as_json: bool = JSON) -> None:
+    """Break silence before the deadline, by an objection (a State Party's delegate, SP-2)."""
+    _take("break_silence", procedure, token, as_json, {"objection": objection})
+
+
+@silence.command("recirculate")
+def recirculate(*, procedure: str = PROCEDURE, reference: str = REFERENCE,
+                file: Path | None = common.DOCUMENT, sha256: str | None = common.SHA256,
+                deadline: str | None = common.DEADLINE, within: str | None = common.WITHIN,
+                token: str | None = TOKEN, as_json: bool = JSON) -> None:
+    """Circulate the (revised) text again with a new deadline (President, SP-4); objections
+    to the earlier circulation no longer stand."""
+    until = common.deadline(deadline, within)
+    _take("recirculate_text", procedure, token, as_json, {
+        "text": common.document(reference, file, sha256), "deadline": until})
+
+
+@silence.command("withdraw")
+def withdraw(*, procedure: str = PROCEDURE, reason: str = typer.Option(..., "--reason"),
+             token: str | None = TOKEN, as_json: bool = JSON) -> None:
+    """Withdraw the text: the procedure ends without a decision (President, SP-4)."""
+    _take("withdraw_text", procedure, token, as_json, {"reason": reason})
+
+
+@silence.command("status")
+def status(*, procedure: str = PROCEDURE, as_json: bool = JSON) -> None:
+    """The procedure as the ledger records it: under silence, silence broken, adopted, not
+    adopted or withdrawn; its text, deadline and objections."""
+    chosen = procedure.strip().lower()
+    with common.ledger() as recorded:
+        state = silence_of(recorded, chosen)
+    if state is None:
+        raise fail(f"the ledger records no silence procedure {chosen}; `intersessional "
+                   "silence list` lists those it does.")
+    show_silence(chosen, state, as_json)
+
+
+@silence.command("list")
+def list_(*, as_json: bool = JSON) -> None:
+    """Every silence procedure the ledger records, with its phase."""
+    with common.ledger() as recorded:
+        found = [(pid, silence_of(recorded, pid)) for pid in silence_ids(recorded)]
+    show_procedures(found, as_json)
