@@ -17,7 +17,7 @@ from rich.table import Table
 from audit.bundle_cli import export, verify_bundle
 from audit.crosscheck import CrossCheck, cross_check
 from audit.engine import NoEngine, histories_engine
-from audit.process_replay import NAMES, Kind, NotFolded, replay_process, summary, what
+from audit.process_replay import NAMES, Kind, NotFolded, replay_process, summary
 from audit.replay import ReplayRefused, replay
 from audit.report_cli import report
 from audit.terminal import progress_bar
@@ -27,7 +27,7 @@ from ledger import Ledger
 from ledger.checkpoints import checkpoint_public_key
 from ledger_cli import ledger_engine
 from settings import Settings
-from timeline import timeline_table
+from timeline import timeline_table, what
 from worker import WORKFLOWS
 
 audit = typer.Typer(no_args_is_help=True, help="Audit years of history: verify, replay, "

@@ -150,49 +150,6 @@ def replay_process(ledger: Ledger, kind: Kind, stream: str, as_of: datetime | No
                            later=len(recorded) - len(upto))
 
 
-def what(payload: dict[str, Any]) -> str:
-    """One phrase saying what a coalition's or silence procedure's event recorded."""
-    p = payload
-    match p.get("type"):
-        case "CandidateIdentified":
-            c = p["charter"]
-            return (f"{c['affected_state']} with {c['partner_state']} ({c['partner_role']}), "
-                    f"focus {', '.join(c['focus'])}"
-                    + ("; a non-State Party (CK-8)" if p["non_state_party"] else ""))
-        case "CoCoordinationAgreed":
-            return f"{p['state']} agrees to co-coordinate"
-        case "StrategyDocumentRegistered" | "TextCirculated" | "TextRecirculated":
-            d = p.get("document") or p["text"]
-            due = f", silence until {p['deadline']}" if "deadline" in p else ""
-            return f"{d['reference']}, sha256 {d['sha256'][:12]}…{due}"
-        case "ParticipantJoined":
-            return f"{p['participant']['name']} ({p['participant']['kind']})"
-        case "ParticipantLeft":
-            return f"{p['name']} left"
-        case "CountryWorkshopPlanned":
-            w = p["workshop"]
-            return f"{w['place']}, {w['starts']} to {w['ends']}"
-        case "CountryWorkshopHeld":
-            o = p["outcomes"]
-            return (f"{len(o['challenges'])} challenge(s), {len(o['activities'])} "
-                    f"activity(ies), actors {', '.join(o['actors'])}; records "
-                    f"{o['records_reference']}")
-        case "ExistingActivityCoordinated":
-            return f"{p['activity']['reference']} ({p['activity']['kind']})"
-        case "ProgressReported":
-            return f"to the MSP of {p['msp_year']}: {p['summary']}"
-        case "CoalitionClosed" | "TextWithdrawn":
-            return str(p["reason"])
-        case "SilenceBroken":
-            return f"{p['standing']['iso3']} objects: {p['objection']}"
-        case "DecisionAdoptedBySilence":
-            return f"circulation {p['circulation']} adopted, sha256 {p['content_hash'][:12]}…"
-        case "DecisionNotAdopted":
-            return (f"circulation {p['circulation']} not adopted; silence broken by "
-                    f"{', '.join(p['objected_by'])}")
-    return ""
-
-
 def summary(state: ProcessState) -> str:
     """The folded state in one sentence (``replay``'s line under the phase)."""
     if isinstance(state, SilenceState):
