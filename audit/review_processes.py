@@ -161,16 +161,20 @@ class SilenceFacts(Fact):
 def processes(streams: Mapping[str, Sequence[StoredEvent]], from_year: int, to_year: int
               ) -> tuple[tuple[CoalitionFacts, ...], tuple[SilenceFacts, ...]]:
     """The coalitions and silence procedures of ``streams`` (name -> its events) that the
-    years ``from_year`` … ``to_year`` concern, in the order of their names."""
+    years ``from_year`` … ``to_year`` concern — an event in them, a progress report to one of
+    their MSPs, or, for a coalition, running in them — in the order of their names."""
     years = range(from_year, to_year + 1)
     coalitions, procedures = [], []
     for name in sorted(streams):
         recorded = sorted(streams[name], key=lambda e: e.version)
         kind = kind_of(name)
         shown = [e for e in recorded if year_of(e) <= to_year]
-        touches = any(year_of(e) in years for e in recorded) or (kind == "coalition" and any(
-            e.type == "ProgressReported" and e.payload.get("msp_year") in years
-            for e in shown))
+        # a coalition begun before the years and not closed before them runs in them too
+        running = kind == "coalition" and not any(
+            e.type == "CoalitionClosed" and year_of(e) < from_year for e in shown)
+        touches = running or any(year_of(e) in years for e in recorded) or (
+            kind == "coalition" and any(e.type == "ProgressReported"
+                                        and e.payload.get("msp_year") in years for e in shown))
         if not touches or not shown:
             continue
         if kind == "coalition":
