@@ -22,14 +22,13 @@ from domain import silence_events as se
 from domain.coalition import identification
 from domain.coalition_state import BY_STEP as COALITION_STEPS
 from domain.convention import shipped_registry
-from domain.errors import RuleViolation
-from domain.procedure import ProcedureStep, check_role
+from domain.procedure import ProcedureStep
 from domain.silence import BY_STEP as SILENCE_STEPS
 from domain.silence import circulation
 from identities import Person
 from ledger import Ledger
 from ledger.records import Receipt
-from stepping import NotPermitted, StepRequest, _request_model
+from stepping import StepRequest, request_model, role_permits
 from workflows import process_client as pc
 
 
@@ -46,7 +45,7 @@ class ProcessStep:
 
 def _steps(rows: dict[str, ProcedureStep[Any]], commands: dict[str, type[BaseModel]]
            ) -> dict[str, ProcessStep]:
-    return {name: ProcessStep(name, rows[name], command, _request_model(command))  # type: ignore[arg-type]
+    return {name: ProcessStep(name, rows[name], command, request_model(command))
             for name, command in commands.items()}
 
 
@@ -62,10 +61,7 @@ SILENCE: dict[str, ProcessStep] = _steps(SILENCE_STEPS, {
 
 def permitted(step: ProcessStep, person: Person) -> None:
     """Refuse with :class:`NotPermitted` if ``person``'s role never takes ``step``."""
-    try:
-        check_role(step.rule, person.actor)
-    except RuleViolation as refused:
-        raise NotPermitted(refused.rule_id, refused.message) from None
+    role_permits(step.rule, person)
 
 
 def command(step: ProcessStep, person: Person, request: StepRequest) -> Any:

@@ -19,7 +19,8 @@ from temporalio.client import Client
 
 from domain.commands import COMMANDS, Command, OpenCycle, StepCommand
 from domain.errors import RuleViolation
-from domain.steps import BY_STEP, Step, check_role
+from domain.procedure import RoleRule, check_role
+from domain.steps import BY_STEP, Step
 from identities import Person
 from ledger.records import Receipt
 from workflows import client as cycles
@@ -35,7 +36,8 @@ class NotPermitted(RuleViolation):
     """The person's role may not take this step in any phase (HTTP 403)."""
 
 
-def _request_model(command: type[Command]) -> type[StepRequest]:
+def request_model(command: type[BaseModel]) -> type[StepRequest]:
+    """The request of the step ``command`` asks for: its fields without ``actor``."""
     fields: dict[str, Any] = {name: (info.annotation, info)
                               for name, info in command.model_fields.items() if name != "actor"}
     model: type[StepRequest] = create_model(f"{command.__name__}Request", __base__=StepRequest,
@@ -45,15 +47,21 @@ def _request_model(command: type[Command]) -> type[StepRequest]:
 
 #: one request model per step a person takes, in the order of the year
 REQUESTS: dict[Step, type[StepRequest]] = {
-    Step.OPEN_CYCLE: _request_model(OpenCycle),
-    **{step: _request_model(command) for step, command in COMMANDS.items()},
+    Step.OPEN_CYCLE: request_model(OpenCycle),
+    **{step: request_model(command) for step, command in COMMANDS.items()},
 }
 
 
 def permitted(step: Step, person: Person) -> None:
     """Refuse with :class:`NotPermitted` if ``person``'s role never takes ``step``."""
+    role_permits(BY_STEP[step], person)
+
+
+def role_permits(rule: RoleRule, person: Person) -> None:
+    """Refuse with :class:`NotPermitted` if ``person``'s role never takes ``rule``'s step (a
+    cycle's, a coalition's or a silence procedure's)."""
     try:
-        check_role(BY_STEP[step], person.actor)
+        check_role(rule, person.actor)
     except RuleViolation as refused:
         raise NotPermitted(refused.rule_id, refused.message) from None
 

@@ -5,9 +5,10 @@ that the OpenAPI document says what each step takes."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel
 from temporalio.client import Client
 
 import stepping
@@ -16,7 +17,8 @@ from api.engine import Engine
 from api.problems import ProblemError, documented
 from api.views import Committee, CycleView, Me, TimelineEntry, committee, cycle_view, me, timeline
 from domain.commands import COMMANDS
-from domain.steps import BY_STEP, PendingStep, Step
+from domain.procedure import ProcedureStep, roles_text
+from domain.steps import BY_STEP, PendingStep, Step, StepRule
 from identities import Person
 from ledger import Ledger, Receipt
 from workflows import client as cycles
@@ -96,10 +98,20 @@ def _add_open_route() -> None:
 
 
 def _description(step: Step) -> str:
-    rule = BY_STEP[step]
-    roles = " or ".join(r.value.replace("_", " ") for r in rule.roles)
-    doc = (stepping.REQUESTS[step].__doc__ or "").strip()
-    return (f"{rule.label[0].upper()}{rule.label[1:]}: a step for the {roles} (rule "
+    return describe(BY_STEP[step], stepping.REQUESTS[step])
+
+
+def titled(rule: StepRule | ProcedureStep[Any]) -> str:
+    """A step's label as its route's summary: ``Approving the work plan …``."""
+    return f"{rule.label[0].upper()}{rule.label[1:]}"
+
+
+def describe(rule: StepRule | ProcedureStep[Any], request: type[BaseModel],
+             preface: str = "") -> str:
+    """What a step's route says — a cycle's, a coalition's, a silence procedure's: who takes
+    it under which rule, what it records, and its body (the request's docstring)."""
+    doc = (request.__doc__ or "").strip()
+    return (f"{preface}{titled(rule)}: a step for the {roles_text(rule.roles)} (rule "
             f"{rule.rule_id}). The actor is the token's holder, never the body. "
             f"Records `{rule.event}`.\n\n{doc}").strip()
 
@@ -116,7 +128,7 @@ def _add_step_route(step: Step) -> None:
     rule = BY_STEP[step]
     router.add_api_route(f"/cycles/{{year}}/{step.value}", take, methods=["POST"],
                          status_code=201, name=step.value,
-                         summary=f"{rule.label[0].upper()}{rule.label[1:]}",
+                         summary=titled(rule),
                          description=_description(step), responses=WRITE,
                          response_model=Receipt, route_class_override=guarded(step))
 

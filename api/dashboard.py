@@ -166,6 +166,17 @@ async def sign_out(back: Annotated[str, Form(alias="next")] = "/") -> Response:
     return response
 
 
+def not_taken(error: RuleViolation | ValidationError | ProblemError) -> tuple[str, int]:
+    """The sentence and status a page shows for a step it could not take: refused by the
+    rules (403 for a role that never takes it, else 409), invalid (422), or a problem."""
+    if isinstance(error, RuleViolation):
+        return f"Refused: {error}", 403 if isinstance(error, stepping.NotPermitted) else 409
+    if isinstance(error, ValidationError):
+        wrong = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        return f"Not taken: {wrong}.", 422
+    return f"Not taken: {error.detail}", error.status
+
+
 @router.post("/dashboard/{year}/{step}")
 async def take_from_dashboard(request: Request, year: Year, step: Step) -> Response:
     """Take ``step`` as the signed-in person, on the work plan the page showed (the one the
@@ -192,12 +203,6 @@ async def take_from_dashboard(request: Request, year: Year, step: Step) -> Respo
                                    "yet.", 409)
         body = stepping.REQUESTS[step].model_validate(data)
         await engine.ask(year, lambda c: stepping.take(c, year, step, person, body))
-    except RuleViolation as refusal:
-        status = 403 if isinstance(refusal, stepping.NotPermitted) else 409
-        return await _page(request, year, f"Refused: {refusal}", status)
-    except ValidationError as invalid:
-        wrong = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in invalid.errors())
-        return await _page(request, year, f"Not taken: {wrong}.", 422)
-    except ProblemError as error:
-        return await _page(request, year, f"Not taken: {error.detail}", error.status)
+    except (RuleViolation, ValidationError, ProblemError) as error:
+        return await _page(request, year, *not_taken(error))
     return RedirectResponse(f"/dashboard/{year}", status_code=303)

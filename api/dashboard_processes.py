@@ -18,11 +18,10 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 import process_stepping as ps
-import stepping
 from api import coalitions, process_routes, process_views, silence, views
 from api.coalitions import CoalitionId
 from api.cycles import ledger_of
-from api.dashboard import render, same_origin, signed_in_person
+from api.dashboard import not_taken, render, same_origin, signed_in_person
 from api.problems import ProblemError
 from api.silence import EXTENSION as MARKED_EXTENSION
 from api.silence import ProcedureId
@@ -153,15 +152,9 @@ async def _take_process(request: Request, stream: str, name: str, *,
         body = step.request.model_validate(data)
         await run_in_threadpool(folded, ledger_of(request), stream)
         await process_routes.sent(request, stream, missing,
-                              lambda c: ps.take(c, stream, step, person, body))
-    except RuleViolation as refusal:
-        status = 403 if isinstance(refusal, stepping.NotPermitted) else 409
-        return await page(request, stream, f"Refused: {refusal}", status)
-    except ValidationError as invalid:
-        wrong = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in invalid.errors())
-        return await page(request, stream, f"Not taken: {wrong}.", 422)
-    except ProblemError as error:
-        return await page(request, stream, f"Not taken: {error.detail}", error.status)
+                                  lambda c: ps.take(c, stream, step, person, body))
+    except (RuleViolation, ValidationError, ProblemError) as error:
+        return await page(request, stream, *not_taken(error))
     return RedirectResponse(str(request.url.path).rsplit("/", 1)[0], status_code=303)
 
 

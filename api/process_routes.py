@@ -18,9 +18,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 import process_stepping as ps
 from api.auth import guarded
-from api.cycles import engine_of, ledger_of
+from api.cycles import describe, engine_of, ledger_of, titled
 from api.problems import ProblemError, documented
-from domain.procedure import roles_text
 from identities import Person
 from ledger import Ledger, Receipt
 from stepping import StepRequest
@@ -29,16 +28,12 @@ WRITE = documented(401, 403, 404, 409, 422, 503)
 
 
 def description(step: ps.ProcessStep, preface: str = "") -> str:
-    """What a step's route says: who takes it under which rule, what it records, its body."""
-    rule = step.rule
-    doc = (step.request.__doc__ or "").strip()
-    return (f"{preface}{rule.label[0].upper()}{rule.label[1:]}: a step for the "
-            f"{roles_text(rule.roles)} (rule {rule.rule_id}). The actor is the token's holder, "
-            f"never the body. Records `{rule.event}`.\n\n{doc}").strip()
+    """What a step's route says (:func:`api.cycles.describe`)."""
+    return describe(step.rule, step.request, preface)
 
 
 def summary(step: ps.ProcessStep) -> str:
-    return f"{step.rule.label[0].upper()}{step.rule.label[1:]}"
+    return titled(step.rule)
 
 
 def with_body(handler: Callable[..., Any], model: type[BaseModel]) -> None:

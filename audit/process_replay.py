@@ -19,9 +19,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
-from audit.replay import checked, held_at
+from audit.replay import StreamReplayed, checked, held_at
 from domain import coalition, silence
 from domain.coalition_events import COALITION_EVENT
 from domain.coalition_state import CoalitionState
@@ -107,23 +107,12 @@ def touching(ledger: Ledger, years: Collection[int]) -> list[str]:
             if not chosen or any(year_of(e) in chosen for e in ledger.read_stream(s))]
 
 
-class ProcessReplayed(BaseModel):
-    """The process of ``stream`` as of ``as_of`` (None: now), the events it was folded from,
-    and how many of them a signed checkpoint vouches for."""
-
-    model_config = ConfigDict(frozen=True)
+class ProcessReplayed(StreamReplayed):
+    """The ``kind`` process of ``stream``, replayed."""
 
     stream: str
     kind: Kind
-    as_of: str | None
     state: CoalitionState | SilenceState
-    events: tuple[StoredEvent, ...]
-    signed: int
-    later: int  # events of the stream recorded after the moment
-
-    @property
-    def chained_only(self) -> int:
-        return len(self.events) - self.signed
 
     @property
     def phase(self) -> str:

@@ -42,15 +42,13 @@ class ReplayRefused(Exception):  # noqa: N818 - a refusal, named like the rules'
         self.problem = problem
 
 
-class Replayed(BaseModel):
-    """The ``year`` cycle as of ``as_of`` (None: now), the events it was folded from, and how
+class StreamReplayed(BaseModel):
+    """A stream as of ``as_of`` (None: now): the events its state was folded from, and how
     many of them a signed checkpoint vouches for (the rest are chained only)."""
 
     model_config = ConfigDict(frozen=True)
 
-    year: int
     as_of: str | None
-    state: CycleState
     events: tuple[StoredEvent, ...]
     signed: int
     later: int  # events of the stream recorded after the moment
@@ -58,6 +56,13 @@ class Replayed(BaseModel):
     @property
     def chained_only(self) -> int:
         return len(self.events) - self.signed
+
+
+class Replayed(StreamReplayed):
+    """The ``year`` cycle, replayed."""
+
+    year: int
+    state: CycleState
 
 
 def _hash(e: StoredEvent) -> str:

@@ -35,8 +35,9 @@ from domain.events import (
     WorkplanSubmittedToMSP,
 )
 from domain.meetings import validate_meeting
+from domain.procedure import check_role
 from domain.state import CycleState, Phase, WorkplanStatus
-from domain.steps import BY_EVENT, StepRule, check_role, pending_steps
+from domain.steps import BY_EVENT, StepRule, pending_steps
 from domain.workplan import check_same_text, validate_workplan
 
 W = WorkplanStatus

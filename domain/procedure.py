@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,11 +31,23 @@ class ProcedureStep(Generic[S]):
     when: Callable[[S], bool]
 
 
+class RoleRule(Protocol):
+    """What a role check reads of a step: who takes it, its label, the rule it cites (a row
+    of this table, or of the annual cycle's ``domain.steps.STEPS``)."""
+
+    @property
+    def roles(self) -> tuple[Role, ...]: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def rule_id(self) -> str: ...
+
+
 def roles_text(roles: Sequence[Role]) -> str:
     return " or ".join(r.value.replace("_", " ") for r in roles)
 
 
-def check_role(rule: ProcedureStep[S], actor: Actor) -> None:
+def check_role(rule: RoleRule, actor: Actor) -> None:
     """Refuse ``actor`` if their role never takes ``rule``'s step, whatever the moment."""
     if actor.role not in rule.roles:
         raise RuleViolation(rule.rule_id, f"{rule.label} is a step for the "

@@ -13,8 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.convention import Actor, Role
-from domain.errors import RuleViolation
+from domain.convention import Role
 from domain.state import CycleState, Phase, WorkplanStatus
 
 
@@ -129,14 +128,6 @@ STEPS: tuple[StepRule, ...] = (
 
 BY_EVENT: dict[str, StepRule] = {rule.event: rule for rule in STEPS}
 BY_STEP: dict[Step, StepRule] = {rule.step: rule for rule in STEPS}
-
-
-def check_role(rule: StepRule, actor: Actor) -> None:
-    """Refuse ``actor`` if their role may not take ``rule``'s step at all, whatever the phase."""
-    if actor.role not in rule.roles:
-        roles = " or ".join(r.value.replace("_", " ") for r in rule.roles)
-        raise RuleViolation(rule.rule_id, f"{rule.label} is a step for the {roles}; "
-                            f"{actor.name} acted as {actor.role.value.replace('_', ' ')}.")
 
 
 class PendingStep(BaseModel):

@@ -26,7 +26,9 @@ COMMANDS_STEP: dict[type[Any], StepRule] = {command: BY_STEP[step]
                                             for step, command in COMMANDS.items()}
 
 
-def _violation(error: BaseException) -> RuleViolation | None:
+def violation_in(error: BaseException) -> RuleViolation | None:
+    """The domain's refusal a failed update carries (as the workflow's ``refusal`` sent it),
+    or ``None`` for any other failure."""
     cause = error.__cause__ if isinstance(error, WorkflowUpdateFailedError) else error
     if isinstance(cause, ApplicationError) and cause.type == "RuleViolation" and cause.details:
         details = cause.details[0]
@@ -49,7 +51,7 @@ async def open_cycle(client: Client, command: OpenCycle, task_queue: str) -> Rec
     try:
         receipt: Receipt = await handle.execute_update(AnnualCycleWorkflow.wait_opened)
     except WorkflowUpdateFailedError as error:
-        raise _violation(error) or error from None
+        raise violation_in(error) or error from None
     return receipt
 
 
@@ -63,7 +65,7 @@ async def take_step(client: Client, year: int, command: StepCommand) -> Receipt:
         receipt: Receipt = await handle.execute_update(UPDATE_OF[type(command)], command,
                                                        result_type=Receipt)
     except WorkflowUpdateFailedError as error:
-        raise _violation(error) or error from None
+        raise violation_in(error) or error from None
     except RPCError as error:
         if error.status is not RPCStatusCode.NOT_FOUND:
             raise

@@ -27,7 +27,7 @@ from domain.convention import shipped_registry
 from domain.procedure import OpenStep
 from domain.silence import SilenceState
 from ledger.records import Receipt
-from workflows.client import _violation
+from workflows.client import violation_in
 from workflows.coalition import CoalitionWorkflow
 from workflows.silence import SilenceProcedureWorkflow
 
@@ -69,7 +69,7 @@ async def _begin(client: Client, run: Callable[..., Awaitable[Any]], argument: B
         try:
             receipt: Receipt = await handle.execute_update(began, result_type=Receipt)
         except WorkflowUpdateFailedError as error:
-            raise _violation(error) or error from None
+            raise violation_in(error) or error from None
         return workflow_id, receipt
     raise RuntimeError(f"no free number after {prefix}{first} in {MAX_TRIES} tries")
 
@@ -102,7 +102,7 @@ async def _update(client: Client, workflow_id: str, update: str, command: BaseMo
     try:
         receipt: Receipt = await handle.execute_update(update, command, result_type=Receipt)
     except WorkflowUpdateFailedError as error:
-        raise _violation(error) or error from None
+        raise violation_in(error) or error from None
     except RPCError as error:
         if error.status is not RPCStatusCode.NOT_FOUND:
             raise

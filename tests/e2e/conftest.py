@@ -180,6 +180,14 @@ class Dev:
     def ledger(self) -> Ledger:
         return Ledger(create_ledger_engine(self.settings.effective_ledger_url))
 
+    def head(self) -> int:
+        """The position of the ledger's last event."""
+        ledger = self.ledger()
+        try:
+            return ledger.head()
+        finally:
+            ledger.engine.dispose()
+
     def stream(self, stream: str) -> list[StoredEvent]:
         ledger = self.ledger()
         try:
@@ -241,3 +249,15 @@ def shared_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dev]:
         yield engine
     finally:
         engine.kill()
+
+
+def refused(dev: Dev, *args: str, token: str | None = None, env: dict[str, str] | None = None
+            ) -> str:
+    """``intersessional *args`` exits 2 with one line and records nothing; that line."""
+    before = dev.head()
+    done = dev.cli(*args, *(["--token", token] if token else []), exit_code=2, env=env)
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert "Traceback" not in lines[0]
+    assert dev.head() == before, f"{' '.join(args)} recorded something"
+    return lines[0]

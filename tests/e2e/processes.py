@@ -1,6 +1,6 @@
 """What the coalition and silence command-line tests share: people registered with
-``intersessional users add`` (their tokens read from its output), the ledger's head, a refusal
-that must print one line and record nothing, and independent commands run side by side — each
+``intersessional users add`` (their tokens read from its output) and independent commands run
+side by side (a refusal is ``tests.e2e.conftest.refused``) — each
 command is a process that spends about two seconds importing before it does anything."""
 
 from __future__ import annotations
@@ -38,26 +38,6 @@ def register(dev: Dev, *people: tuple[str, str, str | None]) -> list[Someone]:
         assert match, added.stdout
         found.append(Someone(name=name, token=match[2]))
     return found
-
-
-def head(dev: Dev) -> int:
-    ledger = dev.ledger()
-    try:
-        return ledger.head()
-    finally:
-        ledger.engine.dispose()
-
-
-def refused(dev: Dev, *args: str, token: str) -> str:
-    """``intersessional *args --token token`` exits 2 with one line and records nothing; that
-    line."""
-    before = head(dev)
-    done = dev.cli(*args, "--token", token, exit_code=2)
-    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
-    assert len(lines) == 1, lines
-    assert "Traceback" not in lines[0]
-    assert head(dev) == before, f"{' '.join(args)} recorded something"
-    return lines[0]
 
 
 def by(someone: Someone, *args: str) -> list[str]:

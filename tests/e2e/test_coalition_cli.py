@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Dev
-from tests.e2e.processes import Someone, by, head, refused, register, together
+from tests.e2e.conftest import Dev, refused
+from tests.e2e.processes import Someone, by, register, together
 
 CLEARANCE = "clearance-and-risk-reduction-education"
 CID = "coalition-lao-1"  # the module's ledger holds no other Lao PDR coalition
@@ -128,7 +128,7 @@ def test_a_coalition_from_identification_to_its_progress_report(
     assert "extends to a non-State Party" not in text.stdout
 
     recorded = dev.stream(CID)
-    assert len(recorded) == head(dev) == 11  # the refusals recorded nothing
+    assert len(recorded) == dev.head() == 11  # the refusals recorded nothing
     assert Counter(e.type for e in recorded) == Counter({
         "CandidateIdentified": 1, "CoCoordinationAgreed": 2, "StrategyDocumentRegistered": 1,
         "ParticipantJoined": 3, "CountryWorkshopPlanned": 1, "CountryWorkshopHeld": 1,

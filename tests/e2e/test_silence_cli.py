@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from tests.e2e.conftest import Dev
-from tests.e2e.processes import Someone, by, refused, register, together
+from tests.e2e.conftest import Dev, refused
+from tests.e2e.processes import Someone, by, register, together
 
 OUTCOME = 30.0  # seconds after its deadline for a procedure's outcome to be recorded
 #: long enough for two commands (a refusal, an objection) to be taken before it, each a

@@ -21,7 +21,7 @@ from domain.calendar import default_calendar
 from domain.convention import shipped_registry
 from domain.state import CycleState
 from scripted import election, first_presidency, meeting, presidency, president, workplan
-from tests.e2e.conftest import Dev
+from tests.e2e.conftest import Dev, refused
 from tests.request_files import write_request
 
 YEAR = demo_year(datetime.now(UTC).date())  # a year whose deadlines all lie ahead
@@ -53,26 +53,6 @@ def people(shared_dev: Dev) -> dict[str, Someone]:
         assert match, added.stdout
         found[role] = Someone(id=int(match[1]), name=name, token=match[2])
     return found
-
-
-def head(dev: Dev) -> int:
-    ledger = dev.ledger()
-    try:
-        return ledger.head()
-    finally:
-        ledger.engine.dispose()
-
-
-def refused(dev: Dev, *args: str, token: str | None = None, env: dict[str, str] | None = None
-            ) -> str:
-    """``intersessional *args`` exits 2 with one line and records nothing; that line."""
-    before = head(dev)
-    done = dev.cli(*args, *(["--token", token] if token else []), exit_code=2, env=env)
-    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
-    assert len(lines) == 1, lines
-    assert "Traceback" not in lines[0]
-    assert head(dev) == before, f"{' '.join(args)} recorded something"
-    return lines[0]
 
 
 def step(dev: Dev, someone: Someone, *args: str) -> subprocess.CompletedProcess[str]:
