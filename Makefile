@@ -58,3 +58,11 @@ bench-audit: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+
+# requirements.lock: the runtime dependencies of pyproject.toml (not dev), pinned with hashes for
+# Linux on Python 3.12, which the Dockerfile installs with --require-hashes. Run after changing
+# [project].dependencies; tests/deploy fails while the lock is behind pyproject.toml.
+.PHONY: lock
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes \
+		--custom-compile-command "make lock" --quiet -o requirements.lock

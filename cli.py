@@ -8,6 +8,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import demo as durable_demo
@@ -21,8 +22,9 @@ from domain.convention import shipped_registry
 from domain.mandates import mandates
 from embedded import start_embedded
 from ledger_cli import db
+from observability import configure as configure_observability
 from pending_cli import pending
-from settings import Settings
+from settings import Settings, SettingsError, load
 from silence_cli import silence
 from steps_cli import elect, meeting, msp, president, workplan
 from users_cli import users
@@ -56,17 +58,29 @@ def tour() -> None:
 
 @app.command()
 def worker() -> None:
-    """Run a worker against INTERSESSIONAL_TEMPORAL_ADDRESS (JSON logs on stderr)."""
-    asyncio.run(engine_worker.main())
+    """Run a worker against INTERSESSIONAL_TEMPORAL_ADDRESS (JSON logs on stderr), answering
+    GET /health on INTERSESSIONAL_WORKER_HEALTH_HOST:PORT, until SIGINT or SIGTERM."""
+    try:
+        asyncio.run(engine_worker.main())
+    except SettingsError as wrong:
+        console.print(f"[red]{escape(str(wrong))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    except RuntimeError as error:  # the client could not connect
+        console.print(f"[red]no Temporal server at {load().temporal_address}[/red] "
+                      f"({escape(str(error))})", soft_wrap=True)
+        raise typer.Exit(2) from None
+    except OSError as error:
+        console.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 async def _dev(settings: Settings) -> None:
-    engine_worker.configure_logging()
+    configure_observability(settings)
     env = await start_embedded(settings)
     stop = engine_worker.stop_on_signals()
     console.print(f"intersessional dev: Temporal at {settings.temporal_address} (web UI "
                   f"http://127.0.0.1:{settings.temporal_ui_port}), ledger "
-                  f"{settings.effective_ledger_url}, API and dashboard "
+                  f"{settings.shown_ledger_url}, API and dashboard "
                   f"http://{settings.api_host}:{settings.api_port}/; Ctrl-C stops, starting "
                   "again resumes every open cycle")
     try:
@@ -80,14 +94,16 @@ async def _dev(settings: Settings) -> None:
 def dev() -> None:
     """Start the embedded engine: Temporal's dev server (state in the data directory), the
     SQLite ledger there, a worker, and the HTTP API with the dashboard, until Ctrl-C."""
-    asyncio.run(_dev(Settings()))
+    asyncio.run(_dev(load()))
 
 
 @app.command("api")
 def api_command() -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json) and the dashboard on
     INTERSESSIONAL_API_HOST:INTERSESSIONAL_API_PORT against a running engine, until Ctrl-C."""
-    api_server.serve(Settings())
+    settings = load()
+    configure_observability(settings)
+    api_server.serve(settings)
 
 
 @app.command()
@@ -129,8 +145,12 @@ def main() -> None:
     … finalizing", exit -6) after the work is done — temporalio/sdk-python#300, open upstream.
     Everything the command writes is flushed first; the ledger commits before it returns."""
     try:
+        load()  # a wrong setting stops every command before it starts
         app()
         code = 0
+    except SettingsError as wrong:
+        print(wrong, file=sys.stderr)
+        code = 2
     except SystemExit as leaving:
         if isinstance(leaving.code, str):
             print(leaving.code, file=sys.stderr)

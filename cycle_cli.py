@@ -63,7 +63,7 @@ def open_cycle(year: int = YEAR, file: Path | None = FILE, token: str | None = T
         permitted(Step.OPEN_CYCLE, person)  # refused before the engine is asked
         settings = Settings()
         receipt = await stepping.open_cycle(await connect_engine(settings), person, opening,
-                                            settings.task_queue)
+                                            settings)
         report(Step.OPEN_CYCLE, year, receipt, person, as_json)
     run(work())
 
@@ -98,7 +98,7 @@ def timeline(year: int = YEAR) -> None:
     recorded = Ledger(create_ledger_engine(settings.effective_ledger_url)).read_stream(
         cycle_id(year))
     if not recorded:
-        console.print(f"the ledger at {settings.effective_ledger_url} holds no {year} cycle")
+        console.print(f"the ledger at {settings.shown_ledger_url} holds no {year} cycle")
         raise typer.Exit(1)
     console.print(timeline_table(recorded, f"The {year} cycle, from the ledger"))
 
@@ -125,7 +125,8 @@ def schedule(on: str = typer.Option(..., "--on", help="MM-DD, e.g. 09-07"),
         settings = Settings()
         client = await connect_engine(settings)
         plan = Schedule(
-            action=ScheduleActionStartWorkflow(OpenCycleWorkflow.run, ScheduledOpening(),
+            action=ScheduleActionStartWorkflow(OpenCycleWorkflow.run, ScheduledOpening(
+                committee_weeks=settings.committee_weeks, reminder_days=settings.reminder_days),
                                                id="open-cycle", task_queue=settings.task_queue),
             spec=ScheduleSpec(calendars=[ScheduleCalendarSpec(
                 month=[ScheduleRange(month)], day_of_month=[ScheduleRange(day)],

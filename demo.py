@@ -31,9 +31,10 @@ from embedded import free_port, start_embedded
 from ledger import Ledger, Receipt
 from ledger.checkpoints import load_public_key
 from ledger.verify import verify
+from observability import configure_logging
 from settings import Settings
 from timeline import timeline_table
-from worker import configure_logging, open_ledger, serve
+from worker import open_ledger, serve
 from workflows.client import take_step
 from workflows.cycle import AnnualCycleWorkflow
 

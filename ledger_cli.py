@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError
 
 from ledger import create_ledger_engine, upgrade
-from ledger.checkpoints import checkpoint_public_key, load_or_create_key, take_checkpoint
+from ledger.checkpoints import (
+    checkpoint_public_key,
+    key_id,
+    load_or_create_key,
+    public_key_path,
+    take_checkpoint,
+)
 from ledger.verify import verify
 from settings import Settings
 
@@ -31,7 +39,23 @@ def db_upgrade() -> None:
     """Create or migrate the ledger's schema (alembic upgrade head)."""
     settings = Settings()
     upgrade(ledger_engine(settings))
-    console.print(f"ledger at {settings.effective_ledger_url} is at the latest schema")
+    console.print(f"ledger at {settings.shown_ledger_url} is at the latest schema")
+
+
+@db.command("keygen")
+def db_keygen(out: Path = typer.Option(  # noqa: B008 - typer's idiom
+        ..., "--out", help="where to write the private key (PKCS#8 PEM, owner-only); its "
+        "public key goes beside it as <out>.pub")) -> None:
+    """Make the Ed25519 key that signs checkpoints, once, for every worker to share
+    (INTERSESSIONAL_SIGNING_KEY); an existing key is never overwritten."""
+    if out.exists():
+        console.print(f"[red]refused[/red]: {out} exists; a signing key is made once and kept "
+                      "(a new key would not verify the checkpoints signed before)")
+        raise typer.Exit(2)
+    key = load_or_create_key(out)
+    console.print(f"signing key written to {out} (keep it secret; give every worker the same "
+                  f"file); public key for auditors at {public_key_path(out)}, key id "
+                  f"{key_id(key.public_key())[:16]}…")
 
 
 @db.command("checkpoint")

@@ -14,7 +14,7 @@ from decimal import Decimal
 from temporalio.client import Client
 
 from domain import commands as c
-from domain.calendar import default_calendar
+from domain.calendar import CycleCalendar, default_calendar
 from domain.committee import Presidency
 from domain.convention import Actor, Role, State, shipped_registry
 from domain.elections import ElectionResult, Term, plan_first_round, seats_open
@@ -109,7 +109,8 @@ class _Reached(Exception):  # noqa: N818 - control flow of run_year's ``until``,
 
 async def run_year(client: Client, year: int, task_queue: str, *, step: Step = _noop,
                    returns: int = 1, first: bool = True, resume: bool = False,
-                   until: str | None = None, election: Electing | None = None) -> CycleState:
+                   until: str | None = None, election: Electing | None = None,
+                   calendar: CycleCalendar | None = None) -> CycleState:
     """Drive the ``year`` cycle from opening (idempotent: the previous year's close may have
     opened it) to the MSP's adoption of the work plan, the committee returning it ``returns``
     times first; ``step(name, receipt, state)`` is awaited after every recorded step. The
@@ -117,17 +118,19 @@ async def run_year(client: Client, year: int, task_queue: str, *, step: Step = _
     the steps before the work plan that are no longer open are passed over (a script picked up
     again after an interruption). Returns the state before the engine closes the year — or,
     with ``until``, the state in which that step (e.g. ``"approve_workplan"``) is left to a
-    real person. ``election(year, state)`` replaces the usual election."""
+    real person. ``election(year, state)`` replaces the usual election; ``calendar``, the
+    default dates."""
     try:
         return await _run_year(client, year, task_queue, step=step, returns=returns,
-                               first=first, resume=resume, until=until, electing=election)
+                               first=first, resume=resume, until=until, electing=election,
+                               calendar=calendar)
     except _Reached as reached:
         return reached.state
 
 
 async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, returns: int,
-                    first: bool, resume: bool, until: str | None, electing: Electing | None
-                    ) -> CycleState:
+                    first: bool, resume: bool, until: str | None, electing: Electing | None,
+                    calendar: CycleCalendar | None) -> CycleState:
     registry = shipped_registry()
     chair = president(year)
 
@@ -143,7 +146,7 @@ async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, r
         return state
 
     carried = (first_presidency(year),) if first else ()
-    opening = c.OpenCycle(year=year, actor=ISU, carried_presidencies=carried)
+    opening = c.OpenCycle(year=year, actor=ISU, carried_presidencies=carried, calendar=calendar)
     receipt = await open_cycle(client, opening, task_queue)
     state = await cycle_state(client, year)
     await step("open_cycle", receipt, state)

@@ -2,46 +2,138 @@
 
 The embedded default keeps everything under one data directory: the SQLite ledger, the
 checkpoint signing key (which must live outside the database it vouches for) and the embedded
-Temporal server's own SQLite file.
+Temporal server's own SQLite file. Production sets the Temporal cluster, its TLS files, the
+PostgreSQL ledger and the signing key (see README, *Production*; the table there is generated
+from this model by ``scripts/settings_table.py``).
+
+:func:`load` is how a process starts: a wrong setting — a value of the wrong kind, a missing
+TLS file, a misspelt name — is one sentence naming it (:class:`SettingsError`), never a trace.
 """
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, FilePath, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PREFIX = "INTERSESSIONAL_"
+#: variables with the prefix that are not settings of a deployment: a person's token for the
+#: CLI, and the test suite's switches
+OTHER_VARIABLES = frozenset({"INTERSESSIONAL_TOKEN", "INTERSESSIONAL_REQUIRE_POSTGRES",
+                             "INTERSESSIONAL_REQUIRE_CHROMIUM",
+                             "INTERSESSIONAL_TEST_POSTGRES_URL"})
 
 
 def _default_data_dir() -> Path:
     return Path.home() / ".intersessional"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INTERSESSIONAL_", extra="ignore")
+class SettingsError(ValueError):
+    """A setting that cannot be used, said in one sentence that names it."""
 
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore")
+
+    # where things are kept
     data_dir: Path = Field(default_factory=_default_data_dir,
                            description="where the embedded ledger and the signing key live")
     ledger_url: str | None = Field(
-        default=None, description="SQLAlchemy URL of the ledger; default: SQLite in data_dir")
+        default=None, description="SQLAlchemy URL of the ledger, e.g. "
+        "`postgresql+psycopg://user:password@host/ledger`; default: SQLite in the data directory")
     signing_key: Path | None = Field(
-        default=None, description="Ed25519 key that signs checkpoints; default: in data_dir")
+        default=None, description="Ed25519 key (PKCS#8 PEM) that signs checkpoints, shared by "
+        "every worker; default: created in the data directory. When set, `intersessional "
+        "worker` needs it to exist (`intersessional db keygen` makes one)")
+    # Temporal
     temporal_address: str = Field(default="127.0.0.1:7233",
                                   description="host:port of the Temporal frontend")
     temporal_namespace: str = Field(default="default", description="the Temporal namespace")
-    task_queue: str = Field(default="intersessional",
-                            description="the task queue the worker polls")
-    temporal_ui_port: int = Field(default=8233, description="the embedded server's web UI port")
-    activity_threads: int = Field(default=16, ge=1,
+    temporal_tls: bool = Field(default=False, description="connect to Temporal over TLS "
+                               "(implied by any of the TLS files below)")
+    temporal_tls_ca: FilePath | None = Field(
+        default=None, description="PEM of the CA that signed Temporal's server certificate; "
+        "default: the system's roots")
+    temporal_tls_cert: FilePath | None = Field(
+        default=None, description="PEM client certificate for mutual TLS (with the key)")
+    temporal_tls_key: FilePath | None = Field(
+        default=None, description="PEM private key of the client certificate")
+    temporal_tls_server_name: str | None = Field(
+        default=None, description="the name Temporal's certificate must carry, if not the "
+        "address's host")
+    task_queue: str = Field(default="intersessional", min_length=1,
+                            description="the task queue the workers poll")
+    temporal_ui_port: int = Field(default=8233, ge=1, le=65535,
+                                  description="the embedded server's web UI port (`dev`)")
+    activity_threads: int = Field(default=16, ge=1, le=512,
                                   description="threads running the (synchronous) activities")
+    # HTTP
     api_host: str = Field(default="127.0.0.1",
                           description="where `intersessional api` (and `dev`) serve HTTP")
     api_port: int = Field(default=8000, ge=0, le=65535,
                           description="the port of the HTTP API and dashboard")
+    worker_health_host: str = Field(default="127.0.0.1", description="where `intersessional "
+                                    "worker` answers GET /health")
+    worker_health_port: int = Field(default=8001, ge=0, le=65535,
+                                    description="its port; 0: no health endpoint")
+    # observability
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="the least severe log line written")
+    log_format: Literal["json", "console"] = Field(
+        default="json", description="one JSON object per line, or coloured text for a terminal")
+    otlp_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP traces endpoint, e.g. "
+        "`http://collector:4318/v1/traces`; set, workflows and activities are traced")
+    # the calendar of a cycle opened without one (a cycle opened by the previous year's close
+    # keeps the previous calendar's)
+    committee_weeks: int = Field(default=6, ge=1, le=26, description="weeks before the "
+                                 "closing MSP by which the committee approves the work plan, "
+                                 "in a cycle opened without a calendar (the cycle a year's "
+                                 "close opens keeps that year's)")
+    reminder_days: int = Field(default=14, ge=1, le=90, description="days before a deadline "
+                               "that its reminder goes out (likewise)")
+
+    @field_validator("ledger_url")
+    @classmethod
+    def _an_sqlalchemy_url(cls, url: str | None) -> str | None:
+        try:
+            if url is not None:
+                make_url(url)
+        except ArgumentError:
+            raise ValueError("not an SQLAlchemy URL (dialect+driver://user:password@host/"
+                             "database)") from None
+        return url
+
+    @field_validator("otlp_endpoint")
+    @classmethod
+    def _an_http_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise ValueError("not an http:// or https:// URL")
+        return url
+
+    @model_validator(mode="after")
+    def _client_certificate_whole(self) -> Settings:
+        if (self.temporal_tls_cert is None) != (self.temporal_tls_key is None):
+            raise ValueError(f"{variable('temporal_tls_cert')} and "
+                             f"{variable('temporal_tls_key')} go together: mutual TLS needs "
+                             "the certificate and its key")
+        return self
 
     @property
     def effective_ledger_url(self) -> str:
         return self.ledger_url or f"sqlite:///{self.data_dir / 'ledger.sqlite3'}"
+
+    @property
+    def shown_ledger_url(self) -> str:
+        """The ledger's URL without its password, for logs and messages."""
+        return make_url(self.effective_ledger_url).render_as_string(hide_password=True)
 
     @property
     def temporal_database(self) -> Path:
@@ -51,3 +143,63 @@ class Settings(BaseSettings):
     @property
     def effective_signing_key(self) -> Path:
         return self.signing_key or self.data_dir / "checkpoint-signing-key.pem"
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.temporal_tls or any(f is not None for f in (
+            self.temporal_tls_ca, self.temporal_tls_cert, self.temporal_tls_key))
+
+
+def variable(field: str) -> str:
+    """The environment variable of the setting ``field``."""
+    return PREFIX + field.upper()
+
+
+def _sentence(error: ValidationError) -> str:
+    parts = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        message = problem["msg"].removeprefix("Value error, ")
+        if field in Settings.model_fields:
+            shown = "" if field == "ledger_url" else f" (got {problem['input']!r})"
+            parts.append(f"{variable(field)}{shown}: {message}")
+        else:
+            parts.append(message)
+    return "wrong setting: " + "; ".join(parts)
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """Names with the prefix that are neither a setting nor one of :data:`OTHER_VARIABLES`."""
+    known = {variable(f) for f in Settings.model_fields} | OTHER_VARIABLES
+    return sorted(n for n in environ if n.upper().startswith(PREFIX) and n.upper() not in known)
+
+
+class _Given(Settings):
+    """The settings of a given mapping only, not of this process's environment."""
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings],
+                                   init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """The settings of the environment (``environ``, default ``os.environ``) with
+    ``overrides``; :class:`SettingsError` for a wrong value or an unknown name."""
+    for name in unknown_variables(os.environ if environ is None else environ):
+        known = [variable(f) for f in Settings.model_fields]
+        near = difflib.get_close_matches(name.upper(), known, n=1)
+        hint = f"; did you mean {near[0]}?" if near else ""
+        raise SettingsError(f"wrong setting: {name} is not a setting of intersessional{hint}")
+    try:
+        if environ is None:
+            return Settings(**overrides)
+        given = {f: environ[variable(f)] for f in Settings.model_fields
+                 if variable(f) in environ}
+        return _Given(**{**given, **overrides})
+    except ValidationError as error:
+        raise SettingsError(_sentence(error)) from None

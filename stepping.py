@@ -17,12 +17,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, create_model
 from temporalio.client import Client
 
+from domain.calendar import default_calendar
 from domain.commands import COMMANDS, Command, OpenCycle, StepCommand
 from domain.errors import RuleViolation
 from domain.procedure import RoleRule, check_role
 from domain.steps import BY_STEP, Step
 from identities import Person
 from ledger.records import Receipt
+from settings import Settings
 from workflows import client as cycles
 
 
@@ -88,9 +90,14 @@ async def take(client: Client, year: int, step: Step, person: Person, request: S
     return await cycles.take_step(client, year, given)
 
 
-async def open_cycle(client: Client, person: Person, request: StepRequest, task_queue: str
+async def open_cycle(client: Client, person: Person, request: StepRequest, settings: Settings
                      ) -> Receipt:
-    """``person`` opens the cycle of ``request.year`` (idempotent while it runs)."""
+    """``person`` opens the cycle of ``request.year`` (idempotent while it runs) on the
+    settings' task queue; without a calendar in the request, on the default dates with the
+    settings' lead times (``committee_weeks``, ``reminder_days``)."""
     opening = command(Step.OPEN_CYCLE, person, request)
     assert isinstance(opening, OpenCycle)
-    return await cycles.open_cycle(client, opening, task_queue)
+    if opening.calendar is None:
+        opening = opening.model_copy(update={"calendar": default_calendar(
+            opening.year, settings.committee_weeks, settings.reminder_days)})
+    return await cycles.open_cycle(client, opening, settings.task_queue)

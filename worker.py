@@ -8,37 +8,30 @@ benchmarks build the same worker with :func:`cycle_worker`.
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
-import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TextIO
+from pathlib import Path
+from typing import Any
 
 import structlog
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import TLSConfig
 from temporalio.worker import Worker
 
+import observability
+import worker_health
 from activities.recording import CycleActivities
 from ledger import Ledger, create_ledger_engine, upgrade
-from settings import Settings
+from observability import flush_traces, tracing_interceptors
+from settings import Settings, SettingsError, load, variable
 from workflows.coalition import CoalitionWorkflow
 from workflows.cycle import AnnualCycleWorkflow
 from workflows.opener import OpenCycleWorkflow
 from workflows.silence import SilenceProcedureWorkflow
 
 WORKFLOWS = (AnnualCycleWorkflow, OpenCycleWorkflow, CoalitionWorkflow, SilenceProcedureWorkflow)
-
-
-def configure_logging(stream: TextIO = sys.stderr, level: int = logging.INFO) -> None:
-    """structlog, one JSON object per line, with the bound workflow id, run id and event id."""
-    structlog.configure(
-        processors=[structlog.contextvars.merge_contextvars, structlog.processors.add_log_level,
-                    structlog.processors.TimeStamper(fmt="iso", utc=True),
-                    structlog.processors.JSONRenderer()],
-        wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(stream), cache_logger_on_first_use=False)
 
 
 def open_ledger(settings: Settings) -> Ledger:
@@ -62,22 +55,44 @@ def cycle_worker(client: Client, task_queue: str, activities: Sequence[Callable[
                   max_concurrent_activities=threads, **options)
 
 
-async def connect(settings: Settings) -> Client:
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """TLS to Temporal as the settings say: off, on with the system's roots, or with the
+    given CA, client certificate and server name."""
+    if not settings.uses_tls:
+        return False
+
+    def read(path: Path | None) -> bytes | None:
+        return None if path is None else path.read_bytes()
+
+    return TLSConfig(server_root_ca_cert=read(settings.temporal_tls_ca),
+                     client_cert=read(settings.temporal_tls_cert),
+                     client_private_key=read(settings.temporal_tls_key),
+                     domain=settings.temporal_tls_server_name)
+
+
+async def connect(settings: Settings, interceptors: Sequence[Interceptor] = ()) -> Client:
+    """A client of the Temporal the settings point at (TLS included), with ``interceptors``
+    (tracing, see :mod:`observability`)."""
     return await Client.connect(settings.temporal_address,
                                 namespace=settings.temporal_namespace,
-                                data_converter=pydantic_data_converter)
+                                data_converter=pydantic_data_converter,
+                                tls=tls_config(settings), interceptors=interceptors)
 
 
-async def serve(client: Client, settings: Settings, stop: asyncio.Event) -> None:
-    """Run the worker until ``stop`` is set, then finish what is in hand and return."""
+async def serve(client: Client, settings: Settings, stop: asyncio.Event, *,
+                health: bool = False) -> None:
+    """Run the worker until ``stop`` is set, then finish what is in hand and return; with
+    ``health``, answer ``GET /health`` on the settings' worker health port meanwhile."""
     ledger = open_ledger(settings)
     log = structlog.get_logger("intersessional.worker")
     with ThreadPoolExecutor(max_workers=settings.activity_threads) as executor:
         worker = cycle_worker(client, settings.task_queue, cycle_activities(ledger, settings),
                               executor, settings.activity_threads)
-        async with worker:
+        async with worker, worker_health.served(
+                worker, client, ledger, settings, health and settings.worker_health_port > 0):
             log.info("worker_started", task_queue=settings.task_queue,
-                     temporal=settings.temporal_address, ledger=settings.effective_ledger_url)
+                     temporal=settings.temporal_address, ledger=settings.shown_ledger_url,
+                     identity=client.identity)
             await stop.wait()
             log.info("worker_stopping")
     ledger.engine.dispose()
@@ -93,9 +108,20 @@ def stop_on_signals() -> asyncio.Event:
 
 
 async def main(settings: Settings | None = None) -> None:
-    settings = settings or Settings()
-    configure_logging()
-    await serve(await connect(settings), settings, stop_on_signals())
+    """``intersessional worker``: the settings checked, logs and tracing configured, served
+    with its health endpoint until SIGINT or SIGTERM."""
+    settings = settings or load()
+    if settings.signing_key is not None and not settings.signing_key.is_file():
+        raise SettingsError(f"wrong setting: {variable('signing_key')} names "
+                            f"{settings.signing_key}, which is not a file (make the key once "
+                            "with `intersessional db keygen --out PATH` and give every worker "
+                            "the same file)")
+    observability.configure(settings)
+    client = await connect(settings, tracing_interceptors(settings, "intersessional-worker"))
+    try:
+        await serve(client, settings, stop_on_signals(), health=True)
+    finally:
+        flush_traces()
 
 
 if __name__ == "__main__":

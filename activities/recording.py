@@ -50,8 +50,9 @@ class CycleActivities:
     @activity.defn
     def record_event(self, request: RecordEvent) -> Receipt:
         """Append the event; offered again (a retry), it returns the first receipt."""
-        log = _log(event_id=str(request.event_id), stream=request.stream)
         event = request.event
+        log = _log(event_id=str(request.event_id), stream=request.stream,
+                   actor=event.actor.name, role=event.actor.role.value)
         info = activity.info()
         new = NewEvent(event_id=request.event_id, type=event.type,
                        schema_version=event.schema_version,

@@ -28,7 +28,7 @@ from api.engine import Engine
 from api.problems import KINDS, Problem, ProblemError
 from identities import People
 from ledger import Ledger, create_ledger_engine
-from settings import Settings
+from settings import Settings, load
 
 DESCRIPTION = """The annual cycle of the Convention on Cluster Munitions, as the engine holds it;
 the country coalitions of the 7MSP paper (rules CK-1 … CK-8); and the silence procedure, a
@@ -44,7 +44,7 @@ paragraph. Nothing is recorded by a request answered with a 4xx.
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API and dashboard for ``settings`` (default: from the environment)."""
-    settings = settings or Settings()
+    settings = settings or load()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -149,6 +149,7 @@ async def identify_candidate(request: Request, person: SignedIn, body: BaseModel
     ledger, queue = ledger_of(request), engine_of(request).settings.task_queue
     coalition, receipt = await engine_of(request).ask(
         None, lambda c: ps.open_coalition(c, ledger, person, given, queue))
+    engine_of(request).recorded(receipt, person)
     return Begun(coalition=coalition, receipt=receipt)
 
 

@@ -85,10 +85,10 @@ def _add_open_route() -> None:
 
     async def open_cycle(request: Request, body: stepping.StepRequest,
                          person: SignedIn) -> Receipt:
-        queue = engine_of(request).settings.task_queue
-        return await engine_of(request).ask(
+        engine = engine_of(request)
+        return engine.recorded(await engine.ask(
             getattr(body, "year", None),
-            lambda c: stepping.open_cycle(c, person, body, queue))
+            lambda c: stepping.open_cycle(c, person, body, engine.settings)), person)
 
     open_cycle.__annotations__["body"] = model
     router.add_api_route("/cycles", open_cycle, methods=["POST"], status_code=201,
@@ -122,7 +122,8 @@ def _add_step_route(step: Step) -> None:
         async def work(client: Client) -> Receipt:
             # a closed cycle refuses as the rules do (workflows.client.take_step)
             return await stepping.take(client, year, step, person, body)
-        return await engine_of(request).ask(year, work)
+        engine = engine_of(request)
+        return engine.recorded(await engine.ask(year, work), person)
 
     take.__annotations__["body"] = stepping.REQUESTS[step]
     rule = BY_STEP[step]

@@ -202,7 +202,8 @@ async def take_from_dashboard(request: Request, year: Year, step: Step) -> Respo
                 return await _page(request, year, "Not taken: the cycle holds no work plan "
                                    "yet.", 409)
         body = stepping.REQUESTS[step].model_validate(data)
-        await engine.ask(year, lambda c: stepping.take(c, year, step, person, body))
+        engine.recorded(await engine.ask(
+            year, lambda c: stepping.take(c, year, step, person, body)), person)
     except (RuleViolation, ValidationError, ProblemError) as error:
         return await _page(request, year, *not_taken(error))
     return RedirectResponse(f"/dashboard/{year}", status_code=303)

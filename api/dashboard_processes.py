@@ -151,7 +151,7 @@ async def _take_process(request: Request, stream: str, name: str, *,
         ps.permitted(step, person)
         body = step.request.model_validate(data)
         await run_in_threadpool(folded, ledger_of(request), stream)
-        await process_routes.sent(request, stream, missing,
+        await process_routes.sent(request, person, missing,
                                   lambda c: ps.take(c, stream, step, person, body))
     except (RuleViolation, ValidationError, ProblemError) as error:
         return await page(request, stream, *not_taken(error))

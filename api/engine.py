@@ -9,10 +9,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import structlog
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.problems import ProblemError
+from identities import Person
+from ledger import Receipt
+from observability import tracing_interceptors
 from settings import Settings
 from worker import connect
 
@@ -20,6 +24,7 @@ T = TypeVar("T")
 CONNECT_TIMEOUT = 5.0  # seconds to reach Temporal's frontend
 ANSWER_TIMEOUT = 30.0  # seconds for a query or an update (an update waits for a worker)
 log = logging.getLogger("intersessional.api")
+steps = structlog.get_logger("intersessional.api.steps")
 
 _UNREACHABLE = (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED,
                 RPCStatusCode.CANCELLED, RPCStatusCode.RESOURCE_EXHAUSTED)
@@ -30,6 +35,7 @@ class Engine:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.interceptors = tracing_interceptors(settings, "intersessional-api")
         self._client: Client | None = None
         self._lock = asyncio.Lock()
 
@@ -52,10 +58,17 @@ class Engine:
             if self._client is None:
                 try:
                     async with asyncio.timeout(CONNECT_TIMEOUT):
-                        self._client = await connect(self.settings)
+                        self._client = await connect(self.settings, self.interceptors)
                 except (RuntimeError, OSError, TimeoutError) as error:
                     raise self._unavailable(f"could not be reached ({error})") from None
             return self._client
+
+    def recorded(self, receipt: Receipt, person: Person) -> Receipt:
+        """Log ``person``'s step as recorded (workflow id, event id, actor) and return it."""
+        steps.info("step_recorded", workflow_id=receipt.stream, event_id=str(receipt.event_id),
+                   position=receipt.position, actor=person.name, role=person.role.value,
+                   represents=person.represents)
+        return receipt
 
     async def ask(self, year: int | None, work: Callable[[Client], Awaitable[T]]) -> T:
         """``work(client)`` within :data:`ANSWER_TIMEOUT`; Temporal's errors as problems."""

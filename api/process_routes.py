@@ -52,9 +52,10 @@ def permit(step: ps.ProcessStep) -> Callable[[Person], None]:
     return lambda person: ps.permitted(step, person)
 
 
-async def sent(request: Request, stream: str, missing: ProblemError,
+async def sent(request: Request, person: Person, missing: ProblemError,
                work: Callable[[Client], Awaitable[Receipt]]) -> Receipt:
-    """``work`` done by the engine; a workflow it does not know is ``missing``."""
+    """``work`` done by the engine for ``person`` (logged); a workflow it does not know is
+    ``missing``."""
     async def asked(client: Client) -> Receipt:
         try:
             return await work(client)
@@ -62,7 +63,8 @@ async def sent(request: Request, stream: str, missing: ProblemError,
             if error.status is RPCStatusCode.NOT_FOUND:
                 raise missing from None
             raise
-    return await engine_of(request).ask(None, asked)
+    engine = engine_of(request)
+    return engine.recorded(await engine.ask(None, asked), person)
 
 
 def invalid(error: ValidationError, *where: str | int) -> RequestValidationError:
@@ -79,7 +81,7 @@ async def taken(request: Request, step: ps.ProcessStep, person: Person,
     ledger records none, else the workflow's receipt or its refusal."""
     given = body if body is not None else step.request()
     await run_in_threadpool(folded, ledger_of(request), stream)  # 404 before the engine
-    return await sent(request, stream, missing(stream),
+    return await sent(request, person, missing(stream),
                       lambda c: ps.take(c, stream, step, person, given))
 
 

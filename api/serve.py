@@ -23,7 +23,7 @@ log = logging.getLogger("intersessional.api")
 
 def config(settings: Settings) -> uvicorn.Config:
     return uvicorn.Config(create_app(settings), host=settings.api_host, port=settings.api_port,
-                          proxy_headers=False, server_header=False, log_level="info")
+                          proxy_headers=False, server_header=False, log_config=None)
 
 
 class _Embedded(uvicorn.Server):

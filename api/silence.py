@@ -102,6 +102,7 @@ async def circulate_text(request: Request, person: SignedIn, body: StepRequest) 
     ledger, queue = ledger_of(request), engine_of(request).settings.task_queue
     procedure, receipt = await engine_of(request).ask(
         None, lambda c: ps.circulate(c, ledger, person, body, queue))
+    engine_of(request).recorded(receipt, person)
     return Circulated(procedure=procedure, receipt=receipt)
 
 

@@ -61,7 +61,7 @@ def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,
     years = range(from_year, to_year + 1)
     engine = ledger_engine(settings)
     if not set(map(cycle_id, years)) & set(Ledger(engine).streams("cycle-")):
-        raise fail(f"the ledger at {settings.effective_ledger_url} holds no cycle of "
+        raise fail(f"the ledger at {settings.shown_ledger_url} holds no cycle of "
                    f"{from_year}–{to_year}; nothing was written.")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -52,7 +52,7 @@ def report(from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OUT,
     except ReportError as error:
         raise fail(str(error)) from None
     except SQLAlchemyError as error:
-        raise fail(f"the ledger at {settings.effective_ledger_url} cannot be read: "
+        raise fail(f"the ledger at {settings.shown_ledger_url} cannot be read: "
                    f"{type(error).__name__}; `intersessional db upgrade` creates it.") from None
     finally:
         engine.dispose()

@@ -47,8 +47,9 @@ from ledger.checkpoints import load_public_key  # noqa: E402
 from ledger.encoding import canonical_time  # noqa: E402
 from ledger.records import Receipt  # noqa: E402
 from ledger.verify import verify  # noqa: E402
+from observability import configure_logging  # noqa: E402
 from settings import Settings  # noqa: E402
-from worker import configure_logging, cycle_activities, cycle_worker, open_ledger  # noqa: E402
+from worker import cycle_activities, cycle_worker, open_ledger  # noqa: E402
 from workflows import client as cycle_client  # noqa: E402
 from workflows.cycle import AnnualCycleWorkflow  # noqa: E402
 

@@ -44,11 +44,27 @@ class CycleCalendar(BaseModel):
         return date(self.year, 1, 1), date(self.year, 6, 30)
 
 
-def default_calendar(year: int, committee_weeks: int = DEFAULT_COMMITTEE_WEEKS) -> CycleCalendar:
+def default_calendar(year: int, committee_weeks: int = DEFAULT_COMMITTEE_WEEKS,
+                     reminder_days: int = DEFAULT_REMINDER_DAYS) -> CycleCalendar:
+    """The ``year`` cycle's dates: the MSPs on the first Mondays of September of ``year − 1``
+    and ``year``, the committee's deadline ``committee_weeks`` before the second."""
+    return _default(year, timedelta(weeks=committee_weeks), reminder_days)
+
+
+def _default(year: int, committee_lead: timedelta, reminder_days: int) -> CycleCalendar:
     closing = first_monday_of_september(year)
     return CycleCalendar(
         year=year,
         opening_msp=first_monday_of_september(year - 1),
         closing_msp=closing,
-        committee_due=closing - timedelta(weeks=committee_weeks),
+        committee_due=closing - committee_lead,
+        reminder_days=reminder_days,
     )
+
+
+def following_calendar(calendar: CycleCalendar) -> CycleCalendar:
+    """The next year's default dates, keeping ``calendar``'s committee lead time (closing MSP
+    minus committee deadline) and reminder days: what a cycle opened by the previous year's
+    close runs by."""
+    lead = calendar.closing_msp - calendar.committee_due
+    return _default(calendar.year + 1, lead, calendar.reminder_days)

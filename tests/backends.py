@@ -25,6 +25,17 @@ POSTGRES_URL = os.environ.get("INTERSESSIONAL_TEST_POSTGRES_URL",
 REQUIRED = os.environ.get("INTERSESSIONAL_REQUIRE_POSTGRES") == "1"
 
 
+def require_postgres() -> None:
+    """Skip with the reason when no PostgreSQL answers — or fail, under
+    ``INTERSESSIONAL_REQUIRE_POSTGRES=1``."""
+    why = unreachable(POSTGRES_URL)
+    if why:
+        reason = f"PostgreSQL at {why}"
+        if REQUIRED:
+            pytest.fail(f"{reason}, and INTERSESSIONAL_REQUIRE_POSTGRES=1")
+        pytest.skip(reason)
+
+
 @contextmanager
 def ledger_database(backend: str, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty ledger database on ``backend`` ("sqlite" or "postgresql")."""
@@ -34,12 +45,7 @@ def ledger_database(backend: str, tmp_path: Path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
         return
-    why = unreachable(POSTGRES_URL)
-    if why:
-        reason = f"PostgreSQL at {why}"
-        if REQUIRED:
-            pytest.fail(f"{reason}, and INTERSESSIONAL_REQUIRE_POSTGRES=1")
-        pytest.skip(reason)
+    require_postgres()
     schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
     admin = create_ledger_engine(POSTGRES_URL)
     with admin.begin() as conn:

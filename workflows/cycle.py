@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.models import PrepareCycle, TakeCheckpoint, cycle_id
     from activities.recording import CycleActivities
     from domain import decide
+    from domain.calendar import CycleCalendar, following_calendar
     from domain.commands import OpenCycle
     from domain.convention import Actor, Role
     from domain.deadlines import Watch, escalated_to, met, watches
@@ -73,8 +74,14 @@ class AnnualCycleWorkflow(CycleSteps):
             CycleActivities.take_checkpoint,
             TakeCheckpoint(reason=f"the {opening.year} cycle closed"),
             start_to_close_timeout=_PREPARING)
+        # the next year keeps this year's lead times (INTERSESSIONAL_COMMITTEE_WEEKS, …);
+        # histories from before the patch opened it on the default calendar
+        calendar = (following_calendar(self._state.calendar)
+                    if self._state.calendar is not None
+                    and workflow.patched("next-cycle-keeps-lead-times") else None)
         next_cycle = await start_cycle(opening.year + 1, Actor(
-            name=f"intersessional engine, as the {opening.year} cycle closed", role=Role.ENGINE))
+            name=f"intersessional engine, as the {opening.year} cycle closed", role=Role.ENGINE),
+            calendar)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return CycleOutcome(year=opening.year, workplan_status=self._state.workplan_status,
                             events=self._state.event_count, checkpoint=checkpoint,
@@ -123,12 +130,13 @@ class AnnualCycleWorkflow(CycleSteps):
         return pending_steps(self._state)
 
 
-async def start_cycle(year: int, opener: Actor) -> str:
-    """Open the ``year`` cycle as a workflow of its own that outlives its starter; if it is
-    already open, leave it be. Returns its workflow id."""
+async def start_cycle(year: int, opener: Actor, calendar: CycleCalendar | None = None) -> str:
+    """Open the ``year`` cycle (on ``calendar``, else the default one) as a workflow of its own
+    that outlives its starter; if it is already open, leave it be. Returns its workflow id."""
     try:
         await workflow.start_child_workflow(
-            AnnualCycleWorkflow.run, OpenCycle(year=year, actor=opener), id=cycle_id(year),
+            AnnualCycleWorkflow.run, OpenCycle(year=year, actor=opener, calendar=calendar),
+            id=cycle_id(year),
             parent_close_policy=workflow.ParentClosePolicy.ABANDON,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
     except WorkflowAlreadyStartedError:

@@ -28,6 +28,9 @@ class ScheduledOpening(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     year_offset: int = Field(default=1, ge=0, le=1)
+    #: the calendar's lead times (the settings' when scheduled); None: the defaults
+    committee_weeks: int | None = Field(default=None, ge=1, le=26)
+    reminder_days: int | None = Field(default=None, ge=1, le=90)
 
 
 class CoalitionOutcome(BaseModel):

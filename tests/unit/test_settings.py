@@ -1,0 +1,146 @@
+"""The settings model: every knob in one place, a wrong one refused in one sentence that names
+it, and the README's table kept to the model."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import settings
+from settings import Settings, SettingsError, load, variable
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _script(name: str) -> ModuleType:
+    """A script of scripts/ as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+settings_table = _script("settings_table")
+
+
+def refusal(environ: dict[str, str]) -> str:
+    with pytest.raises(SettingsError) as refused:
+        load(environ)
+    sentence = str(refused.value)
+    assert "\n" not in sentence
+    assert sentence.startswith("wrong setting: ")
+    return sentence
+
+
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("INTERSESSIONAL_API_PORT", "70000", "less than or equal to 65535"),
+    ("INTERSESSIONAL_WORKER_HEALTH_PORT", "health", "valid integer"),
+    ("INTERSESSIONAL_ACTIVITY_THREADS", "0", "greater than or equal to 1"),
+    ("INTERSESSIONAL_LOG_LEVEL", "loud", "'debug', 'info', 'warning' or 'error'"),
+    ("INTERSESSIONAL_LOG_FORMAT", "xml", "'json' or 'console'"),
+    ("INTERSESSIONAL_OTLP_ENDPOINT", "collector:4318", "not an http:// or https:// URL"),
+    ("INTERSESSIONAL_LEDGER_URL", "::not a url::", "not an SQLAlchemy URL"),
+    ("INTERSESSIONAL_TEMPORAL_TLS_CA", "/no/such/ca.pem", "does not point to a file"),
+    ("INTERSESSIONAL_COMMITTEE_WEEKS", "52", "less than or equal to 26"),
+    ("INTERSESSIONAL_TEMPORAL_TLS", "perhaps", "valid boolean"),
+])
+def test_a_wrong_value_is_one_sentence_naming_its_variable(name: str, value: str,
+                                                            says: str) -> None:
+    sentence = refusal({name: value})
+    assert name in sentence
+    assert says in sentence
+
+
+def test_the_ledger_url_is_never_repeated_in_a_refusal() -> None:
+    """It may hold the database's password."""
+    sentence = refusal({"INTERSESSIONAL_LEDGER_URL": "postgresql://u:s3cret@::bad"})
+    assert "s3cret" not in sentence
+
+
+def test_a_misspelt_name_is_refused_with_the_name_meant() -> None:
+    sentence = refusal({"INTERSESSIONAL_TEMPORAL_ADRESS": "temporal:7233"})
+    assert "INTERSESSIONAL_TEMPORAL_ADRESS is not a setting" in sentence
+    assert "did you mean INTERSESSIONAL_TEMPORAL_ADDRESS?" in sentence
+
+
+def test_the_token_and_the_test_switches_are_not_settings_but_allowed() -> None:
+    given = load({"INTERSESSIONAL_TOKEN": "isx_x", "INTERSESSIONAL_REQUIRE_POSTGRES": "1"})
+    assert given.task_queue == "intersessional"
+
+
+def test_a_client_certificate_without_its_key_is_refused(tmp_path: Path) -> None:
+    cert = tmp_path / "client.pem"
+    cert.write_text("-----BEGIN CERTIFICATE-----\n")
+    sentence = refusal({"INTERSESSIONAL_TEMPORAL_TLS_CERT": str(cert)})
+    assert "INTERSESSIONAL_TEMPORAL_TLS_CERT and INTERSESSIONAL_TEMPORAL_TLS_KEY go together" \
+        in sentence
+
+
+def test_a_production_environment_loads_and_hides_the_password(tmp_path: Path) -> None:
+    ca, cert, key = (tmp_path / n for n in ("ca.pem", "client.pem", "client.key"))
+    for path in (ca, cert, key):
+        path.write_text("PEM")
+    given = load({
+        "INTERSESSIONAL_TEMPORAL_ADDRESS": "temporal.example.org:7233",
+        "INTERSESSIONAL_TEMPORAL_NAMESPACE": "ccm",
+        "INTERSESSIONAL_TEMPORAL_TLS_CA": str(ca), "INTERSESSIONAL_TEMPORAL_TLS_CERT": str(cert),
+        "INTERSESSIONAL_TEMPORAL_TLS_KEY": str(key),
+        "INTERSESSIONAL_LEDGER_URL": "postgresql+psycopg://ledger:s3cret@db:5432/ledger",
+        "INTERSESSIONAL_LOG_FORMAT": "console", "INTERSESSIONAL_COMMITTEE_WEEKS": "8",
+    })
+    assert given.uses_tls
+    assert given.temporal_tls_key == key
+    assert given.committee_weeks == 8
+    assert "s3cret" not in given.shown_ledger_url
+    assert given.shown_ledger_url == "postgresql+psycopg://ledger:***@db:5432/ledger"
+
+
+def test_a_given_mapping_is_read_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``load(environ)`` judges that mapping, not this process's environment."""
+    monkeypatch.setenv("INTERSESSIONAL_TASK_QUEUE", "from-the-process")
+    assert load({}).task_queue == "intersessional"
+    assert load().task_queue == "from-the-process"
+
+
+def test_every_setting_is_documented_and_named_by_its_variable() -> None:
+    for name, field in Settings.model_fields.items():
+        assert field.description, f"{name} has no description"
+        assert variable(name) == f"INTERSESSIONAL_{name.upper()}"
+
+
+def test_the_readme_table_is_the_models() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert settings_table.with_table(readme) == readme, (
+        "README.md's settings table is stale: python scripts/settings_table.py --write")
+    for name in Settings.model_fields:
+        assert f"`{variable(name)}`" in readme
+
+
+def test_the_table_check_fails_on_a_stale_table() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stale = readme.replace("`INTERSESSIONAL_TASK_QUEUE`", "`INTERSESSIONAL_QUEUE`")
+    assert settings_table.with_table(stale) != stale
+    assert settings.OTHER_VARIABLES.isdisjoint(variable(n) for n in Settings.model_fields)
+
+
+def test_a_wrong_setting_stops_the_cli_before_any_command(tmp_path: Path) -> None:
+    """Exit 2, one line on stderr, nothing created in the data directory."""
+    data = tmp_path / "data"
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "intersessional"), "db", "upgrade"],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+             "INTERSESSIONAL_DATA_DIR": str(data), "INTERSESSIONAL_API_PORT": "http"},
+        capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert run.stderr.strip().splitlines() == [
+        "wrong setting: INTERSESSIONAL_API_PORT (got 'http'): Input should be a valid integer,"
+        " unable to parse string as an integer"]
+    assert not data.exists()
