@@ -8,9 +8,13 @@ import asyncio
 import io
 import json
 import logging
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import httpx
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from structlog.testing import capture_logs
@@ -21,7 +25,7 @@ from activities.models import cycle_id
 from domain.calendar import default_calendar
 from domain.commands import OpenCycle
 from embedded import free_port
-from observability import configure_logging, tracing_interceptors
+from observability import configure_logging, flush_traces, tracing_interceptors
 from scripted import ISU, first_presidency, run_year
 from tests.workflows.conftest import Engine
 from worker import serve
@@ -142,3 +146,50 @@ async def test_the_workflows_own_lines_carry_its_ids_as_fields(engine: Engine) -
     assert "{" not in recorded["event"]  # no dict's repr in the message
     assert recorded["temporal_workflow"]["workflow_id"] == cycle_id(2027)
     assert recorded["temporal_workflow"]["run_id"]
+
+
+class _Collector(BaseHTTPRequestHandler):
+    """An OTLP/HTTP collector that keeps what it is sent."""
+
+    received: ClassVar[list[tuple[str, str, bytes]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append((self.path, self.headers["Content-Type"], body))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *_: object) -> None:  # quiet
+        return None
+
+
+async def test_an_otlp_endpoint_receives_the_spans_over_http(engine_parts: Engine) -> None:
+    """INTERSESSIONAL_OTLP_ENDPOINT set: the spans reach a collector there, as OTLP/HTTP."""
+    collector = ThreadingHTTPServer(("127.0.0.1", 0), _Collector)
+    threading.Thread(target=collector.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{collector.server_address[1]}/v1/traces"
+        settings = engine_parts.settings.model_copy(update={"otlp_endpoint": endpoint})
+        client = Client(engine_parts.client.service_client,
+                        namespace=engine_parts.client.namespace,
+                        data_converter=pydantic_data_converter,
+                        interceptors=tracing_interceptors(settings, "intersessional-worker"))
+        engine_parts.client = client
+        async with engine_parts.worker():
+            await open_cycle(client, opening(), engine_parts.task_queue)
+        await asyncio.to_thread(flush_traces)
+    finally:
+        collector.shutdown()
+    assert _Collector.received, "the collector received nothing"
+    names, services = set(), set()
+    for path, kind, body in _Collector.received:
+        assert (path, kind) == ("/v1/traces", "application/x-protobuf")
+        request = ExportTraceServiceRequest.FromString(body)
+        for spans in request.resource_spans:
+            services |= {a.value.string_value for a in spans.resource.attributes
+                         if a.key == "service.name"}
+            names |= {s.name for scope in spans.scope_spans for s in scope.spans}
+    assert services == {"intersessional-worker"}
+    assert {"StartWorkflow:AnnualCycle", "RunActivity:prepare_cycle"} <= names, names
