@@ -11,6 +11,7 @@ import asyncio
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from workflows.cycle import AnnualCycleWorkflow
 from workflows.opener import OpenCycleWorkflow
 from workflows.silence import SilenceProcedureWorkflow
 
+STOPPING = timedelta(seconds=30)
 WORKFLOWS = (AnnualCycleWorkflow, OpenCycleWorkflow, CoalitionWorkflow, SilenceProcedureWorkflow)
 
 
@@ -87,7 +89,10 @@ async def serve(client: Client, settings: Settings, stop: asyncio.Event, *,
     log = structlog.get_logger("intersessional.worker")
     with ThreadPoolExecutor(max_workers=settings.activity_threads) as executor:
         worker = cycle_worker(client, settings.task_queue, cycle_activities(ledger, settings),
-                              executor, settings.activity_threads)
+                              executor, settings.activity_threads,
+                              # a stopping worker lets the activities in hand finish (within
+                              # compose's stop_grace_period) before Temporal retries them
+                              graceful_shutdown_timeout=STOPPING)
         async with worker, worker_health.served(
                 worker, client, ledger, settings, health and settings.worker_health_port > 0):
             log.info("worker_started", task_queue=settings.task_queue,
