@@ -6,7 +6,8 @@ coalition reads the same as a running one, with no engine needed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -37,13 +38,21 @@ def _folded(stream: str, fold: Callable[[], T]) -> T:
                           "was altered.") from None
 
 
+def numbered(ids: Iterable[str]) -> list[str]:
+    """``ids`` in the order a person counts them: ``coalition-lao-2`` before
+    ``coalition-lao-10`` (the ledger lists stream names as text)."""
+    return sorted(ids, key=lambda name: [int(part) if part.isdigit() else part
+                                         for part in re.split(r"(\d+)", name)])
+
+
 def coalition_ids(ledger: Ledger) -> list[str]:
     """Every coalition the ledger records, ``coalition-lao-1`` …, in order."""
-    return ledger.streams(COALITIONS)
+    return numbered(ledger.streams(COALITIONS))
 
 
 def silence_ids(ledger: Ledger) -> list[str]:
-    return ledger.streams(SILENCE)
+    """Every silence procedure the ledger records, ``silence-2026-1`` …, in order."""
+    return numbered(ledger.streams(SILENCE))
 
 
 def fold_coalition(recorded: list[StoredEvent]) -> CoalitionState:
