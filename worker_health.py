@@ -21,6 +21,7 @@ from starlette.routing import Route
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from embedded_http import EmbeddedServer, serve_until
 from ledger import Ledger
 from settings import Settings
 
@@ -54,14 +55,6 @@ def health_app(worker: Worker, client: Client, ledger: Ledger, settings: Setting
     return Starlette(routes=[Route("/health", health)])
 
 
-class _Quiet(uvicorn.Server):
-    """A uvicorn server that leaves SIGINT and SIGTERM to the worker."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Any:
-        yield
-
-
 @contextlib.asynccontextmanager
 async def served(worker: Worker, client: Client, ledger: Ledger, settings: Settings,
                  enabled: bool) -> AsyncIterator[None]:
@@ -70,19 +63,12 @@ async def served(worker: Worker, client: Client, ledger: Ledger, settings: Setti
     if not enabled:
         yield
         return
-    server = _Quiet(uvicorn.Config(health_app(worker, client, ledger, settings),
+    server = EmbeddedServer(uvicorn.Config(health_app(worker, client, ledger, settings),
                                    host=settings.worker_health_host,
                                    port=settings.worker_health_port, log_config=None,
                                    access_log=False, server_header=False, lifespan="off"))
-
-    async def serving() -> bool:
-        try:
-            await server.serve()
-        except SystemExit:  # uvicorn exits when it cannot bind: it has logged why
-            return False
-        return True
-
-    task = asyncio.create_task(serving())
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_until(server, stop))
     while not server.started:
         if task.done():
             raise OSError(f"the worker's health endpoint cannot listen on "
@@ -91,5 +77,5 @@ async def served(worker: Worker, client: Client, ledger: Ledger, settings: Setti
     try:
         yield
     finally:
-        server.should_exit = True
+        stop.set()
         await task

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Generator
-from contextlib import contextmanager
 
 import uvicorn
 
 from api.app import create_app
+from embedded_http import EmbeddedServer, serve_until
 from settings import Settings
 from worker import stop_on_signals
 
@@ -26,34 +25,15 @@ def config(settings: Settings) -> uvicorn.Config:
                           proxy_headers=False, server_header=False, log_config=None)
 
 
-class _Embedded(uvicorn.Server):
-    """A uvicorn server that leaves SIGINT and SIGTERM to whoever runs it."""
-
-    @contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        yield
-
-
 async def run(settings: Settings, stop: asyncio.Event) -> bool:
     """Serve until ``stop`` is set, then finish the requests in hand and return ``True``; if
     the server cannot start (its port taken), say so and return ``False`` at once, leaving the
     caller running."""
-    server = _Embedded(config(settings))
-
-    async def stopper() -> None:
-        await stop.wait()
-        server.should_exit = True
-
-    watcher = asyncio.create_task(stopper())
-    try:
-        await server.serve()
-    except SystemExit:  # uvicorn could not start: it has logged why
-        log.error("the API and dashboard are not served: nothing listens on %s:%s",
-                  settings.api_host, settings.api_port)
-        return False
-    finally:
-        watcher.cancel()
-    return True
+    if await serve_until(EmbeddedServer(config(settings)), stop):
+        return True
+    log.error("the API and dashboard are not served: nothing listens on %s:%s",
+              settings.api_host, settings.api_port)
+    return False
 
 
 def serve(settings: Settings | None = None) -> None:

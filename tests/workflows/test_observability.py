@@ -8,12 +8,14 @@ import asyncio
 import io
 import json
 import logging
+import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import httpx
+import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -193,3 +195,15 @@ async def test_an_otlp_endpoint_receives_the_spans_over_http(engine_parts: Engin
             names |= {s.name for scope in spans.scope_spans for s in scope.spans}
     assert services == {"intersessional-worker"}
     assert {"StartWorkflow:AnnualCycle", "RunActivity:prepare_cycle"} <= names, names
+
+
+async def test_a_worker_whose_health_port_is_taken_does_not_start(engine_parts: Engine) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = engine_parts.settings.model_copy(update={
+            "worker_health_port": port, "task_queue": engine_parts.task_queue})
+        with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{port}"):
+            await asyncio.wait_for(serve(engine_parts.client, settings, asyncio.Event(),
+                                         health=True), timeout=30)
