@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pydantic import BaseModel
 from rich.markup import escape
 from rich.table import Table
 
@@ -18,7 +19,7 @@ from audit.bundle_cli import export, verify_bundle
 from audit.crosscheck import CrossCheck, cross_check
 from audit.engine import NoEngine, histories_engine
 from audit.process_replay import NAMES, Kind, NotFolded, replay_process, summary
-from audit.replay import ReplayRefused, replay
+from audit.replay import ReplayRefused, StreamReplayed, replay
 from audit.report_cli import report
 from audit.terminal import progress_bar
 from audit.verification import verify_ledger
@@ -102,19 +103,34 @@ def replay_command(year: int | None = typer.Option(None, "--year", help="the cyc
         raise typer.Exit(1) from None
     state = replayed.state
     if as_json:
-        print(json.dumps({"year": year, "as_of": replayed.as_of, "phase": state.phase.value,
-                          "signed": replayed.signed, "chained_only": replayed.chained_only,
-                          "later": replayed.later, "state": state.model_dump(mode="json"),
-                          "events": [e.model_dump(mode="json") for e in replayed.events]},
-                         indent=2))
+        _print_json({"year": year}, replayed, state.phase.value, state)
         return
-    when = f"as of {replayed.as_of}" if replayed.as_of else "now"
-    console.print(f"the {year} cycle {when}: phase [bold]{state.phase.value}[/bold], work plan "
+    console.print(f"the {year} cycle {_when(replayed)}: phase [bold]{state.phase.value}[/bold], "
+                  "work plan "
                   f"{state.workplan_status.value if state.workplan_status else 'not drafted'}, "
-                  f"{len(replayed.events)} event(s) ({replayed.signed} under a signed "
-                  f"checkpoint, {replayed.chained_only} chained only); {replayed.later} "
-                  "recorded later")
-    console.print(timeline_table(replayed.events, f"The {year} cycle {when}, from the ledger"))
+                  f"{_counted(replayed)}")
+    console.print(timeline_table(replayed.events,
+                                 f"The {year} cycle {_when(replayed)}, from the ledger"))
+
+
+def _when(replayed: StreamReplayed) -> str:
+    return f"as of {replayed.as_of}" if replayed.as_of else "now"
+
+
+def _counted(replayed: StreamReplayed) -> str:
+    """How many events the replay folded, signed or chained only, and how many came later."""
+    return (f"{len(replayed.events)} event(s) ({replayed.signed} under a signed checkpoint, "
+            f"{replayed.chained_only} chained only); {replayed.later} recorded later")
+
+
+def _print_json(which: dict[str, object], replayed: StreamReplayed, phase: str,
+                state: BaseModel) -> None:
+    """``replay --json``: which stream, the moment, the counts, the state and the events."""
+    print(json.dumps({**which, "as_of": replayed.as_of, "phase": phase,
+                      "signed": replayed.signed, "chained_only": replayed.chained_only,
+                      "later": replayed.later, "state": state.model_dump(mode="json"),
+                      "events": [e.model_dump(mode="json") for e in replayed.events]},
+                     indent=2))
 
 
 def _replay_process(ledger: Ledger, kind: Kind, stream: str, moment: datetime | None, *,
@@ -131,21 +147,13 @@ def _replay_process(ledger: Ledger, kind: Kind, stream: str, moment: datetime | 
                       f"{escape(str(why))}")
         raise typer.Exit(1) from None
     if as_json:
-        print(json.dumps({kind: replayed.stream, "as_of": replayed.as_of,
-                          "phase": replayed.phase, "signed": replayed.signed,
-                          "chained_only": replayed.chained_only, "later": replayed.later,
-                          "state": replayed.state.model_dump(mode="json"),
-                          "events": [e.model_dump(mode="json") for e in replayed.events]},
-                         indent=2))
+        _print_json({kind: replayed.stream}, replayed, replayed.phase, replayed.state)
         return
-    when = f"as of {replayed.as_of}" if replayed.as_of else "now"
-    console.print(f"the {NAMES[kind]} {replayed.stream} {when}: phase "
-                  f"[bold]{replayed.phase.replace('_', ' ')}[/bold], {len(replayed.events)} "
-                  f"event(s) ({replayed.signed} under a signed checkpoint, "
-                  f"{replayed.chained_only} chained only); {replayed.later} recorded later")
+    console.print(f"the {NAMES[kind]} {replayed.stream} {_when(replayed)}: phase "
+                  f"[bold]{replayed.phase.replace('_', ' ')}[/bold], {_counted(replayed)}")
     console.print(escape(summary(replayed.state)))
     table = Table("#", "Occurred (UTC)", "Event", "By (role, for)", "What",
-                  title=f"The {NAMES[kind]} {replayed.stream} {when}, from the ledger")
+                  title=f"The {NAMES[kind]} {replayed.stream} {_when(replayed)}, from the ledger")
     table.columns[2].no_wrap = True
     for e in replayed.events:
         represents = e.payload.get("actor", {}).get("represents")
