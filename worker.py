@@ -8,32 +8,25 @@ benchmarks build the same worker with :func:`cycle_worker`.
 from __future__ import annotations
 
 import asyncio
-import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import structlog
-from temporalio.client import Client, Interceptor
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.service import TLSConfig
+from temporalio.client import Client
 from temporalio.worker import Worker
 
-import observability
-import worker_health
+import runtime.health as worker_health
 from activities.recording import CycleActivities
 from ledger import Ledger, create_ledger_engine, upgrade
-from observability import flush_traces, tracing_interceptors
+from runtime import observability
+from runtime.observability import flush_traces, tracing_interceptors
+from runtime.temporal import connect, stop_on_signals
 from settings import Settings, SettingsError, load, variable
-from workflows.coalition import CoalitionWorkflow
-from workflows.cycle import AnnualCycleWorkflow
-from workflows.opener import OpenCycleWorkflow
-from workflows.silence import SilenceProcedureWorkflow
+from workflows.registered import WORKFLOWS
 
 STOPPING = timedelta(seconds=30)
-WORKFLOWS = (AnnualCycleWorkflow, OpenCycleWorkflow, CoalitionWorkflow, SilenceProcedureWorkflow)
 
 
 def open_ledger(settings: Settings) -> Ledger:
@@ -57,30 +50,6 @@ def cycle_worker(client: Client, task_queue: str, activities: Sequence[Callable[
                   max_concurrent_activities=threads, **options)
 
 
-def tls_config(settings: Settings) -> TLSConfig | bool:
-    """TLS to Temporal as the settings say: off, on with the system's roots, or with the
-    given CA, client certificate and server name."""
-    if not settings.uses_tls:
-        return False
-
-    def read(path: Path | None) -> bytes | None:
-        return None if path is None else path.read_bytes()
-
-    return TLSConfig(server_root_ca_cert=read(settings.temporal_tls_ca),
-                     client_cert=read(settings.temporal_tls_cert),
-                     client_private_key=read(settings.temporal_tls_key),
-                     domain=settings.temporal_tls_server_name)
-
-
-async def connect(settings: Settings, interceptors: Sequence[Interceptor] = ()) -> Client:
-    """A client of the Temporal the settings point at (TLS included), with ``interceptors``
-    (tracing, see :mod:`observability`)."""
-    return await Client.connect(settings.temporal_address,
-                                namespace=settings.temporal_namespace,
-                                data_converter=pydantic_data_converter,
-                                tls=tls_config(settings), interceptors=interceptors)
-
-
 async def serve(client: Client, settings: Settings, stop: asyncio.Event, *,
                 health: bool = False) -> None:
     """Run the worker until ``stop`` is set, then finish what is in hand and return; with
@@ -101,15 +70,6 @@ async def serve(client: Client, settings: Settings, stop: asyncio.Event, *,
             await stop.wait()
             log.info("worker_stopping")
     ledger.engine.dispose()
-
-
-def stop_on_signals() -> asyncio.Event:
-    """An event set by SIGINT or SIGTERM, so that either stops the worker cleanly."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    return stop
 
 
 async def main(settings: Settings | None = None) -> None:

@@ -30,7 +30,7 @@ from identities import Person
 from ledger import Ledger, StoredEvent
 from ledger.checkpoints import checkpoint_public_key
 from settings import Settings
-from worker import WORKFLOWS
+from workflows.registered import WORKFLOWS
 
 router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(signed_in)])
 SignedIn = Annotated[Person, Depends(signed_in)]

@@ -17,8 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-import process_stepping as ps
-import processes
+import stepping.processes as ps
 from api import process_views
 from api.auth import guarded
 from api.cycles import LedgerOf, SignedIn, Year, engine_of, ledger_of
@@ -42,6 +41,7 @@ from domain.convention import shipped_registry
 from domain.procedure import OpenStep, open_steps
 from identities import Person
 from ledger import Ledger, Receipt
+from reading import processes
 from stepping import StepRequest
 
 router = APIRouter(tags=["coalitions"])

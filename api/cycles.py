@@ -21,7 +21,7 @@ from domain.procedure import ProcedureStep, roles_text
 from domain.steps import BY_STEP, PendingStep, Step, StepRule
 from identities import Person
 from ledger import Ledger, Receipt
-from workflows import client as cycles
+from stepping import cycle_client as cycles
 
 Year = Annotated[int, Path(ge=2011, le=2999, description="the cycle's year")]
 SignedIn = Annotated[Person, Depends(signed_in)]

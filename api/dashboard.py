@@ -33,7 +33,7 @@ from domain.errors import RuleViolation
 from domain.state import CycleState
 from domain.steps import Step
 from identities import Person
-from workflows import client as cycles
+from stepping import cycle_client as cycles
 
 COOKIE = "intersessional_token"
 SESSION_SECONDS = 8 * 3600

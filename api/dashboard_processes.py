@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-import process_stepping as ps
+import stepping.processes as ps
 from api import coalitions, process_routes, process_views, silence, views
 from api.coalitions import CoalitionId
 from api.cycles import ledger_of

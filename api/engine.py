@@ -16,9 +16,9 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.problems import ProblemError
 from identities import Person
 from ledger import Receipt
-from observability import tracing_interceptors
+from runtime.observability import tracing_interceptors
+from runtime.temporal import connect
 from settings import Settings
-from worker import connect
 
 T = TypeVar("T")
 CONNECT_TIMEOUT = 5.0  # seconds to reach Temporal's frontend

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-import process_stepping as ps
+import stepping.processes as ps
 from api.auth import guarded
 from api.cycles import describe, engine_of, ledger_of, titled
 from api.problems import ProblemError, documented

@@ -7,12 +7,12 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-import processes
 from api.views import TimelineEntry, entry
 from domain.coalition_state import CoalitionPhase, CoalitionState
 from domain.coalitions import Document, PartnerRole, ThematicFocus
 from domain.silence import SilencePhase, SilenceState
 from ledger import Ledger
+from reading import processes
 
 
 class CoalitionSummary(BaseModel):

@@ -13,9 +13,9 @@ import logging
 import uvicorn
 
 from api.app import create_app
-from embedded_http import EmbeddedServer, serve_until
+from runtime.http import EmbeddedServer, serve_until
+from runtime.temporal import stop_on_signals
 from settings import Settings
-from worker import stop_on_signals
 
 log = logging.getLogger("intersessional.api")
 

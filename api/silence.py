@@ -14,8 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 
-import process_stepping as ps
-import processes
+import stepping.processes as ps
 from api import process_views
 from api.auth import guarded
 from api.cycles import LedgerOf, SignedIn, engine_of, ledger_of
@@ -34,6 +33,7 @@ from api.views import TimelineEntry
 from domain.procedure import OpenStep, open_steps
 from domain.silence import STEPS, SilenceState
 from ledger import Ledger, Receipt
+from reading import processes
 from stepping import StepRequest
 
 EXTENSION = ("**Extension** — the silence procedure is later practice of the Convention, not "

@@ -16,9 +16,9 @@ from domain.state import CycleState, Phase, WorkplanStatus
 from domain.steps import BY_STEP, Step
 from identities import Person
 from ledger import Ledger, StoredEvent
-from process_stepping import COALITION, SILENCE
+from reading.timeline import what as summary_of
 from stepping import REQUESTS
-from timeline import what as summary_of
+from stepping.processes import COALITION, SILENCE
 
 ORGANISATIONS = {"ICRC": "International Committee of the Red Cross", "UN": "United Nations",
                  "CMC": "Cluster Munition Coalition"}

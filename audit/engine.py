@@ -14,9 +14,9 @@ from contextlib import asynccontextmanager
 from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
-from embedded import start_embedded
+from runtime.embedded import start_embedded
+from runtime.temporal import connect
 from settings import Settings
-from worker import connect
 
 
 class NoEngine(Exception):  # noqa: N818 - a state of affairs, said in one sentence

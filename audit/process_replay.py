@@ -29,7 +29,7 @@ from domain.errors import RuleViolation
 from domain.silence import SilenceState
 from domain.silence_events import SILENCE_EVENT
 from ledger import Ledger, StoredEvent
-from processes import COALITIONS, SILENCE, coalition_ids, silence_ids
+from reading.processes import COALITIONS, SILENCE, coalition_ids, silence_ids
 
 Kind = Literal["coalition", "silence"]
 ProcessState = CoalitionState | SilenceState

@@ -45,12 +45,12 @@ from audit.bundle import export_bundle  # noqa: E402
 from audit.offline import verify_bundle  # noqa: E402
 from audit.replay import replay  # noqa: E402
 from audit.verification import verify_ledger  # noqa: E402
-from embedded import installed_binary  # noqa: E402
 from ledger import Ledger, NewEvent  # noqa: E402
 from ledger.checkpoints import load_or_create_key, take_checkpoint  # noqa: E402
 from ledger.verify import RECORDS  # noqa: E402
+from runtime.embedded import installed_binary  # noqa: E402
+from scenarios.simulation import five_years  # noqa: E402
 from settings import Settings  # noqa: E402
-from simulation import five_years  # noqa: E402
 from worker import cycle_activities, cycle_worker, open_ledger  # noqa: E402
 
 TARGET_RATE, TARGET_REPLAY = 300_000, 10.0

@@ -38,19 +38,19 @@ sys.path[:] = [str(_BENCH.parent), *(p for p in sys.path if Path(p or ".").resol
 from temporalio import activity  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
-import scripted  # noqa: E402
 from activities.models import CheckpointTaken, RecordEvent, TakeCheckpoint, cycle_id  # noqa: E402
 from activities.recording import CycleActivities  # noqa: E402
 from domain.state import WorkplanStatus  # noqa: E402
-from embedded import free_port, start_embedded  # noqa: E402
 from ledger.checkpoints import load_public_key  # noqa: E402
 from ledger.encoding import canonical_time  # noqa: E402
 from ledger.records import Receipt  # noqa: E402
 from ledger.verify import verify  # noqa: E402
-from observability import configure_logging  # noqa: E402
+from runtime.embedded import free_port, start_embedded  # noqa: E402
+from runtime.observability import configure_logging  # noqa: E402
+from scenarios import scripted  # noqa: E402
 from settings import Settings  # noqa: E402
+from stepping import cycle_client  # noqa: E402
 from worker import cycle_activities, cycle_worker, open_ledger  # noqa: E402
-from workflows import client as cycle_client  # noqa: E402
 from workflows.cycle import AnnualCycleWorkflow  # noqa: E402
 
 FIRST_YEAR = 2101  # far enough ahead that no deadline of any cycle has passed

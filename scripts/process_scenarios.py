@@ -27,7 +27,7 @@ from domain.coalitions import (
 from domain.convention import Actor, Role
 from domain.errors import RuleViolation
 from ledger.records import Receipt
-from workflows.process_client import circulate, coalition_step, open_coalition, silence_step
+from stepping.process_client import circulate, coalition_step, open_coalition, silence_step
 
 COMMITTEE = Actor(name="Ana Díaz", role=Role.COMMITTEE_MEMBER, represents="IRQ")
 PRESIDENT = Actor(name="Sofía Ruiz", role=Role.PRESIDENT, represents="MEX")

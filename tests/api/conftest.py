@@ -25,10 +25,10 @@ import pytest
 from activities.models import cycle_id
 from domain.convention import shipped_registry
 from domain.state import CycleState
-from embedded import free_port
 from identities import People, Person
 from ledger import Ledger, StoredEvent, create_ledger_engine
-from scripted import election, first_presidency, meeting, presidency, president, workplan
+from runtime.embedded import free_port
+from scenarios.scripted import election, first_presidency, meeting, presidency, president, workplan
 from tests.e2e.conftest import STARTUP, Dev, group_alive
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-import process_stepping as ps
+import stepping.processes as ps
 from domain.coalitions import ThematicFocus
 from domain.convention import Role
 from tests.api.conftest import Api

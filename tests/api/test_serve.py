@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from api.serve import run
-from embedded import free_port
+from runtime.embedded import free_port
 from settings import Settings
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-import process_stepping as ps
+import stepping.processes as ps
 from domain.convention import Role
 from tests.api.conftest import Api
 from tests.api.test_http import FAKE_TOKEN, assert_problem

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from embedded import free_port
 from ledger import create_ledger_engine, upgrade
+from runtime.embedded import free_port
 from tests.api.conftest import YEAR, Api
 from tests.e2e.conftest import STARTUP, Dev
 

@@ -24,12 +24,12 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.models import cycle_id
 from audit.engine import fetch_histories
-from embedded import installed_binary
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import public_key_path
 from ledger.schema import checkpoints, events, ledger_head
+from runtime.embedded import installed_binary
+from scenarios.simulation import ADOPTED, COALITION, WITHDRAWN, five_years
 from settings import Settings
-from simulation import ADOPTED, COALITION, WITHDRAWN, five_years
 from tests.backends import ledger_database
 from worker import cycle_activities, cycle_worker, open_ledger
 from workflows.cycle import AnnualCycleWorkflow

@@ -12,8 +12,8 @@ from api.app import create_app
 from identities import People
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import all_checkpoints
+from scenarios.simulation import ADOPTED, COALITION, WITHDRAWN
 from settings import Settings
-from simulation import ADOPTED, COALITION, WITHDRAWN
 from tests.audit.conftest import World
 from tests.audit.tamper import forge
 

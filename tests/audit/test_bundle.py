@@ -24,8 +24,8 @@ from ledger.checkpoints import all_checkpoints, key_id, load_public_key
 from ledger.encoding import record_text
 from ledger.merkle import consistency_proof, inclusion_proof, leaf_hash, root
 from ledger.records import COLUMNS, header
+from scenarios.simulation import ADOPTED, COALITION, WITHDRAWN
 from settings import Settings
-from simulation import ADOPTED, COALITION, WITHDRAWN
 from tests.audit.conftest import PROCESSES, YEARS, World
 from tests.audit.tamper import execute
 

@@ -13,8 +13,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from audit import bundle_cli
 from audit.bundle_format import MANIFEST
+from cli import audit_bundle as bundle_cli
 from settings import Settings
 from tests.audit.conftest import PROCESSES, YEARS, World
 

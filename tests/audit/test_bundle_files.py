@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from temporalio.client import WorkflowHistory
 from typer.testing import CliRunner
 
-from audit import bundle_cli
 from audit.bundle import export_bundle
 from audit.bundle_format import CHECKPOINTS, EVENTS, KEY, MANIFEST, PROOFS, BundleKind
 from audit.offline import NotABundle, verify_bundle
+from cli import audit_bundle as bundle_cli
 from ledger import create_ledger_engine
 from ledger.checkpoints import key_id, load_public_key, public_pem
 from ledger.problems import ProblemKind

@@ -13,15 +13,15 @@ from temporalio.client import WorkflowHistory
 from typer.testing import CliRunner
 
 from activities.models import cycle_id
-from audit import bundle_cli
 from audit.bundle import export_bundle
 from audit.bundle_format import BundleKind
 from audit.offline import verify_bundle
+from cli import audit_bundle as bundle_cli
 from ledger import create_ledger_engine
 from ledger.checkpoints import all_checkpoints
 from ledger.problems import ProblemKind
+from scenarios.simulation import COALITION, WITHDRAWN
 from settings import Settings
-from simulation import COALITION, WITHDRAWN
 from tests.audit.conftest import YEARS, World
 from tests.audit.tamper import (
     append_copy,

@@ -13,14 +13,14 @@ from audit.crosscheck import cross_check
 from domain.commands import OpenCycle
 from domain.events import CycleEvent
 from ledger import Ledger, Receipt, create_ledger_engine
+from scenarios.simulation import ADOPTED, COALITION, WITHDRAWN
 from settings import Settings
-from simulation import ADOPTED, COALITION, WITHDRAWN
 from tests.audit.conftest import PROCESSES, YEARS, World, audit_cli
 from tests.audit.tamper import execute, forge, row
-from worker import WORKFLOWS
 from workflows.cycle import AnnualCycleWorkflow
 from workflows.models import CycleOutcome
 from workflows.opener import OpenCycleWorkflow
+from workflows.registered import WORKFLOWS
 
 TODAY = WORKFLOWS  # the cycle, its opener, the coalition and the silence procedure
 

@@ -19,9 +19,9 @@ from domain.state import Phase
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import checkpoint_public_key
 from ledger.problems import ProblemKind
-from processes import fold_coalition, fold_silence
+from reading.processes import fold_coalition, fold_silence
+from scenarios.simulation import ADOPTED, COALITION, OBJECTION, STRATEGY, WITHDRAWN
 from settings import Settings
-from simulation import ADOPTED, COALITION, OBJECTION, STRATEGY, WITHDRAWN
 from tests.audit.conftest import YEARS, World, audit_cli
 from tests.audit.tamper import append_copy, forge
 

@@ -28,9 +28,9 @@ from domain.events import CycleEvent, parse_event
 from domain.state import WorkplanStatus
 from ledger import Ledger, StoredEvent, create_ledger_engine
 from ledger.checkpoints import checkpoint_public_key
-from scripted import president
+from scenarios.scripted import president
+from scenarios.simulation import NECESSITY, Deviations
 from settings import Settings
-from simulation import NECESSITY, Deviations
 from tests.audit.conftest import YEARS, World
 
 FIRST, LAST = YEARS[0], YEARS[-1]

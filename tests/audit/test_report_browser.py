@@ -18,7 +18,7 @@ import typer
 from playwright.sync_api import Browser, expect
 from typer.testing import CliRunner
 
-from audit.report_cli import report
+from cli.audit_report import report
 from tests.audit.conftest import YEARS, World
 from tests.browser import ARTIFACTS, chromium_or_skip, headless
 

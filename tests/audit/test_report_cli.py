@@ -15,7 +15,7 @@ from typer.testing import CliRunner, Result
 from audit import pdf as printing
 from audit.pdf import print_pdf
 from audit.report import ReportError
-from audit.report_cli import report
+from cli.audit_report import report
 from ledger import Ledger, create_ledger_engine
 from tests.audit.conftest import YEARS, World
 

@@ -18,8 +18,7 @@ from domain.convention import Status, shipped_registry
 from domain.silence import SilencePhase
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import checkpoint_public_key
-from settings import Settings
-from simulation import (
+from scenarios.simulation import (
     ACTIVITY,
     ADOPTED,
     AUS,
@@ -37,6 +36,7 @@ from simulation import (
     WITHDRAWN,
     WITHDRAWN_BECAUSE,
 )
+from settings import Settings
 from tests.audit.conftest import YEARS, World
 
 FIRST, LAST = YEARS[0], YEARS[-1]

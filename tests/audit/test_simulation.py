@@ -9,8 +9,8 @@ from domain.cycle import fold
 from domain.events import CoordinatorsElected, parse_event
 from domain.state import WorkplanStatus
 from ledger import Ledger
-from processes import coalition_ids, fold_coalition, fold_silence, silence_ids
-from simulation import ADOPTED, COALITION, NECESSITY, WITHDRAWN
+from reading.processes import coalition_ids, fold_coalition, fold_silence, silence_ids
+from scenarios.simulation import ADOPTED, COALITION, NECESSITY, WITHDRAWN
 from tests.audit.conftest import YEARS
 
 

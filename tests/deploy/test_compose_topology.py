@@ -69,7 +69,7 @@ def test_engine_services_are_built_from_the_dockerfile_and_tagged_with_the_versi
 
 
 def test_engine_services_run_commands_the_cli_has() -> None:
-    import cli  # noqa: PLC0415 - the whole CLI, only for this test
+    from cli import app as cli  # noqa: PLC0415 - the whole CLI, only for this test
 
     group = typer.main.get_command(cli.app)
     for name in ("ledger-migrate", "worker", "api"):

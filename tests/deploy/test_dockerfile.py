@@ -155,7 +155,7 @@ def test_dockerignore_keeps_out(path: str) -> None:
 
 
 @pytest.mark.parametrize("path", ["pyproject.toml", "README.md", "requirements.lock",
-                                  "cli.py", "settings.py", "ledger/migrations/env.py",
+                                  "cli/app.py", "settings.py", "ledger/migrations/env.py",
                                   "domain/data/states.csv", "api/templates/base.html",
                                   "ledger/migrations/versions/0001_ledger.py"])
 def test_dockerignore_keeps_in_what_the_build_needs(path: str) -> None:

@@ -25,9 +25,9 @@ import pytest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from embedded import free_port
 from ledger import Ledger, create_ledger_engine
 from ledger.records import StoredEvent
+from runtime.embedded import free_port
 from settings import Settings
 
 INTERSESSIONAL = Path(sys.executable).parent / "intersessional"

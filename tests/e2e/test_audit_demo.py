@@ -11,8 +11,8 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from demo import demo_year
-from embedded import free_port
+from runtime.embedded import free_port
+from scenarios.demo import demo_year
 from tests.e2e.conftest import INTERSESSIONAL
 
 

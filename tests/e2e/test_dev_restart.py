@@ -18,9 +18,17 @@ from domain.state import Phase, WorkplanStatus
 from ledger.checkpoints import load_public_key
 from ledger.records import Receipt, StoredEvent
 from ledger.verify import verify
-from scripted import ISU, election, first_presidency, meeting, presidency, president, workplan
+from scenarios.scripted import (
+    ISU,
+    election,
+    first_presidency,
+    meeting,
+    presidency,
+    president,
+    workplan,
+)
+from stepping.cycle_client import cycle_state, open_cycle, pending, take_step
 from tests.e2e.conftest import TASK_QUEUE, Dev
-from workflows.client import cycle_state, open_cycle, pending, take_step
 from workflows.cycle import AnnualCycleWorkflow
 from workflows.models import CycleOutcome
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from cli.app import app
 from tests.e2e.conftest import Dev, refused
 from tests.e2e.processes import Someone, by, register, together
 

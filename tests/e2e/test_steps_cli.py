@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from activities.models import cycle_id
-from demo import demo_year
 from domain.calendar import default_calendar
 from domain.convention import shipped_registry
 from domain.state import CycleState
-from scripted import election, first_presidency, meeting, presidency, president, workplan
+from scenarios.demo import demo_year
+from scenarios.scripted import election, first_presidency, meeting, presidency, president, workplan
 from tests.e2e.conftest import Dev, refused
 from tests.request_files import write_request
 

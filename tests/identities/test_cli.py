@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner, Result
 
-from cli import app
+from cli.app import app
 from identities import People, Unauthenticated
 from tests.identities.conftest import count, rows
 

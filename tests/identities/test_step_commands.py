@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner, Result
 
-import cli_common
+import cli.common as cli_common
 import stepping
-from cli import app
+from cli.app import app
 from domain.steps import Step
 from identities import People, Person
 from ledger import Ledger
 from ledger.records import Receipt
-from scripted import meeting, workplan
+from scenarios.scripted import meeting, workplan
 from tests.request_files import write_request
 
 YEAR = 2027

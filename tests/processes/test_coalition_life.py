@@ -18,9 +18,9 @@ from domain.coalitions import (
     parse_focus,
 )
 from domain.errors import RuleViolation
+from stepping import process_client as pc
 from tests.processes.conftest import AUS, COMMITTEE, LAO, strategy
 from tests.workflows.conftest import Engine
-from workflows import process_client as pc
 from workflows.models import CoalitionOutcome
 
 CHARTER = CoalitionCharter(affected_state="LAO", partner_state="AUS",

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger import Ledger, NewEvent, create_ledger_engine, upgrade
-from processes import coalition_ids, numbered, silence_ids
+from reading.processes import coalition_ids, numbered, silence_ids
 
 
 def test_the_tenth_comes_after_the_second() -> None:

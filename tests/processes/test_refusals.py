@@ -18,6 +18,7 @@ from domain import silence_events as se
 from domain.coalitions import CoalitionCharter, ExistingActivity, Participant, parse_focus
 from domain.convention import Actor, Role
 from domain.errors import RuleViolation
+from stepping import process_client as pc
 from tests.processes.conftest import (
     AUS,
     COMMITTEE,
@@ -30,7 +31,6 @@ from tests.processes.conftest import (
     strategy,
 )
 from tests.workflows.conftest import Engine
-from workflows import process_client as pc
 
 CLEARANCE = parse_focus(["clearance-and-risk-reduction-education"])
 CHARTER = CoalitionCharter(affected_state="LAO", partner_state="AUS", focus=CLEARANCE)

@@ -11,11 +11,11 @@ from temporalio.worker import Replayer
 from domain import silence
 from domain import silence_events as se
 from domain.silence import SilencePhase, SilenceState
+from stepping import process_client as pc
 from tests.processes.conftest import AUS, JPN, PRESIDENT, document
 from tests.workflows.conftest import Engine
-from worker import WORKFLOWS
-from workflows import process_client as pc
 from workflows.models import SilenceOutcome
+from workflows.registered import WORKFLOWS
 
 PID = "silence-2027-1"
 DRAFT = document("CCM/MSP/2027/DD/1", "The MSP decides to hold its next meeting in Geneva.")

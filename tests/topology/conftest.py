@@ -30,7 +30,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from embedded import free_port, installed_binary
+from runtime.embedded import free_port, installed_binary
 from settings import PREFIX, Settings, variable
 from tests.backends import POSTGRES_URL, require_postgres
 from tests.e2e.conftest import INTERSESSIONAL, STARTUP, group_alive, port_is_free

@@ -37,7 +37,7 @@ from activities.models import cycle_id
 from domain.convention import shipped_registry
 from domain.state import CycleState, Phase
 from ledger import Ledger, create_ledger_engine
-from scripted import election, first_presidency, meeting, presidency, president, workplan
+from scenarios.scripted import election, first_presidency, meeting, presidency, president, workplan
 from tests.e2e.conftest import STARTUP
 from tests.topology.conftest import HTTP, Process, Topology
 

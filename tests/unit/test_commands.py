@@ -18,7 +18,7 @@ from domain.errors import RuleViolation
 from domain.events import Deadline
 from domain.state import CycleState
 from domain.steps import Step
-from scripted import FIRST_ROUND, workplan
+from scenarios.scripted import FIRST_ROUND, workplan
 
 ISU = Actor(name="ISU Director", role=Role.ISU)
 CHAIR = Actor(name="President", role=Role.PRESIDENT, represents="CHE")

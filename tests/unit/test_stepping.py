@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-import scripted
 import stepping
 from domain.commands import COMMANDS, ApproveWorkplan, OpenCycle
 from domain.convention import Role
 from domain.steps import Step
 from identities import Person
+from scenarios import scripted
 
 HASH = "ab" * 32
 

@@ -19,8 +19,8 @@ from temporalio.worker import Worker
 from domain.cycle import fold
 from domain.events import parse_event
 from domain.state import CycleState
-from embedded import installed_binary
 from ledger import Ledger
+from runtime.embedded import installed_binary
 from settings import Settings
 from tests.backends import ledger_database
 from worker import cycle_activities, cycle_worker

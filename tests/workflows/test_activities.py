@@ -13,12 +13,12 @@ from structlog.testing import capture_logs
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-import scripted
 from activities.models import PrepareCycle, RecordEvent, TakeCheckpoint
 from activities.recording import CycleActivities
 from domain.calendar import default_calendar
 from domain.events import CycleOpened
 from ledger import Ledger, create_ledger_engine, upgrade
+from scenarios import scripted
 
 
 @pytest.fixture

@@ -26,12 +26,12 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from activities.models import cycle_id
 from domain.calendar import default_calendar
 from domain.commands import OpenCycle
-from embedded import free_port
-from observability import configure_logging, flush_traces, tracing_interceptors
-from scripted import ISU, first_presidency, run_year
+from runtime.embedded import free_port
+from runtime.observability import configure_logging, flush_traces, tracing_interceptors
+from scenarios.scripted import ISU, first_presidency, run_year
+from stepping.cycle_client import cycle_state, open_cycle
 from tests.workflows.conftest import Engine
 from worker import serve
-from workflows.client import cycle_state, open_cycle
 
 
 def opening(year: int = 2027) -> OpenCycle:

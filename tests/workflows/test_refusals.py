@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from temporalio.api.enums.v1 import EventType
 
-import scripted
 from activities.models import cycle_id
 from domain import commands as c
 from domain.convention import Actor, Role
@@ -14,8 +13,9 @@ from domain.elections import ElectionResult, Term, plan_first_round
 from domain.errors import RuleViolation
 from domain.state import CycleState
 from ledger.records import Receipt
+from scenarios import scripted
+from stepping.cycle_client import cycle_state, open_cycle, take_step
 from tests.workflows.conftest import Engine
-from workflows.client import cycle_state, open_cycle, take_step
 
 YEAR = 2027
 

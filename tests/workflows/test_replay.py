@@ -14,9 +14,9 @@ from temporalio.worker import Replayer
 from activities.models import cycle_id
 from domain.state import CycleState
 from ledger.records import Receipt
-from scripted import run_year
+from scenarios.scripted import run_year
 from tests.workflows.conftest import Engine
-from worker import WORKFLOWS
+from workflows.registered import WORKFLOWS
 
 HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*.json"))
 REPLAYER = Replayer(workflows=list(WORKFLOWS), data_converter=pydantic_data_converter)

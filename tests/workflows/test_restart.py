@@ -6,9 +6,9 @@ from __future__ import annotations
 from activities.models import cycle_id
 from domain.state import CycleState, WorkplanStatus
 from ledger.records import Receipt
-from scripted import run_year
+from scenarios.scripted import run_year
+from stepping.cycle_client import cycle_state
 from tests.workflows.conftest import Engine
-from workflows.client import cycle_state
 from workflows.cycle import AnnualCycleWorkflow
 
 

@@ -9,9 +9,9 @@ from domain.commands import OpenCycle
 from domain.errors import RuleViolation
 from domain.state import CycleState, Phase, WorkplanStatus
 from ledger.records import Receipt
-from scripted import ISU, first_presidency, run_year
+from scenarios.scripted import ISU, first_presidency, run_year
+from stepping.cycle_client import open_cycle
 from tests.workflows.conftest import Engine
-from workflows.client import open_cycle
 from workflows.cycle import AnnualCycleWorkflow
 
 

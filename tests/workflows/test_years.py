@@ -9,7 +9,7 @@ from activities.models import cycle_id
 from domain.elections import holders
 from domain.events import CycleOpened, parse_event
 from domain.state import WorkplanStatus
-from scripted import run_year
+from scenarios.scripted import run_year
 from tests.workflows.conftest import Engine
 from workflows.cycle import AnnualCycleWorkflow
 

@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cli.db import ledger_engine
 from identities import IdentityError, People, Person, check_person
 from ledger import upgrade
-from ledger_cli import ledger_engine
 from settings import Settings
 
 users = typer.Typer(no_args_is_help=True, help="People: who holds which role, and their tokens.")

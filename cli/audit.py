@@ -15,21 +15,21 @@ from pydantic import BaseModel
 from rich.markup import escape
 from rich.table import Table
 
-from audit.bundle_cli import export, verify_bundle
 from audit.crosscheck import CrossCheck, cross_check
 from audit.engine import NoEngine, histories_engine
 from audit.process_replay import NAMES, Kind, NotFolded, replay_process, summary
 from audit.replay import ReplayRefused, StreamReplayed, replay
-from audit.report_cli import report
 from audit.terminal import progress_bar
 from audit.verification import verify_ledger
-from cli_common import JSON, console, fail, run
+from cli.audit_bundle import export, verify_bundle
+from cli.audit_report import report
+from cli.common import JSON, console, fail, run
+from cli.db import ledger_engine
 from ledger import Ledger
 from ledger.checkpoints import checkpoint_public_key
-from ledger_cli import ledger_engine
+from reading.timeline import timeline_table, what
 from settings import Settings
-from timeline import timeline_table, what
-from worker import WORKFLOWS
+from workflows.registered import WORKFLOWS
 
 audit = typer.Typer(no_args_is_help=True, help="Audit years of history: verify, replay, "
                     "cross-check with Temporal, export a bundle, verify it offline, report.")

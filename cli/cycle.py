@@ -24,7 +24,7 @@ from temporalio.client import (
 
 import stepping
 from activities.models import cycle_id
-from cli_common import (
+from cli.common import (
     FILE,
     JSON,
     TOKEN,
@@ -39,10 +39,10 @@ from cli_common import (
 )
 from domain.steps import Step
 from ledger import Ledger, create_ledger_engine
+from reading.timeline import timeline_table
 from settings import Settings
+from stepping import cycle_client as cycles
 from stepping import permitted
-from timeline import timeline_table
-from workflows import client as cycles
 from workflows.models import ScheduledOpening
 from workflows.opener import OpenCycleWorkflow
 

@@ -25,14 +25,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from cli.db import ledger_engine
 from domain.errors import RuleViolation
 from domain.steps import BY_STEP, Step
 from identities import People, Person, Unauthenticated
 from ledger.records import Receipt
-from ledger_cli import ledger_engine
+from runtime.temporal import connect
 from settings import Settings
 from stepping import REQUESTS, StepRequest
-from worker import connect
 
 console = Console(soft_wrap=True)  # one sentence stays one line in a pipe
 YEAR = typer.Option(..., "--year", min=2011, max=2999, help="the cycle's year")

@@ -21,21 +21,21 @@ from pathlib import Path
 from rich.console import Console
 from temporalio.client import Client
 
-import scripted
 from activities.models import cycle_id
 from domain import commands as c
 from domain.elections import ElectionResult, Term
 from domain.errors import RuleViolation
 from domain.state import CycleState
-from embedded import free_port, start_embedded
 from ledger import Ledger, Receipt
 from ledger.checkpoints import load_public_key
 from ledger.verify import verify
-from observability import configure_logging
+from reading.timeline import timeline_table
+from runtime.embedded import free_port, start_embedded
+from runtime.observability import configure_logging
+from scenarios import scripted
 from settings import Settings
-from timeline import timeline_table
+from stepping.cycle_client import take_step
 from worker import open_ledger, serve
-from workflows.client import take_step
 from workflows.cycle import AnnualCycleWorkflow
 
 

@@ -22,7 +22,7 @@ from domain.meetings import IntersessionalMeeting, NeighbouringMeeting, default_
 from domain.state import CycleState
 from domain.workplan import BudgetLine, MandateLetter, Workplan, WorkplanItem
 from ledger.records import Receipt
-from workflows.client import cycle_state, open_cycle, pending, take_step
+from stepping.cycle_client import cycle_state, open_cycle, pending, take_step
 
 ISU = Actor(name="ISU Director", role=Role.ISU)
 FIRST_ROUND = {  # the first round's nominations: staggered first terms (CO-5)

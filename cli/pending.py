@@ -9,13 +9,13 @@ from datetime import UTC, date, datetime
 from rich.markup import escape
 from rich.table import Table
 
-from cli_common import JSON, TOKEN, YEAR, authenticate, connect_engine, console, run
+from cli.common import JSON, TOKEN, YEAR, authenticate, connect_engine, console, run
 from domain.convention import Role
 from domain.state import CycleState
 from domain.steps import PendingStep, Step
 from identities import Person
 from settings import Settings
-from workflows import client as cycles
+from stepping import cycle_client as cycles
 
 #: the command that takes each step a person takes
 COMMAND_OF: dict[Step, str] = {

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import typer
 
-import process_cli_common as common
-from cli_common import JSON, TOKEN, authenticate, fail
-from process_status import show_procedures, show_silence
-from process_stepping import SILENCE, circulate
-from processes import silence_ids, silence_of
+import cli.process_common as common
+from cli.common import JSON, TOKEN, authenticate, fail
+from cli.process_status import show_procedures, show_silence
+from reading.processes import silence_ids, silence_of
+from stepping.processes import SILENCE, circulate
 
 silence = typer.Typer(no_args_is_help=True, help=(
     "The silence procedure: a documented extension (later practice, not in the seed papers; "

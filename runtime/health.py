@@ -21,8 +21,8 @@ from starlette.routing import Route
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from embedded_http import EmbeddedServer, serve_until
 from ledger import Ledger
+from runtime.http import EmbeddedServer, serve_until
 from settings import Settings
 
 

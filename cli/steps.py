@@ -18,7 +18,7 @@ from typing import Any
 import typer
 
 import stepping
-from cli_common import (
+from cli.common import (
     FILE,
     JSON,
     TOKEN,
@@ -37,7 +37,7 @@ from domain.steps import BY_STEP, Step
 from identities import Person
 from settings import Settings
 from stepping import StepRequest, permitted
-from workflows import client as cycles
+from stepping import cycle_client as cycles
 
 president = typer.Typer(no_args_is_help=True, help="The presidency the MSP designates.")
 meeting = typer.Typer(no_args_is_help=True, help="The year's intersessional meeting.")

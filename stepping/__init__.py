@@ -25,7 +25,7 @@ from domain.steps import BY_STEP, Step
 from identities import Person
 from ledger.records import Receipt
 from settings import Settings
-from workflows import client as cycles
+from stepping import cycle_client as cycles
 
 
 class StepRequest(BaseModel):

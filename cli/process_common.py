@@ -23,16 +23,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-import cli_common
-import process_stepping
-from cli_common import _errors, connect_engine, console, fail
+import cli.common as cli_common
+import stepping.processes as process_stepping
+from cli.common import _errors, connect_engine, console, fail
+from cli.db import ledger_engine
 from identities import Person
 from ledger import Ledger
 from ledger.records import Receipt
-from ledger_cli import ledger_engine
-from process_stepping import ProcessStep, permitted
 from settings import Settings
 from stepping import StepRequest
+from stepping.processes import ProcessStep, permitted
 
 DOCUMENT = typer.Option(None, "--file", dir_okay=False, metavar="PATH",
                         help="the document itself: its SHA-256 is recorded, never its text")

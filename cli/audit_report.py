@@ -16,10 +16,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from audit import pdf as printing
 from audit.report import ReportError, report_html
 from audit.verification import verify_ledger
-from cli_common import console, fail
+from cli.common import console, fail
+from cli.db import ledger_engine
 from ledger import Ledger
 from ledger.checkpoints import checkpoint_public_key
-from ledger_cli import ledger_engine
 from settings import Settings
 
 FROM_YEAR = typer.Option(..., "--from-year", min=2011, max=2999,

@@ -29,7 +29,7 @@ from identities import Person
 from ledger import Ledger
 from ledger.records import Receipt
 from stepping import StepRequest, request_model, role_permits
-from workflows import process_client as pc
+from stepping import process_client as pc
 
 
 @dataclass(frozen=True)

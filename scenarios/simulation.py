@@ -32,7 +32,6 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError
 
-import scripted
 from activities.models import cycle_id
 from domain import coalition_events as ce
 from domain import silence_events as se
@@ -53,7 +52,8 @@ from domain.elections import ElectionResult, NecessityException, Term
 from domain.silence import SilencePhase
 from domain.state import CycleState
 from ledger.records import Receipt
-from workflows import process_client as pc
+from scenarios import scripted
+from stepping import process_client as pc
 from workflows.silence import SilenceProcedureWorkflow
 
 WaitUntil = Callable[[datetime], Awaitable[None]]

@@ -24,10 +24,10 @@ from audit.offline import BundleReport, NotABundle
 from audit.offline import verify_bundle as check_bundle
 from audit.process_replay import NAMES, kind_of
 from audit.terminal import progress_bar
-from cli_common import console, fail, run
+from cli.common import console, fail, run
+from cli.db import ledger_engine
 from ledger import Ledger
 from ledger.checkpoints import checkpoint_public_key, load_public_key, public_pem
-from ledger_cli import ledger_engine
 from settings import Settings
 
 

@@ -34,7 +34,7 @@ from domain.mandates import mandates
 from domain.meetings import IntersessionalMeeting, NeighbouringMeeting, default_agenda
 from domain.state import CycleState
 from domain.steps import pending_steps
-from scripted import FIRST_ROUND, ISU, workplan
+from scenarios.scripted import FIRST_ROUND, ISU, workplan
 
 SECOND_ROUND = {  # the MSP of 2025 fills the seats the single-year terms leave
     "general-status": "HRV", "universalization": "MEX", "victim-assistance": "AFG",

@@ -16,15 +16,15 @@ from typing import Any
 
 import typer
 
-import process_cli_common as common
-from cli_common import FILE, JSON, TOKEN, authenticate, fail, load_file
+import cli.process_common as common
+from cli.common import FILE, JSON, TOKEN, authenticate, fail, load_file
+from cli.process_status import show_coalition, show_coalitions
 from domain.coalition import identification
 from domain.coalitions import check_participant, parse_focus
 from domain.convention import shipped_registry
 from domain.errors import RuleViolation
-from process_status import show_coalition, show_coalitions
-from process_stepping import COALITION, command, open_coalition, permitted
-from processes import coalition_ids, coalition_of
+from reading.processes import coalition_ids, coalition_of
+from stepping.processes import COALITION, command, open_coalition, permitted
 
 coalition = typer.Typer(no_args_is_help=True, help="Country coalitions (7MSP, CK-1 … CK-8): "
                         "an affected State and a donor or lead State, and all who help.")

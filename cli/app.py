@@ -11,23 +11,24 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-import demo as durable_demo
-import walkthrough
+import scenarios.demo as durable_demo
 import worker as engine_worker
 from api import serve as api_server
-from audit_cli import audit
-from coalition_cli import coalition
-from cycle_cli import cycle
+from cli.audit import audit
+from cli.coalition import coalition
+from cli.cycle import cycle
+from cli.db import db
+from cli.pending import pending
+from cli.silence import silence
+from cli.steps import elect, meeting, msp, president, workplan
+from cli.users import users
 from domain.convention import shipped_registry
 from domain.mandates import mandates
-from embedded import start_embedded
-from ledger_cli import db
-from observability import configure as configure_observability
-from pending_cli import pending
+from runtime.embedded import start_embedded
+from runtime.observability import configure as configure_observability
+from runtime.temporal import stop_on_signals
+from scenarios import walkthrough
 from settings import Settings, SettingsError, load
-from silence_cli import silence
-from steps_cli import elect, meeting, msp, president, workplan
-from users_cli import users
 
 app = typer.Typer(no_args_is_help=True, help="The intersessional machinery of the Convention "
                   "on Cluster Munitions, as durable workflows over an auditable ledger.")
@@ -77,7 +78,7 @@ def worker() -> None:
 async def _dev(settings: Settings) -> None:
     configure_observability(settings)
     env = await start_embedded(settings)
-    stop = engine_worker.stop_on_signals()
+    stop = stop_on_signals()
     console.print(f"intersessional dev: Temporal at {settings.temporal_address} (web UI "
                   f"http://127.0.0.1:{settings.temporal_ui_port}), ledger "
                   f"{settings.shown_ledger_url}, API and dashboard "

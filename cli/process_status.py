@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from cli_common import console
+from cli.common import console
 from domain.coalition_state import CoalitionState
 from domain.convention import State
 from domain.silence import SilenceState

@@ -27,7 +27,7 @@ from domain.convention import shipped_registry
 from domain.procedure import OpenStep
 from domain.silence import SilenceState
 from ledger.records import Receipt
-from workflows.client import violation_in
+from stepping.cycle_client import violation_in
 from workflows.coalition import CoalitionWorkflow
 from workflows.silence import SilenceProcedureWorkflow
 
