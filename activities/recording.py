@@ -13,7 +13,11 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.models import (
+from contracts import (
+    PREPARE_CYCLE,
+    READ_REGISTRY,
+    RECORD_EVENT,
+    TAKE_CHECKPOINT,
     CheckpointTaken,
     CycleBasis,
     PrepareCycle,
@@ -47,10 +51,10 @@ class CycleActivities:
         self.signing_key = signing_key
         self.registry = registry
 
-    @activity.defn
+    @activity.defn(name=RECORD_EVENT)
     def record_event(self, request: RecordEvent) -> Receipt:
         """Append the event; offered again (a retry), it returns the first receipt."""
-        event = request.event
+        event = request.recorded
         log = _log(event_id=str(request.event_id), stream=request.stream,
                    actor=event.actor.name, role=event.actor.role.value)
         info = activity.info()
@@ -69,7 +73,7 @@ class CycleActivities:
                  position=receipt.position, hash=receipt.hash)
         return receipt
 
-    @activity.defn
+    @activity.defn(name=PREPARE_CYCLE)
     def prepare_cycle(self, request: PrepareCycle) -> CycleBasis:
         """What the previous cycle's recorded events leave running, and the registry today:
         terms that run into the new year or ended just before it (CO-5, CO-7), and
@@ -87,14 +91,14 @@ class CycleActivities:
                           carried_presidencies=presidencies,
                           registry=tuple(self.registry().values()))
 
-    @activity.defn
+    @activity.defn(name=READ_REGISTRY)
     def read_registry(self, request: ReadRegistry) -> RegistryRead:
         """The registry of States today, kept in the workflow's history so that replaying it
         judges the same States the same way."""
         _log().info("registry_read", purpose=request.purpose)
         return RegistryRead(registry=tuple(self.registry().values()))
 
-    @activity.defn
+    @activity.defn(name=TAKE_CHECKPOINT)
     def take_checkpoint(self, request: TakeCheckpoint) -> CheckpointTaken:
         """Sign the root of the whole log as it stands (idempotent at one size)."""
         cp = take_checkpoint(self.ledger.engine, load_or_create_key(self.signing_key))

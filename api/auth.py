@@ -18,9 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from api.problems import ProblemError
-from domain.steps import Step
 from identities import People, Person, Unauthenticated
-from stepping import permitted
 
 bearer = HTTPBearer(auto_error=False, scheme_name="token",
                     description="A token the ISU issued: `intersessional users add` prints it.")
@@ -63,17 +61,10 @@ async def signed_in(request: Request, _: Credentials) -> Person:
     return known if isinstance(known, Person) else await authenticate(request)
 
 
-def guarded(check: Step | Callable[[Person], None] | None = None) -> type[APIRoute]:
-    """A route class that authenticates the request, and checks that the person's role may
-    take the step — a cycle's ``Step``, or any ``check(person)`` that raises
-    :class:`stepping.NotPermitted` (a coalition's or a silence procedure's step) — with a 403
-    otherwise, before FastAPI reads and validates the body."""
-    permit: Callable[[Person], None] | None
-    if isinstance(check, Step):
-        step = check
-        permit = lambda person: permitted(step, person)  # noqa: E731
-    else:
-        permit = check
+def guarded(permit: Callable[[Person], None] | None = None) -> type[APIRoute]:
+    """A route class that authenticates the request, and checks with ``permit(person)`` —
+    which raises :class:`stepping.NotPermitted` — that the person's role may take the step,
+    with a 403 otherwise, before FastAPI reads and validates the body."""
 
     class Guarded(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

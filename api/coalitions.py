@@ -6,7 +6,7 @@ with that step's own body, so that the OpenAPI document says what each step take
 Reading needs no engine: a coalition is folded from its ledger stream (:mod:`processes`), so a
 closed one reads the same as a running one. Every step goes to the coalition's workflow, which
 judges and records it; the role is checked before the body is read (:func:`api.auth.guarded`).
-The route per step is :mod:`api.process_routes`', shared with :mod:`api.silence`.
+The route per step is :mod:`api.steps`', as for every kind of process.
 """
 
 from __future__ import annotations
@@ -17,31 +17,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-import stepping.processes as ps
+import stepping
 from api import process_views
-from api.auth import guarded
-from api.cycles import LedgerOf, SignedIn, Year, engine_of, ledger_of
+from api.cycles import LedgerOf, SignedIn, Year
 from api.problems import ProblemError, documented
-from api.process_routes import (
-    WRITE,
-    add_step_route,
-    description,
-    invalid,
-    permit,
-    summary,
-    taken,
-    with_body,
-)
 from api.process_views import CoalitionReport, CoalitionSummary, CoalitionView
+from api.steps import add_step_route, add_step_routes, engine_of, invalid, ledger_of
 from api.views import TimelineEntry
-from domain import coalition as coalition_rules
-from domain.coalition_state import STEPS, CoalitionState
+from domain.coalition_state import CoalitionState
 from domain.coalitions import CoalitionCharter, ThematicFocus, parse_focus
 from domain.convention import shipped_registry
-from domain.procedure import OpenStep, open_steps
+from domain.kinds import COALITION
+from domain.procedure import PendingStep
 from identities import Person
 from ledger import Ledger, Receipt
-from reading import processes
+from reading import streams
 from stepping import StepRequest
 
 router = APIRouter(tags=["coalitions"])
@@ -68,7 +58,7 @@ def missing(coalition: str) -> ProblemError:
 
 def folded(ledger: Ledger, coalition: str) -> CoalitionState:
     """The coalition as recorded, or a 404 problem."""
-    state = processes.coalition_of(ledger, coalition)
+    state: CoalitionState | None = streams.state_of(ledger, coalition)
     if state is None:
         raise missing(coalition)
     return state
@@ -88,9 +78,9 @@ def get_coalition(coalition: CoalitionId, ledger: LedgerOf) -> CoalitionView:
 
 
 @router.get("/coalitions/{coalition}/pending", responses=READ)
-def get_coalition_pending(coalition: CoalitionId, ledger: LedgerOf) -> list[OpenStep]:
+def get_coalition_pending(coalition: CoalitionId, ledger: LedgerOf) -> list[PendingStep]:
     """The steps open now: what, by whom, under which rule."""
-    return open_steps(STEPS, folded(ledger, coalition))
+    return COALITION.pending(folded(ledger, coalition))
 
 
 @router.get("/coalitions/{coalition}/timeline", responses=READ)
@@ -111,7 +101,7 @@ def get_coalition_reports(year: Year, ledger: LedgerOf) -> list[CoalitionReport]
 
 # --- identifying a candidate --------------------------------------------------------------
 
-IDENTIFY = ps.COALITION["identify_candidate"]
+IDENTIFY = stepping.REQUESTS[COALITION.name][COALITION.begins]
 AREAS = ", ".join(f.value for f in ThematicFocus)
 Area = Annotated[str, Field(min_length=1, max_length=100)]
 
@@ -125,7 +115,7 @@ CharterRequest: type[BaseModel] = create_model(
     "CoalitionCharterRequest", __config__=ConfigDict(frozen=True, extra="forbid"),
     __doc__=CoalitionCharter.__doc__, **_CHARTER)
 IdentifyRequest: type[StepRequest] = create_model(
-    "IdentifyCandidateRequest", __base__=StepRequest, __doc__=IDENTIFY.request.__doc__,
+    "IdentifyCandidateRequest", __base__=StepRequest, __doc__=IDENTIFY.__doc__,
     charter=(CharterRequest, ...))
 
 
@@ -136,41 +126,35 @@ def identification(person: Person, body: BaseModel) -> StepRequest:
     charter: dict[str, Any] = body.model_dump()["charter"]
     charter["focus"] = parse_focus(charter["focus"])
     try:
-        given = IDENTIFY.request.model_validate({"charter": charter})
+        given = IDENTIFY.model_validate({"charter": charter})
     except ValidationError as error:
         raise invalid(error, "charter") from None
-    coalition_rules.identification("coalition-?", ps.command(IDENTIFY, person, given),
-                                   shipped_registry(), datetime.now(UTC))
+    COALITION.begin("coalition-?", stepping.command(COALITION, COALITION.begins, person, given),
+                    shipped_registry(), datetime.now(UTC))
     return given
 
 
 async def identify_candidate(request: Request, person: SignedIn, body: BaseModel) -> Begun:
     given = identification(person, body)
-    ledger, queue = ledger_of(request), engine_of(request).settings.task_queue
-    coalition, receipt = await engine_of(request).ask(
-        None, lambda c: ps.open_coalition(c, ledger, person, given, queue))
-    engine_of(request).recorded(receipt, person)
+    ledger, engine = ledger_of(request), engine_of(request)
+    coalition, receipt = await engine.ask(None, lambda c: stepping.begin(
+        c, COALITION, person, given, task_queue=engine.settings.task_queue,
+        known=lambda prefix: len(streams.streams(ledger, COALITION, prefix))))
+    engine.recorded(receipt, person)
     return Begun(coalition=coalition, receipt=receipt)
 
 
-with_body(identify_candidate, IdentifyRequest)
-router.add_api_route("/coalitions", identify_candidate, methods=["POST"], status_code=201,
-                     name="identify_candidate", summary=summary(IDENTIFY),
-                     description=description(IDENTIFY), responses=WRITE,
-                     response_model=Begun, route_class_override=guarded(permit(IDENTIFY)))
+# the charter as a request gives it (above), not the command's own model
+add_step_route(router, "/coalitions", COALITION, COALITION.begins, take=identify_candidate,
+               response=Begun, body=IdentifyRequest)
 
 
 # --- every later step ---------------------------------------------------------------------
 
-def _add_step_route(step: ps.ProcessStep) -> None:
-    async def take(request: Request, coalition: CoalitionId, person: SignedIn,
-                   body: StepRequest | None) -> Receipt:
-        return await taken(request, step, person, body, stream=coalition, folded=folded,
-                           missing=missing)
-
-    add_step_route(router, "/coalitions/{coalition}", step, take)
+async def _coalition(request: Request, coalition: CoalitionId) -> str:
+    folded(ledger_of(request), coalition)  # 404 before the engine is asked
+    return coalition
 
 
-for _step in ps.COALITION.values():
-    if _step is not IDENTIFY:
-        _add_step_route(_step)
+add_step_routes(router, "/coalitions/{coalition}", COALITION, stream=_coalition,
+                missing=missing)

@@ -26,14 +26,17 @@ from starlette.concurrency import run_in_threadpool
 import stepping
 from api import process_views, views
 from api.auth import person_of
-from api.cycles import Year, engine_of, ledger_of
+from api.cycles import Year
 from api.problems import ProblemError
+from api.steps import engine_of, ledger_of
+from contracts import cycle_id
 from domain.commands import COMMANDS
 from domain.errors import RuleViolation
+from domain.kinds import CYCLE
 from domain.state import CycleState
 from domain.steps import Step
 from identities import Person
-from stepping import cycle_client as cycles
+from stepping import client as engine_client
 
 COOKIE = "intersessional_token"
 SESSION_SECONDS = 8 * 3600
@@ -58,7 +61,7 @@ templates.env.filters["utc"] = _utc
 def _text_fields(step: Step) -> list[tuple[str, bool]] | None:
     """The free-text fields of ``step``'s request (name, required), if all it takes besides the
     work plan's hash is text; ``None`` for a step that needs more (an election, a work plan…)."""
-    fields = stepping.REQUESTS[step].model_fields
+    fields = stepping.REQUESTS[CYCLE.name][step].model_fields
     text = [name for name in fields if name != "content_hash"]
     if not all(fields[name].annotation is str for name in text):
         return None
@@ -98,8 +101,9 @@ async def _page(request: Request, year: int, notice: str | None = None,
                                "now": datetime.now(UTC)}
     engine = engine_of(request)
     try:
-        state: CycleState = await engine.ask(year, lambda c: cycles.cycle_state(c, year))
-        pending = await engine.ask(year, lambda c: cycles.pending(c, year))
+        state: CycleState = await engine.ask(year, lambda c: engine_client.state(
+            c, CYCLE, cycle_id(year)))
+        pending = await engine.ask(year, lambda c: engine_client.pending(c, cycle_id(year)))
     except ProblemError as error:
         context.update(missing=error.detail)
         status = error.status if status < 400 else status
@@ -109,7 +113,8 @@ async def _page(request: Request, year: int, notice: str | None = None,
         committee=views.committee(year, state, context["now"].date()),
         timeline=await run_in_threadpool(views.timeline, ledger_of(request), year),
         forms=FORMS if person else {}, buttons=BUTTONS, role=person.role if person else None,
-        hashed={s for s in FORMS if "content_hash" in stepping.REQUESTS[s].model_fields},
+        hashed={s for s in FORMS
+                if "content_hash" in stepping.REQUESTS[CYCLE.name][s].model_fields},
         reports=await run_in_threadpool(process_views.coalition_reports, ledger_of(request), year))
     return render(request, "dashboard.html", context, status, signed_out=lost is not None)
 
@@ -193,17 +198,18 @@ async def take_from_dashboard(request: Request, year: Year, step: Step) -> Respo
     data: dict[str, str | None] = {name: str(form.get(name) or "") for name, _ in FORMS[step]}
     engine = engine_of(request)
     try:
-        stepping.permitted(step, person)
-        if "content_hash" in stepping.REQUESTS[step].model_fields:
+        stepping.permitted(CYCLE, step, person)
+        if "content_hash" in stepping.REQUESTS[CYCLE.name][step].model_fields:
             # the plan the page showed (ISU-3: the text seen), or the one the cycle holds now
             data["content_hash"] = str(form.get("content_hash") or "") or (await engine.ask(
-                year, lambda c: cycles.cycle_state(c, year))).draft_hash
+                year, lambda c: engine_client.state(c, CYCLE, cycle_id(year)))).draft_hash
             if data["content_hash"] is None:
                 return await _page(request, year, "Not taken: the cycle holds no work plan "
                                    "yet.", 409)
-        body = stepping.REQUESTS[step].model_validate(data)
+        body = stepping.REQUESTS[CYCLE.name][step].model_validate(data)
         engine.recorded(await engine.ask(
-            year, lambda c: stepping.take(c, year, step, person, body)), person)
+            year, lambda c: stepping.take(c, CYCLE, cycle_id(year), step=step,
+                                        person=person, request=body)), person)
     except (RuleViolation, ValidationError, ProblemError) as error:
         return await _page(request, year, *not_taken(error))
     return RedirectResponse(f"/dashboard/{year}", status_code=303)

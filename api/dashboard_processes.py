@@ -17,36 +17,37 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-import stepping.processes as ps
-from api import coalitions, process_routes, process_views, silence, views
+import stepping
+from api import coalitions, process_views, silence, views
 from api.coalitions import CoalitionId
-from api.cycles import ledger_of
 from api.dashboard import not_taken, render, same_origin, signed_in_person
 from api.problems import ProblemError
 from api.silence import EXTENSION as MARKED_EXTENSION
 from api.silence import ProcedureId
+from api.steps import ledger_of, sent
 from domain import coalition_state, procedure
 from domain import silence as silence_rules
 from domain.convention import Role
 from domain.errors import RuleViolation
+from domain.kinds import COALITION, SILENCE, Kind
 
 router = APIRouter(include_in_schema=False)
 
 
-def _process_forms(steps: dict[str, ps.ProcessStep]) -> dict[str, list[tuple[str, bool]]]:
+def _process_forms(kind: Kind[Any]) -> dict[str, list[tuple[str, bool]]]:
     """The steps of a coalition or a procedure whose request is only text (or nothing), with
     their fields (name, required)."""
     found = {}
-    for name, step in steps.items():
-        fields = step.request.model_fields
+    for name, request in stepping.REQUESTS[kind.name].items():
+        fields = request.model_fields
         if all(info.annotation is str for info in fields.values()):
             found[name] = [(field, info.is_required()) for field, info in fields.items()]
     return found
 
 
 #: the coalition's and the procedure's steps the dashboard offers, with the text each asks for
-COALITION_FORMS = _process_forms(ps.COALITION)
-SILENCE_FORMS = _process_forms(ps.SILENCE)
+COALITION_FORMS = _process_forms(COALITION)
+SILENCE_FORMS = _process_forms(SILENCE)
 EXTENSION = MARKED_EXTENSION.replace("**", "")  # the API's Markdown, as plain text
 PROCESS_BUTTONS = {"agree_to_co_coordinate": "Agree to co-coordinate",
                    "record_departure": "Record the departure",
@@ -132,7 +133,7 @@ PageOf = Callable[[Request, str, str | None, int], Awaitable[Response]]
 
 
 async def _take_process(request: Request, stream: str, name: str, *,
-                        steps: dict[str, ps.ProcessStep],
+                        kind: Kind[Any],
                         forms: dict[str, list[tuple[str, bool]]], page: PageOf,
                         folded: Callable[[Any, str], object], missing: ProblemError) -> Response:
     """Take the step ``name`` of ``stream`` as the signed-in person, with the text posted."""
@@ -144,15 +145,14 @@ async def _take_process(request: Request, stream: str, name: str, *,
     person, _ = await signed_in_person(request)
     if person is None:
         return await page(request, stream, "Sign in with your token to take a step.", 401)
-    step = steps[name]
     form = await request.form()
     data = {field: str(form.get(field) or "") for field, _ in forms[name]}
     try:
-        ps.permitted(step, person)
-        body = step.request.model_validate(data)
+        stepping.permitted(kind, name, person)
+        body = stepping.REQUESTS[kind.name][name].model_validate(data)
         await run_in_threadpool(folded, ledger_of(request), stream)
-        await process_routes.sent(request, person, missing,
-                                  lambda c: ps.take(c, stream, step, person, body))
+        await sent(request, person, missing, lambda c: stepping.take(
+            c, kind, stream, step=name, person=person, request=body))
     except (RuleViolation, ValidationError, ProblemError) as error:
         return await page(request, stream, *not_taken(error))
     return RedirectResponse(str(request.url.path).rsplit("/", 1)[0], status_code=303)
@@ -160,13 +160,13 @@ async def _take_process(request: Request, stream: str, name: str, *,
 
 @router.post("/dashboard/coalitions/{coalition}/{step}")
 async def take_coalition_step(request: Request, coalition: CoalitionId, step: str) -> Response:
-    return await _take_process(request, coalition, step, steps=ps.COALITION,
+    return await _take_process(request, coalition, step, kind=COALITION,
                                forms=COALITION_FORMS, page=_coalition_page,
                                folded=coalitions.folded, missing=coalitions.missing(coalition))
 
 
 @router.post("/dashboard/silence/{procedure}/{step}")
 async def take_silence_step(request: Request, procedure: ProcedureId, step: str) -> Response:
-    return await _take_process(request, procedure, step, steps=ps.SILENCE,
+    return await _take_process(request, procedure, step, kind=SILENCE,
                                forms=SILENCE_FORMS, page=_silence_page,
                                folded=silence.folded, missing=silence.missing(procedure))

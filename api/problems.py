@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from domain.errors import RuleViolation
-from reading.processes import NotFoldable
+from reading.streams import NotFoldable
 from stepping import NotPermitted
 
 PROBLEM_JSON = "application/problem+json"

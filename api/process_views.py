@@ -1,5 +1,5 @@
 """What the API and the dashboard show of a country coalition and a silence procedure, as
-the ledger records them (:mod:`processes`)."""
+the ledger records them (:mod:`reading.streams`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from pydantic import AwareDatetime, BaseModel, Field
 from api.views import TimelineEntry, entry
 from domain.coalition_state import CoalitionPhase, CoalitionState
 from domain.coalitions import Document, PartnerRole, ThematicFocus
+from domain.kinds import COALITION, SILENCE
 from domain.silence import SilencePhase, SilenceState
 from ledger import Ledger
-from reading import processes
+from reading import streams
 
 
 class CoalitionSummary(BaseModel):
@@ -113,8 +114,8 @@ def _silence_fields(procedure: str, s: SilenceState) -> dict[str, Any]:
 def coalitions(ledger: Ledger) -> list[CoalitionSummary]:
     """Every coalition the ledger records, in the order of their ids."""
     found = []
-    for cid in processes.coalition_ids(ledger):
-        state = processes.coalition_of(ledger, cid)
+    for cid in streams.streams(ledger, COALITION):
+        state = streams.state_of(ledger, cid)
         if state is not None:
             found.append(coalition_summary(cid, state))
     return found
@@ -122,8 +123,8 @@ def coalitions(ledger: Ledger) -> list[CoalitionSummary]:
 
 def silence_procedures(ledger: Ledger) -> list[SilenceSummary]:
     found = []
-    for pid in processes.silence_ids(ledger):
-        state = processes.silence_of(ledger, pid)
+    for pid in streams.streams(ledger, SILENCE):
+        state = streams.state_of(ledger, pid)
         if state is not None:
             found.append(silence_summary(pid, state))
     return found
@@ -134,7 +135,7 @@ def coalition_reports(ledger: Ledger, msp_year: int) -> list[CoalitionReport]:
     return [CoalitionReport(coalition=cid, msp_year=msp_year, summary=summary,
                             affected_state=s.charter.affected_state if s.charter else None,
                             partner_state=s.charter.partner_state if s.charter else None)
-            for cid, s, summary in processes.progress_reports(ledger, msp_year)]
+            for cid, s, summary in streams.progress_reports(ledger, msp_year)]
 
 
 def stream_timeline(ledger: Ledger, stream: str) -> list[TimelineEntry]:

@@ -14,26 +14,18 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 
-import stepping.processes as ps
+import stepping
 from api import process_views
-from api.auth import guarded
-from api.cycles import LedgerOf, SignedIn, engine_of, ledger_of
+from api.cycles import LedgerOf, SignedIn
 from api.problems import ProblemError, documented
-from api.process_routes import (
-    WRITE,
-    add_step_route,
-    description,
-    permit,
-    summary,
-    taken,
-    with_body,
-)
 from api.process_views import SilenceSummary, SilenceView
+from api.steps import add_step_route, add_step_routes, engine_of, ledger_of
 from api.views import TimelineEntry
-from domain.procedure import OpenStep, open_steps
-from domain.silence import STEPS, SilenceState
+from domain.kinds import SILENCE
+from domain.procedure import PendingStep
+from domain.silence import SilenceState
 from ledger import Ledger, Receipt
-from reading import processes
+from reading import streams
 from stepping import StepRequest
 
 EXTENSION = ("**Extension** — the silence procedure is later practice of the Convention, not "
@@ -60,7 +52,7 @@ def missing(procedure: str) -> ProblemError:
 
 def folded(ledger: Ledger, procedure: str) -> SilenceState:
     """The procedure as recorded, or a 404 problem."""
-    state = processes.silence_of(ledger, procedure)
+    state: SilenceState | None = streams.state_of(ledger, procedure)
     if state is None:
         raise missing(procedure)
     return state
@@ -82,8 +74,8 @@ def get_procedure(procedure: ProcedureId, ledger: LedgerOf) -> SilenceView:
 
 @router.get("/silence/{procedure}/pending", responses=READ, description=EXTENSION + (
     "The steps people may take now (the outcome at the deadline is the engine's)."))
-def get_procedure_pending(procedure: ProcedureId, ledger: LedgerOf) -> list[OpenStep]:
-    return open_steps(STEPS, folded(ledger, procedure))
+def get_procedure_pending(procedure: ProcedureId, ledger: LedgerOf) -> list[PendingStep]:
+    return SILENCE.pending(folded(ledger, procedure))
 
 
 @router.get("/silence/{procedure}/timeline", responses=READ, description=EXTENSION + (
@@ -95,33 +87,21 @@ def get_procedure_timeline(procedure: ProcedureId, ledger: LedgerOf) -> list[Tim
     return entries
 
 
-CIRCULATE = ps.SILENCE["circulate_text"]
-
-
 async def circulate_text(request: Request, person: SignedIn, body: StepRequest) -> Circulated:
-    ledger, queue = ledger_of(request), engine_of(request).settings.task_queue
-    procedure, receipt = await engine_of(request).ask(
-        None, lambda c: ps.circulate(c, ledger, person, body, queue))
-    engine_of(request).recorded(receipt, person)
+    ledger, engine = ledger_of(request), engine_of(request)
+    procedure, receipt = await engine.ask(None, lambda c: stepping.begin(
+        c, SILENCE, person, body, task_queue=engine.settings.task_queue,
+        known=lambda prefix: len(streams.streams(ledger, SILENCE, prefix))))
+    engine.recorded(receipt, person)
     return Circulated(procedure=procedure, receipt=receipt)
 
 
-with_body(circulate_text, CIRCULATE.request)
-router.add_api_route("/silence", circulate_text, methods=["POST"], status_code=201,
-                     name="circulate_text", summary=summary(CIRCULATE),
-                     description=description(CIRCULATE, EXTENSION), responses=WRITE,
-                     response_model=Circulated, route_class_override=guarded(permit(CIRCULATE)))
+async def _procedure(request: Request, procedure: ProcedureId) -> str:
+    folded(ledger_of(request), procedure)  # 404 before the engine is asked
+    return procedure
 
 
-def _add_step_route(step: ps.ProcessStep) -> None:
-    async def take(request: Request, procedure: ProcedureId, person: SignedIn,
-                   body: StepRequest | None) -> Receipt:
-        return await taken(request, step, person, body, stream=procedure, folded=folded,
-                           missing=missing)
-
-    add_step_route(router, "/silence/{procedure}", step, take, EXTENSION)
-
-
-for _step in ps.SILENCE.values():
-    if _step is not CIRCULATE:
-        _add_step_route(_step)
+add_step_route(router, "/silence", SILENCE, SILENCE.begins, take=circulate_text,
+               preface=EXTENSION, response=Circulated)
+add_step_routes(router, "/silence/{procedure}", SILENCE, stream=_procedure, missing=missing,
+                preface=EXTENSION)

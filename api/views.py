@@ -1,6 +1,6 @@
 """What the API and the dashboard show: a cycle, its timeline from the ledger, the Coordination
 Committee of a day, the signed-in person; a country coalition and a silence procedure as the
-ledger records them (:mod:`processes`). Shared by the JSON routes and the pages."""
+ledger records them (:mod:`reading.streams`). Shared by the JSON routes and the pages."""
 
 from __future__ import annotations
 
@@ -9,16 +9,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain.committee import CommitteeMember
 from domain.convention import COMMITTEE_ORGANISATIONS, Role, shipped_registry
+from domain.kinds import COALITION, CYCLE, SILENCE
 from domain.state import CycleState, Phase, WorkplanStatus
 from domain.steps import BY_STEP, Step
 from identities import Person
 from ledger import Ledger, StoredEvent
 from reading.timeline import what as summary_of
-from stepping import REQUESTS
-from stepping.processes import COALITION, SILENCE
 
 ORGANISATIONS = {"ICRC": "International Committee of the Red Cross", "UN": "United Nations",
                  "CMC": "Cluster Munition Coalition"}
@@ -116,14 +115,16 @@ def committee(year: int, state: CycleState, on: date) -> Committee:
 
 def steps_of(role: Role) -> list[Step]:
     """The steps a person in ``role`` may take, in the order of the year."""
-    return [step for step in REQUESTS if role in BY_STEP[step].roles]
+    return [Step(step) for step in CYCLE.commands if role in BY_STEP[step].roles]
 
 
 def me(person: Person) -> Me:
     return Me(id=person.id, name=person.name, role=person.role, represents=person.represents,
               description=person.describe(), steps=steps_of(person.role),
-              coalition_steps=[n for n, s in COALITION.items() if person.role in s.rule.roles],
-              silence_steps=[n for n, s in SILENCE.items() if person.role in s.rule.roles])
+              coalition_steps=[n for n in COALITION.commands
+                               if person.role in COALITION.by_step[n].roles],
+              silence_steps=[n for n in SILENCE.commands
+                             if person.role in SILENCE.by_step[n].roles])
 
 
 def known_years(ledger: Ledger) -> list[int]:

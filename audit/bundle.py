@@ -36,7 +36,6 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from sqlalchemy import Engine, select
 from temporalio.client import WorkflowHistory
 
-from activities.models import cycle_id
 from audit.bundle_format import (
     CHECKPOINTS,
     EVENTS,
@@ -59,6 +58,7 @@ from audit.bundle_format import (
 )
 from audit.process_replay import kind_of, touching
 from audit.tree import ProofTree
+from contracts import cycle_id
 from ledger import Ledger
 from ledger.checkpoints import Checkpoint, all_checkpoints, key_id
 from ledger.diagnose import batches

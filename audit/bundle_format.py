@@ -13,8 +13,8 @@ from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from activities.models import cycle_id
 from audit.histories import history_name
+from contracts import cycle_id
 from ledger.encoding import SEPARATOR
 from ledger.problems import ProblemKind
 

@@ -18,7 +18,6 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import from_json
 from temporalio.client import WorkflowHistory
 
-from activities.models import cycle_id
 from audit.bundle_format import (
     CHECKPOINTS,
     EVENTS,
@@ -43,6 +42,7 @@ from audit.histories import Recorded, recorded_in
 from audit.process_replay import NAMES, NotFolded, fold_payloads, kind_of
 from audit.tree import roots_later
 from audit.walk import Walked, walk
+from contracts import cycle_id
 from domain.cycle import apply
 from domain.errors import RuleViolation
 from domain.events import parse_event

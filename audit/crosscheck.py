@@ -23,10 +23,10 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
-from activities.models import cycle_id
 from audit.engine import fetch_histories
 from audit.histories import Recorded, recorded_in
 from audit.process_replay import touching
+from contracts import cycle_id
 from ledger import Ledger, StoredEvent
 
 Kind = Literal["unconfirmed", "unrecorded", "mismatch", "no-history", "nondeterminism",

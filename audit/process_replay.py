@@ -22,14 +22,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 
 from audit.replay import StreamReplayed, checked, held_at
-from domain import coalition, silence
+from domain import coalition, kinds, silence
 from domain.coalition_events import COALITION_EVENT
 from domain.coalition_state import CoalitionState
 from domain.errors import RuleViolation
 from domain.silence import SilenceState
 from domain.silence_events import SILENCE_EVENT
 from ledger import Ledger, StoredEvent
-from reading.processes import COALITIONS, SILENCE, coalition_ids, silence_ids
+from reading.streams import streams
+
+COALITIONS, SILENCE = kinds.COALITION.prefix, kinds.SILENCE.prefix
 
 Kind = Literal["coalition", "silence"]
 ProcessState = CoalitionState | SilenceState
@@ -96,7 +98,7 @@ def year_of(e: StoredEvent) -> int:
 
 def process_streams(ledger: Ledger) -> list[str]:
     """Every coalition's and silence procedure's stream the ledger holds."""
-    return coalition_ids(ledger) + silence_ids(ledger)
+    return streams(ledger, kinds.COALITION) + streams(ledger, kinds.SILENCE)
 
 
 def touching(ledger: Ledger, years: Collection[int]) -> list[str]:
@@ -125,7 +127,7 @@ def replay_process(ledger: Ledger, kind: Kind, stream: str, as_of: datetime | No
     not of that kind, ``LookupError`` if the ledger holds no such stream,
     ``audit.replay.ReplayRefused`` if its events (or the checkpoints' signatures, given
     ``public_key``) were tampered with, and :class:`NotFolded` if the rules refuse one."""
-    stream = stream.lower()  # stream names are lower case (workflows.process_client)
+    stream = stream.lower()  # stream names are lower case (domain.kinds)
     if kind_of(stream) != kind:
         raise ValueError(f"{stream!r} is not the id of a {NAMES[kind]} ({FORMS[kind]})")
     recorded = ledger.read_stream(stream)

@@ -22,7 +22,7 @@ from datetime import datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain.cycle import fold
 from domain.events import parse_event
 from domain.state import CycleState

@@ -17,7 +17,6 @@ from datetime import UTC
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from activities.models import cycle_id
 from audit.chart import BudgetBar, amount, budget_chart
 from audit.process_replay import process_streams
 from audit.review_cycles import ReportError, gather
@@ -33,6 +32,7 @@ from audit.review_facts import (
     YearFacts,
 )
 from audit.verification import Verification
+from contracts import cycle_id
 from ledger import Ledger, StoredEvent
 
 __all__ = ["Approval", "Coordinator", "Deviation", "DeviationKind", "MandateSeats",

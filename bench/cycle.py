@@ -38,8 +38,9 @@ sys.path[:] = [str(_BENCH.parent), *(p for p in sys.path if Path(p or ".").resol
 from temporalio import activity  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
-from activities.models import CheckpointTaken, RecordEvent, TakeCheckpoint, cycle_id  # noqa: E402
 from activities.recording import CycleActivities  # noqa: E402
+from contracts import CheckpointTaken, RecordEvent, TakeCheckpoint, cycle_id  # noqa: E402
+from domain.kinds import CYCLE  # noqa: E402
 from domain.state import WorkplanStatus  # noqa: E402
 from ledger.checkpoints import load_public_key  # noqa: E402
 from ledger.encoding import canonical_time  # noqa: E402
@@ -49,7 +50,6 @@ from runtime.embedded import free_port, start_embedded  # noqa: E402
 from runtime.observability import configure_logging  # noqa: E402
 from scenarios import scripted  # noqa: E402
 from settings import Settings  # noqa: E402
-from stepping import cycle_client  # noqa: E402
 from worker import cycle_activities, cycle_worker, open_ledger  # noqa: E402
 from workflows.cycle import AnnualCycleWorkflow  # noqa: E402
 
@@ -100,7 +100,7 @@ def timed_updates(timings: Timings) -> Iterator[None]:
             return receipt
         return timed_call
 
-    scripted.take_step = timed(take, lambda args: cycle_client.UPDATE_OF[type(args[1])])
+    scripted.take_step = timed(take, lambda args: CYCLE.step_of(args[1]))
     scripted.open_cycle = timed(open_, lambda _: "open_cycle")
     try:
         yield

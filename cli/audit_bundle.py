@@ -17,7 +17,6 @@ import typer
 from rich.markup import escape
 from temporalio.client import WorkflowHistory
 
-from activities.models import cycle_id
 from audit.bundle import bundle_streams, export_bundle
 from audit.engine import NoEngine, fetch_histories, histories_engine
 from audit.offline import BundleReport, NotABundle
@@ -26,6 +25,7 @@ from audit.process_replay import NAMES, kind_of
 from audit.terminal import progress_bar
 from cli.common import console, fail, run
 from cli.db import ledger_engine
+from contracts import cycle_id
 from ledger import Ledger
 from ledger.checkpoints import checkpoint_public_key, load_public_key, public_pem
 from settings import Settings

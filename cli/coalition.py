@@ -19,12 +19,15 @@ import typer
 import cli.process_common as common
 from cli.common import FILE, JSON, TOKEN, authenticate, fail, load_file
 from cli.process_status import show_coalition, show_coalitions
+from domain import kinds
 from domain.coalition import identification
 from domain.coalitions import check_participant, parse_focus
 from domain.convention import shipped_registry
 from domain.errors import RuleViolation
-from reading.processes import coalition_ids, coalition_of
-from stepping.processes import COALITION, command, open_coalition, permitted
+from reading.streams import state_of, streams
+from stepping import STEPS, command, permitted
+
+COALITION = STEPS[kinds.COALITION.name]
 
 coalition = typer.Typer(no_args_is_help=True, help="Country coalitions (7MSP, CK-1 … CK-8): "
                         "an affected State and a donor or lead State, and all who help.")
@@ -68,7 +71,8 @@ def open_(*, affected: str | None = AFFECTED, donor: str | None = DONOR,
     """Identify a candidate country (committee member or President, CK-7); prints its id."""
     person = authenticate(token)
     step = COALITION["identify_candidate"]
-    _refusing(permitted, step, person)  # the committee's step (CK-7), before its data
+    # the committee's step (CK-7), before its data
+    _refusing(permitted, kinds.COALITION, step.name, person)
     if donor and lead:
         raise fail("refused CK-2 (7MSP ¶5): a coalition has one donor or lead State; give "
                    "--donor or --lead, not both.")
@@ -78,9 +82,10 @@ def open_(*, affected: str | None = AFFECTED, donor: str | None = DONOR,
                "focus": [f.value for f in _refusing(parse_focus, focus)]}
     given = common.request(step, {"charter": charter})
     # judged on the shipped registry now (CK-1, CK-2, CK-5), so a refusal needs no engine
-    _refusing(identification, "coalition-?", command(step, person, given), shipped_registry(),
+    _refusing(identification, "coalition-?", command(kinds.COALITION, step.name, person, given),
+              shipped_registry(),
               datetime.now(UTC))
-    common.begin(open_coalition, step, person, given, as_json=as_json)
+    common.begin(step, person, given, as_json=as_json)
 
 
 @coalition.command("agree")
@@ -182,7 +187,7 @@ def status(*, coalition_id: str = ID, as_json: bool = JSON) -> None:
     workshops, activities, progress reports."""
     chosen = coalition_id.strip().lower()
     with common.ledger() as recorded:
-        state = coalition_of(recorded, chosen)
+        state = state_of(recorded, chosen)
     if state is None:
         raise fail(f"the ledger records no coalition {chosen}; `intersessional coalition "
                    "list` lists those it does.")
@@ -193,5 +198,5 @@ def status(*, coalition_id: str = ID, as_json: bool = JSON) -> None:
 def list_(*, as_json: bool = JSON) -> None:
     """Every coalition the ledger records, with its phase."""
     with common.ledger() as recorded:
-        found = [(cid, coalition_of(recorded, cid)) for cid in coalition_ids(recorded)]
+        found = [(cid, state_of(recorded, cid)) for cid in streams(recorded, kinds.COALITION)]
     show_coalitions(found, as_json)

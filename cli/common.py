@@ -27,12 +27,16 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from cli.db import ledger_engine
 from domain.errors import RuleViolation
+from domain.kinds import CYCLE
 from domain.steps import BY_STEP, Step
 from identities import People, Person, Unauthenticated
 from ledger.records import Receipt
 from runtime.temporal import connect
 from settings import Settings
-from stepping import REQUESTS, StepRequest
+from stepping import REQUESTS as ALL_REQUESTS
+from stepping import StepRequest
+
+REQUESTS = ALL_REQUESTS[CYCLE.name]
 
 console = Console(soft_wrap=True)  # one sentence stays one line in a pipe
 YEAR = typer.Option(..., "--year", min=2011, max=2999, help="the cycle's year")

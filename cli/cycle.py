@@ -23,7 +23,6 @@ from temporalio.client import (
 )
 
 import stepping
-from activities.models import cycle_id
 from cli.common import (
     FILE,
     JSON,
@@ -37,12 +36,14 @@ from cli.common import (
     request,
     run,
 )
+from contracts import cycle_id
+from domain.kinds import CYCLE
+from domain.state import CycleState
 from domain.steps import Step
 from ledger import Ledger, create_ledger_engine
 from reading.timeline import timeline_table
 from settings import Settings
-from stepping import cycle_client as cycles
-from stepping import permitted
+from stepping import client as engine_client
 from workflows.models import ScheduledOpening
 from workflows.opener import OpenCycleWorkflow
 
@@ -60,10 +61,11 @@ def open_cycle(year: int = YEAR, file: Path | None = FILE, token: str | None = T
                else request(Step.OPEN_CYCLE, {"year": year}, "--year"))
 
     async def work() -> None:
-        permitted(Step.OPEN_CYCLE, person)  # refused before the engine is asked
+        stepping.permitted(CYCLE, Step.OPEN_CYCLE, person)  # refused before the engine is asked
         settings = Settings()
-        receipt = await stepping.open_cycle(await connect_engine(settings), person, opening,
-                                            settings)
+        _, receipt = await stepping.begin(
+            await connect_engine(settings), CYCLE, person, opening, task_queue=settings.task_queue,
+            lead_times=(settings.committee_weeks, settings.reminder_days))
         report(Step.OPEN_CYCLE, year, receipt, person, as_json)
     run(work())
 
@@ -73,7 +75,8 @@ def status(year: int = YEAR, as_json: bool = JSON) -> None:
     """The cycle's phase, the steps open now (who may take them, by when) and its state."""
     async def work() -> None:
         client = await connect_engine(Settings())
-        state, steps = await cycles.cycle_state(client, year), await cycles.pending(client, year)
+        state: CycleState = await engine_client.state(client, CYCLE, cycle_id(year))
+        steps = await engine_client.pending(client, cycle_id(year))
         if as_json:
             print(json.dumps({"year": year, "phase": state.phase.value,
                               "pending": [s.model_dump(mode="json") for s in steps],

@@ -10,12 +10,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.common import JSON, TOKEN, YEAR, authenticate, connect_engine, console, run
+from contracts import cycle_id
 from domain.convention import Role
+from domain.kinds import CYCLE
+from domain.procedure import PendingStep
 from domain.state import CycleState
-from domain.steps import PendingStep, Step
+from domain.steps import Step
 from identities import Person
 from settings import Settings
-from stepping import cycle_client as cycles
+from stepping import client as engine_client
 
 #: the command that takes each step a person takes
 COMMAND_OF: dict[Step, str] = {
@@ -46,7 +49,8 @@ def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -
 
     async def work() -> None:
         client = await connect_engine(Settings())
-        state, steps = await cycles.cycle_state(client, year), await cycles.pending(client, year)
+        state: CycleState = await engine_client.state(client, CYCLE, cycle_id(year))
+        steps = await engine_client.pending(client, cycle_id(year))
         today = datetime.now(UTC).date()
         yours = {s.step: person is not None and may_take(s, person, state, today) for s in steps}
         if as_json:
@@ -54,7 +58,7 @@ def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -
                 "year": year, "phase": state.phase.value,
                 "person": person.model_dump(mode="json") if person else None,
                 "pending": [{**s.model_dump(mode="json"), "yours": yours[s.step],
-                             "command": f"intersessional {COMMAND_OF.get(s.step, '')} "
+                             "command": f"intersessional {COMMAND_OF.get(Step(s.step), '')} "
                                         f"--year {year}"} for s in steps]},
                 ensure_ascii=False, indent=2))
             return
@@ -67,7 +71,7 @@ def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -
                 f"[red]{s.due} (overdue)[/red]")
             table.add_row("✔" if yours[s.step] else "", s.label,
                           " or ".join(r.value.replace("_", " ") for r in s.roles), due,
-                          s.rule_id, COMMAND_OF.get(s.step, ""))
+                          s.rule_id, COMMAND_OF.get(Step(s.step), ""))
         if steps:
             console.print(table)
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
+from collections.abc import Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,19 +20,19 @@ import typer
 from pydantic import ValidationError
 from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
-from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 import cli.common as cli_common
-import stepping.processes as process_stepping
+import stepping
 from cli.common import _errors, connect_engine, console, fail
 from cli.db import ledger_engine
 from identities import Person
 from ledger import Ledger
 from ledger.records import Receipt
+from reading.streams import streams
 from settings import Settings
+from stepping import KindStep as ProcessStep
 from stepping import StepRequest
-from stepping.processes import ProcessStep, permitted
 
 DOCUMENT = typer.Option(None, "--file", dir_okay=False, metavar="PATH",
                         help="the document itself: its SHA-256 is recorded, never its text")
@@ -146,26 +146,26 @@ def take(what: str, workflow_id: str, step: ProcessStep, person: Person, given: 
     chosen = workflow_id.strip().lower()
 
     async def work() -> None:
-        permitted(step, person)  # a role that never takes the step: refused before the engine
+        # a role that never takes the step: refused before the engine
+        stepping.permitted(step.kind, step.name, person)
         client = await connect_engine(Settings())
-        receipt = await process_stepping.take(client, chosen, step, person, given)
+        receipt = await stepping.take(client, step.kind, chosen, step=step.name, person=person,
+                                      request=given)
         report(step, chosen, receipt, person, as_json, **extra)
     run(work(), f"{what} {chosen}")
 
 
-Begin = Callable[[Client, Ledger, Person, StepRequest, str], Awaitable[tuple[str, Receipt]]]
-
-
-def begin(begin_with: Begin, step: ProcessStep, person: Person, given: StepRequest,
-          *, as_json: bool, **extra: Any) -> None:
+def begin(step: ProcessStep, person: Person, given: StepRequest, *, as_json: bool,
+          **extra: Any) -> None:
     """``person`` begins a coalition or a procedure with ``step``; its new id is reported."""
     async def work() -> None:
-        permitted(step, person)
+        stepping.permitted(step.kind, step.name, person)
         settings = Settings()
         client = await connect_engine(settings)
         with ledger() as recorded:
-            workflow_id, receipt = await begin_with(client, recorded, person, given,
-                                                    settings.task_queue)
+            workflow_id, receipt = await stepping.begin(
+                client, step.kind, person, given, task_queue=settings.task_queue,
+                known=lambda prefix: len(streams(recorded, step.kind, prefix)))
         if not as_json:
             console.print(workflow_id, highlight=False)
         report(step, workflow_id, receipt, person, as_json, **extra)

@@ -17,8 +17,11 @@ import typer
 import cli.process_common as common
 from cli.common import JSON, TOKEN, authenticate, fail
 from cli.process_status import show_procedures, show_silence
-from reading.processes import silence_ids, silence_of
-from stepping.processes import SILENCE, circulate
+from domain import kinds
+from reading.streams import state_of, streams
+from stepping import STEPS
+
+SILENCE = STEPS[kinds.SILENCE.name]
 
 silence = typer.Typer(no_args_is_help=True, help=(
     "The silence procedure: a documented extension (later practice, not in the seed papers; "
@@ -50,7 +53,7 @@ def circulate_text(*, subject: str = typer.Option(..., "--subject"), reference: 
     step = SILENCE["circulate_text"]
     given = common.request(step, {"subject": subject, "deadline": until,
                                   "text": common.document(reference, file, sha256)})
-    common.begin(circulate, step, person, given, as_json=as_json,
+    common.begin(step, person, given, as_json=as_json,
                  deadline=until.isoformat())
 
 
@@ -87,7 +90,7 @@ def status(*, procedure: str = PROCEDURE, as_json: bool = JSON) -> None:
     adopted or withdrawn; its text, deadline and objections."""
     chosen = procedure.strip().lower()
     with common.ledger() as recorded:
-        state = silence_of(recorded, chosen)
+        state = state_of(recorded, chosen)
     if state is None:
         raise fail(f"the ledger records no silence procedure {chosen}; `intersessional "
                    "silence list` lists those it does.")
@@ -98,5 +101,5 @@ def status(*, procedure: str = PROCEDURE, as_json: bool = JSON) -> None:
 def list_(*, as_json: bool = JSON) -> None:
     """Every silence procedure the ledger records, with its phase."""
     with common.ledger() as recorded:
-        found = [(pid, silence_of(recorded, pid)) for pid in silence_ids(recorded)]
+        found = [(pid, state_of(recorded, pid)) for pid in streams(recorded, kinds.SILENCE)]
     show_procedures(found, as_json)

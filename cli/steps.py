@@ -31,13 +31,15 @@ from cli.common import (
     request,
     run,
 )
+from contracts import cycle_id
 from domain.errors import RuleViolation
+from domain.kinds import CYCLE
 from domain.meetings import MAX_DAYS, default_agenda
 from domain.steps import BY_STEP, Step
 from identities import Person
 from settings import Settings
-from stepping import StepRequest, permitted
-from stepping import cycle_client as cycles
+from stepping import StepRequest
+from stepping import client as engine_client
 
 president = typer.Typer(no_args_is_help=True, help="The presidency the MSP designates.")
 meeting = typer.Typer(no_args_is_help=True, help="The year's intersessional meeting.")
@@ -57,10 +59,12 @@ OPTIONS = "the options given"
 def _take(step: Step, year: int, person: Person, given: StepRequest, as_json: bool, *,
           content_hash: str | None = None) -> None:
     async def work() -> None:
-        permitted(step, person)  # a role that never takes the step: refused before the engine
+        # a role that never takes the step: refused before the engine
+        stepping.permitted(CYCLE, step, person)
         client = await connect_engine(Settings())
-        report(step, year, await stepping.take(client, year, step, person, given), person,
-               as_json, content_hash=content_hash)
+        receipt = await stepping.take(client, CYCLE, cycle_id(year), step=step, person=person,
+                                      request=given)
+        report(step, year, receipt, person, as_json, content_hash=content_hash)
     run(work())
 
 
@@ -77,11 +81,11 @@ def _on_workplan(step: Step, year: int, token: str | None, content_hash: str | N
     given = request(step, {"content_hash": content_hash or "0" * 64, **fields}, OPTIONS, FLAGS)
 
     async def work() -> None:
-        permitted(step, person)
+        stepping.permitted(CYCLE, step, person)
         client = await connect_engine(Settings())
         chosen = content_hash
         if chosen is None:
-            state = await cycles.cycle_state(client, year)
+            state = await engine_client.state(client, CYCLE, cycle_id(year))
             if state.draft_hash is None:
                 rule = BY_STEP[step]
                 raise RuleViolation(rule.rule_id, f"{rule.label} needs a work plan, and the "
@@ -89,7 +93,8 @@ def _on_workplan(step: Step, year: int, token: str | None, content_hash: str | N
                                     f"{state.phase.value.replace('_', ' ')} phase).")
             chosen = state.draft_hash
         taken = given.model_copy(update={"content_hash": chosen})
-        receipt = await stepping.take(client, year, step, person, taken)
+        receipt = await stepping.take(client, CYCLE, cycle_id(year), step=step, person=person,
+                                      request=taken)
         report(step, year, receipt, person, as_json, content_hash=chosen)
     run(work())
 

@@ -1,1 +1,141 @@
-"""placeholder"""
+"""What workflows and activities exchange, free of any I/O library: the activities' names,
+inputs and results, and the receipt of a recorded event.
+
+Workflows import this module and ``domain`` only — never ``ledger`` (SQLAlchemy, Alembic) or
+``activities`` — so nothing that does I/O is ever loaded into the workflow sandbox. The names
+are the activities' registered names: stable, for running workflows replay by them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from domain.coalition_events import AnyCoalitionEvent
+from domain.committee import Presidency
+from domain.convention import Actor, State
+from domain.elections import Term
+from domain.events import CycleEvent
+from domain.kinds import kind_of
+from domain.silence_events import AnySilenceEvent
+
+#: the activities' registered names
+RECORD_EVENT, PREPARE_CYCLE = "record_event", "prepare_cycle"
+READ_REGISTRY, TAKE_CHECKPOINT = "read_registry", "take_checkpoint"
+
+#: every event of the three kinds the engine has always run (for type checking; a new kind's
+#: events are recorded all the same, see :class:`RecordEvent`)
+LedgerEvent = CycleEvent | AnyCoalitionEvent | AnySilenceEvent
+
+
+def cycle_id(year: int) -> str:
+    """The workflow id of the ``year`` cycle, and the name of its stream in the ledger."""
+    return f"cycle-{year}"
+
+
+class RecordedEvent(Protocol):
+    """What recording reads of any kind's event."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def schema_version(self) -> int: ...
+    @property
+    def actor(self) -> Actor: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
+
+
+class RecordEvent(BaseModel):
+    """Append ``event`` to ``stream`` at version ``expected_version + 1``, under ``event_id``
+    (chosen by the workflow, deterministically, so a retried activity never writes twice).
+    The event is read back by the kind that ``stream`` belongs to (``domain.kinds``), so a
+    new kind of process needs no change here."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stream: str
+    expected_version: int = Field(ge=0)
+    event_id: UUID
+    event: Any  # serialised as the event it is; read back by the stream's kind
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_reads_the_event(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("event"), dict):
+            kind = kind_of(str(data.get("stream", "")))
+            data = {**data, "event": kind.event.validate_python(data["event"])}
+        return data
+
+    @property
+    def recorded(self) -> RecordedEvent:
+        event: RecordedEvent = self.event
+        return event
+
+
+class PrepareCycle(BaseModel):
+    """What opening the ``year`` cycle needs from outside the workflow."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+
+
+class CycleBasis(BaseModel):
+    """What a cycle starts from: the terms and presidencies the previous cycle's recorded
+    events leave running (CO-8), and the registry of States as the cycle opens (the standing
+    of an elected State is judged on it and recorded with the election)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    previous_recorded: bool
+    carried_terms: tuple[Term, ...] = ()
+    carried_presidencies: tuple[Presidency, ...] = ()
+    registry: tuple[State, ...] = ()
+
+
+class ReadRegistry(BaseModel):
+    """What a coalition or a silence procedure judges States on: the registry as it begins."""
+
+    model_config = ConfigDict(frozen=True)
+
+    purpose: str
+
+
+class RegistryRead(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    registry: tuple[State, ...]
+
+
+class TakeCheckpoint(BaseModel):
+    """Sign the Merkle root of the whole ledger (issue #3: after every cycle closes)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: str
+
+
+class CheckpointTaken(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tree_size: int
+    root_hash: str
+    key_id: str
+
+
+class Receipt(BaseModel):
+    """Where an event was recorded: its global position, stream version and hash."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: UUID
+    stream: str
+    version: int
+    position: int
+    hash: str
+    recorded_at: str

@@ -180,3 +180,12 @@ class CloseCoalition(CoalitionCommand):
 CoalitionStepCommand = (AgreeToCoCoordinate | RegisterStrategy | AdmitParticipant
                         | RecordDeparture | PlanWorkshop | HoldWorkshop | CoordinateActivity
                         | ReportProgress | CloseCoalition)
+
+#: every step a person takes, by its update's name, and the command it takes
+COMMANDS: dict[str, type[CoalitionCommand]] = {
+    "identify_candidate": IdentifyCandidate, "agree_to_co_coordinate": AgreeToCoCoordinate,
+    "register_strategy": RegisterStrategy, "admit_participant": AdmitParticipant,
+    "record_departure": RecordDeparture, "plan_workshop": PlanWorkshop,
+    "hold_workshop": HoldWorkshop, "coordinate_activity": CoordinateActivity,
+    "report_progress": ReportProgress, "close_coalition": CloseCoalition,
+}

@@ -1,12 +1,14 @@
-"""What every human-stepped process shares besides the annual cycle (a country coalition, a
-silence procedure): a table of steps — who may take each, under which rule, when it is open —
-and the two refusals every step can meet before its data is read: the wrong role, the wrong
-moment. ``domain.steps`` is the annual cycle's own, richer, table (with deadlines)."""
+"""What every kind of process shares (the annual cycle, a country coalition, a silence
+procedure): a table of steps — who may take each, under which rule, when it is open, by when it
+is due — and the two refusals every step can meet before its data is read: the wrong role, the
+wrong moment. Each kind's table is its own (``domain.steps``, ``domain.coalition_state``,
+``domain.silence_state``); ``domain.kinds`` names them all."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -20,8 +22,8 @@ S = TypeVar("S")
 @dataclass(frozen=True)
 class ProcedureStep(Generic[S]):
     """One step of a process whose state is ``S``: the update (``step``) and the event it
-    records, its label in a refusal, who may take it, the rule a refusal cites, and when it
-    is open (``when``)."""
+    records, its label in a refusal, who may take it, the rule a refusal cites, when it is
+    open (``when``) and by which date it is due (``due``; most steps have no deadline)."""
 
     step: str
     event: str
@@ -29,11 +31,11 @@ class ProcedureStep(Generic[S]):
     roles: tuple[Role, ...]
     rule_id: str
     when: Callable[[S], bool]
+    due: Callable[[S], date | None] = lambda _: None
 
 
 class RoleRule(Protocol):
-    """What a role check reads of a step: who takes it, its label, the rule it cites (a row
-    of this table, or of the annual cycle's ``domain.steps.STEPS``)."""
+    """What a role check reads of a step: who takes it, its label, the rule it cites."""
 
     @property
     def roles(self) -> tuple[Role, ...]: ...
@@ -55,8 +57,8 @@ def check_role(rule: RoleRule, actor: Actor) -> None:
                             f"{actor.role.value.replace('_', ' ')}.")
 
 
-class OpenStep(BaseModel):
-    """A step a person may take now: what, by whom, under which rule."""
+class PendingStep(BaseModel):
+    """A step a person may take now: what, by whom, by when, under which rule."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -64,12 +66,15 @@ class OpenStep(BaseModel):
     label: str
     roles: tuple[Role, ...]
     rule_id: str
+    due: date | None = None
 
 
-def open_steps(table: Sequence[ProcedureStep[S]], state: S) -> list[OpenStep]:
-    """The people's steps open in ``state``, in the table's order (the engine's left out)."""
-    return [OpenStep(step=r.step, label=r.label, roles=r.roles, rule_id=r.rule_id)
-            for r in table if r.when(state) and Role.ENGINE not in r.roles]
+def open_steps(table: Sequence[ProcedureStep[S]], state: S, include_engine: bool = False
+               ) -> list[PendingStep]:
+    """The steps open in ``state``, in the table's order (the engine's own only if asked)."""
+    return [PendingStep(step=r.step, label=r.label, roles=r.roles, rule_id=r.rule_id,
+                        due=r.due(state))
+            for r in table if r.when(state) and (include_engine or Role.ENGINE not in r.roles)]
 
 
 def check_open(rule: ProcedureStep[S], state: S, where: str) -> None:

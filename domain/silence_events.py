@@ -120,3 +120,9 @@ class WithdrawText(SilenceCommand):
 
 
 SilenceStepCommand = BreakSilence | RecirculateText | WithdrawText
+
+#: every step a person takes, by its update's name, and the command it takes
+COMMANDS: dict[str, type[SilenceCommand]] = {
+    "circulate_text": CirculateText, "break_silence": BreakSilence,
+    "recirculate_text": RecirculateText, "withdraw_text": WithdrawText,
+}

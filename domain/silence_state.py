@@ -73,6 +73,4 @@ STEPS: tuple[Step, ...] = (
 )
 BY_EVENT: dict[str, Step] = {s.event: s for s in STEPS}
 BY_STEP: dict[str, Step] = {s.step: s for s in STEPS}
-STEP_OF: dict[type[se.SilenceCommand], str] = {
-    se.BreakSilence: "break_silence", se.RecirculateText: "recirculate_text",
-    se.WithdrawText: "withdraw_text"}
+STEP_OF: dict[type[se.SilenceCommand], str] = {model: name for name, model in se.COMMANDS.items()}

@@ -7,13 +7,11 @@ precondition holds is *pending*. The rule id is the one a refusal of that step c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
-
 from domain.convention import Role
+from domain.procedure import PendingStep, ProcedureStep, open_steps
 from domain.state import CycleState, Phase, WorkplanStatus
 
 
@@ -36,18 +34,8 @@ class Step(StrEnum):
     CLOSE_CYCLE = "close_cycle"
 
 
-@dataclass(frozen=True)
-class StepRule:
-    """One step: its event, its label in a refusal, who may take it, the rule a refusal cites,
-    when it is open (``when``) and by which date it is due (``due``)."""
-
-    step: Step
-    event: str
-    label: str
-    roles: tuple[Role, ...]
-    rule_id: str
-    when: Callable[[CycleState], bool]
-    due: Callable[[CycleState], date | None] = lambda _: None  # most steps have no deadline
+#: a row of the annual cycle's table of steps
+StepRule = ProcedureStep[CycleState]
 
 
 def _in(*phases: Phase) -> Callable[[CycleState], bool]:
@@ -127,25 +115,9 @@ STEPS: tuple[StepRule, ...] = (
 )
 
 BY_EVENT: dict[str, StepRule] = {rule.event: rule for rule in STEPS}
-BY_STEP: dict[Step, StepRule] = {rule.step: rule for rule in STEPS}
-
-
-class PendingStep(BaseModel):
-    """A step a person may take now: what, by whom, by when, under which rule."""
-
-    model_config = ConfigDict(frozen=True)
-
-    step: Step
-    label: str
-    roles: tuple[Role, ...]
-    rule_id: str
-    due: date | None
+BY_STEP: dict[str, StepRule] = {rule.step: rule for rule in STEPS}
 
 
 def pending_steps(state: CycleState, include_engine: bool = False) -> list[PendingStep]:
     """The steps open now, in the cycle's order (the engine's own steps only if asked)."""
-    return [
-        PendingStep(step=r.step, label=r.label, roles=r.roles, rule_id=r.rule_id, due=r.due(state))
-        for r in STEPS
-        if r.when(state) and (include_engine or Role.ENGINE not in r.roles)
-    ]
+    return open_steps(STEPS, state, include_engine)

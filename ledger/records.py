@@ -7,7 +7,10 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from contracts import Receipt
 from ledger.encoding import check_text
+
+__all__ = ["COLUMNS", "NewEvent", "Receipt", "StoredEvent", "header"]
 
 #: the columns of ``events`` in the order of the encoding's header (then ``hash``, ``payload``)
 COLUMNS = ("position", "event_id", "stream", "version", "type", "schema_version", "actor",
@@ -42,19 +45,6 @@ class NewEvent(BaseModel):
     @classmethod
     def _printable(cls, value: str | None) -> str | None:
         return None if value is None else check_text("a ledger field", value)
-
-
-class Receipt(BaseModel):
-    """Where an event was recorded: its global position, stream version and hash."""
-
-    model_config = ConfigDict(frozen=True)
-
-    event_id: UUID
-    stream: str
-    version: int
-    position: int
-    hash: str
-    recorded_at: str
 
 
 class StoredEvent(BaseModel):

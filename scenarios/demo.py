@@ -21,7 +21,7 @@ from pathlib import Path
 from rich.console import Console
 from temporalio.client import Client
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain import commands as c
 from domain.elections import ElectionResult, Term
 from domain.errors import RuleViolation
@@ -33,8 +33,8 @@ from reading.timeline import timeline_table
 from runtime.embedded import free_port, start_embedded
 from runtime.observability import configure_logging
 from scenarios import scripted
+from scenarios.scripted import take_step
 from settings import Settings
-from stepping.cycle_client import take_step
 from worker import open_ledger, serve
 from workflows.cycle import AnnualCycleWorkflow
 

@@ -13,16 +13,18 @@ from decimal import Decimal
 
 from temporalio.client import Client
 
+from contracts import cycle_id
 from domain import commands as c
 from domain.calendar import CycleCalendar, default_calendar
 from domain.committee import Presidency
 from domain.convention import Actor, Role, State, shipped_registry
 from domain.elections import ElectionResult, Term, plan_first_round, seats_open
+from domain.kinds import CYCLE
 from domain.meetings import IntersessionalMeeting, NeighbouringMeeting, default_agenda
 from domain.state import CycleState
 from domain.workplan import BudgetLine, MandateLetter, Workplan, WorkplanItem
 from ledger.records import Receipt
-from stepping.cycle_client import cycle_state, open_cycle, pending, take_step
+from stepping import client as engine
 
 ISU = Actor(name="ISU Director", role=Role.ISU)
 FIRST_ROUND = {  # the first round's nominations: staggered first terms (CO-5)
@@ -98,6 +100,22 @@ _BEFORE_WORKPLAN = {"elect_coordinators", "designate_president", "convene_meetin
                     "hold_meeting"}
 
 
+async def open_cycle(client: Client, opening: c.OpenCycle, task_queue: str) -> Receipt:
+    """Open the cycle of ``opening.year`` through the step client: its receipt."""
+    return (await engine.begin(client, CYCLE, opening, task_queue))[1]
+
+
+async def take_step(client: Client, year: int, command: c.StepCommand) -> Receipt:
+    """Send ``command`` to the ``year`` cycle through the step client: its receipt."""
+    return await engine.take(client, CYCLE, cycle_id(year), command)
+
+
+async def state_of(client: Client, year: int) -> CycleState:
+    """The ``year`` cycle as the engine holds it now."""
+    state: CycleState = await engine.state(client, CYCLE, cycle_id(year))
+    return state
+
+
 async def _noop(_: str, __: Receipt, ___: CycleState) -> None:
     return None
 
@@ -136,19 +154,19 @@ async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, r
 
     async def take(name: str, command: c.StepCommand) -> CycleState:
         if name == until:
-            raise _Reached(await cycle_state(client, year))
+            raise _Reached(await state_of(client, year))
         if resume and name in _BEFORE_WORKPLAN and name not in {
-                p.step.value for p in await pending(client, year)}:
-            return await cycle_state(client, year)
+                p.step for p in await engine.pending(client, cycle_id(year))}:
+            return await state_of(client, year)
         receipt = await take_step(client, year, command)
-        state = await cycle_state(client, year)
+        state = await state_of(client, year)
         await step(name, receipt, state)
         return state
 
     carried = (first_presidency(year),) if first else ()
     opening = c.OpenCycle(year=year, actor=ISU, carried_presidencies=carried, calendar=calendar)
     receipt = await open_cycle(client, opening, task_queue)
-    state = await cycle_state(client, year)
+    state = await state_of(client, year)
     await step("open_cycle", receipt, state)
     cal = state.calendar
     assert cal is not None

@@ -3,7 +3,7 @@ deviations an audit must find: a work plan returned for revision, a meeting conv
 deadline missed and escalated), and a State re-elected to its own mandate under CO-7's
 "unless necessary", with the reason the Meeting recorded.
 
-Beside the cycles run the processes of issue 7, through ``workflows.process_client`` on the
+Beside the cycles run the processes of issue 7, through the step client (``stepping.client``) on the
 same engine (:class:`LaterPractice`): a country coalition — Lao PDR with Australia as donor, on
 clearance: identified, agreed, its strategy, participants (the ICRC among them), a country
 workshop planned and held, an activity coordinated, progress reported to the MSPs of 2027 and
@@ -32,8 +32,9 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain import coalition_events as ce
+from domain import kinds
 from domain import silence_events as se
 from domain.coalitions import (
     ActivityKind,
@@ -53,7 +54,7 @@ from domain.silence import SilencePhase
 from domain.state import CycleState
 from ledger.records import Receipt
 from scenarios import scripted
-from stepping import process_client as pc
+from stepping import client as engine
 from workflows.silence import SilenceProcedureWorkflow
 
 WaitUntil = Callable[[datetime], Awaitable[None]]
@@ -181,7 +182,7 @@ class LaterPractice:
         return await self.now()
 
     async def step(self, command: ce.CoalitionStepCommand) -> None:
-        await pc.coalition_step(self.client, COALITION, command)
+        await engine.take(self.client, kinds.COALITION, COALITION, command)
 
     async def year(self, n: int, year: int) -> None:
         """The steps of ``year``, the ``n``-th simulated (0: the first; none after the
@@ -195,8 +196,8 @@ class LaterPractice:
         """Identified, agreed, its strategy and participants; a text adopted by silence;
         progress reported to the year's MSP."""
         await self.on(y, 2, 1)
-        opened, _ = await pc.open_coalition(
-            self.client, ce.IdentifyCandidate(actor=COMMITTEE, charter=CHARTER), self.task_queue)
+        opened, _ = await engine.begin(self.client, kinds.COALITION, ce.IdentifyCandidate(
+            actor=COMMITTEE, charter=CHARTER), self.task_queue)
         assert opened == COALITION, opened
         await self.on(y, 2, 15)
         for delegate in (LAO, AUS):
@@ -243,14 +244,14 @@ class LaterPractice:
             text=Document(reference=f"CCM/MSP/{y}/CRP.1", sha256=sha256(subject))))
         if objecting is not None:
             await self.on(y, 4, 12)
-            await pc.silence_step(self.client, procedure, se.BreakSilence(
+            await engine.take(self.client, kinds.SILENCE, procedure, se.BreakSilence(
                 actor=objecting, objection=OBJECTION))
         await self.wait_until(deadline + timedelta(minutes=1))
         await self._until(procedure, SilencePhase.ADOPTED if objecting is None
                           else SilencePhase.NOT_ADOPTED)
         if objecting is not None:
             await self.on(y, 4, 26)
-            await pc.silence_step(self.client, procedure, se.WithdrawText(
+            await engine.take(self.client, kinds.SILENCE, procedure, se.WithdrawText(
                 actor=chair, reason=WITHDRAWN_BECAUSE))
         await self.client.get_workflow_handle(procedure).result()
 
@@ -258,7 +259,7 @@ class LaterPractice:
         """``process_client.circulate`` without its first judgement, which reads the wall
         clock: the engine's clock is years ahead of it here. The workflow judges the
         circulation at its own time, as it always does."""
-        procedure = f"{pc.silence_prefix(y)}1"
+        procedure = f"silence-{y}-1"
         handle = await self.client.start_workflow(
             SilenceProcedureWorkflow.run, command, id=procedure, task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
@@ -269,7 +270,7 @@ class LaterPractice:
     async def _until(self, procedure: str, phase: SilencePhase) -> None:
         """Until the engine has recorded the deadline's outcome (its timer has fired)."""
         for _ in range(400):
-            if (await pc.silence_state(self.client, procedure)).phase is phase:
+            if (await engine.state(self.client, kinds.SILENCE, procedure)).phase is phase:
                 return
             await asyncio.sleep(0.025)
         raise TimeoutError(f"{procedure} did not reach {phase.value}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
@@ -26,14 +26,16 @@ from domain.coalitions import (
 )
 from domain.convention import Actor, Role
 from domain.errors import RuleViolation
+from domain.kinds import COALITION, SILENCE
 from ledger.records import Receipt
-from stepping.process_client import circulate, coalition_step, open_coalition, silence_step
+from stepping import client as engine
 
 COMMITTEE = Actor(name="Ana Díaz", role=Role.COMMITTEE_MEMBER, represents="IRQ")
 PRESIDENT = Actor(name="Sofía Ruiz", role=Role.PRESIDENT, represents="MEX")
 LAO, AUS, USA = (Actor(name=f"{code} delegate", role=Role.DELEGATE, represents=code)
                  for code in ("LAO", "AUS", "USA"))
 WEEK = timedelta(days=7)
+IN_2027 = datetime(2027, 6, 1, tzinfo=UTC)  # the year a silence procedure is numbered in
 
 
 def _sha256(text: str) -> str:
@@ -51,7 +53,7 @@ async def _refused(step: Awaitable[Receipt]) -> None:
 async def _steps(env: WorkflowEnvironment, coalition: str,
                  *commands: ce.CoalitionStepCommand) -> None:
     for command in commands:
-        await coalition_step(env.client, coalition, command)
+        await engine.take(env.client, COALITION, coalition, command)
 
 
 async def a_coalitions_life(env: WorkflowEnvironment, queue: str) -> list[str]:
@@ -59,7 +61,7 @@ async def a_coalitions_life(env: WorkflowEnvironment, queue: str) -> list[str]:
     early, refused; then held), an activity (twice, refused), a report, closed."""
     charter = CoalitionCharter(affected_state="LAO", partner_state="AUS",
                                focus=parse_focus(["clearance-and-risk-reduction-education"]))
-    cid, _ = await open_coalition(env.client, ce.IdentifyCandidate(actor=COMMITTEE,
+    cid, _ = await engine.begin(env.client, COALITION, ce.IdentifyCandidate(actor=COMMITTEE,
                                                                    charter=charter), queue)
     activity = ExistingActivity(reference="AUS-LAO-UXO-2025", kind="bilateral",
                                 description="Australia's clearance support to Lao PDR")
@@ -76,12 +78,12 @@ async def a_coalitions_life(env: WorkflowEnvironment, queue: str) -> list[str]:
                  ce.RecordDeparture(actor=LAO, name="GICHD"),
                  ce.PlanWorkshop(actor=LAO, workshop=CountryWorkshop(
                      place="Vientiane", starts=today + WEEK, ends=today + 2 * WEEK)))
-    await _refused(coalition_step(env.client, cid, ce.HoldWorkshop(actor=LAO,
+    await _refused(engine.take(env.client, COALITION, cid, ce.HoldWorkshop(actor=LAO,
                                                                    outcomes=outcomes)))
     await env.sleep(WEEK)
     await _steps(env, cid, ce.HoldWorkshop(actor=LAO, outcomes=outcomes),
                  ce.CoordinateActivity(actor=AUS, activity=activity))
-    await _refused(coalition_step(env.client, cid, ce.CoordinateActivity(
+    await _refused(engine.take(env.client, COALITION, cid, ce.CoordinateActivity(
         actor=LAO, activity=activity)))
     year = (await env.get_current_time()).year
     await _steps(env, cid, ce.ReportProgress(actor=LAO, msp_year=year, summary="survey begun"),
@@ -91,10 +93,10 @@ async def a_coalitions_life(env: WorkflowEnvironment, queue: str) -> list[str]:
 
 
 async def _circulated(env: WorkflowEnvironment, queue: str) -> str:
-    procedure, _ = await circulate(env.client, se.CirculateText(
+    procedure, _ = await engine.begin(env.client, SILENCE, se.CirculateText(
         actor=PRESIDENT, subject="venue of the next MSP", deadline=await env.get_current_time()
         + WEEK, text=Document(reference="CCM/MSP/2027/DD/1", sha256=_sha256("Geneva"))),
-        queue, year=2027)
+        queue, at=IN_2027)
     return procedure
 
 
@@ -114,18 +116,18 @@ async def a_silence_broken_then_recirculated(env: WorkflowEnvironment, queue: st
     procedure = await _circulated(env, queue)
     revised = Document(reference="CCM/MSP/2027/DD/1/Rev.1", sha256=_sha256("Geneva, 2028"))
     await env.sleep(timedelta(days=2))
-    await silence_step(env.client, procedure, se.RecirculateText(
+    await engine.take(env.client, SILENCE, procedure, se.RecirculateText(
         actor=PRESIDENT, text=revised, deadline=await env.get_current_time() + WEEK))
-    await _refused(silence_step(env.client, procedure, se.BreakSilence(actor=USA,
+    await _refused(engine.take(env.client, SILENCE, procedure, se.BreakSilence(actor=USA,
                                                                         objection="no")))
-    await silence_step(env.client, procedure, se.BreakSilence(actor=AUS, objection="no"))
+    await engine.take(env.client, SILENCE, procedure, se.BreakSilence(actor=AUS, objection="no"))
     await env.sleep(WEEK + timedelta(hours=1))
     return [procedure]
 
 
 async def a_silence_broken_and_withdrawn(env: WorkflowEnvironment, queue: str) -> list[str]:
     procedure, = await a_silence_broken_then_recirculated(env, queue)
-    await silence_step(env.client, procedure, se.WithdrawText(actor=PRESIDENT,
+    await engine.take(env.client, SILENCE, procedure, se.WithdrawText(actor=PRESIDENT,
                                                               reason="no consensus"))
     await env.client.get_workflow_handle(procedure).result()
     return [procedure]
@@ -134,7 +136,7 @@ async def a_silence_broken_and_withdrawn(env: WorkflowEnvironment, queue: str) -
 async def a_silence_recirculated_and_adopted(env: WorkflowEnvironment, queue: str
                                             ) -> list[str]:
     procedure, = await a_silence_broken_then_recirculated(env, queue)
-    await silence_step(env.client, procedure, se.RecirculateText(
+    await engine.take(env.client, SILENCE, procedure, se.RecirculateText(
         actor=PRESIDENT, deadline=await env.get_current_time() + WEEK,
         text=Document(reference="CCM/MSP/2027/DD/1/Rev.2", sha256=_sha256("Geneva, 2029"))))
     await env.sleep(WEEK + timedelta(hours=1))

@@ -30,15 +30,15 @@ from temporalio.client import Client  # noqa: E402
 from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
-from activities.models import cycle_id  # noqa: E402
+from contracts import cycle_id  # noqa: E402
 from domain import commands as c  # noqa: E402
 from domain.errors import RuleViolation  # noqa: E402
 from domain.state import CycleState  # noqa: E402
 from ledger.records import Receipt  # noqa: E402
 from runtime.embedded import installed_binary  # noqa: E402
 from scenarios import scripted  # noqa: E402
+from scenarios.scripted import take_step  # noqa: E402
 from settings import Settings  # noqa: E402
-from stepping.cycle_client import take_step  # noqa: E402
 from worker import cycle_activities, cycle_worker, open_ledger  # noqa: E402
 from workflows.models import ScheduledOpening  # noqa: E402
 from workflows.opener import OpenCycleWorkflow  # noqa: E402

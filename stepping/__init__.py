@@ -1,31 +1,38 @@
-"""How a person takes a step of a cycle, whatever they use: the CLI, the HTTP API, the dashboard.
+"""How a person takes a step of any process, whatever they use: the CLI, the HTTP API, the
+dashboard.
 
 A step's *request* is the step's data and nothing about who sends it; the actor is the
 authenticated :class:`identities.Person`, never what a request says about itself. Each request
-model is the step's command (``domain.commands``) without its ``actor``, so the data a person
-may send and the data the workflow judges cannot drift apart.
+model is the step's command (``domain.kinds``: the kind's ``commands``) without its ``actor``,
+so the data a person may send and the data the workflow judges cannot drift apart.
 
 Refusals are the domain's: :class:`NotPermitted` when the person's role may not take the step
 at all (HTTP 403), any other :class:`RuleViolation` when the rules refuse it now, with this
-data (HTTP 409). Either way nothing is recorded.
+data (HTTP 409). Either way nothing is recorded. The rules of a step are judged once on its way
+in, by the workflow's update validator; what is judged here beforehand (the role, a beginning
+on the shipped registry) only spares the engine a request it would refuse.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
 from temporalio.client import Client
 
+from contracts import Receipt
 from domain.calendar import default_calendar
-from domain.commands import COMMANDS, Command, OpenCycle, StepCommand
+from domain.commands import OpenCycle
+from domain.convention import shipped_registry
 from domain.errors import RuleViolation
-from domain.procedure import RoleRule, check_role
-from domain.steps import BY_STEP, Step
+from domain.kinds import CYCLE, KINDS, Kind
+from domain.procedure import ProcedureStep, RoleRule, check_role
 from identities import Person
-from ledger.records import Receipt
-from settings import Settings
-from stepping import cycle_client as cycles
+from stepping import client as engine
 
 
 class StepRequest(BaseModel):
@@ -47,57 +54,96 @@ def request_model(command: type[BaseModel]) -> type[StepRequest]:
     return model
 
 
-#: one request model per step a person takes, in the order of the year
-REQUESTS: dict[Step, type[StepRequest]] = {
-    Step.OPEN_CYCLE: request_model(OpenCycle),
-    **{step: request_model(command) for step, command in COMMANDS.items()},
-}
+class _ByKind(dict[str, dict[str, Any]]):
+    """For each kind in ``domain.kinds.KINDS`` (by name), ``build(kind)``, made when first
+    asked for — so a kind registered later (a new one, in its tests) is served too."""
+
+    def __init__(self, build: Callable[[Kind[Any]], dict[str, Any]]) -> None:
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, name: str) -> dict[str, Any]:
+        self[name] = built = self._build(KINDS[name])
+        return built
 
 
-def permitted(step: Step, person: Person) -> None:
-    """Refuse with :class:`NotPermitted` if ``person``'s role never takes ``step``."""
-    role_permits(BY_STEP[step], person)
+#: for each kind (by name), one request model per step a person takes, in the order of its life
+REQUESTS: dict[str, dict[str, type[StepRequest]]] = _ByKind(
+    lambda kind: {step: request_model(command) for step, command in kind.commands.items()})
+
+
+@dataclass(frozen=True)
+class KindStep:
+    """One step of a kind as entry points handle it: its name (the update's), the row of
+    its rule and its request model."""
+
+    kind: Kind[Any]
+    name: str
+
+    @property
+    def rule(self) -> ProcedureStep[Any]:
+        return self.kind.by_step[self.name]
+
+    @property
+    def request(self) -> type[StepRequest]:
+        return REQUESTS[self.kind.name][self.name]
+
+
+#: for each kind (by name), its steps by name
+STEPS: dict[str, dict[str, KindStep]] = _ByKind(
+    lambda kind: {name: KindStep(kind, name) for name in kind.commands})
 
 
 def role_permits(rule: RoleRule, person: Person) -> None:
-    """Refuse with :class:`NotPermitted` if ``person``'s role never takes ``rule``'s step (a
-    cycle's, a coalition's or a silence procedure's)."""
+    """Refuse with :class:`NotPermitted` if ``person``'s role never takes ``rule``'s step."""
     try:
         check_role(rule, person.actor)
     except RuleViolation as refused:
         raise NotPermitted(refused.rule_id, refused.message) from None
 
 
-def command(step: Step, person: Person, request: StepRequest) -> Command:
+def permitted(kind: Kind[Any], step: str, person: Person) -> None:
+    """Refuse with :class:`NotPermitted` if ``person``'s role never takes ``step``."""
+    role_permits(kind.by_step[step], person)
+
+
+def command(kind: Kind[Any], step: str, person: Person, request: StepRequest) -> BaseModel:
     """The command ``person`` gives by sending ``request`` for ``step``."""
-    if not isinstance(request, REQUESTS[step]):
-        raise TypeError(f"{step.value} takes a {REQUESTS[step].__name__}, "
-                        f"not a {type(request).__name__}")
-    permitted(step, person)
+    expected = REQUESTS[kind.name][step]
+    if not isinstance(request, expected):
+        raise TypeError(f"{step} takes a {expected.__name__}, not a {type(request).__name__}")
+    permitted(kind, step, person)
     data = {name: getattr(request, name) for name in type(request).model_fields}
-    kind = OpenCycle if step is Step.OPEN_CYCLE else COMMANDS[step]
-    return kind(actor=person.actor, **data)
+    return kind.commands[step](actor=person.actor, **data)
 
 
-async def take(client: Client, year: int, step: Step, person: Person, request: StepRequest
-               ) -> Receipt:
-    """Send ``person``'s step to the ``year`` cycle: its receipt once recorded, or the
-    refusal (nothing recorded). Opening a cycle goes through :func:`open_cycle`."""
-    if step is Step.OPEN_CYCLE:
-        raise ValueError("a cycle is opened with stepping.open_cycle, which needs a task queue")
-    given = command(step, person, request)
-    assert isinstance(given, StepCommand)  # every command but OpenCycle is one
-    return await cycles.take_step(client, year, given)
+async def take(client: Client, kind: Kind[Any], stream: str, *, step: str, person: Person,
+               request: StepRequest) -> Receipt:
+    """Send ``person``'s step to ``stream``: its receipt once recorded, or the refusal
+    (nothing recorded). A stream is begun with :func:`begin`."""
+    if step == kind.begins:
+        raise ValueError(f"{step} begins a {kind.title}: stepping.begin")
+    return await engine.take(client, kind, stream, command(kind, step, person, request))
 
 
-async def open_cycle(client: Client, person: Person, request: StepRequest, settings: Settings
-                     ) -> Receipt:
-    """``person`` opens the cycle of ``request.year`` (idempotent while it runs) on the
-    settings' task queue; without a calendar in the request, on the default dates with the
-    settings' lead times (``committee_weeks``, ``reminder_days``)."""
-    opening = command(Step.OPEN_CYCLE, person, request)
-    assert isinstance(opening, OpenCycle)
-    if opening.calendar is None:
-        opening = opening.model_copy(update={"calendar": default_calendar(
-            opening.year, settings.committee_weeks, settings.reminder_days)})
-    return await cycles.open_cycle(client, opening, settings.task_queue)
+async def begin(client: Client, kind: Kind[Any], person: Person, request: StepRequest, *,
+                task_queue: str, lead_times: tuple[int, int] | None = None,
+                known: Callable[[str], int] = lambda _prefix: 0) -> tuple[str, Receipt]:
+    """``person`` begins a stream of ``kind`` with ``request``: its name and first receipt.
+    A cycle opened without a calendar gets the default dates with ``lead_times`` (committee
+    weeks, reminder days; the settings'); a numbered kind starts looking for a free number
+    after the ``known(prefix)`` streams the ledger already holds."""
+    given = command(kind, kind.begins, person, request)
+    if kind is CYCLE and lead_times is not None:
+        assert isinstance(given, OpenCycle)
+        if given.calendar is None:
+            given = given.model_copy(update={"calendar": default_calendar(given.year,
+                                                                          *lead_times)})
+    first = 1
+    if kind.numbered:
+        now = datetime.now(UTC)
+        prefix = kind.stream_name(given, now)
+        # judged before the ledger is read: a refused beginning costs nothing, names its rule
+        kind.begin(f"{prefix}?", given, shipped_registry(), now)
+        first = await asyncio.to_thread(known, prefix) + 1
+    return await engine.begin(client, kind, given, task_queue, first=first)

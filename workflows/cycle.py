@@ -1,7 +1,7 @@
 """``AnnualCycleWorkflow``: one year of the Convention's intersessional machinery.
 
 One workflow per year, id ``cycle-<year>``. It opens the cycle (carrying over what the previous
-cycle's recorded events leave running), takes people's steps as updates (``workflows.steps``),
+cycle's recorded events leave running), takes people's steps as updates (``workflows.core``),
 watches the year's deadlines with durable timers, and, once the MSP has decided on the work
 plan, closes the year, signs a ledger checkpoint and opens the next year's cycle as a workflow
 of its own (see docs/CYCLE.md for why a new workflow and not continue-as-new).
@@ -19,21 +19,28 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import PrepareCycle, TakeCheckpoint, cycle_id
-    from activities.recording import CycleActivities
+    from contracts import (
+        PREPARE_CYCLE,
+        TAKE_CHECKPOINT,
+        CheckpointTaken,
+        CycleBasis,
+        PrepareCycle,
+        Receipt,
+        RecordedEvent,
+        TakeCheckpoint,
+        cycle_id,
+    )
     from domain import decide
     from domain.calendar import CycleCalendar, following_calendar
     from domain.commands import OpenCycle
     from domain.convention import Actor, Role
     from domain.deadlines import Watch, escalated_to, met, watches
     from domain.events import CycleClosed, DeadlineMissed, DeadlineReminderSent
+    from domain.kinds import CYCLE
     from domain.state import CycleState, Phase
-    from domain.steps import PendingStep, pending_steps
-    from ledger.records import Receipt
     from workflows.models import CycleOutcome
 
-from workflows.core import ENGINE, judged
-from workflows.steps import CycleSteps
+from workflows.core import ENGINE, ProcessCore
 
 _PREPARING = timedelta(minutes=2)
 
@@ -46,22 +53,23 @@ def _unique(items: tuple[T, ...]) -> tuple[T, ...]:
 
 
 @workflow.defn(name="AnnualCycle")
-class AnnualCycleWorkflow(CycleSteps):
+class AnnualCycleWorkflow(ProcessCore[CycleState]):
+    KIND = CYCLE
+    PATCHED_RECORDING = True
+
     @workflow.init
     def __init__(self, opening: OpenCycle) -> None:
         self._setup()
 
     @workflow.run
     async def run(self, opening: OpenCycle) -> CycleOutcome:
-        basis = await workflow.execute_activity_method(
-            CycleActivities.prepare_cycle, PrepareCycle(year=opening.year),
+        basis = await workflow.execute_activity(
+            PREPARE_CYCLE, PrepareCycle(year=opening.year), result_type=CycleBasis,
             start_to_close_timeout=_PREPARING)
         self._registry = {s.iso3: s for s in basis.registry}
         terms = _unique(basis.carried_terms + opening.carried_terms)
         presidencies = _unique(basis.carried_presidencies + opening.carried_presidencies)
-        async with self._lock:
-            event = judged(lambda: decide.opening(opening, terms, presidencies, workflow.now()))
-            self._opened = await self._record(event)
+        await self._begin(lambda: decide.opening(opening, terms, presidencies, workflow.now()))
         watchers = [asyncio.create_task(self._watch(w)) for w in watches(self._state)]
         await workflow.wait_condition(
             lambda: self._state.phase is Phase.CLOSING and not self._lock.locked())
@@ -70,10 +78,9 @@ class AnnualCycleWorkflow(CycleSteps):
                                            actor=ENGINE))
         for watcher in watchers:
             watcher.cancel()
-        checkpoint = await workflow.execute_activity_method(
-            CycleActivities.take_checkpoint,
-            TakeCheckpoint(reason=f"the {opening.year} cycle closed"),
-            start_to_close_timeout=_PREPARING)
+        checkpoint = await workflow.execute_activity(
+            TAKE_CHECKPOINT, TakeCheckpoint(reason=f"the {opening.year} cycle closed"),
+            result_type=CheckpointTaken, start_to_close_timeout=_PREPARING)
         # the next year keeps this year's lead times (INTERSESSIONAL_COMMITTEE_WEEKS, …);
         # histories from before the patch opened it on the default calendar
         calendar = (following_calendar(self._state.calendar)
@@ -109,25 +116,17 @@ class AnnualCycleWorkflow(CycleSteps):
                                    DeadlineMissed(**common, escalated_to=escalated_to(
                                        self._state, watch.due)))
 
+    def _stream(self, event: RecordedEvent) -> str:
+        return cycle_id(event.year)  # type: ignore[attr-defined]  # every cycle event has one
+
     @workflow.update
     async def wait_opened(self) -> Receipt:
         """The receipt of ``CycleOpened``, once recorded: how an opener knows it is open."""
-        await workflow.wait_condition(lambda: self._opened is not None)
-        assert self._opened is not None
-        return self._opened
-
-    @workflow.query
-    def state(self) -> CycleState:
-        return self._state
+        return await self._began()
 
     @workflow.query
     def phase(self) -> Phase:
         return self._state.phase
-
-    @workflow.query
-    def pending(self) -> list[PendingStep]:
-        """The steps open now, who may take them and by when."""
-        return pending_steps(self._state)
 
 
 async def start_cycle(year: int, opener: Actor, calendar: CycleCalendar | None = None) -> str:

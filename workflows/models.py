@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from activities.models import CheckpointTaken
+from contracts import CheckpointTaken
 from domain.state import WorkplanStatus
 
 

@@ -16,24 +16,25 @@ import contextlib
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from contracts import Receipt
     from domain import silence as rules
     from domain import silence_events as se
-    from domain.procedure import OpenStep, open_steps
-    from domain.silence import STEPS, SilencePhase, SilenceState
-    from ledger.records import Receipt
+    from domain.kinds import SILENCE
+    from domain.silence import SilencePhase, SilenceState
     from workflows.models import SilenceOutcome
 
-from workflows.core import judged
-from workflows.process import ProcessCore
+from workflows.core import ProcessCore, judged
 
 WAITING = (SilencePhase.UNDER_SILENCE, SilencePhase.SILENCE_BROKEN)
 
 
 @workflow.defn(name="SilenceProcedure")
 class SilenceProcedureWorkflow(ProcessCore[SilenceState]):
+    KIND = SILENCE
+
     @workflow.init
     def __init__(self, circulation: se.CirculateText) -> None:
-        self._setup(SilenceState(), rules.apply)
+        self._setup()
 
     @workflow.run
     async def run(self, circulation: se.CirculateText) -> SilenceOutcome:
@@ -64,50 +65,7 @@ class SilenceProcedureWorkflow(ProcessCore[SilenceState]):
         await workflow.wait_condition(lambda: self._state.finished
                                       or self._state.phase in WAITING)
 
-    def _judge(self, command: se.SilenceStepCommand) -> None:
-        if self._begun is not None:
-            judged(lambda: rules.decide(self._state, command, self._registry, workflow.now()))
-
-    async def _step(self, command: se.SilenceStepCommand) -> Receipt:
-        return await self._take(lambda: rules.decide(self._state, command, self._registry,
-                                                     workflow.now()))
-
     @workflow.update
     async def wait_circulated(self) -> Receipt:
         """The receipt of ``TextCirculated``, once recorded."""
         return await self._began()
-
-    @workflow.query
-    def state(self) -> SilenceState:
-        return self._state
-
-    @workflow.query
-    def pending(self) -> list[OpenStep]:
-        return open_steps(STEPS, self._state)
-
-    @workflow.update
-    async def break_silence(self, command: se.BreakSilence) -> Receipt:
-        """A State Party's delegate objects before the deadline (SP-2)."""
-        return await self._step(command)
-
-    @break_silence.validator
-    def _may_break_silence(self, command: se.BreakSilence) -> None:
-        self._judge(command)
-
-    @workflow.update
-    async def recirculate_text(self, command: se.RecirculateText) -> Receipt:
-        """The President circulates a text again, with a new deadline (SP-4)."""
-        return await self._step(command)
-
-    @recirculate_text.validator
-    def _may_recirculate_text(self, command: se.RecirculateText) -> None:
-        self._judge(command)
-
-    @workflow.update
-    async def withdraw_text(self, command: se.WithdrawText) -> Receipt:
-        """The President withdraws the text (SP-4)."""
-        return await self._step(command)
-
-    @withdraw_text.validator
-    def _may_withdraw_text(self, command: se.WithdrawText) -> None:
-        self._judge(command)

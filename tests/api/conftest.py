@@ -22,7 +22,7 @@ from typing import IO, Any
 import httpx
 import pytest
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain.convention import shipped_registry
 from domain.state import CycleState
 from identities import People, Person

@@ -16,16 +16,16 @@ from typing import Any
 import httpx
 import pytest
 
-import stepping.processes as ps
 from domain.coalitions import ThematicFocus
 from domain.convention import Role
+from domain.kinds import COALITION
 from tests.api.conftest import Api
 from tests.api.test_http import FAKE_TOKEN, assert_problem
 
 CLEARANCE = "clearance-and-risk-reduction-education"
 STRATEGY = {"reference": "NRA/NSD/2027",
             "sha256": hashlib.sha256(b"Lao PDR national strategy for UXO").hexdigest()}
-STEPS = [name for name in ps.COALITION if name != "identify_candidate"]
+STEPS = [name for name in COALITION.commands if name != COALITION.begins]
 
 
 def charter(affected: str | None = "LAO", partner: str | None = "AUS",
@@ -213,7 +213,7 @@ def test_a_role_that_never_takes_the_step_is_403_before_the_body(
         garbled = http.post(path, content=b'{"charter": ',
                             headers={"content-type": "application/json"})
     problem = assert_problem(answer, 403, "not-permitted")
-    assert problem["rule_id"] == ps.COALITION[step].rule.rule_id
+    assert problem["rule_id"] == COALITION.by_step[step].rule_id
     assert problem["detail"].startswith(f"{problem['rule_id']} (7MSP")
     assert process_api.people[who].name in problem["detail"]
     assert_problem(garbled, 403, "not-permitted")

@@ -16,12 +16,15 @@ import pytest
 import schemathesis
 from temporalio.client import WorkflowExecutionStatus
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain.commands import COMMANDS
 from domain.convention import Role
+from domain.kinds import CYCLE
 from domain.steps import BY_STEP, Step
-from stepping import REQUESTS
+from stepping import REQUESTS as ALL_REQUESTS
 from tests.api.conftest import YEAR, Api, to_the_committee
+
+REQUESTS = ALL_REQUESTS[CYCLE.name]
 
 PROBLEM = "application/problem+json"
 FAKE_TOKEN = "isx_" + "A" * 43  # well-formed, held by no one

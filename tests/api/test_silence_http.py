@@ -15,12 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
-import stepping.processes as ps
 from domain.convention import Role
+from domain.kinds import SILENCE
 from tests.api.conftest import Api
 from tests.api.test_http import FAKE_TOKEN, assert_problem
 
-STEPS = [name for name in ps.SILENCE if name != "circulate_text"]
+STEPS = [name for name in SILENCE.commands if name != SILENCE.begins]
 WAIT = 30.0  # seconds for the engine to record an outcome after its deadline
 
 
@@ -179,7 +179,7 @@ def test_a_role_that_never_takes_the_step_is_403_before_the_body(
         answer = http.post(path, json=circulation(60))
         garbled = http.post(path, content=b"{", headers={"content-type": "application/json"})
     problem = assert_problem(answer, 403, "not-permitted")
-    assert problem["rule_id"] == ps.SILENCE[step].rule.rule_id
+    assert problem["rule_id"] == SILENCE.by_step[step].rule_id
     assert problem["source"] == "extension"
     assert_problem(garbled, 403, "not-permitted")
 

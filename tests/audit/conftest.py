@@ -22,8 +22,8 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from activities.models import cycle_id
 from audit.engine import fetch_histories
+from contracts import cycle_id
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import public_key_path
 from ledger.schema import checkpoints, events, ledger_head

@@ -12,11 +12,11 @@ from sqlalchemy import Engine
 from temporalio.client import WorkflowHistory
 from typer.testing import CliRunner
 
-from activities.models import cycle_id
 from audit.bundle import export_bundle
 from audit.bundle_format import BundleKind
 from audit.offline import verify_bundle
 from cli import audit_bundle as bundle_cli
+from contracts import cycle_id
 from ledger import create_ledger_engine
 from ledger.checkpoints import all_checkpoints
 from ledger.problems import ProblemKind

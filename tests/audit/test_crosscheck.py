@@ -10,8 +10,8 @@ from datetime import timedelta
 from temporalio import workflow
 
 from audit.crosscheck import cross_check
+from contracts import RecordedEvent
 from domain.commands import OpenCycle
-from domain.events import CycleEvent
 from ledger import Ledger, Receipt, create_ledger_engine
 from scenarios.simulation import ADOPTED, COALITION, WITHDRAWN
 from settings import Settings
@@ -34,7 +34,7 @@ class RecordsWithoutPatch(AnnualCycleWorkflow):
     async def run(self, opening: OpenCycle) -> CycleOutcome:
         return await super().run(opening)
 
-    async def _record(self, event: CycleEvent) -> Receipt:
+    async def _record(self, event: RecordedEvent) -> Receipt:
         await workflow.sleep(timedelta(seconds=1))
         return await super()._record(event)
 

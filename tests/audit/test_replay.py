@@ -14,12 +14,13 @@ from audit.replay import ReplayRefused, replay
 from domain.coalition_state import CoalitionPhase, CoalitionState
 from domain.cycle import fold
 from domain.events import parse_event
+from domain.kinds import KINDS
 from domain.silence import SilencePhase, SilenceState
 from domain.state import Phase
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import checkpoint_public_key
 from ledger.problems import ProblemKind
-from reading.processes import fold_coalition, fold_silence
+from reading import streams as reading
 from scenarios.simulation import ADOPTED, COALITION, OBJECTION, STRATEGY, WITHDRAWN
 from settings import Settings
 from tests.audit.conftest import YEARS, World, audit_cli
@@ -97,7 +98,7 @@ def test_a_coalition_and_the_procedures_replay_to_their_end(world: World,
     for kind, stream, phase in cases:
         recorded = five_years_ledger.read_stream(stream)
         replayed = replay_process(five_years_ledger, kind, stream.upper(), public_key=key)
-        folded = (fold_coalition(recorded) if kind == "coalition" else fold_silence(recorded))
+        folded = reading.fold(KINDS[kind], recorded)
         assert (replayed.stream, replayed.state, replayed.state.phase) == (stream, folded, phase)
         assert replayed.events == tuple(recorded)
         assert (replayed.signed, replayed.chained_only, replayed.later) == (len(recorded), 0, 0)

@@ -7,9 +7,13 @@ from collections import Counter
 
 from domain.cycle import fold
 from domain.events import CoordinatorsElected, parse_event
+from domain.kinds import COALITION as COALITIONS
+from domain.kinds import SILENCE as SILENCES
+from domain.kinds import kind_of
 from domain.state import WorkplanStatus
 from ledger import Ledger
-from reading.processes import coalition_ids, fold_coalition, fold_silence, silence_ids
+from reading import streams as reading
+from reading.streams import streams
 from scenarios.simulation import ADOPTED, COALITION, NECESSITY, WITHDRAWN
 from tests.audit.conftest import YEARS
 
@@ -32,12 +36,12 @@ def test_five_years_close_with_their_deviations(five_years_ledger: Ledger) -> No
 
 def test_the_processes_run_beside_the_cycles_within_their_years(
         five_years_ledger: Ledger) -> None:
-    assert coalition_ids(five_years_ledger) == [COALITION]
-    assert silence_ids(five_years_ledger) == [ADOPTED, WITHDRAWN]
+    assert streams(five_years_ledger, COALITIONS) == [COALITION]
+    assert streams(five_years_ledger, SILENCES) == [ADOPTED, WITHDRAWN]
     for stream, phase, years in ((COALITION, "closed", {2027, 2028}),
                                  (ADOPTED, "adopted", {2027}), (WITHDRAWN, "withdrawn", {2028})):
         recorded = five_years_ledger.read_stream(stream)
-        folded = fold_coalition(recorded) if stream == COALITION else fold_silence(recorded)
+        folded = reading.fold(kind_of(stream), recorded)
         assert folded.phase.value == phase
         assert {int(e.occurred_at[:4]) for e in recorded} == years
         assert {e.workflow_id for e in recorded} == {stream}  # each recorded by its workflow

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from temporalio.client import ScheduleActionStartWorkflow, WorkflowExecutionStatus
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from ledger.records import StoredEvent
 from tests.e2e.conftest import TASK_QUEUE, Dev
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from temporalio.client import Client
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain import commands as c
 from domain.convention import shipped_registry
 from domain.cycle import fold
@@ -27,7 +27,7 @@ from scenarios.scripted import (
     president,
     workplan,
 )
-from stepping.cycle_client import cycle_state, open_cycle, pending, take_step
+from tests.cycles import cycle_state, open_cycle, pending, take_step
 from tests.e2e.conftest import TASK_QUEUE, Dev
 from workflows.cycle import AnnualCycleWorkflow
 from workflows.models import CycleOutcome

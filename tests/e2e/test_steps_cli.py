@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain.calendar import default_calendar
 from domain.convention import shipped_registry
 from domain.state import CycleState

@@ -18,6 +18,7 @@ from typer.testing import CliRunner, Result
 import cli.common as cli_common
 import stepping
 from cli.app import app
+from domain.kinds import CYCLE
 from domain.steps import Step
 from identities import People, Person
 from ledger import Ledger
@@ -43,7 +44,7 @@ class Engine_:  # noqa: N801 - a stand-in, named after what it stands for
 
     async def take(self, _: object, year: int, step: Step, person: Person,
                    request: stepping.StepRequest) -> Receipt:
-        stepping.command(step, person, request)  # as stepping.take judges it first
+        stepping.command(CYCLE, step, person, request)  # as stepping.take judges it first
         self.taken.append((year, step, person, request))
         return Receipt(event_id=uuid.uuid4(), stream=f"cycle-{year}", version=2, position=7,
                        hash="ab" * 32, recorded_at="2026-11-23T09:00:00.000000Z")

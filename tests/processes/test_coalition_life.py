@@ -18,7 +18,8 @@ from domain.coalitions import (
     parse_focus,
 )
 from domain.errors import RuleViolation
-from stepping import process_client as pc
+from domain.kinds import COALITION
+from stepping import client as step_client
 from tests.processes.conftest import AUS, COMMITTEE, LAO, strategy
 from tests.workflows.conftest import Engine
 from workflows.models import CoalitionOutcome
@@ -33,42 +34,42 @@ def _folded(engine: Engine, coalition_id: str) -> CoalitionState:
 
 
 async def test_lao_pdr_with_australia_from_identification_to_close(engine: Engine) -> None:
-    cid, receipt = await pc.open_coalition(
-        engine.client, ce.IdentifyCandidate(actor=COMMITTEE, charter=CHARTER),
-        engine.task_queue)
+    cid, receipt = await step_client.begin(engine.client, COALITION, ce.IdentifyCandidate(
+        actor=COMMITTEE, charter=CHARTER), engine.task_queue)
     assert cid == "coalition-lao-1"
     assert (receipt.stream, receipt.version) == (cid, 1)
     c = engine.client
-    await pc.coalition_step(c, cid, ce.AgreeToCoCoordinate(actor=LAO))
-    await pc.coalition_step(c, cid, ce.AgreeToCoCoordinate(actor=AUS))
-    assert (await pc.coalition_state(c, cid)).phase is CoalitionPhase.FORMED
-    await pc.coalition_step(c, cid, ce.RegisterStrategy(actor=LAO, document=strategy()))
+    await step_client.take(c, COALITION, cid, ce.AgreeToCoCoordinate(actor=LAO))
+    await step_client.take(c, COALITION, cid, ce.AgreeToCoCoordinate(actor=AUS))
+    assert (await step_client.state(c, COALITION, cid)).phase is CoalitionPhase.FORMED
+    await step_client.take(c, COALITION, cid, ce.RegisterStrategy(actor=LAO, document=strategy()))
     for who in (Participant(kind="international_organisation", name="ICRC"),
                 Participant(kind="operator", name="UXO Lao"),
                 Participant(kind="expert", name="GICHD")):
-        await pc.coalition_step(c, cid, ce.AdmitParticipant(actor=AUS, participant=who))
-    await pc.coalition_step(c, cid, ce.RecordDeparture(actor=LAO, name="GICHD"))
+        await step_client.take(c, COALITION, cid, ce.AdmitParticipant(actor=AUS, participant=who))
+    await step_client.take(c, COALITION, cid, ce.RecordDeparture(actor=LAO, name="GICHD"))
     today = (await engine.env.get_current_time()).date()
-    await pc.coalition_step(c, cid, ce.PlanWorkshop(actor=LAO, workshop=CountryWorkshop(
+    await step_client.take(c, COALITION, cid, ce.PlanWorkshop(actor=LAO, workshop=CountryWorkshop(
         place="Vientiane", starts=today + timedelta(days=30), ends=today + timedelta(days=31))))
     outcomes = WorkshopOutcomes(challenges=("contamination in Xieng Khouang",),
                                 activities=("technical survey",), actors=("UXO Lao", "ICRC"),
                                 records_reference="CCM/CW/LAO/2027/1")
     with pytest.raises(RuleViolation) as early:
-        await pc.coalition_step(c, cid, ce.HoldWorkshop(actor=LAO, outcomes=outcomes))
+        await step_client.take(c, COALITION, cid, ce.HoldWorkshop(actor=LAO, outcomes=outcomes))
     assert early.value.rule_id == "CK-7"
     await engine.env.sleep(timedelta(days=30))
-    await pc.coalition_step(c, cid, ce.HoldWorkshop(actor=LAO, outcomes=outcomes))
+    await step_client.take(c, COALITION, cid, ce.HoldWorkshop(actor=LAO, outcomes=outcomes))
     activity = ExistingActivity(reference="AUS-LAO-UXO-2025", kind="bilateral",
                                 description="Australia's clearance support to Lao PDR")
-    await pc.coalition_step(c, cid, ce.CoordinateActivity(actor=AUS, activity=activity))
+    await step_client.take(c, COALITION, cid, ce.CoordinateActivity(actor=AUS, activity=activity))
     with pytest.raises(RuleViolation) as twice:
-        await pc.coalition_step(c, cid, ce.CoordinateActivity(actor=LAO, activity=activity))
+        await step_client.take(c, COALITION, cid, ce.CoordinateActivity(actor=LAO,
+                                                                        activity=activity))
     assert twice.value.rule_id == "CK-6"
     year = (await engine.env.get_current_time()).year
-    await pc.coalition_step(c, cid, ce.ReportProgress(actor=LAO, msp_year=year,
+    await step_client.take(c, COALITION, cid, ce.ReportProgress(actor=LAO, msp_year=year,
                                                       summary="survey begun"))
-    await pc.coalition_step(c, cid, ce.CloseCoalition(actor=LAO, reason="objectives met"))
+    await step_client.take(c, COALITION, cid, ce.CloseCoalition(actor=LAO, reason="objectives met"))
     outcome = await c.get_workflow_handle(cid, result_type=CoalitionOutcome).result()
     assert (outcome.events, outcome.reports) == (13, (year,))
     state = _folded(engine, cid)

@@ -10,8 +10,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.kinds import COALITION, SILENCE
 from ledger import Ledger, NewEvent, create_ledger_engine, upgrade
-from reading.processes import coalition_ids, numbered, silence_ids
+from reading.streams import numbered, streams
 
 
 def test_the_tenth_comes_after_the_second() -> None:
@@ -37,6 +38,6 @@ def test_the_ledgers_processes_are_listed_by_number(tmp_path: Path) -> None:
             event_id=uuid.uuid4(), type="Noted", schema_version=1, payload={}, actor="ISU",
             role="isu", occurred_at=datetime(2026, 11, 23, tzinfo=UTC))], 0)
     assert ledger.streams("coalition-") == ["coalition-lao-10", "coalition-lao-2"]  # as text
-    assert coalition_ids(ledger) == ["coalition-lao-2", "coalition-lao-10"]
-    assert silence_ids(ledger) == ["silence-2026-9", "silence-2026-12"]
+    assert streams(ledger, COALITION) == ["coalition-lao-2", "coalition-lao-10"]
+    assert streams(ledger, SILENCE) == ["silence-2026-9", "silence-2026-12"]
     engine.dispose()

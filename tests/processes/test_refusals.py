@@ -5,7 +5,7 @@ Temporal's history. A refused identification starts no workflow at all."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +18,8 @@ from domain import silence_events as se
 from domain.coalitions import CoalitionCharter, ExistingActivity, Participant, parse_focus
 from domain.convention import Actor, Role
 from domain.errors import RuleViolation
-from stepping import process_client as pc
+from domain.kinds import COALITION, SILENCE
+from stepping import client as step_client
 from tests.processes.conftest import (
     AUS,
     COMMITTEE,
@@ -31,6 +32,8 @@ from tests.processes.conftest import (
     strategy,
 )
 from tests.workflows.conftest import Engine
+
+IN_2027 = datetime(2027, 6, 1, tzinfo=UTC)  # the year a silence procedure is numbered in
 
 CLEARANCE = parse_focus(["clearance-and-risk-reduction-education"])
 CHARTER = CoalitionCharter(affected_state="LAO", partner_state="AUS", focus=CLEARANCE)
@@ -82,7 +85,7 @@ async def test_a_refused_identification_starts_no_workflow(
 
     monkeypatch.setattr(engine.client, "start_workflow", start_workflow)
     with pytest.raises(RuleViolation) as refused:
-        await pc.open_coalition(engine.client, ce.IdentifyCandidate(
+        await step_client.begin(engine.client, COALITION, ce.IdentifyCandidate(
             actor=COMMITTEE, charter=charter), engine.task_queue)
     assert refused.value.rule_id == rule_id
     assert started == []
@@ -93,7 +96,7 @@ async def test_a_refused_identification_starts_no_workflow(
 async def test_an_identification_by_a_delegate_starts_no_workflow(engine: Engine) -> None:
     """CK-7: the committee identifies; the affected State's delegate does not."""
     with pytest.raises(RuleViolation) as refused:
-        await pc.open_coalition(engine.client, ce.IdentifyCandidate(
+        await step_client.begin(engine.client, COALITION, ce.IdentifyCandidate(
             actor=LAO, charter=CHARTER), engine.task_queue)
     assert refused.value.rule_id == "CK-7"
     assert engine.ledger.head() == 0
@@ -101,17 +104,18 @@ async def test_an_identification_by_a_delegate_starts_no_workflow(engine: Engine
 
 
 async def _coalition(engine: Engine, *steps: ce.CoalitionStepCommand) -> None:
-    cid, _ = await pc.open_coalition(engine.client, ce.IdentifyCandidate(
+    cid, _ = await step_client.begin(engine.client, COALITION, ce.IdentifyCandidate(
         actor=COMMITTEE, charter=CHARTER), engine.task_queue)
     assert cid == CID
     for command in steps:
-        await pc.coalition_step(engine.client, CID, command)
+        await step_client.take(engine.client, COALITION, CID, command)
 
 
 async def _coalition_refuses(engine: Engine, command: ce.CoalitionStepCommand
                              ) -> RuleViolation:
-    return await _refused(engine, CID, lambda: pc.coalition_step(engine.client, CID, command),
-                          lambda: pc.coalition_state(engine.client, CID))
+    return await _refused(engine, CID,
+                          lambda: step_client.take(engine.client, COALITION, CID, command),
+                          lambda: step_client.state(engine.client, COALITION, CID))
 
 
 FORMED = (ce.AgreeToCoCoordinate(actor=LAO), ce.AgreeToCoCoordinate(actor=AUS))
@@ -124,8 +128,8 @@ async def test_a_wrong_role_is_refused_with_the_steps_rule(engine: Engine) -> No
     refusal = await _coalition_refuses(engine, ce.AgreeToCoCoordinate(actor=ISU))
     assert refusal.rule_id == "CK-2"
     assert "acted as isu" in refusal.message
-    await pc.coalition_step(engine.client, CID, FORMED[0])
-    await pc.coalition_step(engine.client, CID, FORMED[1])
+    await step_client.take(engine.client, COALITION, CID, FORMED[0])
+    await step_client.take(engine.client, COALITION, CID, FORMED[1])
     refusal = await _coalition_refuses(engine, ce.RegisterStrategy(actor=COMMITTEE,
                                                                    document=strategy()))
     assert refusal.rule_id == "CK-3"
@@ -138,8 +142,8 @@ async def test_a_delegate_of_the_wrong_state_is_refused(engine: Engine) -> None:
     refusal = await _coalition_refuses(engine, ce.AgreeToCoCoordinate(actor=JPN))
     assert refusal.rule_id == "CK-2"
     assert "speaks for JPN" in refusal.message
-    await pc.coalition_step(engine.client, CID, FORMED[0])
-    await pc.coalition_step(engine.client, CID, FORMED[1])
+    await step_client.take(engine.client, COALITION, CID, FORMED[0])
+    await step_client.take(engine.client, COALITION, CID, FORMED[1])
     refusal = await _coalition_refuses(engine, ce.RegisterStrategy(actor=AUS,
                                                                    document=strategy()))
     assert refusal.rule_id == "CK-3"
@@ -178,16 +182,17 @@ async def test_a_closed_coalition_refuses_its_steps(engine: Engine) -> None:
 
 async def _circulated(engine: Engine) -> None:
     deadline = await engine.env.get_current_time() + WEEK
-    pid, _ = await pc.circulate(engine.client, se.CirculateText(
+    pid, _ = await step_client.begin(engine.client, SILENCE, se.CirculateText(
         actor=PRESIDENT, subject="venue of the next MSP", deadline=deadline,
-        text=document("CCM/MSP/2027/DD/1", "Geneva")), engine.task_queue, year=2027)
+        text=document("CCM/MSP/2027/DD/1", "Geneva")), engine.task_queue, at=IN_2027)
     assert pid == PID
 
 
 async def _silence_refuses(engine: Engine, actor: Actor) -> RuleViolation:
     command = se.BreakSilence(actor=actor, objection="we object")
-    return await _refused(engine, PID, lambda: pc.silence_step(engine.client, PID, command),
-                          lambda: pc.silence_state(engine.client, PID))
+    return await _refused(engine, PID,
+                          lambda: step_client.take(engine.client, SILENCE, PID, command),
+                          lambda: step_client.state(engine.client, SILENCE, PID))
 
 
 async def test_a_non_state_party_cannot_break_silence(engine: Engine) -> None:
@@ -209,7 +214,7 @@ async def test_the_president_cannot_break_silence(engine: Engine) -> None:
 async def test_no_objection_after_the_deadline_once_not_adopted(engine: Engine) -> None:
     """SP-2: after the deadline (the decision recorded as not adopted) nobody objects."""
     await _circulated(engine)
-    await pc.silence_step(engine.client, PID, se.BreakSilence(actor=AUS, objection="no"))
+    await step_client.take(engine.client, SILENCE, PID, se.BreakSilence(actor=AUS, objection="no"))
     await engine.env.sleep(WEEK + timedelta(hours=1))
     refusal = await _silence_refuses(engine, JPN)
     assert refusal.rule_id == "SP-2"
@@ -231,6 +236,7 @@ async def test_a_delegate_cannot_withdraw_the_text(engine: Engine) -> None:
     await _circulated(engine)
     command = se.WithdrawText(actor=Actor(name="Jane Carter", role=Role.DELEGATE,
                                           represents="AUS"), reason="we would rather not")
-    refusal = await _refused(engine, PID, lambda: pc.silence_step(engine.client, PID, command),
-                             lambda: pc.silence_state(engine.client, PID))
+    refusal = await _refused(engine, PID,
+                             lambda: step_client.take(engine.client, SILENCE, PID, command),
+                             lambda: step_client.state(engine.client, SILENCE, PID))
     assert refusal.rule_id == "SP-4"

@@ -33,7 +33,7 @@ import httpx
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain.convention import shipped_registry
 from domain.state import CycleState, Phase
 from ledger import Ledger, create_ledger_engine

@@ -206,7 +206,7 @@ def legal_histories(draw: st.DrawFn) -> list[CycleEvent]:
         if not options:
             break
         step = draw(st.sampled_from([p.step for p in options]))
-        event = event_for(step, state, at(day), variant=draw(st.integers(0, 3)))
+        event = event_for(Step(step), state, at(day), variant=draw(st.integers(0, 3)))
         state = apply(state, event)
         events.append(event)
     return events

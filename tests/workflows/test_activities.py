@@ -13,8 +13,8 @@ from structlog.testing import capture_logs
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.models import PrepareCycle, RecordEvent, TakeCheckpoint
 from activities.recording import CycleActivities
+from contracts import PrepareCycle, RecordEvent, TakeCheckpoint
 from domain.calendar import default_calendar
 from domain.events import CycleOpened
 from ledger import Ledger, create_ledger_engine, upgrade

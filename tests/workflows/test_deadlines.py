@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain import commands as c
 from domain.convention import shipped_registry
 from domain.events import Deadline
 from domain.state import Phase
 from scenarios import scripted
-from stepping.cycle_client import cycle_state, open_cycle, take_step
+from tests.cycles import cycle_state, open_cycle, take_step
 from tests.workflows.conftest import Engine
 
 YEAR = 2027

@@ -23,13 +23,13 @@ from structlog.testing import capture_logs
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain.calendar import default_calendar
 from domain.commands import OpenCycle
 from runtime.embedded import free_port
 from runtime.observability import configure_logging, flush_traces, tracing_interceptors
 from scenarios.scripted import ISU, first_presidency, run_year
-from stepping.cycle_client import cycle_state, open_cycle
+from tests.cycles import cycle_state, open_cycle
 from tests.workflows.conftest import Engine
 from worker import serve
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from temporalio.api.enums.v1 import EventType
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain import commands as c
 from domain.convention import Actor, Role
 from domain.elections import ElectionResult, Term, plan_first_round
@@ -14,7 +14,7 @@ from domain.errors import RuleViolation
 from domain.state import CycleState
 from ledger.records import Receipt
 from scenarios import scripted
-from stepping.cycle_client import cycle_state, open_cycle, take_step
+from tests.cycles import cycle_state, open_cycle, take_step
 from tests.workflows.conftest import Engine
 
 YEAR = 2027

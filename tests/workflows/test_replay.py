@@ -11,7 +11,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain.state import CycleState
 from ledger.records import Receipt
 from scenarios.scripted import run_year

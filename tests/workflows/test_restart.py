@@ -3,11 +3,11 @@ from Temporal's history (replaying it) and goes on; the ledger holds each event 
 
 from __future__ import annotations
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain.state import CycleState, WorkplanStatus
 from ledger.records import Receipt
 from scenarios.scripted import run_year
-from stepping.cycle_client import cycle_state
+from tests.cycles import cycle_state
 from tests.workflows.conftest import Engine
 from workflows.cycle import AnnualCycleWorkflow
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain.commands import OpenCycle
 from domain.errors import RuleViolation
 from domain.state import CycleState, Phase, WorkplanStatus
 from ledger.records import Receipt
 from scenarios.scripted import ISU, first_presidency, run_year
-from stepping.cycle_client import open_cycle
+from tests.cycles import open_cycle
 from tests.workflows.conftest import Engine
 from workflows.cycle import AnnualCycleWorkflow
 

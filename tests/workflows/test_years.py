@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from activities.models import cycle_id
+from contracts import cycle_id
 from domain.elections import holders
 from domain.events import CycleOpened, parse_event
 from domain.state import WorkplanStatus
