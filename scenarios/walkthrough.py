@@ -1,7 +1,8 @@
-"""``make demo`` at the foundation stage: the rules at work on the shipped registry.
+"""``intersessional tour``: the rules alone at work on the shipped registry, with no engine —
+an election, a meeting, a work plan returned and approved, each refusal with its rule.
 
 Every figure printed is computed by ``domain`` from the inputs below; nothing is canned.
-The next stage replaces this walk-through with the durable cycle on Temporal.
+``intersessional demo`` runs the same year on the durable engine (``scenarios.demo``).
 """
 
 from __future__ import annotations

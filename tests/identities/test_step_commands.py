@@ -18,7 +18,7 @@ from typer.testing import CliRunner, Result
 import cli.common as cli_common
 import stepping
 from cli.app import app
-from domain.kinds import CYCLE
+from domain.kinds import Kind
 from domain.steps import Step
 from identities import People, Person
 from ledger import Ledger
@@ -42,11 +42,12 @@ class Engine_:  # noqa: N801 - a stand-in, named after what it stands for
         self.connects += 1
         return self
 
-    async def take(self, _: object, year: int, step: Step, person: Person,
+    async def take(self, _: object, kind: Kind[Any], stream: str, *, step: str, person: Person,
                    request: stepping.StepRequest) -> Receipt:
-        stepping.command(CYCLE, step, person, request)  # as stepping.take judges it first
-        self.taken.append((year, step, person, request))
-        return Receipt(event_id=uuid.uuid4(), stream=f"cycle-{year}", version=2, position=7,
+        stepping.command(kind, step, person, request)  # as stepping.take judges it first
+        year = int(stream.removeprefix(kind.prefix))
+        self.taken.append((year, Step(step), person, request))
+        return Receipt(event_id=uuid.uuid4(), stream=stream, version=2, position=7,
                        hash="ab" * 32, recorded_at="2026-11-23T09:00:00.000000Z")
 
 
