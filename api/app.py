@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from api import audit, coalitions, cycles, dashboard, dashboard_processes, problems, silence
+from api import audit, coalitions, cycles, dashboard, pages, people, problems, silence
 from api.engine import Engine
 from api.problems import KINDS, Problem, ProblemError
 from identities import People
@@ -65,8 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cycles.router)
     app.include_router(coalitions.router)
     app.include_router(silence.router)
+    app.include_router(people.router)
     app.include_router(audit.router)
-    app.include_router(dashboard_processes.router)  # before /dashboard/{year}
+    app.include_router(pages.router)
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="static")
@@ -75,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def health() -> dict[str, Any]:
         """Whether Temporal and the ledger answer (not whether a worker runs)."""
         engine: Engine = app.state.engine
-        await engine.ask(None, lambda client: client.service_client.check_health())
+        await engine.ask(lambda client: client.service_client.check_health())
         head = await run_in_threadpool(app.state.ledger.head)
         return {"temporal": settings.temporal_address, "ledger_head": head}
 

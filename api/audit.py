@@ -16,8 +16,9 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import signed_in
-from api.cycles import EngineOf, LedgerOf, Year
+from api.cycles import Year
 from api.problems import ProblemError, documented
+from api.streams import EngineOf, LedgerOf
 from audit.crosscheck import CrossCheck, cross_check
 from audit.process_replay import Kind, NotFolded, replay_process
 from audit.replay import ReplayRefused, replay
@@ -171,4 +172,4 @@ async def get_cross_check(ledger: LedgerOf, engine: EngineOf, year: Annotated[
                           ) -> CrossCheck:
     """The ledger against Temporal's histories, both ways, and the histories replayed with
     today's workflow code; ``differences`` lists every disagreement."""
-    return await engine.ask(None, lambda client: cross_check(client, ledger, year, WORKFLOWS))
+    return await engine.ask(lambda client: cross_check(client, ledger, year, WORKFLOWS))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Request, Response, Security
+from fastapi import Depends, Request, Response, Security
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
@@ -59,6 +59,10 @@ async def signed_in(request: Request, _: Credentials) -> Person:
     """Dependency: the authenticated person (already known on a :func:`guarded` route)."""
     known = getattr(request.state, "person", None)
     return known if isinstance(known, Person) else await authenticate(request)
+
+
+#: the person a request's token names (a guarded route has authenticated them already)
+SignedIn = Annotated[Person, Depends(signed_in)]
 
 
 def guarded(permit: Callable[[Person], None] | None = None) -> type[APIRoute]:

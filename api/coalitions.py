@@ -1,12 +1,12 @@
-"""The JSON API of country coalitions (7MSP, CK-1 … CK-8): list them, read one as the ledger
-records it (its state folded by the domain's rules, its open steps, its timeline), identify a
-candidate, and take each step — one ``POST /coalitions/{coalition}/{step}`` route per step,
-with that step's own body, so that the OpenAPI document says what each step takes.
+"""Country coalitions (7MSP, CK-1 … CK-8) in the JSON API: what a coalition shows (its two
+States, its focus, whether it extends to a non-State Party, its strategy) and what coalitions
+reported to an MSP; list them, read one as the ledger records it (its state folded by the
+domain's rules, its open steps, its timeline), identify a candidate, and take each step — one
+``POST /coalitions/{coalition}/{step}`` route per step, with that step's own body.
 
-Reading needs no engine: a coalition is folded from its ledger stream (:mod:`processes`), so a
-closed one reads the same as a running one. Every step goes to the coalition's workflow, which
-judges and records it; the role is checked before the body is read (:func:`api.auth.guarded`).
-The route per step is :mod:`api.steps`', as for every kind of process.
+Reading needs no engine (:mod:`api.streams`), so a closed coalition reads the same as a running
+one. Every step goes to the coalition's workflow, which judges and records it; the role is
+checked before the body is read (:func:`api.auth.guarded`).
 """
 
 from __future__ import annotations
@@ -18,85 +18,98 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 import stepping
-from api import process_views
-from api.cycles import LedgerOf, SignedIn, Year
-from api.problems import ProblemError, documented
-from api.process_views import CoalitionReport, CoalitionSummary, CoalitionView
-from api.steps import add_step_route, add_step_routes, engine_of, invalid, ledger_of
-from api.views import TimelineEntry
-from domain.coalition_state import CoalitionState
-from domain.coalitions import CoalitionCharter, ThematicFocus, parse_focus
+from api.auth import SignedIn
+from api.cycles import Year
+from api.problems import documented
+from api.steps import add_step_route, add_step_routes, begun, invalid
+from api.streams import LedgerOf, Served, add_read_routes
+from domain.coalition_state import CoalitionPhase, CoalitionState
+from domain.coalitions import CoalitionCharter, Document, PartnerRole, ThematicFocus, parse_focus
 from domain.convention import shipped_registry
 from domain.kinds import COALITION
-from domain.procedure import PendingStep
 from identities import Person
 from ledger import Ledger, Receipt
-from reading import streams
+from reading.streams import progress_reports
 from stepping import StepRequest
 
 router = APIRouter(tags=["coalitions"])
-READ = documented(404, 422, 503)
 CoalitionId = Annotated[str, Path(
     pattern=r"^coalition-[a-z]{3}-[1-9][0-9]{0,8}$", max_length=32,
     description="the coalition's id, which is also its ledger stream: coalition-lao-1")]
 
 
-class Begun(BaseModel):
-    """A coalition just identified: its id (and ledger stream), and the receipt of its first
-    event."""
+class CoalitionSummary(BaseModel):
+    """One country coalition: who co-coordinates it, on what, and where it stands."""
+
+    coalition: str = Field(description="its id and ledger stream, e.g. coalition-lao-1")
+    phase: CoalitionPhase
+    affected_state: str | None
+    partner_state: str | None
+    partner_role: PartnerRole | None
+    focus: list[ThematicFocus] = Field(description="CK-5: the committee's thematic areas")
+    non_state_party: bool = Field(description="CK-8: the coalition extends to a non-State "
+                                  "Party (allowed, and marked)")
+    event_count: int
+
+
+class CoalitionView(CoalitionSummary):
+    """A coalition folded from its recorded events by the domain's rules."""
+
+    co_coordinators: list[str] = Field(description="CK-2: the affected and the partner State")
+    agreed: list[str] = Field(description="the co-coordinators that have agreed (CK-2)")
+    strategy: Document | None = Field(description="CK-3: the national strategy document "
+                                      "registered, by reference and SHA-256")
+    state: CoalitionState
+
+
+class CoalitionReport(BaseModel):
+    """A coalition's progress, reported into the MSP of ``msp_year``'s submission."""
 
     coalition: str
-    receipt: Receipt
+    affected_state: str | None
+    partner_state: str | None
+    msp_year: int
+    summary: str
 
 
-# --- reading ------------------------------------------------------------------------------
-
-def missing(coalition: str) -> ProblemError:
-    return ProblemError(404, "no-such-coalition", f"the ledger records no coalition "
-                        f"{coalition}; `GET /coalitions` lists them.")
-
-
-def folded(ledger: Ledger, coalition: str) -> CoalitionState:
-    """The coalition as recorded, or a 404 problem."""
-    state: CoalitionState | None = streams.state_of(ledger, coalition)
-    if state is None:
-        raise missing(coalition)
-    return state
+def _fields(coalition: str, s: CoalitionState) -> dict[str, Any]:
+    charter = s.charter
+    return {"coalition": coalition, "phase": s.phase, "event_count": s.event_count,
+            "affected_state": charter.affected_state if charter else None,
+            "partner_state": charter.partner_state if charter else None,
+            "partner_role": charter.partner_role if charter else None,
+            "focus": list(charter.focus) if charter else [],
+            "non_state_party": s.non_state_party}
 
 
-@router.get("/coalitions", responses=documented(503))
-def list_coalitions(ledger: LedgerOf) -> list[CoalitionSummary]:
-    """Every country coalition the ledger records: its phase, its two States, its focus and
-    whether it extends to a non-State Party (CK-8)."""
-    return process_views.coalitions(ledger)
+def coalition_summary(coalition: str, s: CoalitionState) -> CoalitionSummary:
+    return CoalitionSummary(**_fields(coalition, s))
 
 
-@router.get("/coalitions/{coalition}", responses=READ)
-def get_coalition(coalition: CoalitionId, ledger: LedgerOf) -> CoalitionView:
-    """The coalition folded from its recorded events by the rules that judged each step."""
-    return process_views.coalition_view(coalition, folded(ledger, coalition))
+def coalition_view(coalition: str, s: CoalitionState) -> CoalitionView:
+    return CoalitionView(**_fields(coalition, s), co_coordinators=list(s.co_coordinators),
+                         agreed=list(s.agreed), strategy=s.strategy, state=s)
 
 
-@router.get("/coalitions/{coalition}/pending", responses=READ)
-def get_coalition_pending(coalition: CoalitionId, ledger: LedgerOf) -> list[PendingStep]:
-    """The steps open now: what, by whom, under which rule."""
-    return COALITION.pending(folded(ledger, coalition))
+def coalition_reports(ledger: Ledger, msp_year: int) -> list[CoalitionReport]:
+    """The coalitions' progress reported into the MSP of ``msp_year``'s submission."""
+    return [CoalitionReport(coalition=cid, msp_year=msp_year, summary=summary,
+                            affected_state=s.charter.affected_state if s.charter else None,
+                            partner_state=s.charter.partner_state if s.charter else None)
+            for cid, s, summary in progress_reports(ledger, msp_year)]
 
 
-@router.get("/coalitions/{coalition}/timeline", responses=READ)
-def get_coalition_timeline(coalition: CoalitionId, ledger: LedgerOf) -> list[TimelineEntry]:
-    """The coalition's events as the ledger records them, in order, with their hashes."""
-    entries = process_views.stream_timeline(ledger, coalition)
-    if not entries:
-        raise missing(coalition)
-    return entries
+COALITIONS = Served(kind=COALITION, path="/coalitions", key=("coalition", CoalitionId),
+                    lacking=("no-such-coalition", "the ledger records no coalition {stream}; "
+                             "`GET /coalitions` lists them."),
+                    view=coalition_view, summary=coalition_summary)
 
 
 @router.get("/cycles/{year}/coalition-reports", responses=documented(422, 503))
 def get_coalition_reports(year: Year, ledger: LedgerOf) -> list[CoalitionReport]:
     """The coalitions' progress reported into the MSP of the ``year`` cycle's submission
     (CK-3), in the order of the coalitions' ids; none is an empty list."""
-    return process_views.coalition_reports(ledger, year)
+    return coalition_reports(ledger, year)
 
 
 # --- identifying a candidate --------------------------------------------------------------
@@ -119,6 +132,14 @@ IdentifyRequest: type[StepRequest] = create_model(
     charter=(CharterRequest, ...))
 
 
+class Begun(BaseModel):
+    """A coalition just identified: its id (and ledger stream), and the receipt of its first
+    event."""
+
+    coalition: str
+    receipt: Receipt
+
+
 def identification(person: Person, body: BaseModel) -> StepRequest:
     """The step's request from ``body``: the areas read by name (CK-5), then the charter
     judged as ``person``'s on the shipped registry (CK-1, CK-2, CK-5, CK-7, CK-8) before the
@@ -135,26 +156,12 @@ def identification(person: Person, body: BaseModel) -> StepRequest:
 
 
 async def identify_candidate(request: Request, person: SignedIn, body: BaseModel) -> Begun:
-    given = identification(person, body)
-    ledger, engine = ledger_of(request), engine_of(request)
-    coalition, receipt = await engine.ask(None, lambda c: stepping.begin(
-        c, COALITION, person, given, task_queue=engine.settings.task_queue,
-        known=lambda prefix: len(streams.streams(ledger, COALITION, prefix))))
-    engine.recorded(receipt, person)
+    coalition, receipt = await begun(request, COALITION, person, identification(person, body))
     return Begun(coalition=coalition, receipt=receipt)
 
 
 # the charter as a request gives it (above), not the command's own model
 add_step_route(router, "/coalitions", COALITION, COALITION.begins, take=identify_candidate,
                response=Begun, body=IdentifyRequest)
-
-
-# --- every later step ---------------------------------------------------------------------
-
-async def _coalition(request: Request, coalition: CoalitionId) -> str:
-    folded(ledger_of(request), coalition)  # 404 before the engine is asked
-    return coalition
-
-
-add_step_routes(router, "/coalitions/{coalition}", COALITION, stream=_coalition,
-                missing=missing)
+add_read_routes(router, COALITIONS)
+add_step_routes(router, COALITIONS)

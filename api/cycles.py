@@ -1,92 +1,110 @@
-"""The JSON API: read a cycle, its pending steps, committee and timeline; open a cycle; take
-each step — one ``POST /cycles/{year}/{step}`` route per step, with that step's own body, so
-that the OpenAPI document says what each step takes."""
+"""The annual cycle in the JSON API: what a year's cycle shows (:class:`CycleView`) and the
+Coordination Committee of a day (:class:`Committee`); open a cycle, read it (as the engine holds
+it now), its pending steps, committee and timeline, and take each step — one
+``POST /cycles/{year}/{step}`` route per step, with that step's own body, so that the OpenAPI
+document says what each step takes."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
 
-import stepping
-from api.auth import signed_in
-from api.engine import Engine
-from api.problems import ProblemError, documented
-from api.steps import add_step_route, add_step_routes, engine_of, ledger_of
-from api.views import Committee, CycleView, Me, TimelineEntry, committee, cycle_view, me, timeline
+from api.auth import SignedIn
+from api.steps import add_step_route, add_step_routes, begun
+from api.streams import READ, Served, add_read_routes, held
 from contracts import Receipt, cycle_id
+from domain.committee import CommitteeMember
+from domain.convention import COMMITTEE_ORGANISATIONS, shipped_registry
 from domain.kinds import CYCLE
-from domain.procedure import PendingStep
-from identities import Person
+from domain.state import CycleState, Phase, WorkplanStatus
 from ledger import Ledger
-from stepping import client as engine_client
+from reading.streams import streams
+from stepping import StepRequest
 
 Year = Annotated[int, Path(ge=2011, le=2999, description="the cycle's year")]
-SignedIn = Annotated[Person, Depends(signed_in)]
 router = APIRouter(tags=["cycles"])
-READ = documented(404, 422, 503)
+ORGANISATIONS = {"ICRC": "International Committee of the Red Cross", "UN": "United Nations",
+                 "CMC": "Cluster Munition Coalition"}
 
 
-EngineOf = Annotated[Engine, Depends(engine_of)]
-LedgerOf = Annotated[Ledger, Depends(ledger_of)]
+class CycleView(BaseModel):
+    """A cycle as the engine holds it now."""
+
+    year: int
+    phase: Phase
+    workplan_status: WorkplanStatus | None
+    workplan_hash: str | None = Field(description="SHA-256 of the current draft, if any")
+    event_count: int
+    state: CycleState
 
 
-@router.get("/cycles/{year}", responses=READ)
-async def get_cycle(year: Year, engine: EngineOf) -> CycleView:
-    """The cycle's phase and state, as the engine holds it now."""
-    return cycle_view(year, await engine.ask(year, lambda c: engine_client.state(
-        c, CYCLE, cycle_id(year))))
+class Seat(BaseModel):
+    represents: str
+    name: str
+    basis: str
+    paragraph: str
 
 
-@router.get("/cycles/{year}/pending", responses=READ)
-async def get_pending(year: Year, engine: EngineOf) -> list[PendingStep]:
-    """The steps open now: what, by whom, by when, under which rule."""
-    return await engine.ask(year, lambda c: engine_client.pending(c, cycle_id(year)))
+class Committee(BaseModel):
+    """The Coordination Committee on a day, from the cycle's recorded elections (CC-3)."""
+
+    year: int
+    on: date
+    seats: list[Seat]
+
+
+def year_of(stream: str) -> int:
+    return int(stream.removeprefix(CYCLE.prefix))
+
+
+def cycle_view(stream: str, state: CycleState) -> CycleView:
+    return CycleView(year=year_of(stream), phase=state.phase,
+                     workplan_status=state.workplan_status, workplan_hash=state.draft_hash,
+                     event_count=state.event_count, state=state)
+
+
+def name_of(code: str) -> str:
+    """``Chile (CHL)``, ``United Nations (UN)``, or the bare code."""
+    if code in COMMITTEE_ORGANISATIONS:
+        return f"{ORGANISATIONS.get(code, code)} ({code})"
+    return shipped_registry().describe(code)
+
+
+def committee(year: int, state: CycleState, on: date) -> Committee:
+    members: tuple[CommitteeMember, ...] = state.committee_on(on)
+    return Committee(year=year, on=on, seats=[
+        Seat(represents=m.represents, name=name_of(m.represents), basis=m.basis,
+             paragraph=m.paragraph) for m in members])
+
+
+def known_years(ledger: Ledger) -> list[int]:
+    """The years whose cycles the ledger holds, newest first."""
+    return sorted((year_of(s) for s in streams(ledger, CYCLE)
+                   if s.removeprefix(CYCLE.prefix).isdigit()), reverse=True)
+
+
+CYCLES = Served(kind=CYCLE, path="/cycles", key=("year", Year), stream=cycle_id, live=True,
+                lacking=("no-such-cycle", "there is no {stream}; `POST /cycles` opens a "
+                         "year's cycle."), view=cycle_view)
 
 
 @router.get("/cycles/{year}/committee", responses=READ)
-async def get_committee(year: Year, engine: EngineOf,
+async def get_committee(request: Request, year: Year,
                         on: Annotated[date | None, Query(description="default: today (UTC)")]
                         = None) -> Committee:
     """The Coordination Committee on a day, from the cycle's recorded elections (CC-3)."""
-    state = await engine.ask(year, lambda c: engine_client.state(c, CYCLE, cycle_id(year)))
+    state = await held(request, CYCLES, cycle_id(year))
     return committee(year, state, on or datetime.now(UTC).date())
 
 
-@router.get("/cycles/{year}/timeline", responses=READ)
-def get_timeline(year: Year, ledger: LedgerOf) -> list[TimelineEntry]:
-    """The cycle's events as the ledger records them, in order, with their hashes."""
-    entries = timeline(ledger, year)
-    if not entries:
-        raise ProblemError(404, "no-such-cycle", f"the ledger holds no {year} cycle.")
-    return entries
-
-
-@router.get("/me", responses=documented(401, 503))
-async def get_me(person: SignedIn) -> Me:
-    """Who the token belongs to, and which steps their role may take."""
-    return me(person)
-
-
-async def open_cycle(request: Request, person: SignedIn, body: stepping.StepRequest
-                     ) -> Receipt:
-    engine = engine_of(request)
-    _, receipt = await engine.ask(getattr(body, "year", None), lambda c: stepping.begin(
-        c, CYCLE, person, body, task_queue=engine.settings.task_queue,
-        lead_times=(engine.settings.committee_weeks, engine.settings.reminder_days)))
-    return engine.recorded(receipt, person)
-
-
-async def _cycle(request: Request, year: Year) -> str:
-    return cycle_id(year)
-
-
-def _no_cycle(stream: str) -> ProblemError:
-    year = stream.removeprefix("cycle-")
-    return ProblemError(404, "no-such-cycle", f"the engine holds no {year} cycle; "
-                        "`POST /cycles` opens one.")
+async def open_cycle(request: Request, person: SignedIn, body: StepRequest) -> Receipt:
+    _, receipt = await begun(request, CYCLE, person, body)
+    return receipt
 
 
 add_step_route(router, "/cycles", CYCLE, CYCLE.begins, take=open_cycle)
-add_step_routes(router, "/cycles/{year}", CYCLE, stream=_cycle, missing=_no_cycle)
+add_read_routes(router, CYCLES)
+add_step_routes(router, CYCLES)

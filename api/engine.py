@@ -1,6 +1,6 @@
 """The API's way to the engine: one Temporal client, connected at start-up or, if Temporal was
 not up yet, at the first request that needs it; every call bounded in time, and what Temporal
-answers turned into problems (404 for an unknown cycle, 503 when it cannot be asked)."""
+answers turned into problems (404 for a stream it does not hold, 503 when it cannot be asked)."""
 
 from __future__ import annotations
 
@@ -70,8 +70,10 @@ class Engine:
                    represents=person.represents)
         return receipt
 
-    async def ask(self, year: int | None, work: Callable[[Client], Awaitable[T]]) -> T:
-        """``work(client)`` within :data:`ANSWER_TIMEOUT`; Temporal's errors as problems."""
+    async def ask(self, work: Callable[[Client], Awaitable[T]],
+                  missing: ProblemError | None = None) -> T:
+        """``work(client)`` within :data:`ANSWER_TIMEOUT`; Temporal's errors as problems — a
+        workflow it does not hold as ``missing``, where given."""
         client = await self.client()
         try:
             async with asyncio.timeout(ANSWER_TIMEOUT):
@@ -79,9 +81,8 @@ class Engine:
         except TimeoutError:
             raise self._unavailable(f"did not answer within {ANSWER_TIMEOUT:.0f} s") from None
         except RPCError as error:
-            if error.status is RPCStatusCode.NOT_FOUND and year is not None:
-                raise ProblemError(404, "no-such-cycle", f"the engine holds no {year} cycle; "
-                                   "`POST /cycles` opens one.") from None
+            if error.status is RPCStatusCode.NOT_FOUND and missing is not None:
+                raise missing from None
             if error.status in _UNREACHABLE:
                 raise self._unavailable(f"could not be asked ({error.message})") from None
             raise

@@ -1,44 +1,31 @@
 """One ``POST`` route per step of any kind of process, with that step's own body, guarded by
-its roles before the body is read; its OpenAPI text (who, which rule, what it records); and the
-engine's answers — the same for a year's cycle, a coalition and a silence procedure."""
+its roles before the body is read; its OpenAPI text (who, which rule, what it records); a
+stream begun (:func:`begun`); and the engine's answers — the same for a year's cycle, a
+coalition and a silence procedure."""
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 import stepping
-from api.auth import guarded, signed_in
-from api.engine import Engine
+from api.auth import SignedIn, guarded
 from api.problems import ProblemError, documented
+from api.streams import Served, engine_of, held, ledger_of, on_stream
 from contracts import Receipt
 from domain.kinds import Kind
 from domain.procedure import ProcedureStep, roles_text
 from identities import Person
-from ledger import Ledger
+from reading.streams import streams
 from stepping import StepRequest
 
 WRITE = documented(401, 403, 404, 409, 422, 503)
-#: the person a step's token names (a guarded route has authenticated them already)
-SignedIn = Annotated[Person, Depends(signed_in)]
-
-
-def engine_of(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-def ledger_of(request: Request) -> Ledger:
-    ledger: Ledger = request.app.state.ledger
-    return ledger
-
 
 def titled(rule: ProcedureStep[Any]) -> str:
     """A step's label as its route's summary: ``Approving the work plan …``."""
@@ -77,19 +64,26 @@ def invalid(error: ValidationError, *where: str | int) -> RequestValidationError
                                    for e in error.errors()])
 
 
-async def sent(request: Request, person: Person, missing: ProblemError | None,
+async def sent(request: Request, person: Person, missing: ProblemError,
                work: Callable[[Client], Awaitable[Receipt]]) -> Receipt:
     """``work`` done by the engine for ``person`` (logged); a workflow it does not know is
     ``missing``."""
-    async def asked(client: Client) -> Receipt:
-        try:
-            return await work(client)
-        except RPCError as error:
-            if error.status is RPCStatusCode.NOT_FOUND and missing is not None:
-                raise missing from None
-            raise
     engine = engine_of(request)
-    return engine.recorded(await engine.ask(None, asked), person)
+    return engine.recorded(await engine.ask(work, missing), person)
+
+
+async def begun(request: Request, kind: Kind[Any], person: Person, body: StepRequest
+                ) -> tuple[str, Receipt]:
+    """``person`` begins a stream of ``kind`` with ``body``: its name and its first receipt
+    (logged). A cycle opened without a calendar gets the settings' dates; a numbered kind the
+    first free number after the streams the ledger holds."""
+    ledger, engine = ledger_of(request), engine_of(request)
+    settings = engine.settings
+    name, receipt = await engine.ask(lambda c: stepping.begin(
+        c, kind, person, body, task_queue=settings.task_queue,
+        lead_times=(settings.committee_weeks, settings.reminder_days),
+        known=lambda prefix: len(streams(ledger, kind, prefix))))
+    return name, engine.recorded(receipt, person)
 
 
 def add_step_route(target: APIRouter, path: str, kind: Kind[Any], step: str, *,
@@ -106,41 +100,29 @@ def add_step_route(target: APIRouter, path: str, kind: Kind[Any], step: str, *,
                              permit(kind, step)))
 
 
-Stream = Callable[..., Awaitable[str]]
+_PERSON = inspect.Parameter("person", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                            annotation=SignedIn)
+_BODY = inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=StepRequest)
 
 
-def add_step_routes(target: APIRouter, path: str, kind: Kind[Any], *, stream: Stream,
-                    missing: Callable[[str], ProblemError], preface: str = "") -> None:
-    """``POST <path>/<step>`` for every later step of ``kind``. ``stream(request, …)`` names
-    the stream from the path (answering 404 for one the ledger does not hold); its other
-    parameters become the route's path parameters. An engine that holds no such stream
-    answers ``missing(stream)``."""
-    for step in kind.commands:
-        if step != kind.begins:
-            _add(target, f"{path}/{step}", (kind, step), stream, missing=missing,
-                 preface=preface)
+def add_step_routes(target: APIRouter, served: Served[Any]) -> None:
+    """``POST <one stream>/<step>`` for every later step of the kind. A stream the ledger
+    does not hold is a 404 before the engine is asked (a live kind's engine says so itself)."""
+    for step in served.kind.commands:
+        if step != served.kind.begins:
+            _add(target, served, step)
 
 
-def _add(target: APIRouter, path: str, taken: tuple[Kind[Any], str], stream: Stream, *,
-         missing: Callable[[str], ProblemError], preface: str) -> None:
-    kind, step = taken
+def _add(target: APIRouter, served: Served[Any], step: str) -> None:
+    kind = served.kind
 
-    async def take(request: Request, person: Person, name: str, body: StepRequest | None
+    async def take(request: Request, stream: str, person: Person, body: StepRequest | None
                    ) -> Receipt:
+        if not served.live:
+            await held(request, served, stream)
         given = body if body is not None else stepping.REQUESTS[kind.name][step]()
-        return await sent(request, person, missing(name), lambda c: stepping.take(
-            c, kind, name, step=step, person=person, request=given))
+        return await sent(request, person, served.missing(stream), lambda c: stepping.take(
+            c, kind, stream, step=step, person=person, request=given))
 
-    async def route(request: Request, person: Person, **path_and_body: Any) -> Receipt:
-        body = path_and_body.pop("body")
-        return await take(request, person, await stream(request, **path_and_body), body)
-
-    base = inspect.signature(stream, eval_str=True)  # the path parameters, as types
-    route.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                           annotation=Request),
-         inspect.Parameter("person", inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                           annotation=SignedIn),
-         *[p for p in base.parameters.values() if p.name != "request"],
-         inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=StepRequest)])
-    add_step_route(target, path, kind, step, take=route, preface=preface)
+    add_step_route(target, f"{served.one}/{step}", kind, step, preface=served.preface,
+                   take=on_stream(served, take, _PERSON, _BODY))

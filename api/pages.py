@@ -1,0 +1,163 @@
+"""What every page of the dashboard shares: its templates (Jinja2, no JavaScript), the signed-in
+person, signing in and out, the form of each step a page offers (:data:`FORMS`) and the sentence
+it shows for a step it could not take; the front page, which lists the years' cycles.
+
+Signing in posts the token once; it is kept in an HttpOnly, SameSite=Strict cookie. A page that
+changes anything takes no request from another site (:func:`same_origin`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+import stepping
+from api.auth import person_of
+from api.cycles import known_years, name_of
+from api.problems import ProblemError
+from api.streams import ledger_of
+from domain.errors import RuleViolation
+from domain.kinds import KINDS
+from identities import Person
+from stepping import StepRequest
+
+COOKIE = "intersessional_token"
+SESSION_SECONDS = 8 * 3600
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+router = APIRouter(include_in_schema=False)
+
+
+def _utc(moment: datetime | None) -> str:
+    """``2027-03-01 12:00:00`` in UTC; a moment UTC cannot hold (9999-12-31T23:59-23:59) as
+    it was given."""
+    if moment is None:
+        return "—"
+    try:
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    except (OverflowError, ValueError):
+        return moment.isoformat()
+
+
+templates.env.filters["utc"] = _utc
+templates.env.globals["name_of"] = name_of  # a State or an organisation by name
+
+
+@dataclass(frozen=True)
+class StepForm:
+    """What a page asks for to take a step: its text fields (name, required), and whether it
+    carries the hash of the text the page shows."""
+
+    fields: tuple[tuple[str, bool], ...]
+    hashed: bool
+
+
+def form_of(request: type[StepRequest]) -> StepForm | None:
+    """The form of a step whose request is text besides a ``content_hash``; ``None`` for a step
+    that needs more (an election, a work plan, a charter…)."""
+    fields = request.model_fields
+    text = [name for name in fields if name != "content_hash"]
+    if not all(fields[name].annotation is str for name in text):
+        return None
+    return StepForm(tuple((name, fields[name].is_required()) for name in text),
+                    "content_hash" in fields)
+
+
+#: for each kind (by name), the steps the dashboard offers, with their forms (a beginning is
+#: never one: it names no stream yet)
+FORMS: dict[str, dict[str, StepForm]] = {
+    name: {step: form for step, request in stepping.REQUESTS[name].items()
+           if step != kind.begins and (form := form_of(request)) is not None}
+    for name, kind in KINDS.items()}
+#: the words on a step's button (its name, where none is given)
+BUTTONS = {"hold_meeting": "Record as held", "dispense_with_meeting": "Dispense with it",
+           "submit_workplan_to_committee": "Submit to the committee",
+           "approve_workplan": "Approve", "return_workplan": "Return for revision",
+           "send_workplan_to_msp": "Submit to the MSP", "adopt_workplan": "Record adoption",
+           "reject_workplan": "Record rejection",
+           "agree_to_co_coordinate": "Agree to co-coordinate",
+           "record_departure": "Record the departure", "close_coalition": "Close the coalition",
+           "break_silence": "Break silence", "withdraw_text": "Withdraw the text"}
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
+           signed_out: bool = False) -> Response:
+    """The template ``name`` with ``context``; the cookie dropped if ``signed_out``."""
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    if signed_out:
+        response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+async def signed_in_person(request: Request) -> tuple[Person | None, str | None]:
+    """The signed-in person, or ``None`` and why (a token revoked since signing in)."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None, None
+    try:
+        return await person_of(request.app.state.people, token), None
+    except ProblemError as error:
+        return None, f"You were signed out: {error.detail}"
+
+
+def same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.headers.get("host")
+
+
+def not_taken(error: RuleViolation | ValidationError | ProblemError) -> tuple[str, int]:
+    """The sentence and status a page shows for a step it could not take: refused by the
+    rules (403 for a role that never takes it, else 409), invalid (422), or a problem."""
+    if isinstance(error, RuleViolation):
+        return f"Refused: {error}", 403 if isinstance(error, stepping.NotPermitted) else 409
+    if isinstance(error, ValidationError):
+        wrong = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        return f"Not taken: {wrong}.", 422
+    return f"Not taken: {error.detail}", error.status
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index(request: Request) -> Response:
+    years = await run_in_threadpool(known_years, ledger_of(request))
+    return render(request, "index.html", {"years": years, "this_year": datetime.now(UTC).year})
+
+
+@router.get("/dashboard")
+async def pick(year: Annotated[int | None, Query(ge=2011, le=2999)] = None) -> Response:
+    return RedirectResponse(f"/dashboard/{year}" if year else "/", status_code=303)
+
+
+def _back(to: str) -> str:
+    """Where to go after signing in or out: a path of this site, never elsewhere."""
+    return to if to.startswith("/") and not to.startswith("//") and "\\" not in to else "/"
+
+
+@router.post("/signin")
+async def sign_in(request: Request, token: Annotated[str, Form(max_length=200)],
+                  back: Annotated[str, Form(alias="next")] = "/") -> Response:
+    if not same_origin(request):
+        return Response("cross-site sign-in refused", status_code=403)
+    try:
+        await person_of(request.app.state.people, token.strip())
+    except ProblemError as error:
+        return render(request, "index.html", {"years": [], "this_year": datetime.now(UTC).year,
+                                               "notice": f"Not signed in: {error.detail}"}, 401)
+    response = RedirectResponse(_back(back), status_code=303)
+    response.set_cookie(COOKIE, token.strip(), max_age=SESSION_SECONDS, path="/", httponly=True,
+                        samesite="strict", secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/signout")
+async def sign_out(back: Annotated[str, Form(alias="next")] = "/") -> Response:
+    response = RedirectResponse(_back(back), status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
