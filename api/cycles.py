@@ -87,8 +87,8 @@ def known_years(ledger: Ledger) -> list[int]:
 
 
 CYCLES = Served(kind=CYCLE, path="/cycles", key=("year", Year), stream=cycle_id, live=True,
-                lacking=("no-such-cycle", "there is no {stream}; `POST /cycles` opens a "
-                         "year's cycle."), view=cycle_view)
+                lacking=("no-such-cycle", "the engine holds no {name} cycle; `POST /cycles` "
+                         "opens one."), view=cycle_view)
 
 
 @router.get("/cycles/{year}/committee", responses=READ)

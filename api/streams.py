@@ -79,9 +79,11 @@ class Served(Generic[S]):
         return f"{self.path}/{{{self.key[0]}}}"
 
     def missing(self, stream: str) -> ProblemError:
-        """The 404 of ``stream``, which the engine or the ledger does not hold."""
+        """The 404 of ``stream``, which the engine or the ledger does not hold (``detail`` may
+        name the stream, or what follows its prefix: a cycle's year)."""
         problem, detail = self.lacking
-        return ProblemError(404, problem, detail.format(stream=stream))
+        return ProblemError(404, problem, detail.format(
+            stream=stream, name=stream.removeprefix(self.kind.prefix)))
 
 
 async def held(request: Request, served: Served[S], stream: str) -> S:
