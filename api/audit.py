@@ -8,11 +8,11 @@ other), not for everyone.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import signed_in
@@ -20,13 +20,11 @@ from api.cycles import Year
 from api.problems import ProblemError, documented
 from api.streams import EngineOf, LedgerOf
 from audit.crosscheck import CrossCheck, cross_check
-from audit.process_replay import Kind, NotFolded, replay_process
-from audit.replay import ReplayRefused, replay
+from audit.replay import NotReplayed, Replayed, replay
 from audit.report import ReportError, report_html
 from audit.verification import Verification, verify_ledger
-from domain.coalition_state import CoalitionState
-from domain.silence import SilenceState
-from domain.state import CycleState
+from contracts import cycle_id
+from domain.kinds import COALITION, CYCLE, SILENCE, Kind
 from identities import Person
 from ledger import Ledger, StoredEvent
 from ledger.checkpoints import checkpoint_public_key
@@ -46,43 +44,38 @@ SettingsOf = Annotated[Settings, Depends(settings_of)]
 
 
 class ReplayView(BaseModel):
-    """A year's cycle as the ledger held it at ``as_of``, folded from its events alone."""
-
-    year: int
-    as_of: str | None
-    phase: str
-    signed: int
-    chained_only: int
-    later: int
-    state: CycleState
-    events: list[StoredEvent]
-
-
-class ProcessReplayView(BaseModel):
-    """A coalition or a silence procedure as the ledger held it at ``as_of``, folded from its
-    stream alone."""
+    """A process — a year's cycle, a coalition, a silence procedure — as the ledger held it at
+    ``as_of``, folded from its stream alone."""
 
     stream: str
-    kind: Kind
+    kind: str = Field(description="the kind of process (`cycle`, `coalition`, `silence`)")
     as_of: str | None
     phase: str
     signed: int
     chained_only: int
     later: int
-    state: CoalitionState | SilenceState
+    state: dict[str, Any] = Field(description="the process's state, as its kind records it")
     events: list[StoredEvent]
 
+    @classmethod
+    def of(cls, done: Replayed) -> ReplayView:
+        return cls(stream=done.stream, kind=done.kind.name, as_of=done.as_of, phase=done.phase,
+                   signed=done.signed, chained_only=done.chained_only, later=done.later,
+                   state=done.state.model_dump(mode="json"), events=list(done.events))
 
-#: the problem kinds of ``api.coalitions`` and ``api.silence`` for an id the ledger lacks
-NOT_FOUND: dict[Kind, str] = {"coalition": "no-such-coalition", "silence": "no-such-procedure"}
+
+class YearReplayView(ReplayView):
+    """A year's cycle, replayed; ``year`` as the route always gave it."""
+
+    year: int
+
+
+#: the problem kinds of ``api.cycles``, ``api.coalitions`` and ``api.silence`` for a process
+#: the ledger lacks, by kind
+NOT_FOUND: dict[str, str] = {CYCLE.name: "no-such-cycle", COALITION.name: "no-such-coalition",
+                             SILENCE.name: "no-such-procedure"}
 AsOf = Annotated[datetime | None, Query(description="the ledger's time, with a zone; default: "
                                         "now")]
-
-
-def _zoned(as_of: datetime | None) -> None:
-    if as_of is not None and as_of.tzinfo is None:
-        raise ProblemError(422, "invalid-request", "as_of needs a time zone, e.g. "
-                           "2028-03-01T12:00:00Z.")
 
 
 @router.get("/verify", responses=documented(401, 503))
@@ -93,57 +86,46 @@ async def get_verify(ledger: LedgerOf, settings: SettingsOf) -> Verification:
     return await run_in_threadpool(verify_ledger, ledger.engine, key)
 
 
+async def _replayed(ledger: Ledger, settings: Settings, kind: Kind[Any], stream: str,
+                    as_of: datetime | None) -> ReplayView:
+    """``stream``, a process of ``kind``, replayed: 404 if the ledger holds none (or it is not
+    of that kind), 409 if its events were tampered with or no longer fold."""
+    if as_of is not None and as_of.tzinfo is None:
+        raise ProblemError(422, "invalid-request", "as_of needs a time zone, e.g. "
+                           "2028-03-01T12:00:00Z.")
+    key = checkpoint_public_key(settings.effective_signing_key)
+    try:
+        done = await run_in_threadpool(lambda: replay(ledger, stream, as_of, key, kind=kind))
+    except (LookupError, ValueError) as error:  # not of that kind: no such one either
+        raise ProblemError(404, NOT_FOUND[kind.name], f"{error}.") from None
+    except NotReplayed as refused:
+        raise ProblemError(409, "ledger-not-intact", str(refused)) from None
+    return ReplayView.of(done)
+
+
 @router.get("/cycles/{year}", responses=documented(401, 404, 409, 422, 503))
 async def get_replay(year: Year, ledger: LedgerOf, settings: SettingsOf,
-                     as_of: Annotated[datetime | None, Query(
-                         description="the ledger's time, with a zone; default: now")] = None
-                     ) -> ReplayView:
+                     as_of: AsOf = None) -> YearReplayView:
     """The year's cycle as the ledger held it at ``as_of``; 409 if its events were tampered
     with (``detail`` names the first)."""
-    _zoned(as_of)
-    key = checkpoint_public_key(settings.effective_signing_key)
-    try:
-        done = await run_in_threadpool(replay, ledger, year, as_of, key)
-    except LookupError as error:
-        raise ProblemError(404, "no-such-cycle", f"{error}.") from None
-    except ReplayRefused as refused:
-        raise ProblemError(409, "ledger-not-intact", str(refused.problem)) from None
-    return ReplayView(year=year, as_of=done.as_of, phase=done.state.phase.value,
-                      signed=done.signed, chained_only=done.chained_only, later=done.later,
-                      state=done.state, events=list(done.events))
-
-
-async def _process(ledger: Ledger, settings: Settings, kind: Kind, stream: str,
-                   as_of: datetime | None) -> ProcessReplayView:
-    _zoned(as_of)
-    key = checkpoint_public_key(settings.effective_signing_key)
-    try:
-        done = await run_in_threadpool(replay_process, ledger, kind, stream, as_of, key)
-    except (LookupError, ValueError) as error:  # not of that kind: no such one either
-        raise ProblemError(404, NOT_FOUND[kind], f"{error}.") from None
-    except ReplayRefused as refused:
-        raise ProblemError(409, "ledger-not-intact", str(refused.problem)) from None
-    except NotFolded as refused:
-        raise ProblemError(409, "ledger-not-intact", str(refused)) from None
-    return ProcessReplayView(stream=done.stream, kind=kind, as_of=done.as_of, phase=done.phase,
-                             signed=done.signed, chained_only=done.chained_only,
-                             later=done.later, state=done.state, events=list(done.events))
+    done = await _replayed(ledger, settings, CYCLE, cycle_id(year), as_of)
+    return YearReplayView(year=year, **dict(done))
 
 
 @router.get("/coalitions/{coalition}", responses=documented(401, 404, 409, 422, 503))
 async def get_coalition_replay(coalition: str, ledger: LedgerOf, settings: SettingsOf,
-                               as_of: AsOf = None) -> ProcessReplayView:
+                               as_of: AsOf = None) -> ReplayView:
     """A country coalition (``coalition-lao-1``) as the ledger held it at ``as_of``; 409 if
     its events were tampered with (``detail`` names the first)."""
-    return await _process(ledger, settings, "coalition", coalition, as_of)
+    return await _replayed(ledger, settings, COALITION, coalition, as_of)
 
 
 @router.get("/silence-procedures/{procedure}", responses=documented(401, 404, 409, 422, 503))
 async def get_silence_replay(procedure: str, ledger: LedgerOf, settings: SettingsOf,
-                             as_of: AsOf = None) -> ProcessReplayView:
+                             as_of: AsOf = None) -> ReplayView:
     """A silence procedure (``silence-2027-1``; an extension) as the ledger held it at
     ``as_of``; 409 if its events were tampered with."""
-    return await _process(ledger, settings, "silence", procedure, as_of)
+    return await _replayed(ledger, settings, SILENCE, procedure, as_of)
 
 
 @router.get("/report", response_class=HTMLResponse, responses=documented(401, 404, 422, 503))

@@ -56,8 +56,8 @@ from audit.bundle_format import (
     leaves_file,
     year_streams,
 )
-from audit.process_replay import kind_of, touching
 from audit.tree import ProofTree
+from audit.years import is_process, touching
 from contracts import cycle_id
 from ledger import Ledger
 from ledger.checkpoints import Checkpoint, all_checkpoints, key_id
@@ -158,7 +158,7 @@ def export_bundle(engine: Engine, public_key_pem: bytes | None,  # noqa: PLR0917
                     entries.append(entry)
             given = {h.workflow_id for h in histories}
             expected = [cycle_id(y) for y in range(from_year, to_year + 1)] + [
-                s for s in chosen if kind_of(s) is not None]
+                s for s in chosen if is_process(s)]
             reasons = {w: "no history was provided" for w in expected if w not in given}
             manifest = Manifest(
                 format=FORMAT, exported_at=canonical_time(clock()), from_year=from_year,

@@ -37,16 +37,16 @@ from audit.bundle_format import (
     leaves_file,
     stop_at,
     unhashed,
+    year_streams,
 )
 from audit.histories import Recorded, recorded_in
-from audit.process_replay import NAMES, NotFolded, fold_payloads, kind_of
+from audit.replay import NotFolded, called, fold
 from audit.tree import roots_later
 from audit.walk import Walked, walk
+from audit.years import is_process
 from contracts import cycle_id
-from domain.cycle import apply
-from domain.errors import RuleViolation
-from domain.events import parse_event
-from domain.state import CycleState, Phase
+from domain.kinds import kind_of
+from domain.state import Phase
 from ledger.checkpoints import key_id, signed_bytes
 from ledger.encoding import SEPARATOR
 from ledger.merkle import leaf_hash, verify_consistency, verify_inclusion
@@ -208,9 +208,7 @@ class Checks:
         watched = frozenset(w.encode() for w, _ in self.runs)
         try:
             self.seen = walk(self.zip, self.manifest, self.witness, self.proven,
-                             watched=watched, folded=[cycle_id(y) for y in self._years()]
-                             + self._processes(),
-                             progress=self.progress)
+                             watched=watched, folded=self._folded(), progress=self.progress)
         except Stop:
             self.roots()  # the signed roots come first: a rewritten witness misleads the walk
             raise
@@ -283,39 +281,29 @@ class Checks:
                 raise stop_at(BundleKind.HISTORY, int(parts[1]), _SEP.join(parts),
                                f"the history of {run[0]} (run {run[1]}) never recorded it")
 
-    def _years(self) -> range:
-        return range(self.manifest.from_year, self.manifest.to_year + 1)
-
-    def _processes(self) -> list[str]:
-        """The coalitions' and silence procedures' streams the bundle holds."""
-        return [s for s in self.manifest.streams if kind_of(s) is not None]
+    def _folded(self) -> list[str]:
+        """The streams whose events fold to a state: the years' cycles, then the coalitions'
+        and silence procedures' the bundle holds."""
+        return year_streams(self.manifest.from_year, self.manifest.to_year) + [
+            s for s in self.manifest.streams if is_process(s)]
 
     def fold(self) -> None:
-        for year in self._years():
-            state = CycleState()
-            for position, version, payload in self.seen.payloads.get(cycle_id(year).encode(),
-                                                                      []):
-                try:
-                    state = apply(state, parse_event(from_json(payload)))
-                except (ValueError, RuleViolation) as refused:
-                    raise Stop(BundleProblem(
-                        kind=BundleKind.REFUSED, position=position, stream=cycle_id(year),
-                        version=version, detail=f"the {year} cycle does not fold: "
-                        f"{str(refused).splitlines()[0]}")) from None
-            self.phases[year] = state.phase
-        for stream in self._processes():
+        years = {cycle_id(y): y for y in range(self.manifest.from_year,
+                                               self.manifest.to_year + 1)}
+        for stream in self._folded():
             payloads = self.seen.payloads.get(stream.encode(), [])
             try:
-                folded = fold_payloads(stream, ((p, v, from_json(payload))
-                                                for p, v, payload in payloads))
+                state = fold(stream, ((p, v, from_json(payload)) for p, v, payload in payloads))
             except NotFolded as refused:
-                kind = kind_of(stream)
-                assert kind is not None
                 raise Stop(BundleProblem(
                     kind=BundleKind.REFUSED, position=refused.position, stream=stream,
-                    version=refused.version, detail=f"the {NAMES[kind]} {stream} does not "
-                    f"fold: {refused.why}")) from None
-            self.processes[stream] = folded.phase.value
+                    version=refused.version, detail=f"the {called(stream)} does not fold: "
+                    f"{refused.why}")) from None
+            phase = kind_of(stream).phase(state)
+            if stream in years:  # the report gives a year's phase by its year
+                self.phases[years[stream]] = Phase(phase)
+            else:
+                self.processes[stream] = phase
 
     def settle(self) -> None:
         """The roots, once (their process is then joined, even if a problem came first)."""

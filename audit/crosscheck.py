@@ -25,7 +25,7 @@ from temporalio.workflow import NondeterminismError
 
 from audit.engine import fetch_histories
 from audit.histories import Recorded, recorded_in
-from audit.process_replay import touching
+from audit.years import touching
 from contracts import cycle_id
 from ledger import Ledger, StoredEvent
 

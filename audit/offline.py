@@ -13,9 +13,8 @@ In order, stopping at the first problem:
    ending below what a history recorded, a checkpoint or event beyond the ledger's head) and
    the inclusion proofs of the streams' last signed events;
 5. the histories against the events, both ways;
-6. each year's events parse and fold (``domain.cycle.apply``, one by one) to a state, and so
-   do each bundled coalition's and silence procedure's (``domain.coalition``,
-   ``domain.silence``: ``audit.process_replay.fold_payloads``).
+6. each year's cycle and each bundled coalition's and silence procedure's events parse and
+   fold, one by one, by their kind's rules (``domain.kinds``: ``audit.replay.fold``).
 
 Speed (millions of events): ``events.log`` is read once, inflated and hashed in 16 MiB chunks
 by a thread while the walk checks the previous chunk; the walk splits each line twice and hashes

@@ -1,31 +1,33 @@
-"""``audit replay``: a year's cycle as it stood at any moment, rebuilt from ledger events alone.
+"""``audit replay``: any process — a year's cycle, a country coalition, a silence procedure — as
+it stood at any moment, rebuilt from its ledger stream alone.
 
-The events of stream ``cycle-<year>`` recorded at or before the moment are folded by
-``domain.cycle.fold`` — the same rules that judged them — so the state shown is what the
-record implies, not what any server says. Before folding, every event of the stream is checked:
-its hash against its content, its link to the event before it, and, where a signed checkpoint
-covers it, its hash against the one the signature vouches for. A replay therefore says how far
-its events rest on a signature, and refuses to fold a stream that was tampered with.
+A process's stream is its workflow id (``cycle-2027``, ``coalition-lao-1``, ``silence-2027-1``);
+its kind (``domain.kinds``) says how its events fold. The events recorded at or before the
+moment are folded one by one by the kind's own ``apply`` — the rules that judged each step — so
+the state shown is what the record implies, not what any server says. Before folding, every
+event of the stream is checked: its hash against its content, its link to the event before it,
+and, where a signed checkpoint covers it, its hash against the one the signature vouches for. A
+replay therefore says how far its events rest on a signature, and refuses a stream that was
+tampered with (:class:`ReplayRefused`) or whose intact events the rules refuse
+(:class:`NotFolded`).
 
 "As of" is the ledger's time (``recorded_at``): what the record held at that moment. It never
 goes backwards along the log; in a running engine it follows the step's own time
 (``occurred_at``, the Convention's calendar) by milliseconds.
-
-A coalition's or a silence procedure's stream is replayed the same way by
-``audit.process_replay``, with :func:`checked` and :func:`held_at`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from contracts import cycle_id
-from domain.cycle import fold
-from domain.events import parse_event
-from domain.state import CycleState
+from domain.errors import RuleViolation
+from domain.kinds import Kind, kind_of
 from ledger import Ledger, StoredEvent
 from ledger.checkpoints import all_checkpoints
 from ledger.encoding import GENESIS, canonical_json, canonical_time, event_hash
@@ -34,21 +36,38 @@ from ledger.records import header
 from ledger.verify import signature_problem, witness
 
 
-class ReplayRefused(Exception):  # noqa: N818 - a refusal, named like the rules' RuleViolation
-    """The stream cannot be replayed: its events were not those recorded (``problem``)."""
+class NotReplayed(Exception):  # noqa: N818 - the record, said in a sentence
+    """The stream cannot be replayed as recorded; the message says where and why."""
+
+
+class ReplayRefused(NotReplayed):
+    """The stream's events were not those recorded (``problem``)."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
 
 
-class StreamReplayed(BaseModel):
-    """A stream as of ``as_of`` (None: now): the events its state was folded from, and how
-    many of them a signed checkpoint vouches for (the rest are chained only)."""
+class NotFolded(NotReplayed):
+    """An intact event that the rules refuse (a change of the rules, or an event written
+    outside the engine): where, and why."""
 
-    model_config = ConfigDict(frozen=True)
+    def __init__(self, position: int, stream: str, version: int, why: str) -> None:
+        super().__init__(f"{stream} version {version} (position {position}) does not fold: "
+                         f"{why}")
+        self.position, self.stream, self.version, self.why = position, stream, version, why
 
+
+@dataclass(frozen=True)
+class Replayed:
+    """The process of ``stream`` as of ``as_of`` (None: now): its state, the events it was
+    folded from, and how many of them a signed checkpoint vouches for (the rest are chained
+    only)."""
+
+    stream: str
+    kind: Kind[Any]
     as_of: str | None
+    state: Any  # the kind's state
     events: tuple[StoredEvent, ...]
     signed: int
     later: int  # events of the stream recorded after the moment
@@ -57,12 +76,18 @@ class StreamReplayed(BaseModel):
     def chained_only(self) -> int:
         return len(self.events) - self.signed
 
+    @property
+    def phase(self) -> str:
+        return self.kind.phase(self.state)
 
-class Replayed(StreamReplayed):
-    """The ``year`` cycle, replayed."""
 
-    year: int
-    state: CycleState
+def called(stream: str) -> str:
+    """What a sentence calls ``stream`` after "the": a kind with one stream a year by its year
+    (``2027 cycle``), any other by its title and id (``country coalition coalition-lao-1``)."""
+    kind = kind_of(stream)
+    if kind.numbered:
+        return f"{kind.title} {stream}"
+    return f"{stream.removeprefix(kind.prefix)} {kind.name}"
 
 
 def _hash(e: StoredEvent) -> str:
@@ -107,23 +132,42 @@ def checked(ledger: Ledger, recorded: list[StoredEvent],
     return proven.size
 
 
-def held_at(recorded: list[StoredEvent], as_of: datetime | None
-            ) -> tuple[str | None, list[StoredEvent]]:
-    """The moment as the ledger writes it (None: now) and the events recorded by then."""
-    moment = canonical_time(as_of) if as_of is not None else None
-    return moment, [e for e in recorded if moment is None or e.recorded_at <= moment]
+def fold(stream: str, recorded: Iterable[tuple[int, int, Any]]) -> Any:
+    """The process ``stream`` after its events, given as (position, version, and the payload or
+    the event parsed from it), one by one through its kind's ``apply``; :class:`NotFolded`
+    naming the first one the rules refuse (or that is no event of the kind)."""
+    kind = kind_of(stream)
+    state = kind.state()
+    for position, version, event in recorded:
+        try:
+            state = kind.apply(state, event if isinstance(event, BaseModel)
+                               else kind.event.validate_python(event))
+        except (RuleViolation, ValueError) as refused:  # pydantic's ValidationError is one
+            raise NotFolded(position, stream, version, str(refused).splitlines()[0]) from None
+    return state
 
 
-def replay(ledger: Ledger, year: int, as_of: datetime | None = None,
-           public_key: Ed25519PublicKey | None = None) -> Replayed:
-    """The ``year`` cycle as of ``as_of``. Raises :class:`ReplayRefused` if its events, or the
-    checkpoints' signatures (given ``public_key``), were tampered with, and ``LookupError`` if
-    the ledger holds no such cycle."""
-    recorded = ledger.read_stream(cycle_id(year))
+def replay(ledger: Ledger, stream: str, as_of: datetime | None = None,
+           public_key: Ed25519PublicKey | None = None, *, kind: Kind[Any] | None = None
+           ) -> Replayed:
+    """The process ``stream`` as of ``as_of``. Raises ``ValueError`` for a name that is no
+    kind's stream (or not of ``kind``, if given), ``LookupError`` if the ledger holds no such
+    stream, :class:`ReplayRefused` if its events (or the checkpoints' signatures, given
+    ``public_key``) were tampered with, and :class:`NotFolded` if the rules refuse one."""
+    stream = stream.lower()  # stream names are lower case (domain.kinds)
+    try:
+        found = kind_of(stream)
+    except KeyError as error:
+        raise ValueError(error.args[0]) from None
+    if kind is not None and found is not kind:
+        raise ValueError(f"{stream!r} is not the id of a {kind.title} ({kind.form})")
+    recorded = ledger.read_stream(stream)
     if not recorded:
-        raise LookupError(f"the ledger holds no {year} cycle")
+        raise LookupError(f"the ledger holds no {called(stream)}")
     proven = checked(ledger, recorded, public_key)
-    moment, upto = held_at(recorded, as_of)
-    return Replayed(year=year, as_of=moment, state=fold(parse_event(e.payload) for e in upto),
+    moment = canonical_time(as_of) if as_of is not None else None
+    upto = [e for e in recorded if moment is None or e.recorded_at <= moment]
+    return Replayed(stream=stream, kind=found, as_of=moment,
+                    state=fold(stream, ((e.position, e.version, e.payload) for e in upto)),
                     events=tuple(upto), signed=sum(e.position <= proven for e in upto),
                     later=len(recorded) - len(upto))

@@ -1,10 +1,10 @@
 """``audit report``: what a Review Conference reviews, gathered from the recorded events alone.
 
 CO-9, CC-4 and ISU-5 ask the First Review Conference to review the intersessional programme,
-the Coordination Committee and the ISU. :func:`gather` (:mod:`audit.review_cycles`) reads the
-events of the ``cycle-<year>`` streams — never the workflow, the clock or today's registry where
-the events say otherwise — and the streams of the coalitions and silence procedures the years
-concern (:mod:`audit.review_processes`) into :class:`ReviewFacts` (:mod:`audit.review_facts`);
+the Coordination Committee and the ISU. :func:`gather` (:mod:`audit.review`) reads the events
+of the ``cycle-<year>`` streams — never the workflow, the clock or today's registry where the
+events say otherwise — and the streams of the coalitions and silence procedures the years
+concern into :class:`ReviewFacts`, each kind's by its section (:mod:`audit.review.cycle`, …);
 :func:`render` lays them out as one self-contained HTML page with the verification of the
 ledger they came from at its top. This module is the public entry: import the report's names
 from here.
@@ -18,20 +18,19 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from audit.chart import BudgetBar, amount, budget_chart
-from audit.process_replay import process_streams
-from audit.review_cycles import ReportError, gather
-from audit.review_facts import (
+from audit.review import ReportError, ReviewFacts, gather
+from audit.review.facts import (
     Approval,
     Coordinator,
     Deviation,
     DeviationKind,
     MandateSeats,
     MeetingFacts,
-    ReviewFacts,
     WorkplanFacts,
     YearFacts,
 )
 from audit.verification import Verification
+from audit.years import process_streams
 from contracts import cycle_id
 from ledger import Ledger, StoredEvent
 

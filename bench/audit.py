@@ -151,7 +151,7 @@ def main() -> None:
         assert report.problem is None, report.problem
         bundle_floor = floor_bundle(bundle)
         moment = datetime.fromisoformat(ledger.read_stream("cycle-2029")[5].recorded_at)
-        replayed, replay_s = timed(lambda: replay(ledger, 2029, moment, public))
+        replayed, replay_s = timed(lambda: replay(ledger, "cycle-2029", moment, public))
         assert len(replayed.events) >= 6
         rows = [
             ("audit verify", total / verify_s, floor, TARGET_RATE),

@@ -8,26 +8,27 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import typer
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from pydantic import BaseModel
 from rich.markup import escape
 from rich.table import Table
 
 from audit.crosscheck import CrossCheck, cross_check
 from audit.engine import NoEngine, histories_engine
-from audit.process_replay import NAMES, Kind, NotFolded, replay_process, summary
-from audit.replay import ReplayRefused, StreamReplayed, replay
+from audit.replay import NotReplayed, called, replay
+from audit.review import summary
 from audit.terminal import progress_bar
 from audit.verification import verify_ledger
 from cli.audit_bundle import export, verify_bundle
 from cli.audit_report import report
 from cli.common import JSON, console, fail, run
 from cli.db import ledger_engine
+from contracts import cycle_id
+from domain.kinds import COALITION, CYCLE, SILENCE, Kind
 from ledger import Ledger
 from ledger.checkpoints import checkpoint_public_key
-from reading.timeline import timeline_table, what
+from reading.timeline import timeline_table
 from settings import Settings
 from workflows.registered import WORKFLOWS
 
@@ -82,85 +83,43 @@ def replay_command(year: int | None = typer.Option(None, "--year", help="the cyc
                    as_json: bool = JSON) -> None:
     """A year's cycle, a coalition or a silence procedure as the ledger held it at a moment,
     folded from its events alone (exactly one of --year, --coalition, --silence)."""
-    if [year, coalition, silence].count(None) != 2:
+    # each option names a stream of its kind, and the replay is the same for all: exit 1 if
+    # the stream was tampered with (or its events no longer fold), 2 for one the ledger lacks
+    given: list[tuple[Kind[Any], str, str | None]] = [
+        (CYCLE, "year", None if year is None else cycle_id(year)),
+        (COALITION, "coalition", coalition), (SILENCE, "silence", silence)]
+    named = [(kind, option, stream) for kind, option, stream in given if stream is not None]
+    if len(named) != 1:
         raise fail("give exactly one of --year, --coalition and --silence.")
+    ((kind, option, stream),) = named
     moment = _moment(as_of)
     settings = Settings()
-    ledger = Ledger(ledger_engine(settings))
     key = checkpoint_public_key(settings.effective_signing_key)
-    if year is None:
-        kind: Kind = "coalition" if coalition is not None else "silence"
-        _replay_process(ledger, kind, coalition or silence or "", moment, key=key,
-                        as_json=as_json)
-        return
     try:
-        replayed = replay(ledger, year, moment, key)
-    except LookupError as error:
-        raise fail(str(error)) from None
-    except ReplayRefused as refused:
-        console.print(f"[red]the {year} cycle cannot be replayed[/red]: "
-                      f"{escape(str(refused.problem))}")
-        raise typer.Exit(1) from None
-    state = replayed.state
-    if as_json:
-        _print_json({"year": year}, replayed, state.phase.value, state)
-        return
-    console.print(f"the {year} cycle {_when(replayed)}: phase [bold]{state.phase.value}[/bold], "
-                  "work plan "
-                  f"{state.workplan_status.value if state.workplan_status else 'not drafted'}, "
-                  f"{_counted(replayed)}")
-    console.print(timeline_table(replayed.events,
-                                 f"The {year} cycle {_when(replayed)}, from the ledger"))
-
-
-def _when(replayed: StreamReplayed) -> str:
-    return f"as of {replayed.as_of}" if replayed.as_of else "now"
-
-
-def _counted(replayed: StreamReplayed) -> str:
-    """How many events the replay folded, signed or chained only, and how many came later."""
-    return (f"{len(replayed.events)} event(s) ({replayed.signed} under a signed checkpoint, "
-            f"{replayed.chained_only} chained only); {replayed.later} recorded later")
-
-
-def _print_json(which: dict[str, object], replayed: StreamReplayed, phase: str,
-                state: BaseModel) -> None:
-    """``replay --json``: which stream, the moment, the counts, the state and the events."""
-    print(json.dumps({**which, "as_of": replayed.as_of, "phase": phase,
-                      "signed": replayed.signed, "chained_only": replayed.chained_only,
-                      "later": replayed.later, "state": state.model_dump(mode="json"),
-                      "events": [e.model_dump(mode="json") for e in replayed.events]},
-                     indent=2))
-
-
-def _replay_process(ledger: Ledger, kind: Kind, stream: str, moment: datetime | None, *,
-                    key: Ed25519PublicKey | None, as_json: bool) -> None:
-    """``replay --coalition`` or ``--silence``: exit 1 if its stream was tampered with (or
-    its events no longer fold), 2 for an id the ledger does not hold."""
-    try:
-        replayed = replay_process(ledger, kind, stream, moment, key)
+        replayed = replay(Ledger(ledger_engine(settings)), stream, moment, key, kind=kind)
     except (LookupError, ValueError) as error:
         raise fail(f"{error}.") from None
-    except (ReplayRefused, NotFolded) as refused:
-        why = refused.problem if isinstance(refused, ReplayRefused) else refused
-        console.print(f"[red]the {NAMES[kind]} {escape(stream)} cannot be replayed[/red]: "
-                      f"{escape(str(why))}")
+    except NotReplayed as refused:
+        console.print(f"[red]the {escape(called(stream.lower()))} cannot be replayed[/red]: "
+                      f"{escape(str(refused))}")
         raise typer.Exit(1) from None
+    when = f"as of {replayed.as_of}" if replayed.as_of else "now"
     if as_json:
-        _print_json({kind: replayed.stream}, replayed, replayed.phase, replayed.state)
+        print(json.dumps({option: year if year is not None else replayed.stream,  # as given
+                          "as_of": replayed.as_of, "phase": replayed.phase,
+                          "signed": replayed.signed, "chained_only": replayed.chained_only,
+                          "later": replayed.later,
+                          "state": replayed.state.model_dump(mode="json"),
+                          "events": [e.model_dump(mode="json") for e in replayed.events]},
+                         indent=2))
         return
-    console.print(f"the {NAMES[kind]} {replayed.stream} {_when(replayed)}: phase "
-                  f"[bold]{replayed.phase.replace('_', ' ')}[/bold], {_counted(replayed)}")
-    console.print(escape(summary(replayed.state)))
-    table = Table("#", "Occurred (UTC)", "Event", "By (role, for)", "What",
-                  title=f"The {NAMES[kind]} {replayed.stream} {_when(replayed)}, from the ledger")
-    table.columns[2].no_wrap = True
-    for e in replayed.events:
-        represents = e.payload.get("actor", {}).get("represents")
-        table.add_row(str(e.position), e.occurred_at[:19].replace("T", " "), e.type,
-                      f"{e.actor} ({e.role}" + (f", {represents})" if represents else ")"),
-                      escape(what(e.payload)))
-    console.print(table)
+    console.print(f"the {called(replayed.stream)} {when}: phase "
+                  f"[bold]{replayed.phase.replace('_', ' ')}[/bold], {len(replayed.events)} "
+                  f"event(s) ({replayed.signed} under a signed checkpoint, "
+                  f"{replayed.chained_only} chained only); {replayed.later} recorded later")
+    console.print(escape(summary(replayed.kind, replayed.state)))
+    console.print(timeline_table(replayed.events,
+                                 f"The {called(replayed.stream)} {when}, from the ledger"))
 
 
 @audit.command("cross-check")

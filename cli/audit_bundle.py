@@ -21,8 +21,8 @@ from audit.bundle import bundle_streams, export_bundle
 from audit.engine import NoEngine, fetch_histories, histories_engine
 from audit.offline import BundleReport, NotABundle
 from audit.offline import verify_bundle as check_bundle
-from audit.process_replay import NAMES, kind_of
 from audit.terminal import progress_bar
+from audit.years import is_process, process_kinds
 from cli.common import console, fail, run
 from cli.db import ledger_engine
 from contracts import cycle_id
@@ -69,7 +69,7 @@ def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,
         raise fail(f"--out {out}: {error.strerror}; nothing was written.") from None
 
     chosen = bundle_streams(engine, from_year, to_year)
-    processes = [s for s in chosen if kind_of(s) is not None]
+    processes = [s for s in chosen if is_process(s)]
 
     async def work() -> None:
         histories, missing = await _histories(settings, [cycle_id(y) for y in years]
@@ -96,9 +96,8 @@ def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,
 
 def _processes(streams: Sequence[str]) -> str:
     """``1 country coalition and 2 silence procedures`` of ``streams`` (a bundle's)."""
-    counts = [sum(kind_of(s) == kind for s in streams) for kind in NAMES]
-    return " and ".join(f"{n} {name}{'' if n == 1 else 's'}"
-                        for n, name in zip(counts, NAMES.values(), strict=True))
+    counts = [(sum(kind.owns(s) for s in streams), kind.title) for kind in process_kinds()]
+    return " and ".join(f"{n} {title}{'' if n == 1 else 's'}" for n, title in counts)
 
 
 def verify_bundle(bundle: Path = typer.Argument(..., dir_okay=False,  # noqa: B008

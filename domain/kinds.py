@@ -61,10 +61,15 @@ class Kind(Generic[S]):
     #: year) or, where ``numbered``, the prefix a number completes (``coalition-lao-``)
     stream_name: Callable[[Any, datetime], str]
     numbered: bool = True
+    #: a stream's name as people write it (``coalition-<iso3>-<n>``), for a sentence that asks
+    #: for one; by default the prefix, then what completes it
+    form: str = ""
     by_step: Mapping[str, ProcedureStep[S]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_step", {row.step: row for row in self.steps})
+        if not self.form:
+            object.__setattr__(self, "form", f"{self.prefix}…")
 
     def fold(self, recorded: Iterable[Any]) -> S:
         """The state after ``recorded`` (events or their payloads), judged one by one."""
@@ -98,7 +103,8 @@ CYCLE: Kind[CycleState] = Kind(
     begins="open_cycle", began="wait_opened",
     begin=lambda _stream, command, _registry, at: cycle_decide.opening(command, (), (), at),
     decide=cycle_decide.decide, phase=_cycle_phase,
-    stream_name=lambda command, _at: f"cycle-{command.year}", numbered=False)
+    stream_name=lambda command, _at: f"cycle-{command.year}", numbered=False,
+    form="cycle-<year>")
 
 COALITION: Kind[CoalitionState] = Kind(
     name="coalition", title="country coalition", prefix="coalition-", workflow="Coalition",
@@ -108,7 +114,8 @@ COALITION: Kind[CoalitionState] = Kind(
     decide=lambda state, command, _registry, at: coalition.decide(state, command, at),
     phase=lambda state: state.phase.value,
     # lower case, as every ledger stream name is, so that workflow id and stream are one name
-    stream_name=lambda command, _at: f"coalition-{(command.charter.affected_state or '').lower()}-")
+    stream_name=lambda command, _at: f"coalition-{(command.charter.affected_state or '').lower()}-",
+    form="coalition-<iso3>-<n>")
 
 SILENCE: Kind[SilenceState] = Kind(
     name="silence", title="silence procedure", prefix="silence-", workflow="SilenceProcedure",
@@ -117,7 +124,7 @@ SILENCE: Kind[SilenceState] = Kind(
     begins="circulate_text", began="wait_circulated",
     begin=lambda stream, command, _registry, at: silence.circulation(stream, command, at),
     decide=silence.decide, phase=lambda state: state.phase.value,
-    stream_name=lambda _command, at: f"silence-{at.year}-")
+    stream_name=lambda _command, at: f"silence-{at.year}-", form="silence-<year>-<n>")
 
 #: every kind, by name
 KINDS: dict[str, Kind[Any]] = {kind.name: kind for kind in (CYCLE, COALITION, SILENCE)}

@@ -1,4 +1,4 @@
-"""A cycle's timeline as the ledger records it: one line per event, in the ledger's order."""
+"""A process's timeline as the ledger records it: one line per event, in the ledger's order."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from ledger import StoredEvent
@@ -50,11 +51,14 @@ def what(p: dict[str, Any]) -> str:
 
 
 def timeline_table(events: Iterable[StoredEvent], title: str) -> Table:
-    table = Table("#", "Recorded (UTC)", "Event", "By (role)", "What", title=title)
+    """Any process's events, a line each: who took the step, in which role, for which State."""
+    table = Table("#", "Recorded (UTC)", "Event", "By (role, for)", "What", title=title)
     table.columns[2].no_wrap = True
     for e in events:
+        represents = e.payload.get("actor", {}).get("represents")
         table.add_row(str(e.position), e.recorded_at[:19].replace("T", " "), e.type,
-                      f"{e.actor} ({e.role})", what(e.payload))
+                      f"{e.actor} ({e.role}" + (f", {represents})" if represents else ")"),
+                      escape(what(e.payload)))
     return table
 
 

@@ -9,8 +9,7 @@ from enum import StrEnum
 
 import pytest
 
-from audit.process_replay import Kind, NotFolded, replay_process
-from audit.replay import ReplayRefused, replay
+from audit.replay import NotFolded, ReplayRefused, called, replay
 from domain.coalition_state import CoalitionPhase, CoalitionState
 from domain.cycle import fold
 from domain.events import parse_event
@@ -31,7 +30,7 @@ def test_every_year_replays_to_its_closed_state(world: World, five_years_ledger:
                                                 ) -> None:
     for year in YEARS:
         recorded = five_years_ledger.read_stream(f"cycle-{year}")
-        replayed = replay(five_years_ledger, year,
+        replayed = replay(five_years_ledger, f"cycle-{year}",
                           public_key=checkpoint_public_key(world.public_key))
         assert replayed.state == fold(parse_event(e.payload) for e in recorded)
         assert replayed.state.phase is Phase.CLOSED
@@ -41,14 +40,15 @@ def test_every_year_replays_to_its_closed_state(world: World, five_years_ledger:
 def test_as_of_a_moment_shows_what_the_ledger_held_then(five_years_ledger: Ledger) -> None:
     recorded = five_years_ledger.read_stream("cycle-2028")
     middle = recorded[len(recorded) // 2]
-    replayed = replay(five_years_ledger, 2028, datetime.fromisoformat(middle.recorded_at))
+    replayed = replay(five_years_ledger, "cycle-2028", datetime.fromisoformat(middle.recorded_at))
     held = [e for e in recorded if e.recorded_at <= middle.recorded_at]
     assert 0 < len(held) < len(recorded)
     assert replayed.events == tuple(held)
     assert replayed.later == len(recorded) - len(held)
     assert replayed.state == fold(parse_event(e.payload) for e in held)
     assert replayed.state.phase is not Phase.CLOSED
-    before = replay(five_years_ledger, 2028, datetime.fromisoformat("2000-01-01T00:00:00Z"))
+    before = replay(five_years_ledger, "cycle-2028",
+                    datetime.fromisoformat("2000-01-01T00:00:00Z"))
     assert (before.events, before.state.phase) == ((), Phase.NOT_OPENED)
 
 
@@ -56,12 +56,12 @@ def test_a_forged_event_is_refused_and_named(world_copy: Settings) -> None:
     engine = create_ledger_engine(world_copy.effective_ledger_url)
     position = forge(engine, "cycle-2029", 6, recompute=True)  # a careful tamperer
     with pytest.raises(ReplayRefused) as refused:
-        replay(Ledger(engine), 2029)
+        replay(Ledger(engine), "cycle-2029")
     problem = refused.value.problem
     assert (problem.kind, problem.position, problem.version) == (ProblemKind.ALTERED,
                                                                  position, 6)
     assert "signed checkpoint" in problem.detail
-    replay(Ledger(engine), 2028)  # the other years still replay
+    replay(Ledger(engine), "cycle-2028")  # the other years still replay
 
 
 def test_the_cli_replays_as_of_and_refuses_what_it_cannot(world_copy: Settings) -> None:
@@ -92,17 +92,18 @@ def test_the_cli_replays_as_of_and_refuses_what_it_cannot(world_copy: Settings) 
 def test_a_coalition_and_the_procedures_replay_to_their_end(world: World,
                                                             five_years_ledger: Ledger) -> None:
     key = checkpoint_public_key(world.public_key)
-    cases: list[tuple[Kind, str, StrEnum]] = [("coalition", COALITION, CoalitionPhase.CLOSED),
-                                              ("silence", ADOPTED, SilencePhase.ADOPTED),
-                                              ("silence", WITHDRAWN, SilencePhase.WITHDRAWN)]
+    cases: list[tuple[str, str, StrEnum]] = [("coalition", COALITION, CoalitionPhase.CLOSED),
+                                             ("silence", ADOPTED, SilencePhase.ADOPTED),
+                                             ("silence", WITHDRAWN, SilencePhase.WITHDRAWN)]
     for kind, stream, phase in cases:
         recorded = five_years_ledger.read_stream(stream)
-        replayed = replay_process(five_years_ledger, kind, stream.upper(), public_key=key)
+        replayed = replay(five_years_ledger, stream.upper(), public_key=key, kind=KINDS[kind])
         folded = reading.fold(KINDS[kind], recorded)
-        assert (replayed.stream, replayed.state, replayed.state.phase) == (stream, folded, phase)
+        assert (replayed.stream, replayed.kind, replayed.state, replayed.state.phase) == (
+            stream, KINDS[kind], folded, phase)
         assert replayed.events == tuple(recorded)
         assert (replayed.signed, replayed.chained_only, replayed.later) == (len(recorded), 0, 0)
-    coalition = replay_process(five_years_ledger, "coalition", COALITION).state
+    coalition = replay(five_years_ledger, COALITION).state
     assert isinstance(coalition, CoalitionState)
     assert [p.name for p in coalition.participants] == ["ICRC", "UXO Lao"]  # Japan left
     assert [r.msp_year for r in coalition.reports] == [2027, 2028]
@@ -111,20 +112,17 @@ def test_a_coalition_and_the_procedures_replay_to_their_end(world: World,
 def test_as_of_the_middle_shows_the_earlier_phase(five_years_ledger: Ledger) -> None:
     recorded = five_years_ledger.read_stream(COALITION)
     agreed = recorded[2]  # the second State's agreement: formed, no strategy yet
-    formed = replay_process(five_years_ledger, "coalition", COALITION,
-                            datetime.fromisoformat(agreed.recorded_at))
+    formed = replay(five_years_ledger, COALITION, datetime.fromisoformat(agreed.recorded_at))
     assert formed.events == tuple(recorded[:3])
     assert formed.later == len(recorded) - 3
     assert isinstance(formed.state, CoalitionState)
     assert (formed.state.phase, formed.state.agreed) == (CoalitionPhase.FORMED, ("LAO", "AUS"))
     broken = five_years_ledger.read_stream(WITHDRAWN)[1]  # the objection, before the deadline
-    objected = replay_process(five_years_ledger, "silence", WITHDRAWN,
-                              datetime.fromisoformat(broken.recorded_at))
+    objected = replay(five_years_ledger, WITHDRAWN, datetime.fromisoformat(broken.recorded_at))
     assert objected.state.phase is SilencePhase.SILENCE_BROKEN
     assert isinstance(objected.state, SilenceState)
     assert objected.state.objections == (("JPN", OBJECTION),)
-    before = replay_process(five_years_ledger, "coalition", COALITION,
-                            datetime.fromisoformat("2000-01-01T00:00:00Z"))
+    before = replay(five_years_ledger, COALITION, datetime.fromisoformat("2000-01-01T00:00:00Z"))
     assert (before.events, before.state.phase) == ((), CoalitionPhase.NOT_IDENTIFIED)
 
 
@@ -132,23 +130,42 @@ def test_a_forged_coalition_event_is_refused_and_named(world_copy: Settings) -> 
     engine = create_ledger_engine(world_copy.effective_ledger_url)
     position = forge(engine, COALITION, 4, recompute=True)  # its strategy, rechained
     with pytest.raises(ReplayRefused) as refused:
-        replay_process(Ledger(engine), "coalition", COALITION)
+        replay(Ledger(engine), COALITION)
     problem = refused.value.problem
     assert (problem.kind, problem.position, problem.stream, problem.version) == (
         ProblemKind.ALTERED, position, COALITION, 4)
     assert "signed checkpoint" in problem.detail
-    replay_process(Ledger(engine), "silence", WITHDRAWN)  # the others still replay
+    replay(Ledger(engine), WITHDRAWN)  # the others still replay
 
 
 def test_an_intact_event_the_rules_refuse_does_not_fold(world_copy: Settings) -> None:
-    """Well chained, after the last checkpoint, but a second close of a closed coalition."""
+    """Well chained, after the last checkpoint, but a second close of a closed coalition — or
+    of a closed year: every kind folds by its own rules."""
     engine = create_ledger_engine(world_copy.effective_ledger_url)
-    position, version = append_copy(engine, COALITION)
-    with pytest.raises(NotFolded) as refused:
-        replay_process(Ledger(engine), "coalition", COALITION)
-    assert (refused.value.position, refused.value.stream, refused.value.version) == (
-        position, COALITION, version)
-    assert "CK-2" in refused.value.why
+    for stream, rule in ((COALITION, "CK-2"), ("cycle-2030", "")):
+        position, version = append_copy(engine, stream)
+        with pytest.raises(NotFolded) as refused:
+            replay(Ledger(engine), stream)
+        assert (refused.value.position, refused.value.stream, refused.value.version) == (
+            position, stream, version)
+        assert rule in refused.value.why
+    done = audit_cli(world_copy, "replay", "--year", "2030")
+    assert done.returncode == 1
+    assert "the 2030 cycle cannot be replayed" in done.stdout
+    assert "does not fold" in done.stdout
+
+
+def test_a_stream_is_replayed_as_its_own_kind(five_years_ledger: Ledger) -> None:
+    """Each kind's id is its own: a procedure is no coalition, and a name of no kind no
+    process; the sentence says the form an id of the kind takes."""
+    with pytest.raises(ValueError, match=r"is not the id of a country coalition "
+                       r"\(coalition-<iso3>-<n>\)"):
+        replay(five_years_ledger, ADOPTED, kind=KINDS["coalition"])
+    with pytest.raises(ValueError, match="no kind of process records a stream named"):
+        replay(five_years_ledger, "article7-2027-1")
+    assert replay(five_years_ledger, "cycle-2027", kind=KINDS["cycle"]).phase == "closed"
+    assert [called(s) for s in ("cycle-2027", COALITION, ADOPTED)] == [
+        "2027 cycle", f"country coalition {COALITION}", f"silence procedure {ADOPTED}"]
 
 
 def test_the_cli_replays_a_coalition_and_a_procedure(world_copy: Settings) -> None:

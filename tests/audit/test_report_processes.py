@@ -10,11 +10,13 @@ from pathlib import Path
 from markupsafe import escape
 
 from audit.report import gather, render, report_events, report_html
-from audit.review_processes import Taken
+from audit.review import SECTIONS, ReviewFacts
+from audit.review.facts import Taken
 from audit.verification import verify_ledger
 from domain.coalition_state import CoalitionPhase
 from domain.coalitions import ParticipantKind, PartnerRole
 from domain.convention import Status, shipped_registry
+from domain.kinds import KINDS
 from domain.silence import SilencePhase
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import checkpoint_public_key
@@ -208,3 +210,12 @@ def test_a_tampered_objection_is_shown_and_marked_where_cited(world: World,
     silence = _section(html, "silence", "<footer>")
     assert "no objection at all" in silence
     assert f'#{position}</span> <span class="badge bad"' in silence
+
+
+def test_every_kind_of_process_has_its_section_of_the_report() -> None:
+    """A kind of process added to ``domain.kinds`` without its section would leave its streams
+    out of the report: each has one, and each fills its own field of the facts."""
+    assert set(SECTIONS) == set(KINDS)
+    fields = [section.field for section in SECTIONS.values()]
+    assert len(set(fields)) == len(fields)
+    assert set(fields) <= set(ReviewFacts.model_fields)

@@ -1,20 +1,20 @@
 """What a Review Conference reviews (CO-9, CC-4, ISU-5), as facts: year by year, the coordinators
-of each mandate, the intersessional meeting, the work plan, the approvals and the deviations;
-beside the years, the country coalitions and silence procedures they concern
-(:mod:`audit.review_processes`).
+of each mandate, the intersessional meeting, the work plan, the approvals and the deviations
+(:mod:`audit.review.cycle` reads them); and what every kind's facts share: :class:`Taken`, who
+took a recorded step and where the ledger keeps it.
 
-:func:`audit.review_cycles.gather` reads them from the recorded events; ``report.html`` lays
-them out. They are frozen; their few properties are the sums the page shows (CO-6's shares).
+``report.html`` lays them out. They are frozen; their few properties are the sums the page
+shows (CO-6's shares).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from audit.review_processes import CoalitionFacts, Progress, SilenceFacts
 from domain.events import CycleEvent
 from domain.meetings import IntersessionalMeeting
 from domain.state import WorkplanStatus
@@ -32,6 +32,25 @@ def span(first: int, last: int) -> str:
 
 class Fact(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class Taken(Fact):
+    """Who took a recorded step, in which role, for whom; when; where the ledger keeps it."""
+
+    actor: str
+    role: str
+    represents: str | None
+    occurred_at: datetime
+    position: int
+    stream: str
+    version: int
+
+
+def taken(s: StoredEvent, e: Any) -> Taken:
+    """The step ``e`` (as stored: ``s``) as a :class:`Taken`."""
+    return Taken(actor=e.actor.name, role=e.actor.role.value.replace("_", " "),
+                 represents=e.actor.represents, occurred_at=e.occurred_at,
+                 position=s.position, stream=s.stream, version=s.version)
 
 
 class Coordinator(Fact):
@@ -152,33 +171,3 @@ class YearFacts(Fact):
     @property
     def seats(self) -> dict[str, MandateSeats]:
         return {m.key: m for m in self.coordinators}
-
-
-class ReviewFacts(Fact):
-    """The years ``from_year``…``to_year`` as the ledger recorded them."""
-
-    from_year: int
-    to_year: int
-    years: tuple[YearFacts, ...]
-    names: dict[str, str]  # alpha-3 code -> the State's name, as recorded
-    coalitions: tuple[CoalitionFacts, ...] = ()
-    procedures: tuple[SilenceFacts, ...] = ()
-
-    def progress(self, msp_year: int) -> list[Progress]:
-        """The coalitions' progress reported into the submission to the MSP of ``msp_year``
-        (the one the ``msp_year`` cycle's work plan goes to)."""
-        return [r for c in self.coalitions for r in c.reports if r.msp_year == msp_year]
-
-    def deviations(self, kind: DeviationKind) -> list[Deviation]:
-        return [d for y in self.years for d in y.deviations if d.kind is kind]
-
-    def registry_standings(self) -> bool:
-        """Whether any coordinator's standing had to come from today's registry."""
-        return any(not c.recorded for y in self.years for c in y.held)
-
-    def mandates(self) -> dict[str, MandateSeats]:
-        """Every mandate of the years, in the order of 2MSP (a later year adds its new ones)."""
-        found: dict[str, MandateSeats] = {}
-        for m in (m for y in self.years for m in y.coordinators):
-            found.setdefault(m.key, m)
-        return found

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from audit.chart import amount
-from audit.review_facts import Deviation, DeviationKind, Recorded, span
+from audit.review.facts import Deviation, DeviationKind, Recorded, span
 from domain.elections import Term
 from domain.events import (
     CoordinatorsElected,

@@ -1,37 +1,32 @@
-"""The recorded cycles, read into what a Review Conference reviews (:mod:`audit.review_facts`).
+"""The annual cycle's section of the Review Conference's report (:mod:`audit.review.facts`).
 
-:func:`gather` reads the events of the ``cycle-<year>`` streams alone — never the workflow, the
+Each ``cycle-<year>`` stream up to the report's last year is read — never the workflow, the
 clock or today's registry where the events say otherwise: for each year, who coordinated each
 mandate (CO-6's shares, CO-7's exceptions), the intersessional meeting, the work plan, the
-approvals, and the deviations (:mod:`audit.review_deviations`). The coalitions' and silence
-procedures' streams among the events are read by :mod:`audit.review_processes`.
+approvals, and the deviations (:mod:`audit.review.deviations`). Earlier years' cycles are read
+too: their elections say how the States of carried terms stood when they were elected.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
-from audit.process_replay import kind_of
-from audit.review_deviations import deviations
-from audit.review_facts import (
+from audit.review.deviations import deviations
+from audit.review.facts import (
     Approval,
     Coordinator,
     MandateSeats,
     MeetingFacts,
     Recorded,
-    ReviewFacts,
     WorkplanFacts,
     YearFacts,
     span,
 )
-from audit.review_processes import RefusedEvent, processes
-from domain.convention import State, shipped_registry
+from audit.review.section import Made, Read, ReportError, Section, Years
+from domain.convention import State
 from domain.elections import holders
 from domain.events import (
     CoordinatorsElected,
@@ -43,9 +38,9 @@ from domain.events import (
     IntersessionalMeetingDispensedWith,
     IntersessionalMeetingHeld,
     WorkplanDrafted,
-    parse_event,
 )
-from domain.state import WorkplanStatus
+from domain.kinds import CYCLE
+from domain.state import CycleState, WorkplanStatus
 from domain.steps import BY_EVENT
 from ledger import StoredEvent
 
@@ -65,65 +60,45 @@ FATES: dict[str, tuple[WorkplanStatus, str | None]] = {
     "WorkplanRejectedByMSP": (WorkplanStatus.REJECTED, "decided_at")}
 
 
-class ReportError(Exception):
-    """The report cannot be made; the message is one sentence for the person who asked."""
+def _reads(stream: str, recorded: Sequence[StoredEvent], years: Years) -> Sequence[StoredEvent]:
+    """The whole stream of a year up to the last (the years' own, and earlier ones')."""
+    match = CYCLE_STREAM.fullmatch(stream)
+    return recorded if match and int(match[1]) <= years.last else []
 
 
-def gather(events: Iterable[StoredEvent], from_year: int, to_year: int,
-           registry: Mapping[str, State] | None = None) -> ReviewFacts:
-    """The facts of ``from_year``…``to_year`` from ``events`` (any order; later years, and
-    streams neither a cycle's nor a process's, are passed over; a coalition or a silence
-    procedure is kept if it concerns the years). Earlier years' events may be given too:
-    their elections say how the States of carried terms stood when they were elected; only a
-    State no recorded election judged is looked up in ``registry`` (default: the shipped one).
-    ``ReportError`` if a year has no recorded cycle."""
-    if from_year > to_year:
-        raise ReportError(f"the report runs from {from_year} to {to_year}, which is backwards; "
-                          "--from-year comes first.")
-    known = shipped_registry() if registry is None else registry
-    by_year: dict[int, Recorded] = defaultdict(list)
-    by_process: dict[str, list[StoredEvent]] = defaultdict(list)
-    for stored in events:
-        match = CYCLE_STREAM.fullmatch(stored.stream)
-        if match and int(match[1]) <= to_year:
-            by_year[int(match[1])].append((stored, _parsed(stored)))
-        elif kind_of(stored.stream) is not None:
-            by_process[stored.stream].append(stored)
-    missing = [y for y in range(from_year, to_year + 1) if y not in by_year]
+def _make(read: Sequence[Read], years: Years) -> Made:
+    """The years' facts; the earlier years' elections judge the States of carried terms, and
+    only a State no recorded election judged is looked up in the registry. ``ReportError``
+    if a year has no recorded cycle."""
+    # _reads kept the streams of a year alone
+    by_year = {int(r.stream.removeprefix(CYCLE.prefix)): list(r.events) for r in read}
+    missing = [y for y in range(years.first, years.last + 1) if y not in by_year]
     if missing:
         raise ReportError(f"the ledger holds no cycle for {_spans(missing)}.")
     standings: dict[str, State] = {}
-    years = []
-    for year in sorted(by_year):
-        recorded = sorted(by_year[year], key=lambda pair: pair[0].position)
+    found = []
+    for year, recorded in sorted(by_year.items()):
         for _, e in recorded:  # the latest standing recorded up to this year's election
             if isinstance(e, CoordinatorsElected):
                 standings.update({s.iso3: s for s in e.standings})
-        if year >= from_year:
+        if year in years:
             opened = _opened(recorded)
-            years.append(YearFacts(
-                year=year, coordinators=_coordinators(year, opened, recorded, standings, known),
+            found.append(YearFacts(
+                year=year, coordinators=_coordinators(year, opened, recorded, standings,
+                                                      years.registry),
                 meeting=_meeting(recorded), workplan=_workplan(recorded),
                 approvals=_approvals(recorded), deviations=deviations(year, recorded, opened),
                 closed=any(e.type == "CycleClosed" for _, e in recorded)))
-    try:
-        coalitions, procedures = processes(by_process, from_year, to_year)
-    except RefusedEvent as refused:
-        raise ReportError(f"{refused}.") from None
-    recorded_states = {s.iso3: s for c in coalitions for s in (c.affected, c.partner)}
-    names = {code: state.name for code, state in
-             (dict(known) | recorded_states | standings).items()}
-    return ReviewFacts(from_year=from_year, to_year=to_year, years=tuple(years), names=names,
-                       coalitions=coalitions, procedures=procedures)
+    return tuple(found), {code: state.name for code, state in standings.items()}
 
 
-def _parsed(stored: StoredEvent) -> CycleEvent:
-    try:
-        return parse_event(stored.payload)
-    except ValidationError as error:
-        raise ReportError(f"the event at position {stored.position} ({stored.stream}, version "
-                          f"{stored.version}) is not a cycle event the engine knows: "
-                          f"{error.errors()[0]['msg']}") from None
+def summary(state: CycleState) -> str:
+    """The year's work plan, where it stands."""
+    status = state.workplan_status
+    return f"work plan {status.value.replace('_', ' ') if status else 'not drafted'}"
+
+
+SECTION = Section(field="years", reads=_reads, make=_make, summary=summary)
 
 
 def _spans(years: list[int]) -> str:
