@@ -16,15 +16,14 @@ from typing import Any
 
 import typer
 
-import cli.process_common as common
-from cli.common import FILE, JSON, TOKEN, authenticate, fail, load_file
+from cli import documents, taking
+from cli.common import FILE, JSON, TOKEN, all_recorded, authenticate, fail, load_file, recorded
 from cli.process_status import show_coalition, show_coalitions
 from domain import kinds
 from domain.coalition import identification
 from domain.coalitions import check_participant, parse_focus
 from domain.convention import shipped_registry
 from domain.errors import RuleViolation
-from reading.streams import state_of, streams
 from stepping import STEPS, command, permitted
 
 COALITION = STEPS[kinds.COALITION.name]
@@ -49,10 +48,10 @@ FLAGS = {"records_reference": "--records", "msp_year": "--msp-year"}
 
 
 def _step(step: str, coalition_id: str, token: str | None, as_json: bool,
-          data: dict[str, Any], *, source: str = common.OPTIONS, **extra: Any) -> None:
+          data: dict[str, Any], *, source: str = taking.OPTIONS, **extra: Any) -> None:
     person = authenticate(token)
-    given = common.request(COALITION[step], data, source, FLAGS)
-    common.take(WHAT, coalition_id, COALITION[step], person, given, as_json=as_json,
+    given = taking.request(COALITION[step], data, source, FLAGS)
+    taking.take(COALITION[step], coalition_id, person, given, as_json=as_json,
                 **extra)
 
 
@@ -80,12 +79,12 @@ def open_(*, affected: str | None = AFFECTED, donor: str | None = DONOR,
                "partner_state": (donor or lead or "").strip().upper() or None,
                "partner_role": "lead" if lead else "donor",
                "focus": [f.value for f in _refusing(parse_focus, focus)]}
-    given = common.request(step, {"charter": charter})
+    given = taking.request(step, {"charter": charter})
     # judged on the shipped registry now (CK-1, CK-2, CK-5), so a refusal needs no engine
     _refusing(identification, "coalition-?", command(kinds.COALITION, step.name, person, given),
               shipped_registry(),
               datetime.now(UTC))
-    common.begin(step, person, given, as_json=as_json)
+    taking.begin(step, person, given, as_json=as_json)
 
 
 @coalition.command("agree")
@@ -96,10 +95,10 @@ def agree(*, coalition_id: str = ID, token: str | None = TOKEN, as_json: bool = 
 
 @coalition.command("strategy")
 def strategy(*, coalition_id: str = ID, reference: str = typer.Option(..., "--reference"),
-             file: Path | None = common.DOCUMENT, sha256: str | None = common.SHA256,
+             file: Path | None = documents.DOCUMENT, sha256: str | None = documents.SHA256,
              token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Register the national strategy document (the affected State's delegate, CK-3)."""
-    text = common.document(reference, file, sha256)
+    text = documents.document(reference, file, sha256)
     _step("register_strategy", coalition_id, token, as_json, {"document": text},
           sha256=text["sha256"])
 
@@ -186,17 +185,10 @@ def status(*, coalition_id: str = ID, as_json: bool = JSON) -> None:
     """The coalition as the ledger records it: phase, co-coordinators, strategy, participants,
     workshops, activities, progress reports."""
     chosen = coalition_id.strip().lower()
-    with common.ledger() as recorded:
-        state = state_of(recorded, chosen)
-    if state is None:
-        raise fail(f"the ledger records no coalition {chosen}; `intersessional coalition "
-                   "list` lists those it does.")
-    show_coalition(chosen, state, as_json)
+    show_coalition(chosen, recorded(kinds.COALITION, chosen), as_json)
 
 
 @coalition.command("list")
 def list_(*, as_json: bool = JSON) -> None:
     """Every coalition the ledger records, with its phase."""
-    with common.ledger() as recorded:
-        found = [(cid, state_of(recorded, cid)) for cid in streams(recorded, kinds.COALITION)]
-    show_coalitions(found, as_json)
+    show_coalitions(all_recorded(kinds.COALITION), as_json)

@@ -1,10 +1,10 @@
-"""What every command that reaches a cycle shares: who the person is (their token), what they
+"""What every command shares: who the person is (their token), what they
 send (flags or a TOML/JSON file, checked before anything is sent), how a refusal or an
 unreachable engine is told (one line, exit 2) and how a recorded step is reported.
 
-Nothing here decides a step: the person comes from :meth:`identities.People.authenticate`, the
-request is :data:`stepping.REQUESTS`'s model, and the rules are the domain's, through
-:mod:`stepping`.
+Nothing here decides a step: the person comes from :meth:`identities.People.authenticate`, and
+the rules are the domain's, through :mod:`stepping` (:mod:`cli.taking` takes a step of any
+kind).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import json
 import tomllib
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,12 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from cli.db import ledger_engine
 from domain.errors import RuleViolation
-from domain.kinds import CYCLE
-from domain.steps import BY_STEP, Step
+from domain.kinds import Kind
 from identities import People, Person, Unauthenticated
-from ledger.records import Receipt
+from ledger import Ledger
+from reading.streams import state_of, streams
 from runtime.temporal import connect
 from settings import Settings
-from stepping import REQUESTS as ALL_REQUESTS
-from stepping import StepRequest
-
-REQUESTS = ALL_REQUESTS[CYCLE.name]
 
 console = Console(soft_wrap=True)  # one sentence stays one line in a pipe
 YEAR = typer.Option(..., "--year", min=2011, max=2999, help="the cycle's year")
@@ -55,17 +52,18 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def run(work: Coroutine[Any, Any, None]) -> None:
-    """Run ``work``; a refusal or an unreachable engine is one sentence and exit 2."""
+def run(work: Coroutine[Any, Any, None], missing: str | None = None) -> None:
+    """Run ``work``; a refusal or an unreachable engine is one sentence and exit 2, and so is
+    an engine that holds no such stream (``missing`` says what to do then)."""
     try:
         asyncio.run(work)
     except RuleViolation as refusal:
         console.print(f"[red]refused[/red] {escape(str(refusal))}")
         raise typer.Exit(2) from None
     except RPCError as error:
-        if error.status is RPCStatusCode.NOT_FOUND:  # the engine answered: no such cycle
-            console.print(f"[red]this engine has no such cycle[/red] ({escape(error.message)}); "
-                          "`intersessional cycle open --year …` opens one.")
+        if error.status is RPCStatusCode.NOT_FOUND:  # the engine answered: no such stream
+            said = missing or "this engine has no such process"
+            console.print(f"[red]{escape(said)}[/red] ({escape(error.message)})")
         else:
             console.print(f"[red]the engine could not be asked[/red]: {escape(str(error))}")
         raise typer.Exit(2) from None
@@ -100,6 +98,37 @@ def authenticate(token: str | None) -> Person:
         engine.dispose()
 
 
+@contextmanager
+def ledger() -> Iterator[Ledger]:
+    """The ledger the settings point at; unreadable is one line and exit 2."""
+    engine = ledger_engine(Settings())
+    try:
+        yield Ledger(engine)
+    except SQLAlchemyError as error:
+        where = engine.url.render_as_string(hide_password=True)
+        raise fail(f"the ledger at {where} cannot be read ({type(error).__name__}); "
+                   "`intersessional db upgrade` migrates it.") from None
+    finally:
+        engine.dispose()
+
+
+def recorded(kind: Kind[Any], stream: str) -> Any:
+    """The state of ``stream`` as the ledger records it; none is one line and exit 2."""
+    chosen = stream.strip().lower()
+    with ledger() as held:
+        state = state_of(held, chosen)
+    if state is None:
+        raise fail(f"the ledger records no {kind.title} {chosen}; `intersessional {kind.name} "
+                   "list` lists those it does.")
+    return state
+
+
+def all_recorded(kind: Kind[Any]) -> list[tuple[str, Any]]:
+    """Every stream of ``kind`` the ledger records, in order, with its state."""
+    with ledger() as held:
+        return [(stream, state_of(held, stream)) for stream in streams(held, kind)]
+
+
 def load_file(path: Path) -> dict[str, Any]:
     """The object a ``.toml`` or ``.json`` file holds (numbers with a fraction as Decimal, so
     that an amount is kept exactly); anything else is one red line and exit 2."""
@@ -125,55 +154,10 @@ def load_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _errors(error: ValidationError, names: Mapping[str, str]) -> str:
+def errors_of(error: ValidationError, names: Mapping[str, str]) -> str:
     found = []
     for e in error.errors(include_url=False):
         where = [names.get(str(p), str(p)) if i == 0 else str(p) for i, p in enumerate(e["loc"])]
         found.append(f"{'.'.join(where) or 'the data'}: {e['msg']}")
     more = f"; and {len(found) - MAX_ERRORS} more" if len(found) > MAX_ERRORS else ""
     return " ".join(("; ".join(found[:MAX_ERRORS]) + more).split())
-
-
-def request(step: Step, data: Mapping[str, Any], source: str,
-            names: Mapping[str, str] | None = None) -> StepRequest:
-    """``data`` as the request of ``step``; a field error is one sentence naming ``source``
-    (the file or the flags it came from; ``names`` gives the flag of each field) and exit 2,
-    with nothing sent."""
-    try:
-        return REQUESTS[step].model_validate(dict(data))
-    except ValidationError as error:
-        raise fail(f"{source} is not valid for {BY_STEP[step].label}: "
-                   f"{_errors(error, names or {})}.") from None
-
-
-def file_request(step: Step, path: Path, **given: Any) -> StepRequest:
-    """The request of ``step`` in the file at ``path``, with ``given`` (the --year, say) added.
-    A step whose request is one document (an election result, a work plan) takes the file as
-    that document, or as the request holding it under its name (``election = {…}``)."""
-    data = load_file(path)
-    fields = REQUESTS[step].model_fields
-    if len(fields) == 1 and not set(fields) & set(data):
-        data = {next(iter(fields)): data}
-    for name, value in given.items():
-        if name in data and data[name] != value:
-            raise fail(f"{path} says {name} = {data[name]}, and the command {value}; give it "
-                       "once, or the same.")
-    return request(step, {**data, **given}, str(path))
-
-
-def report(step: Step, year: int, receipt: Receipt, person: Person, as_json: bool, *,
-           content_hash: str | None = None) -> None:
-    """One line per recorded step (or JSON: the receipt, with what and who)."""
-    actor = person.actor
-    if as_json:
-        body: dict[str, Any] = {**receipt.model_dump(mode="json"), "step": step.value,
-                                "year": year, "actor": actor.name, "role": actor.role.value,
-                                "represents": actor.represents}
-        if content_hash is not None:
-            body["content_hash"] = content_hash
-        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
-        return
-    plan = f"; work plan sha256 {content_hash}" if content_hash else ""
-    console.print(f"[green]{step.value}[/green] {year}: recorded in {receipt.stream} as version "
-                  f"{receipt.version}, ledger position {receipt.position}, event sha256 "
-                  f"{receipt.hash[:12]}…, by {escape(person.describe())}{plan}", highlight=False)

@@ -22,27 +22,15 @@ from temporalio.client import (
     ScheduleUpdate,
 )
 
-import stepping
-from cli.common import (
-    FILE,
-    JSON,
-    TOKEN,
-    YEAR,
-    authenticate,
-    connect_engine,
-    console,
-    file_request,
-    report,
-    request,
-    run,
-)
+from cli import taking
+from cli.common import FILE, JSON, TOKEN, YEAR, authenticate, connect_engine, console, run
 from contracts import cycle_id
 from domain.kinds import CYCLE
 from domain.state import CycleState
-from domain.steps import Step
 from ledger import Ledger, create_ledger_engine
 from reading.timeline import timeline_table
 from settings import Settings
+from stepping import STEPS
 from stepping import client as engine_client
 from workflows.models import ScheduledOpening
 from workflows.opener import OpenCycleWorkflow
@@ -57,17 +45,10 @@ def open_cycle(year: int = YEAR, file: Path | None = FILE, token: str | None = T
     """Open the year's cycle (ISU, by token); opening an open year again changes nothing. A
     file may give its calendar, mandates and what it carries over (carried_presidencies, …)."""
     person = authenticate(token)
-    opening = (file_request(Step.OPEN_CYCLE, file, year=year) if file
-               else request(Step.OPEN_CYCLE, {"year": year}, "--year"))
-
-    async def work() -> None:
-        stepping.permitted(CYCLE, Step.OPEN_CYCLE, person)  # refused before the engine is asked
-        settings = Settings()
-        _, receipt = await stepping.begin(
-            await connect_engine(settings), CYCLE, person, opening, task_queue=settings.task_queue,
-            lead_times=(settings.committee_weeks, settings.reminder_days))
-        report(Step.OPEN_CYCLE, year, receipt, person, as_json)
-    run(work())
+    step = STEPS[CYCLE.name][CYCLE.begins]
+    opening = (taking.file_request(step, file, year=year) if file
+               else taking.request(step, {"year": year}, "--year"))
+    taking.begin(step, person, opening, as_json=as_json)
 
 
 @cycle.command("status")

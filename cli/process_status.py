@@ -1,5 +1,5 @@
 """How ``coalition status|list`` and ``silence status|list`` show what the ledger records: a
-coalition or a silence procedure as folded by :mod:`processes`, as lines or as JSON. The
+coalition or a silence procedure as folded by :mod:`reading.streams`, as lines or as JSON. The
 standing of a coalition's two States is the one recorded when it was identified (CK-8)."""
 
 from __future__ import annotations

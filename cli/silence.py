@@ -14,11 +14,10 @@ from pathlib import Path
 
 import typer
 
-import cli.process_common as common
-from cli.common import JSON, TOKEN, authenticate, fail
+from cli import documents, taking
+from cli.common import JSON, TOKEN, all_recorded, authenticate, recorded
 from cli.process_status import show_procedures, show_silence
 from domain import kinds
-from reading.streams import state_of, streams
 from stepping import STEPS
 
 SILENCE = STEPS[kinds.SILENCE.name]
@@ -37,23 +36,23 @@ WHAT = "silence procedure"
 def _take(step: str, procedure: str, token: str | None, as_json: bool,
           data: dict[str, object]) -> None:
     person = authenticate(token)
-    given = common.request(SILENCE[step], data)
-    common.take(WHAT, procedure, SILENCE[step], person, given, as_json=as_json)
+    given = taking.request(SILENCE[step], data)
+    taking.take(SILENCE[step], procedure, person, given, as_json=as_json)
 
 
 @silence.command("circulate")
 def circulate_text(*, subject: str = typer.Option(..., "--subject"), reference: str = REFERENCE,
-                   file: Path | None = common.DOCUMENT, sha256: str | None = common.SHA256,
-                   deadline: str | None = common.DEADLINE, within: str | None = common.WITHIN,
+                   file: Path | None = documents.DOCUMENT, sha256: str | None = documents.SHA256,
+                   deadline: str | None = documents.DEADLINE, within: str | None = documents.WITHIN,
                    token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Circulate a draft decision under silence until a deadline (President, SP-1); prints
     the procedure's id. An extension: later practice, not in the seed papers."""
     person = authenticate(token)
-    until = common.deadline(deadline, within)
+    until = documents.deadline(deadline, within)
     step = SILENCE["circulate_text"]
-    given = common.request(step, {"subject": subject, "deadline": until,
-                                  "text": common.document(reference, file, sha256)})
-    common.begin(step, person, given, as_json=as_json,
+    given = taking.request(step, {"subject": subject, "deadline": until,
+                                  "text": documents.document(reference, file, sha256)})
+    taking.begin(step, person, given, as_json=as_json,
                  deadline=until.isoformat())
 
 
@@ -67,14 +66,14 @@ def break_silence(*, procedure: str = PROCEDURE,
 
 @silence.command("recirculate")
 def recirculate(*, procedure: str = PROCEDURE, reference: str = REFERENCE,
-                file: Path | None = common.DOCUMENT, sha256: str | None = common.SHA256,
-                deadline: str | None = common.DEADLINE, within: str | None = common.WITHIN,
+                file: Path | None = documents.DOCUMENT, sha256: str | None = documents.SHA256,
+                deadline: str | None = documents.DEADLINE, within: str | None = documents.WITHIN,
                 token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Circulate the (revised) text again with a new deadline (President, SP-4); objections
     to the earlier circulation no longer stand."""
-    until = common.deadline(deadline, within)
+    until = documents.deadline(deadline, within)
     _take("recirculate_text", procedure, token, as_json, {
-        "text": common.document(reference, file, sha256), "deadline": until})
+        "text": documents.document(reference, file, sha256), "deadline": until})
 
 
 @silence.command("withdraw")
@@ -89,17 +88,10 @@ def status(*, procedure: str = PROCEDURE, as_json: bool = JSON) -> None:
     """The procedure as the ledger records it: under silence, silence broken, adopted, not
     adopted or withdrawn; its text, deadline and objections."""
     chosen = procedure.strip().lower()
-    with common.ledger() as recorded:
-        state = state_of(recorded, chosen)
-    if state is None:
-        raise fail(f"the ledger records no silence procedure {chosen}; `intersessional "
-                   "silence list` lists those it does.")
-    show_silence(chosen, state, as_json)
+    show_silence(chosen, recorded(kinds.SILENCE, chosen), as_json)
 
 
 @silence.command("list")
 def list_(*, as_json: bool = JSON) -> None:
     """Every silence procedure the ledger records, with its phase."""
-    with common.ledger() as recorded:
-        found = [(pid, state_of(recorded, pid)) for pid in streams(recorded, kinds.SILENCE)]
-    show_procedures(found, as_json)
+    show_procedures(all_recorded(kinds.SILENCE), as_json)

@@ -18,19 +18,9 @@ from typing import Any
 import typer
 
 import stepping
-from cli.common import (
-    FILE,
-    JSON,
-    TOKEN,
-    YEAR,
-    authenticate,
-    connect_engine,
-    fail,
-    file_request,
-    report,
-    request,
-    run,
-)
+from cli import taking
+from cli.common import FILE, JSON, TOKEN, YEAR, authenticate, connect_engine, fail, run
+from cli.taking import OPTIONS, file_request, report, request, send
 from contracts import cycle_id
 from domain.errors import RuleViolation
 from domain.kinds import CYCLE
@@ -38,8 +28,10 @@ from domain.meetings import MAX_DAYS, default_agenda
 from domain.steps import BY_STEP, Step
 from identities import Person
 from settings import Settings
-from stepping import StepRequest
+from stepping import STEPS as ALL_STEPS
 from stepping import client as engine_client
+
+STEPS = ALL_STEPS[CYCLE.name]
 
 president = typer.Typer(no_args_is_help=True, help="The presidency the MSP designates.")
 meeting = typer.Typer(no_args_is_help=True, help="The year's intersessional meeting.")
@@ -53,24 +45,17 @@ HASH = typer.Option(None, "--hash", metavar="SHA256",
 #: the flag that gives each field, for a field error's sentence
 FLAGS = {"content_hash": "--hash", "reasons": "--reasons", "reason": "--reason",
          "records_reference": "--records", "decided_by": "--decided-by"}
-OPTIONS = "the options given"
 
 
-def _take(step: Step, year: int, person: Person, given: StepRequest, as_json: bool, *,
-          content_hash: str | None = None) -> None:
-    async def work() -> None:
-        # a role that never takes the step: refused before the engine
-        stepping.permitted(CYCLE, step, person)
-        client = await connect_engine(Settings())
-        receipt = await stepping.take(client, CYCLE, cycle_id(year), step=step, person=person,
-                                      request=given)
-        report(step, year, receipt, person, as_json, content_hash=content_hash)
-    run(work())
+def _take(step: Step, year: int, person: Person, given: stepping.StepRequest, as_json: bool,
+          **extra: str) -> None:
+    taking.take(STEPS[step], cycle_id(year), person, given, as_json=as_json, **extra)
 
 
 def _from_file(step: Step, year: int, file: Path, token: str | None, as_json: bool) -> None:
     person = authenticate(token)
-    _take(step, year, person, file_request(step, file), as_json)
+    taking.take(STEPS[step], cycle_id(year), person, file_request(STEPS[step], file),
+                as_json=as_json)
 
 
 def _on_workplan(step: Step, year: int, token: str | None, content_hash: str | None,
@@ -78,7 +63,8 @@ def _on_workplan(step: Step, year: int, token: str | None, content_hash: str | N
     """A step naming the work plan by its hash: the one given, or the cycle's current one."""
     person = authenticate(token)
     # the other fields are checked now, with a stand-in for a hash still to be read
-    given = request(step, {"content_hash": content_hash or "0" * 64, **fields}, OPTIONS, FLAGS)
+    given = request(STEPS[step], {"content_hash": content_hash or "0" * 64, **fields}, OPTIONS,
+                    FLAGS)
 
     async def work() -> None:
         stepping.permitted(CYCLE, step, person)
@@ -93,10 +79,9 @@ def _on_workplan(step: Step, year: int, token: str | None, content_hash: str | N
                                     f"{state.phase.value.replace('_', ' ')} phase).")
             chosen = state.draft_hash
         taken = given.model_copy(update={"content_hash": chosen})
-        receipt = await stepping.take(client, CYCLE, cycle_id(year), step=step, person=person,
-                                      request=taken)
-        report(step, year, receipt, person, as_json, content_hash=chosen)
-    run(work())
+        receipt = await send(client, STEPS[step], cycle_id(year), person, taken)
+        report(STEPS[step], cycle_id(year), receipt, person, as_json, content_hash=chosen)
+    run(work(), taking.missing_of(STEPS[step], f"{year} cycle"))
 
 
 def elect(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKEN,
@@ -130,7 +115,7 @@ def convene(
     if file is not None:
         if first_day or last_day or back_to_back_with:
             raise fail("give the meeting either in --file or by flags, not both.")
-        _take(Step.CONVENE_MEETING, year, person, file_request(Step.CONVENE_MEETING, file),
+        _take(Step.CONVENE_MEETING, year, person, file_request(STEPS[Step.CONVENE_MEETING], file),
               as_json)
         return
     if not (first_day and last_day):
@@ -143,7 +128,7 @@ def convene(
                             "last_day": last_day, "back_to_back_with": back_to_back_with,
                             "agenda": default_agenda(days) if 1 <= days <= MAX_DAYS else ()}
     _take(Step.CONVENE_MEETING, year, person,
-          request(Step.CONVENE_MEETING, {"meeting": data}, OPTIONS), as_json)
+          request(STEPS[Step.CONVENE_MEETING], {"meeting": data}, OPTIONS), as_json)
 
 
 @meeting.command("dispense")
@@ -155,9 +140,9 @@ def dispense(*, year: int = YEAR, file: Path | None = FILE,
     """Record that this cycle holds no intersessional meeting (President)."""
     person = authenticate(token)
     if file is not None:
-        given = file_request(Step.DISPENSE_WITH_MEETING, file)
+        given = file_request(STEPS[Step.DISPENSE_WITH_MEETING], file)
     else:
-        given = request(Step.DISPENSE_WITH_MEETING, {"decided_by": decided_by or "",
+        given = request(STEPS[Step.DISPENSE_WITH_MEETING], {"decided_by": decided_by or "",
                                                      "reason": reason}, OPTIONS, FLAGS)
     _take(Step.DISPENSE_WITH_MEETING, year, person, given, as_json)
 
@@ -168,8 +153,8 @@ def held(year: int = YEAR,
          token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Record that the intersessional meeting was held (ISU or President)."""
     person = authenticate(token)
-    _take(Step.HOLD_MEETING, year, person,
-          request(Step.HOLD_MEETING, {"records_reference": records}, OPTIONS, FLAGS), as_json)
+    given = request(STEPS[Step.HOLD_MEETING], {"records_reference": records}, OPTIONS, FLAGS)
+    _take(Step.HOLD_MEETING, year, person, given, as_json)
 
 
 @workplan.command("draft")
@@ -178,7 +163,7 @@ def draft(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKE
     """Draft (or redraft) the work plan and budget (ISU): the plan in a file (for_year, items,
     budget); prints its content hash."""
     person = authenticate(token)
-    given = file_request(Step.DRAFT_WORKPLAN, file)
+    given = file_request(STEPS[Step.DRAFT_WORKPLAN], file)
     plan = getattr(given, "workplan")  # noqa: B009 - a field of a model made at import
     _take(Step.DRAFT_WORKPLAN, year, person, given, as_json, content_hash=plan.content_hash())
 

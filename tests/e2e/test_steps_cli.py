@@ -142,8 +142,9 @@ def test_a_whole_year_by_people_with_tokens(shared_dev: Dev, people: dict[str, S
         approved, chair.name, president(YEAR).represents)
 
     timeline = dev.cli("cycle", "timeline", "--year", Y, env=WIDE).stdout
-    assert f"{chair.name} (president)" in timeline
-    assert f"{member.name} (committee_member)" in timeline
+    # who took each step: their role, and the State (or body) they speak for
+    assert f"{chair.name} (president, {president(YEAR).represents})" in timeline
+    assert f"{member.name} (committee_member, ICRC)" in timeline
     recorded = [(e.type, e.actor, e.role) for e in dev.stream(cycle_id(YEAR))
                 if e.role != "engine"]  # the engine closes the year, on its own time
     by = {"isu": (isu.name, "isu"), "president": (chair.name, "president"),

@@ -1,0 +1,127 @@
+"""How a person's step is taken from the command line, for any kind of process: the step's
+request from flags or a file (checked before anything is sent), the step sent by the
+authenticated person through :mod:`stepping`, and its receipt reported as one line or as JSON.
+
+Refusals and an unreachable engine are one line and exit 2 (:func:`cli.common.run`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+from rich.markup import escape
+from temporalio.client import Client
+
+import stepping
+from cli.common import connect_engine, console, errors_of, fail, ledger, load_file, run
+from contracts import Receipt
+from identities import Person
+from reading.streams import streams
+from settings import Settings
+from stepping import KindStep, StepRequest
+
+OPTIONS = "the options given"
+#: how an extra field of a report reads in its line
+SAID = {"content_hash": "work plan sha256"}
+#: what to do when the engine has no such stream, by kind
+MISSING = {"cycle": "`intersessional cycle open --year …` opens one."}
+
+
+def request(step: KindStep, data: Mapping[str, Any], source: str = OPTIONS,
+            names: Mapping[str, str] | None = None) -> StepRequest:
+    """``data`` as ``step``'s request; a field error is one sentence naming ``source`` (the
+    file or the flags it came from; ``names`` gives the flag of each field), exit 2, nothing
+    sent."""
+    try:
+        return step.request.model_validate(dict(data))
+    except ValidationError as error:
+        raise fail(f"{source} is not valid for {step.rule.label}: "
+                   f"{errors_of(error, names or {})}.") from None
+
+
+def file_request(step: KindStep, path: Path, **given: Any) -> StepRequest:
+    """The request of ``step`` in the file at ``path``, with ``given`` (the --year, say) added.
+    A step whose request is one document (an election result, a work plan) takes the file as
+    that document, or as the request holding it under its name (``election = {…}``)."""
+    data = load_file(path)
+    fields = step.request.model_fields
+    if len(fields) == 1 and not set(fields) & set(data):
+        data = {next(iter(fields)): data}
+    for name, value in given.items():
+        if name in data and data[name] != value:
+            raise fail(f"{path} says {name} = {data[name]}, and the command {value}; give it "
+                       "once, or the same.")
+    return request(step, {**data, **given}, str(path))
+
+
+def shown(step: KindStep, stream: str) -> tuple[str, Any]:
+    """How a stream is named in a report: a cycle by its year, anything else by its id."""
+    if step.kind.name == "cycle":
+        return "year", int(stream.removeprefix(step.kind.prefix))
+    return "id", stream
+
+
+def report(step: KindStep, stream: str, receipt: Receipt, person: Person, as_json: bool,
+           **extra: Any) -> None:
+    """One line for a recorded step (or JSON: the receipt, with what, where and who)."""
+    actor, (key, name) = person.actor, shown(step, stream)
+    if as_json:
+        typer.echo(json.dumps({key: name, **receipt.model_dump(mode="json"), "step": step.name,
+                               "actor": actor.name, "role": actor.role.value,
+                               "represents": actor.represents, **extra},
+                              ensure_ascii=False, indent=2, default=str))
+        return
+    more = "".join(f"; {SAID.get(k, k.replace('_', ' '))} {v}" for k, v in extra.items())
+    console.print(f"[green]{step.name}[/green] {name}: recorded in {receipt.stream} as version "
+                  f"{receipt.version}, ledger position {receipt.position}, event sha256 "
+                  f"{receipt.hash[:12]}…, by {escape(person.describe())}{escape(more)}",
+                  highlight=False)
+
+
+async def send(client: Client, step: KindStep, stream: str, person: Person,
+               given: StepRequest) -> Receipt:
+    """``person``'s step sent to ``stream``: its receipt, or the refusal."""
+    return await stepping.take(client, step.kind, stream, step=step.name, person=person,
+                               request=given)
+
+
+def take(step: KindStep, stream: str, person: Person, given: StepRequest, *, as_json: bool,
+         **extra: Any) -> None:
+    """``person`` takes ``step`` of ``stream``; the receipt is reported."""
+    chosen = stream.strip().lower()
+
+    async def work() -> None:
+        # a role that never takes the step: refused before the engine is asked
+        stepping.permitted(step.kind, step.name, person)
+        receipt = await send(await connect_engine(Settings()), step, chosen, person, given)
+        report(step, chosen, receipt, person, as_json, **extra)
+    run(work(), missing_of(step, chosen))
+
+
+def begin(step: KindStep, person: Person, given: StepRequest, *, as_json: bool,
+          **extra: Any) -> None:
+    """``person`` begins a stream of ``step``'s kind; a numbered one's new id is printed."""
+    async def work() -> None:
+        stepping.permitted(step.kind, step.name, person)
+        settings = Settings()
+        client = await connect_engine(settings)
+        with ledger() as recorded:
+            stream, receipt = await stepping.begin(
+                client, step.kind, person, given, task_queue=settings.task_queue,
+                lead_times=(settings.committee_weeks, settings.reminder_days),
+                known=lambda prefix: len(streams(recorded, step.kind, prefix)))
+        if step.kind.numbered and not as_json:
+            console.print(stream, highlight=False)
+        report(step, stream, receipt, person, as_json, **extra)
+    run(work(), missing_of(step, f"{step.kind.title}"))
+
+
+def missing_of(step: KindStep, stream: str) -> str:
+    """What to say when the engine holds no such stream."""
+    return (f"this engine has no {stream}; "
+            f"{MISSING.get(step.kind.name, 'the list command lists those the ledger records.')}")
