@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck unit rules-coverage histories bench-ledger bench-cycle bench-audit clean
+.PHONY: install demo test lint typecheck unit rules-coverage histories bench-ledger bench-cycle bench-audit bench-startup clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "intersessional needs Python >= 3.11; set PYTHON=python3.11 or newer")'
@@ -55,6 +55,11 @@ bench-cycle: $(STAMP)
 # `$(BIN)/python bench/audit.py --quick` for a smoke run.
 bench-audit: $(STAMP)
 	$(BIN)/python bench/audit.py
+
+# How fast `intersessional` starts: --help, states and every group's --help beside a minimal
+# two-command Typer app's --help, interleaved in the same run; fails above 1.5x. About a minute.
+bench-startup: $(STAMP)
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

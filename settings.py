@@ -20,8 +20,6 @@ from typing import Any, Literal
 
 from pydantic import Field, FilePath, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 PREFIX = "INTERSESSIONAL_"
 #: variables with the prefix that are not settings of a deployment: a person's token for the
@@ -103,6 +101,9 @@ class Settings(BaseSettings):
     @field_validator("ledger_url")
     @classmethod
     def _an_sqlalchemy_url(cls, url: str | None) -> str | None:
+        from sqlalchemy.engine import make_url  # noqa: PLC0415 - only for a URL given
+        from sqlalchemy.exc import ArgumentError  # noqa: PLC0415
+
         try:
             if url is not None:
                 make_url(url)
@@ -133,6 +134,8 @@ class Settings(BaseSettings):
     @property
     def shown_ledger_url(self) -> str:
         """The ledger's URL without its password, for logs and messages."""
+        from sqlalchemy.engine import make_url  # noqa: PLC0415 - the CLI starts without it
+
         return make_url(self.effective_ledger_url).render_as_string(hide_password=True)
 
     @property

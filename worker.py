@@ -1,8 +1,10 @@
 """The one place that wires the Temporal client, data converter, ledger, logging and worker.
 
-``intersessional worker`` runs it against ``INTERSESSIONAL_TEMPORAL_ADDRESS``;
-``intersessional dev`` and ``intersessional demo`` run it beside the embedded server; tests and
-benchmarks build the same worker with :func:`cycle_worker`.
+``intersessional worker`` (:func:`command`) runs it against ``INTERSESSIONAL_TEMPORAL_ADDRESS``;
+``intersessional dev`` (:func:`dev`) runs it beside the embedded server and the API, and
+``intersessional demo`` beside the embedded server; tests and benchmarks build the same worker
+with :func:`cycle_worker`. The CLI's command table names these two commands by module and
+attribute, as a console script names its entry point: the CLI imports nothing of the worker.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
+from rich.console import Console
+from rich.markup import escape
 from temporalio.client import Client
 from temporalio.worker import Worker
 
@@ -87,6 +91,50 @@ async def main(settings: Settings | None = None) -> None:
         await serve(client, settings, stop_on_signals(), health=True)
     finally:
         flush_traces()
+
+
+def command() -> None:
+    """Run a worker against INTERSESSIONAL_TEMPORAL_ADDRESS (JSON logs on stderr), answering
+    GET /health on INTERSESSIONAL_WORKER_HEALTH_HOST:PORT, until SIGINT or SIGTERM."""
+    try:
+        asyncio.run(main())
+    except SettingsError as wrong:
+        _say(str(wrong))
+        raise SystemExit(2) from None
+    except RuntimeError as error:  # the client could not connect
+        _say(f"no Temporal server at {load().temporal_address} ({error})")
+        raise SystemExit(2) from None
+    except OSError as error:
+        _say(str(error))
+        raise SystemExit(1) from None
+
+
+def _say(sentence: str) -> None:
+    Console(stderr=True, soft_wrap=True).print(f"[red]{escape(sentence)}[/red]")
+
+
+async def _dev(settings: Settings) -> None:
+    from api import serve as api_server  # noqa: PLC0415 - the API only where dev serves it
+    from runtime.embedded import start_embedded  # noqa: PLC0415
+
+    observability.configure(settings)
+    env = await start_embedded(settings)
+    stop = stop_on_signals()
+    Console().print(f"intersessional dev: Temporal at {settings.temporal_address} (web UI "
+                    f"http://127.0.0.1:{settings.temporal_ui_port}), ledger "
+                    f"{settings.shown_ledger_url}, API and dashboard "
+                    f"http://{settings.api_host}:{settings.api_port}/; Ctrl-C stops, starting "
+                    "again resumes every open cycle")
+    try:
+        await asyncio.gather(serve(env.client, settings, stop), api_server.run(settings, stop))
+    finally:
+        await env.shutdown()
+
+
+def dev() -> None:
+    """Start the embedded engine: Temporal's dev server (state in the data directory), the
+    SQLite ledger there, a worker, and the HTTP API with the dashboard, until Ctrl-C."""
+    asyncio.run(_dev(load()))
 
 
 if __name__ == "__main__":

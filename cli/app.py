@@ -1,143 +1,124 @@
-"""``intersessional``: one command for ISU staff, Presidents and auditors."""
+"""``intersessional``: one command for ISU staff, Presidents and auditors.
+
+The commands are a table (:data:`COMMANDS`): each names the module and attribute that serve it
+and its one line of help, and a module is imported only when its command runs — pip's lazy
+command table (``src/pip/_internal/commands/__init__.py``). ``intersessional --help`` reads the
+table alone, so it starts as fast as Typer itself; ``intersessional workplan approve`` loads
+the step client, not the audit or the API. ``tests/unit/test_cli_table.py`` checks that the
+table says what the commands say.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
+from importlib import import_module
+from typing import Any, NamedTuple
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
-import scenarios.demo as durable_demo
-import worker as engine_worker
-from api import serve as api_server
-from cli.audit import audit
-from cli.coalition import coalition
-from cli.cycle import cycle
-from cli.db import db
-from cli.pending import pending
-from cli.silence import silence
-from cli.steps import elect, meeting, msp, president, workplan
-from cli.users import users
-from domain.convention import shipped_registry
-from domain.mandates import mandates
-from runtime.embedded import start_embedded
-from runtime.observability import configure as configure_observability
-from runtime.temporal import stop_on_signals
-from scenarios import walkthrough
-from settings import Settings, SettingsError, load
-
-app = typer.Typer(no_args_is_help=True, help="The intersessional machinery of the Convention "
-                  "on Cluster Munitions, as durable workflows over an auditable ledger.")
-console = Console()
-app.add_typer(db, name="db")
-app.add_typer(audit, name="audit")
-app.add_typer(cycle, name="cycle")
-app.add_typer(users, name="users")
-app.add_typer(coalition, name="coalition")
-app.add_typer(silence, name="silence")
+from typer.core import TyperCommand, TyperGroup
 
 
-@app.command()
-def demo() -> None:
-    """Run one whole year on the embedded engine (free ports, data in <data dir>/demo) with
-    scripted people, print the timeline from the ledger and the ledger's verification, and
-    leave the next year's work plan for you to approve."""
-    wide = Console(width=max(console.width, 120))  # the timeline's table needs the room
-    asyncio.run(durable_demo.run(wide))
+class Entry(NamedTuple):
+    """A command: where it lives (``module``, ``attribute``: a Typer app or a function), its
+    help as ``--help`` lists it, and whether the settings are checked before it runs."""
+
+    module: str
+    attribute: str
+    help: str
+    settings: bool = True
 
 
-@app.command()
-def tour() -> None:
-    """Walk through the rules on the shipped registry, without an engine: a staggered first
-    round, a refused consecutive term, the Coordination Committee of the day, one cycle."""
-    walkthrough.run(console)
+COMMANDS: dict[str, Entry] = {
+    "db": Entry("cli.db", "db", "The ledger: schema, checkpoints, verification."),
+    "audit": Entry("cli.audit", "audit", "Audit years of history: verify, replay, cross-check "
+                   "with Temporal, export a bundle, verify it offline, report."),
+    "cycle": Entry("cli.cycle", "cycle", "The annual cycles of a running engine."),
+    "users": Entry("cli.users", "users", "People: who holds which role, and their tokens."),
+    "coalition": Entry("cli.coalition", "coalition", "Country coalitions (7MSP, CK-1 … CK-8): "
+                       "an affected State and a donor or lead State, and all who help."),
+    "silence": Entry("cli.silence", "silence", "The silence procedure: a documented extension "
+                     "(later practice, not in the seed papers; rules SP-1 … SP-4). A text "
+                     "circulated with a deadline is adopted at the deadline unless a State Party "
+                     "breaks silence before it."),
+    "pending": Entry("cli.pending", "pending", "What may be done now in the year's cycle, who "
+                     "may do it and by when; with a token, the steps that are yours are marked."),
+    "elect": Entry("cli.steps", "elect", "Record the MSP's election of coordinators "
+                   "(President): the election result in a file (msp_year, terms, necessity)."),
+    "president": Entry("cli.steps", "president", "The presidency the MSP designates."),
+    "meeting": Entry("cli.steps", "meeting", "The year's intersessional meeting."),
+    "workplan": Entry("cli.steps", "workplan", "The ISU's work plan and budget."),
+    "msp": Entry("cli.steps", "msp", "The MSP's decision on the work plan."),
+    "demo": Entry("cli.serving", "demo", "Run one whole year on the embedded engine (free "
+                  "ports, data in <data dir>/demo) with scripted people, print the timeline "
+                  "from the ledger and the ledger's verification, and leave the next year's "
+                  "work plan for you to approve."),
+    "tour": Entry("cli.registry", "tour", "Walk through the rules on the shipped registry, "
+                  "without an engine: a staggered first round, a refused consecutive term, "
+                  "the Coordination Committee of the day, one cycle.", settings=False),
+    # the worker's own entry points, named as a console script names its function: the CLI
+    # imports nothing of the worker (the arrows in pyproject.toml)
+    "worker": Entry("worker", "command", "Run a worker against INTERSESSIONAL_TEMPORAL_ADDRESS "
+                    "(JSON logs on stderr), answering GET /health on "
+                    "INTERSESSIONAL_WORKER_HEALTH_HOST:PORT, until SIGINT or SIGTERM."),
+    "dev": Entry("worker", "dev", "Start the embedded engine: Temporal's dev server (state in "
+                 "the data directory), the SQLite ledger there, a worker, and the HTTP API "
+                 "with the dashboard, until Ctrl-C."),
+    "api": Entry("cli.serving", "api", "Serve the HTTP API (OpenAPI at /openapi.json) and the "
+                 "dashboard on INTERSESSIONAL_API_HOST:INTERSESSIONAL_API_PORT against a "
+                 "running engine, until Ctrl-C."),
+    "states": Entry("cli.registry", "states", "List the States of the shipped registry.",
+                    settings=False),
+    "mandates": Entry("cli.registry", "mandates", "List the six working groups and two "
+                      "thematic areas (WG-1, WG-3).", settings=False),
+}
+HELP = ("--help", "-h")
 
 
-@app.command()
-def worker() -> None:
-    """Run a worker against INTERSESSIONAL_TEMPORAL_ADDRESS (JSON logs on stderr), answering
-    GET /health on INTERSESSIONAL_WORKER_HEALTH_HOST:PORT, until SIGINT or SIGTERM."""
-    try:
-        asyncio.run(engine_worker.main())
-    except SettingsError as wrong:
-        console.print(f"[red]{escape(str(wrong))}[/red]", soft_wrap=True)
-        raise typer.Exit(2) from None
-    except RuntimeError as error:  # the client could not connect
-        console.print(f"[red]no Temporal server at {load().temporal_address}[/red] "
-                      f"({escape(str(error))})", soft_wrap=True)
-        raise typer.Exit(2) from None
-    except OSError as error:
-        console.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
-        raise typer.Exit(1) from None
+def loaded(name: str) -> Any:
+    """The command ``name`` as Typer builds it, its module imported now."""
+    entry = COMMANDS[name]
+    served = getattr(import_module(entry.module), entry.attribute)
+    if isinstance(served, typer.Typer):
+        group = typer.main.get_group(served)
+        group.name = name  # as add_typer(…, name=) would
+        return group
+    alone = typer.Typer()
+    alone.command(name)(served)
+    return typer.main.get_command(alone)
 
 
-async def _dev(settings: Settings) -> None:
-    configure_observability(settings)
-    env = await start_embedded(settings)
-    stop = stop_on_signals()
-    console.print(f"intersessional dev: Temporal at {settings.temporal_address} (web UI "
-                  f"http://127.0.0.1:{settings.temporal_ui_port}), ledger "
-                  f"{settings.shown_ledger_url}, API and dashboard "
-                  f"http://{settings.api_host}:{settings.api_port}/; Ctrl-C stops, starting "
-                  "again resumes every open cycle")
-    try:
-        await asyncio.gather(engine_worker.serve(env.client, settings, stop),
-                             api_server.run(settings, stop))
-    finally:
-        await env.shutdown()
+class Table(TyperGroup):
+    """The command group read from :data:`COMMANDS`: listed from the table, loaded when run."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """For the help's list: the command as the table describes it, nothing imported."""
+        entry = COMMANDS.get(cmd_name)
+        return None if entry is None else TyperCommand(cmd_name, help=entry.help)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name not in COMMANDS:
+            return super().resolve_command(ctx, args)  # Typer's "No such command"
+        if COMMANDS[name].settings and not set(args) & set(HELP):
+            from settings import load
+
+            load()  # a wrong setting stops the command before it starts
+        return name, loaded(name), args[1:]
 
 
-@app.command()
-def dev() -> None:
-    """Start the embedded engine: Temporal's dev server (state in the data directory), the
-    SQLite ledger there, a worker, and the HTTP API with the dashboard, until Ctrl-C."""
-    asyncio.run(_dev(load()))
+app = typer.Typer(cls=Table, no_args_is_help=True, help="The intersessional machinery of the "
+                  "Convention on Cluster Munitions, as durable workflows over an auditable "
+                  "ledger.")
 
 
-@app.command("api")
-def api_command() -> None:
-    """Serve the HTTP API (OpenAPI at /openapi.json) and the dashboard on
-    INTERSESSIONAL_API_HOST:INTERSESSIONAL_API_PORT against a running engine, until Ctrl-C."""
-    settings = load()
-    configure_observability(settings)
-    api_server.serve(settings)
-
-
-@app.command()
-def states(
-    parties_only: bool = typer.Option(False, "--parties", help="only States Parties"),
-    affected_only: bool = typer.Option(False, "--affected", help="only affected States"),
-) -> None:
-    """List the States of the shipped registry."""
-    table = Table("ISO", "State", "Status", "Affected", "Donor", title="States")
-    for s in shipped_registry().values():
-        if (parties_only and not s.is_state_party) or (affected_only and not s.affected):
-            continue
-        table.add_row(s.iso3, s.name, s.status.value.replace("_", " "),
-                      "yes" if s.affected else "", "yes" if s.donor else "")
-    console.print(table)
-
-
-@app.command(name="mandates")
-def list_mandates() -> None:
-    """List the six working groups and two thematic areas (WG-1, WG-3)."""
-    table = Table("Key", "Letter", "Mandate", "Seats", "Term (years)", title="Mandates")
-    for m in mandates().values():
-        table.add_row(m.key, m.letter or "—", m.name, str(m.max_seats), str(m.term_years))
-    console.print(table)
-
-
-# every step of a cycle, by a person authenticated by token (steps_cli, pending_cli)
-app.command("pending")(pending)
-app.command("elect")(elect)
-app.add_typer(president, name="president")
-app.add_typer(meeting, name="meeting")
-app.add_typer(workplan, name="workplan")
-app.add_typer(msp, name="msp")
+@app.callback()
+def _intersessional() -> None:
+    # a group needs a callback of its own; the commands come from the table
+    pass
 
 
 def main() -> None:
@@ -146,11 +127,15 @@ def main() -> None:
     … finalizing", exit -6) after the work is done — temporalio/sdk-python#300, open upstream.
     Everything the command writes is flushed first; the ledger commits before it returns."""
     try:
-        load()  # a wrong setting stops every command before it starts
         app()
         code = 0
-    except SettingsError as wrong:
-        print(wrong, file=sys.stderr)
+    except Exception as error:
+        # a wrong setting is one line and exit 2; it can only come once settings are loaded,
+        # and --help never loads them
+        settings = sys.modules.get("settings")
+        if settings is None or not isinstance(error, settings.SettingsError):
+            raise
+        print(error, file=sys.stderr)
         code = 2
     except SystemExit as leaving:
         if isinstance(leaving.code, str):

@@ -8,29 +8,19 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from audit.crosscheck import CrossCheck, cross_check
-from audit.engine import NoEngine, histories_engine
-from audit.replay import NotReplayed, called, replay
-from audit.review import summary
-from audit.terminal import progress_bar
-from audit.verification import verify_ledger
 from cli.audit_bundle import export, verify_bundle
 from cli.audit_report import report
 from cli.common import JSON, console, fail, run
-from cli.db import ledger_engine
-from contracts import cycle_id
-from domain.kinds import COALITION, CYCLE, SILENCE, Kind
-from ledger import Ledger
-from ledger.checkpoints import checkpoint_public_key
-from reading.timeline import timeline_table
-from settings import Settings
-from workflows.registered import WORKFLOWS
+
+if TYPE_CHECKING:
+    from audit.crosscheck import CrossCheck
+    from domain.kinds import Kind
 
 audit = typer.Typer(no_args_is_help=True, help="Audit years of history: verify, replay, "
                     "cross-check with Temporal, export a bundle, verify it offline, report.")
@@ -51,6 +41,13 @@ def _moment(text: str | None) -> datetime | None:
 @audit.command("verify")
 def verify_command(as_json: bool = JSON) -> None:
     """Every chain and signed checkpoint of the ledger; exit 1 naming the first problem."""
+    from audit.terminal import progress_bar
+    from audit.verification import verify_ledger
+    from cli.db import ledger_engine
+    from ledger import Ledger
+    from ledger.checkpoints import checkpoint_public_key
+    from settings import Settings
+
     settings = Settings()
     engine = ledger_engine(settings)
     total, done = Ledger(engine).head(), [0]
@@ -83,6 +80,16 @@ def replay_command(year: int | None = typer.Option(None, "--year", help="the cyc
                    as_json: bool = JSON) -> None:
     """A year's cycle, a coalition or a silence procedure as the ledger held it at a moment,
     folded from its events alone (exactly one of --year, --coalition, --silence)."""
+    from audit.replay import NotReplayed, called, replay
+    from audit.review import summary
+    from cli.db import ledger_engine
+    from contracts import cycle_id
+    from domain.kinds import COALITION, CYCLE, SILENCE
+    from ledger import Ledger
+    from ledger.checkpoints import checkpoint_public_key
+    from reading.timeline import timeline_table
+    from settings import Settings
+
     # each option names a stream of its kind, and the replay is the same for all: exit 1 if
     # the stream was tampered with (or its events no longer fold), 2 for one the ledger lacks
     given: list[tuple[Kind[Any], str, str | None]] = [
@@ -128,6 +135,13 @@ def cross_check_command(year: list[int] | None = typer.Option(  # noqa: B008 - t
                         as_json: bool = JSON) -> None:
     """The ledger against Temporal's histories, both ways, then the histories replayed with
     today's workflow code; exit 1 naming every difference."""
+    from audit.crosscheck import cross_check
+    from audit.engine import NoEngine, histories_engine
+    from cli.db import ledger_engine
+    from ledger import Ledger
+    from settings import Settings
+    from workflows.registered import WORKFLOWS
+
     async def work() -> None:
         settings = Settings()
         ledger = Ledger(ledger_engine(settings))

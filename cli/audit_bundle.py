@@ -12,29 +12,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
-from temporalio.client import WorkflowHistory
 
-from audit.bundle import bundle_streams, export_bundle
-from audit.engine import NoEngine, fetch_histories, histories_engine
-from audit.offline import BundleReport, NotABundle
-from audit.offline import verify_bundle as check_bundle
-from audit.terminal import progress_bar
-from audit.years import is_process, process_kinds
 from cli.common import console, fail, run
-from cli.db import ledger_engine
-from contracts import cycle_id
-from ledger import Ledger
-from ledger.checkpoints import checkpoint_public_key, load_public_key, public_pem
-from settings import Settings
+
+if TYPE_CHECKING:
+    from temporalio.client import WorkflowHistory
+
+    from audit.offline import BundleReport
+    from settings import Settings
 
 
 async def _histories(settings: Settings, workflow_ids: Sequence[str]
                      ) -> tuple[list[WorkflowHistory], dict[str, str]]:
     """The histories, from the engine that holds them (see ``audit.engine``); without one,
     none, each with the reason."""
+    from audit.engine import NoEngine, fetch_histories, histories_engine
+
     try:
         async with histories_engine(settings) as client:
             return await fetch_histories(client, workflow_ids)
@@ -44,6 +41,8 @@ async def _histories(settings: Settings, workflow_ids: Sequence[str]
 
 def _public_key_pem(settings: Settings) -> bytes | None:
     """The checkpoints' public key: ``<signing key>.pub``, else from the signing key."""
+    from ledger.checkpoints import checkpoint_public_key, public_pem
+
     public = checkpoint_public_key(settings.effective_signing_key)
     return public_pem(public) if public is not None else None
 
@@ -55,6 +54,14 @@ def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,
            out: Path = typer.Option(..., "--out", dir_okay=False,  # noqa: B008 - typer's idiom
                                     help="the bundle to write (a .zip)")) -> None:
     """Export the years' events, checkpoints, proofs and workflow histories as one bundle."""
+    from audit.bundle import bundle_streams, export_bundle
+    from audit.terminal import progress_bar
+    from audit.years import is_process
+    from cli.db import ledger_engine
+    from contracts import cycle_id
+    from ledger import Ledger
+    from settings import Settings
+
     if from_year > to_year:
         raise fail(f"--from-year {from_year} comes after --to-year {to_year}.")
     settings = Settings()
@@ -96,6 +103,8 @@ def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,
 
 def _processes(streams: Sequence[str]) -> str:
     """``1 country coalition and 2 silence procedures`` of ``streams`` (a bundle's)."""
+    from audit.years import process_kinds
+
     counts = [(sum(kind.owns(s) for s in streams), kind.title) for kind in process_kinds()]
     return " and ".join(f"{n} {title}{'' if n == 1 else 's'}" for n, title in counts)
 
@@ -107,6 +116,11 @@ def verify_bundle(bundle: Path = typer.Argument(..., dir_okay=False,  # noqa: B0
                       help="pin the checkpoints' public key (PEM) instead of the bundle's")
                   ) -> None:
     """Verify a bundle offline; exit 1 naming its first problem, 2 if it is no bundle."""
+    from audit.offline import NotABundle
+    from audit.offline import verify_bundle as check_bundle
+    from audit.terminal import progress_bar
+    from ledger.checkpoints import load_public_key
+
     pinned = None
     if public_key is not None:
         try:

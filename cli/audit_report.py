@@ -8,19 +8,15 @@ the ledger.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
-from audit import pdf as printing
-from audit.report import ReportError, report_html
-from audit.verification import verify_ledger
 from cli.common import console, fail
-from cli.db import ledger_engine
-from ledger import Ledger
-from ledger.checkpoints import checkpoint_public_key
-from settings import Settings
+
+if TYPE_CHECKING:
+    pass
 
 FROM_YEAR = typer.Option(..., "--from-year", min=2011, max=2999,
                          help="the first cycle the report covers")
@@ -38,6 +34,16 @@ def report(from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OUT,
     meetings, work plans and budgets, approvals and deviations of each year. Exit 2 when a year
     has no recorded cycle (nothing is written); exit 1 when the ledger is not intact (the
     report is written, and says so at its top)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from audit import pdf as printing
+    from audit.report import ReportError, report_html
+    from audit.verification import verify_ledger
+    from cli.db import ledger_engine
+    from ledger import Ledger
+    from ledger.checkpoints import checkpoint_public_key
+    from settings import Settings
+
     if from_year > to_year:
         raise fail(f"--from-year {from_year} is after --to-year {to_year}; the report runs "
                    "forwards.")

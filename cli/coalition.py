@@ -12,21 +12,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from cli import documents, taking
 from cli.common import FILE, JSON, TOKEN, all_recorded, authenticate, fail, load_file, recorded
 from cli.process_status import show_coalition, show_coalitions
-from domain import kinds
-from domain.coalition import identification
-from domain.coalitions import check_participant, parse_focus
-from domain.convention import shipped_registry
-from domain.errors import RuleViolation
-from stepping import STEPS, command, permitted
 
-COALITION = STEPS[kinds.COALITION.name]
+if TYPE_CHECKING:
+    from domain.kinds import Kind
+    from stepping import KindStep
+
 
 coalition = typer.Typer(no_args_is_help=True, help="Country coalitions (7MSP, CK-1 … CK-8): "
                         "an affected State and a donor or lead State, and all who help.")
@@ -47,16 +44,32 @@ ACTORS = typer.Option([], "--actor", help="an actor to carry them out; repeatabl
 FLAGS = {"records_reference": "--records", "msp_year": "--msp-year"}
 
 
+def _kind() -> Kind[Any]:
+    from domain.kinds import COALITION
+
+    return COALITION
+
+
+def _the_step(name: str) -> KindStep:
+    """The coalition's step ``name``, as every command takes it."""
+    from domain.kinds import COALITION
+    from stepping import STEPS
+
+    return STEPS[COALITION.name][name]
+
+
 def _step(step: str, coalition_id: str, token: str | None, as_json: bool,
           data: dict[str, Any], *, source: str = taking.OPTIONS, **extra: Any) -> None:
     person = authenticate(token)
-    given = taking.request(COALITION[step], data, source, FLAGS)
-    taking.take(COALITION[step], coalition_id, person, given, as_json=as_json,
+    given = taking.request(_the_step(step), data, source, FLAGS)
+    taking.take(_the_step(step), coalition_id, person, given, as_json=as_json,
                 **extra)
 
 
 def _refusing(check: Any, *args: Any) -> Any:
     """``check(*args)``; a rule's refusal is one line, exit 2 (nothing is sent)."""
+    from domain.errors import RuleViolation
+
     try:
         return check(*args)
     except RuleViolation as refusal:
@@ -68,10 +81,15 @@ def open_(*, affected: str | None = AFFECTED, donor: str | None = DONOR,
           lead: str | None = LEAD, focus: list[str] = FOCUS, token: str | None = TOKEN,
           as_json: bool = JSON) -> None:
     """Identify a candidate country (committee member or President, CK-7); prints its id."""
+    from domain.coalition import identification
+    from domain.coalitions import parse_focus
+    from domain.convention import shipped_registry
+    from stepping import command, permitted
+
     person = authenticate(token)
-    step = COALITION["identify_candidate"]
+    step = _the_step("identify_candidate")
     # the committee's step (CK-7), before its data
-    _refusing(permitted, kinds.COALITION, step.name, person)
+    _refusing(permitted, _kind(), step.name, person)
     if donor and lead:
         raise fail("refused CK-2 (7MSP ¶5): a coalition has one donor or lead State; give "
                    "--donor or --lead, not both.")
@@ -81,7 +99,7 @@ def open_(*, affected: str | None = AFFECTED, donor: str | None = DONOR,
                "focus": [f.value for f in _refusing(parse_focus, focus)]}
     given = taking.request(step, {"charter": charter})
     # judged on the shipped registry now (CK-1, CK-2, CK-5), so a refusal needs no engine
-    _refusing(identification, "coalition-?", command(kinds.COALITION, step.name, person, given),
+    _refusing(identification, "coalition-?", command(_kind(), step.name, person, given),
               shipped_registry(),
               datetime.now(UTC))
     taking.begin(step, person, given, as_json=as_json)
@@ -110,6 +128,8 @@ def join(*, coalition_id: str = ID,
          name: str = typer.Option(..., "--name"), token: str | None = TOKEN,
          as_json: bool = JSON) -> None:
     """Admit a participant (a co-coordinating State's delegate, CK-4)."""
+    from domain.coalitions import check_participant
+
     _refusing(check_participant, kind, name, ())
     _step("admit_participant", coalition_id, token, as_json,
           {"participant": {"kind": kind, "name": name}})
@@ -185,10 +205,10 @@ def status(*, coalition_id: str = ID, as_json: bool = JSON) -> None:
     """The coalition as the ledger records it: phase, co-coordinators, strategy, participants,
     workshops, activities, progress reports."""
     chosen = coalition_id.strip().lower()
-    show_coalition(chosen, recorded(kinds.COALITION, chosen), as_json)
+    show_coalition(chosen, recorded(_kind(), chosen), as_json)
 
 
 @coalition.command("list")
 def list_(*, as_json: bool = JSON) -> None:
     """Every coalition the ledger records, with its phase."""
-    show_coalitions(all_recorded(kinds.COALITION), as_json)
+    show_coalitions(all_recorded(_kind()), as_json)

@@ -9,31 +9,24 @@ kind).
 
 from __future__ import annotations
 
-import asyncio
 import json
-import tomllib
 from collections.abc import Coroutine, Iterator, Mapping
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
-from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
-from cli.db import ledger_engine
-from domain.errors import RuleViolation
-from domain.kinds import Kind
-from identities import People, Person, Unauthenticated
-from ledger import Ledger
-from reading.streams import state_of, streams
-from runtime.temporal import connect
-from settings import Settings
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from temporalio.client import Client
+
+    from domain.kinds import Kind
+    from identities import Person
+    from ledger import Ledger
+    from settings import Settings
 
 console = Console(soft_wrap=True)  # one sentence stays one line in a pipe
 YEAR = typer.Option(..., "--year", min=2011, max=2999, help="the cycle's year")
@@ -55,6 +48,12 @@ def fail(message: str) -> typer.Exit:
 def run(work: Coroutine[Any, Any, None], missing: str | None = None) -> None:
     """Run ``work``; a refusal or an unreachable engine is one sentence and exit 2, and so is
     an engine that holds no such stream (``missing`` says what to do then)."""
+    import asyncio  # the commands that reach the engine need it, --help does not
+
+    from temporalio.service import RPCError, RPCStatusCode
+
+    from domain.errors import RuleViolation
+
     try:
         asyncio.run(work)
     except RuleViolation as refusal:
@@ -70,6 +69,8 @@ def run(work: Coroutine[Any, Any, None], missing: str | None = None) -> None:
 
 
 async def connect_engine(settings: Settings) -> Client:
+    from runtime.temporal import connect
+
     try:
         return await connect(settings)
     except RuntimeError as error:
@@ -81,6 +82,12 @@ async def connect_engine(settings: Settings) -> Client:
 def authenticate(token: str | None) -> Person:
     """The person holding ``token``, from the people of the ledger the settings point at; a
     missing, malformed, unknown or revoked token is one red line and exit 2."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cli.db import ledger_engine
+    from identities import People, Unauthenticated
+    from settings import Settings
+
     if not token or not token.strip():
         raise fail("a step is taken by a person: give your token with --token or "
                    "INTERSESSIONAL_TOKEN (`intersessional users add` makes one).")
@@ -101,6 +108,12 @@ def authenticate(token: str | None) -> Person:
 @contextmanager
 def ledger() -> Iterator[Ledger]:
     """The ledger the settings point at; unreadable is one line and exit 2."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cli.db import ledger_engine
+    from ledger import Ledger
+    from settings import Settings
+
     engine = ledger_engine(Settings())
     try:
         yield Ledger(engine)
@@ -114,6 +127,8 @@ def ledger() -> Iterator[Ledger]:
 
 def recorded(kind: Kind[Any], stream: str) -> Any:
     """The state of ``stream`` as the ledger records it; none is one line and exit 2."""
+    from reading.streams import state_of
+
     chosen = stream.strip().lower()
     with ledger() as held:
         state = state_of(held, chosen)
@@ -125,6 +140,8 @@ def recorded(kind: Kind[Any], stream: str) -> Any:
 
 def all_recorded(kind: Kind[Any]) -> list[tuple[str, Any]]:
     """Every stream of ``kind`` the ledger records, in order, with its state."""
+    from reading.streams import state_of, streams
+
     with ledger() as held:
         return [(stream, state_of(held, stream)) for stream in streams(held, kind)]
 
@@ -132,6 +149,9 @@ def all_recorded(kind: Kind[Any]) -> list[tuple[str, Any]]:
 def load_file(path: Path) -> dict[str, Any]:
     """The object a ``.toml`` or ``.json`` file holds (numbers with a fraction as Decimal, so
     that an amount is kept exactly); anything else is one red line and exit 2."""
+    import tomllib
+    from decimal import Decimal
+
     kind = path.suffix.lower()
     if kind not in (".toml", ".json"):
         raise fail(f"{path} is neither a .toml nor a .json file; give the step's data in one.")

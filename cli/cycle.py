@@ -9,31 +9,16 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
-from temporalio.client import (
-    Schedule,
-    ScheduleActionStartWorkflow,
-    ScheduleAlreadyRunningError,
-    ScheduleCalendarSpec,
-    ScheduleRange,
-    ScheduleSpec,
-    ScheduleUpdate,
-)
 
 from cli import taking
 from cli.common import FILE, JSON, TOKEN, YEAR, authenticate, connect_engine, console, run
-from contracts import cycle_id
-from domain.kinds import CYCLE
-from domain.state import CycleState
-from ledger import Ledger, create_ledger_engine
-from reading.timeline import timeline_table
-from settings import Settings
-from stepping import STEPS
-from stepping import client as engine_client
-from workflows.models import ScheduledOpening
-from workflows.opener import OpenCycleWorkflow
+
+if TYPE_CHECKING:
+    from domain.state import CycleState
 
 cycle = typer.Typer(no_args_is_help=True, help="The annual cycles of a running engine.")
 SCHEDULE_ID = "open-cycles"
@@ -44,6 +29,9 @@ def open_cycle(year: int = YEAR, file: Path | None = FILE, token: str | None = T
                as_json: bool = JSON) -> None:
     """Open the year's cycle (ISU, by token); opening an open year again changes nothing. A
     file may give its calendar, mandates and what it carries over (carried_presidencies, …)."""
+    from domain.kinds import CYCLE
+    from stepping import STEPS
+
     person = authenticate(token)
     step = STEPS[CYCLE.name][CYCLE.begins]
     opening = (taking.file_request(step, file, year=year) if file
@@ -54,6 +42,11 @@ def open_cycle(year: int = YEAR, file: Path | None = FILE, token: str | None = T
 @cycle.command("status")
 def status(year: int = YEAR, as_json: bool = JSON) -> None:
     """The cycle's phase, the steps open now (who may take them, by when) and its state."""
+    from contracts import cycle_id
+    from domain.kinds import CYCLE
+    from settings import Settings
+    from stepping import client as engine_client
+
     async def work() -> None:
         client = await connect_engine(Settings())
         state: CycleState = await engine_client.state(client, CYCLE, cycle_id(year))
@@ -78,6 +71,11 @@ def status(year: int = YEAR, as_json: bool = JSON) -> None:
 @cycle.command("timeline")
 def timeline(year: int = YEAR) -> None:
     """The cycle's events, as the ledger holds them."""
+    from contracts import cycle_id
+    from ledger import Ledger, create_ledger_engine
+    from reading.timeline import timeline_table
+    from settings import Settings
+
     settings = Settings()
     recorded = Ledger(create_ledger_engine(settings.effective_ledger_url)).read_stream(
         cycle_id(year))
@@ -103,6 +101,20 @@ def schedule(on: str = typer.Option(..., "--on", help="MM-DD, e.g. 09-07"),
              hour: int = typer.Option(9, "--hour", min=0, max=23, help="hour, UTC")) -> None:
     """Register a Temporal Schedule that opens each year's cycle on this date (the cycle of the
     following year, as the MSP of September Y−1 opens cycle Y); again, it moves the date."""
+    from temporalio.client import (
+        Schedule,
+        ScheduleActionStartWorkflow,
+        ScheduleAlreadyRunningError,
+        ScheduleCalendarSpec,
+        ScheduleRange,
+        ScheduleSpec,
+        ScheduleUpdate,
+    )
+
+    from settings import Settings
+    from workflows.models import ScheduledOpening
+    from workflows.opener import OpenCycleWorkflow
+
     month, day = _month_day(on)
 
     async def work() -> None:

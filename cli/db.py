@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from sqlalchemy import Engine
-from sqlalchemy.exc import ArgumentError
 
-from ledger import create_ledger_engine, upgrade
-from ledger.checkpoints import (
-    checkpoint_public_key,
-    key_id,
-    load_or_create_key,
-    public_key_path,
-    take_checkpoint,
-)
-from ledger.verify import verify
-from settings import Settings
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from settings import Settings
 
 db = typer.Typer(no_args_is_help=True, help="The ledger: schema, checkpoints, verification.")
 console = Console(soft_wrap=True)  # one sentence stays one line in a pipe
@@ -27,6 +20,10 @@ console = Console(soft_wrap=True)  # one sentence stays one line in a pipe
 def ledger_engine(settings: Settings) -> Engine:
     """The engine of the ledger the settings point at; an unusable URL is one red sentence and
     exit 2 (``users_cli`` opens the same database through this)."""
+    from sqlalchemy.exc import ArgumentError
+
+    from ledger import create_ledger_engine
+
     try:
         return create_ledger_engine(settings.effective_ledger_url)
     except (ValueError, ArgumentError) as error:
@@ -37,6 +34,9 @@ def ledger_engine(settings: Settings) -> Engine:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the ledger's schema (alembic upgrade head)."""
+    from ledger import upgrade
+    from settings import Settings
+
     settings = Settings()
     upgrade(ledger_engine(settings))
     console.print(f"ledger at {settings.shown_ledger_url} is at the latest schema")
@@ -48,6 +48,8 @@ def db_keygen(out: Path = typer.Option(  # noqa: B008 - typer's idiom
         "public key goes beside it as <out>.pub")) -> None:
     """Make the Ed25519 key that signs checkpoints, once, for every worker to share
     (INTERSESSIONAL_SIGNING_KEY); an existing key is never overwritten."""
+    from ledger.checkpoints import key_id, load_or_create_key, public_key_path
+
     if out.exists():
         console.print(f"[red]refused[/red]: {out} exists; a signing key is made once and kept "
                       "(a new key would not verify the checkpoints signed before)")
@@ -61,6 +63,9 @@ def db_keygen(out: Path = typer.Option(  # noqa: B008 - typer's idiom
 @db.command("checkpoint")
 def db_checkpoint() -> None:
     """Sign the Merkle root of the whole log with the checkpoint key."""
+    from ledger.checkpoints import load_or_create_key, take_checkpoint
+    from settings import Settings
+
     settings = Settings()
     key = load_or_create_key(settings.effective_signing_key)
     cp = take_checkpoint(ledger_engine(settings), key)
@@ -71,6 +76,10 @@ def db_checkpoint() -> None:
 @db.command("verify")
 def db_verify() -> None:
     """Recompute every hash, link and checkpoint; exit 1 naming the first problem."""
+    from ledger.checkpoints import checkpoint_public_key
+    from ledger.verify import verify
+    from settings import Settings
+
     settings = Settings()
     key_path = settings.effective_signing_key
     report = verify(ledger_engine(settings), checkpoint_public_key(key_path))

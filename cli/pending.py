@@ -5,37 +5,37 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.table import Table
 
 from cli.common import JSON, TOKEN, YEAR, authenticate, connect_engine, console, run
-from contracts import cycle_id
-from domain.convention import Role
-from domain.kinds import CYCLE
-from domain.procedure import PendingStep
-from domain.state import CycleState
-from domain.steps import Step
-from identities import Person
-from settings import Settings
-from stepping import client as engine_client
+
+if TYPE_CHECKING:
+    from domain.procedure import PendingStep
+    from domain.state import CycleState
+    from identities import Person
 
 #: the command that takes each step a person takes
-COMMAND_OF: dict[Step, str] = {
-    Step.OPEN_CYCLE: "cycle open", Step.ELECT_COORDINATORS: "elect --file …",
-    Step.DESIGNATE_PRESIDENT: "president designate --file …",
-    Step.CONVENE_MEETING: "meeting convene", Step.DISPENSE_WITH_MEETING: "meeting dispense",
-    Step.HOLD_MEETING: "meeting held --records …", Step.DRAFT_WORKPLAN: "workplan draft --file …",
-    Step.SUBMIT_WORKPLAN_TO_COMMITTEE: "workplan submit",
-    Step.APPROVE_WORKPLAN: "workplan approve", Step.RETURN_WORKPLAN: "workplan return --reasons …",
-    Step.SEND_WORKPLAN_TO_MSP: "workplan send-to-msp", Step.ADOPT_WORKPLAN: "msp adopt",
-    Step.REJECT_WORKPLAN: "msp reject --reason …", Step.CLOSE_CYCLE: "",
+#: the command that takes each step, by the step's name
+COMMAND_OF: dict[str, str] = {
+    "open_cycle": "cycle open", "elect_coordinators": "elect --file …",
+    "designate_president": "president designate --file …",
+    "convene_meeting": "meeting convene", "dispense_with_meeting": "meeting dispense",
+    "hold_meeting": "meeting held --records …", "draft_workplan": "workplan draft --file …",
+    "submit_workplan_to_committee": "workplan submit",
+    "approve_workplan": "workplan approve", "return_workplan": "workplan return --reasons …",
+    "send_workplan_to_msp": "workplan send-to-msp", "adopt_workplan": "msp adopt",
+    "reject_workplan": "msp reject --reason …", "close_cycle": "",
 }
 
 
 def may_take(step: PendingStep, person: Person, state: CycleState, today: date) -> bool:
     """Whether ``person``'s role takes ``step``, and, for a committee member, whether whom they
     represent sits on the Coordination Committee today (CC-3, as the domain judges it)."""
+    from domain.convention import Role
+
     if person.role not in step.roles:
         return False
     return person.role is not Role.COMMITTEE_MEMBER or any(
@@ -45,6 +45,11 @@ def may_take(step: PendingStep, person: Person, state: CycleState, today: date) 
 def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """What may be done now in the year's cycle, who may do it and by when; with a token, the
     steps that are yours are marked."""
+    from contracts import cycle_id
+    from domain.kinds import CYCLE
+    from settings import Settings
+    from stepping import client as engine_client
+
     person = authenticate(token) if token else None
 
     async def work() -> None:
@@ -58,7 +63,7 @@ def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -
                 "year": year, "phase": state.phase.value,
                 "person": person.model_dump(mode="json") if person else None,
                 "pending": [{**s.model_dump(mode="json"), "yours": yours[s.step],
-                             "command": f"intersessional {COMMAND_OF.get(Step(s.step), '')} "
+                             "command": f"intersessional {COMMAND_OF.get(s.step, '')} "
                                         f"--year {year}"} for s in steps]},
                 ensure_ascii=False, indent=2))
             return
@@ -71,7 +76,7 @@ def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -
                 f"[red]{s.due} (overdue)[/red]")
             table.add_row("✔" if yours[s.step] else "", s.label,
                           " or ".join(r.value.replace("_", " ") for r in s.roles), due,
-                          s.rule_id, COMMAND_OF.get(Step(s.step), ""))
+                          s.rule_id, COMMAND_OF.get(s.step, ""))
         if steps:
             console.print(table)
         else:

@@ -5,15 +5,17 @@ standing of a coalition's two States is the one recorded when it was identified 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
 
 from cli.common import console
-from domain.coalition_state import CoalitionState
-from domain.convention import State
-from domain.silence import SilenceState
+
+if TYPE_CHECKING:
+    from domain.coalition_state import CoalitionState
+    from domain.convention import State
+    from domain.silence import SilenceState
 
 
 def _print(text: str) -> None:

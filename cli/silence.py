@@ -11,16 +11,17 @@ by the person whose token is given; ``status`` and ``list`` read the ledger.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from domain.kinds import Kind
+    from stepping import KindStep
 
 from cli import documents, taking
 from cli.common import JSON, TOKEN, all_recorded, authenticate, recorded
 from cli.process_status import show_procedures, show_silence
-from domain import kinds
-from stepping import STEPS
-
-SILENCE = STEPS[kinds.SILENCE.name]
 
 silence = typer.Typer(no_args_is_help=True, help=(
     "The silence procedure: a documented extension (later practice, not in the seed papers; "
@@ -33,11 +34,25 @@ REFERENCE = typer.Option(..., "--reference", help="the text's reference, e.g. CC
 WHAT = "silence procedure"
 
 
+def _kind() -> Kind[Any]:
+    from domain.kinds import SILENCE
+
+    return SILENCE
+
+
+def _step(name: str) -> KindStep:
+    """The silence's step ``name``, as every command takes it."""
+    from domain.kinds import SILENCE
+    from stepping import STEPS
+
+    return STEPS[SILENCE.name][name]
+
+
 def _take(step: str, procedure: str, token: str | None, as_json: bool,
           data: dict[str, object]) -> None:
     person = authenticate(token)
-    given = taking.request(SILENCE[step], data)
-    taking.take(SILENCE[step], procedure, person, given, as_json=as_json)
+    given = taking.request(_step(step), data)
+    taking.take(_step(step), procedure, person, given, as_json=as_json)
 
 
 @silence.command("circulate")
@@ -49,7 +64,7 @@ def circulate_text(*, subject: str = typer.Option(..., "--subject"), reference: 
     the procedure's id. An extension: later practice, not in the seed papers."""
     person = authenticate(token)
     until = documents.deadline(deadline, within)
-    step = SILENCE["circulate_text"]
+    step = _step("circulate_text")
     given = taking.request(step, {"subject": subject, "deadline": until,
                                   "text": documents.document(reference, file, sha256)})
     taking.begin(step, person, given, as_json=as_json,
@@ -88,10 +103,10 @@ def status(*, procedure: str = PROCEDURE, as_json: bool = JSON) -> None:
     """The procedure as the ledger records it: under silence, silence broken, adopted, not
     adopted or withdrawn; its text, deadline and objections."""
     chosen = procedure.strip().lower()
-    show_silence(chosen, recorded(kinds.SILENCE, chosen), as_json)
+    show_silence(chosen, recorded(_kind(), chosen), as_json)
 
 
 @silence.command("list")
 def list_(*, as_json: bool = JSON) -> None:
     """Every silence procedure the ledger records, with its phase."""
-    show_procedures(all_recorded(kinds.SILENCE), as_json)
+    show_procedures(all_recorded(_kind()), as_json)

@@ -13,25 +13,20 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-import stepping
 from cli import taking
 from cli.common import FILE, JSON, TOKEN, YEAR, authenticate, connect_engine, fail, run
 from cli.taking import OPTIONS, file_request, report, request, send
-from contracts import cycle_id
-from domain.errors import RuleViolation
-from domain.kinds import CYCLE
-from domain.meetings import MAX_DAYS, default_agenda
-from domain.steps import BY_STEP, Step
-from identities import Person
-from settings import Settings
-from stepping import STEPS as ALL_STEPS
-from stepping import client as engine_client
 
-STEPS = ALL_STEPS[CYCLE.name]
+if TYPE_CHECKING:
+    import stepping
+    from domain.steps import Step
+    from identities import Person
+    from stepping import KindStep
+
 
 president = typer.Typer(no_args_is_help=True, help="The presidency the MSP designates.")
 meeting = typer.Typer(no_args_is_help=True, help="The year's intersessional meeting.")
@@ -47,23 +42,44 @@ FLAGS = {"content_hash": "--hash", "reasons": "--reasons", "reason": "--reason",
          "records_reference": "--records", "decided_by": "--decided-by"}
 
 
+def _step(step: str) -> KindStep:
+    """The cycle's step ``step``, as every command takes it."""
+    from domain.kinds import CYCLE
+    from stepping import STEPS
+
+    return STEPS[CYCLE.name][step]
+
+
 def _take(step: Step, year: int, person: Person, given: stepping.StepRequest, as_json: bool,
           **extra: str) -> None:
-    taking.take(STEPS[step], cycle_id(year), person, given, as_json=as_json, **extra)
+    from contracts import cycle_id
+
+    taking.take(_step(step), cycle_id(year), person, given, as_json=as_json, **extra)
 
 
 def _from_file(step: Step, year: int, file: Path, token: str | None, as_json: bool) -> None:
+    from contracts import cycle_id
+
     person = authenticate(token)
-    taking.take(STEPS[step], cycle_id(year), person, file_request(STEPS[step], file),
+    taking.take(_step(step), cycle_id(year), person, file_request(_step(step), file),
                 as_json=as_json)
 
 
 def _on_workplan(step: Step, year: int, token: str | None, content_hash: str | None,
                  as_json: bool, **fields: str) -> None:
     """A step naming the work plan by its hash: the one given, or the cycle's current one."""
+    import stepping
+    from contracts import cycle_id
+    from domain.errors import RuleViolation
+    from domain.steps import BY_STEP
+    from settings import Settings
+    from stepping import client as engine_client
+
     person = authenticate(token)
     # the other fields are checked now, with a stand-in for a hash still to be read
-    given = request(STEPS[step], {"content_hash": content_hash or "0" * 64, **fields}, OPTIONS,
+    from domain.kinds import CYCLE
+
+    given = request(_step(step), {"content_hash": content_hash or "0" * 64, **fields}, OPTIONS,
                     FLAGS)
 
     async def work() -> None:
@@ -79,15 +95,17 @@ def _on_workplan(step: Step, year: int, token: str | None, content_hash: str | N
                                     f"{state.phase.value.replace('_', ' ')} phase).")
             chosen = state.draft_hash
         taken = given.model_copy(update={"content_hash": chosen})
-        receipt = await send(client, STEPS[step], cycle_id(year), person, taken)
-        report(STEPS[step], cycle_id(year), receipt, person, as_json, content_hash=chosen)
-    run(work(), taking.missing_of(STEPS[step], f"{year} cycle"))
+        receipt = await send(client, _step(step), cycle_id(year), person, taken)
+        report(_step(step), cycle_id(year), receipt, person, as_json, content_hash=chosen)
+    run(work(), taking.missing_of(_step(step), f"{year} cycle"))
 
 
 def elect(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKEN,
           as_json: bool = JSON) -> None:
     """Record the MSP's election of coordinators (President): the election result in a file
     (msp_year, terms, necessity)."""
+    from domain.steps import Step
+
     _from_file(Step.ELECT_COORDINATORS, year, file, token, as_json)
 
 
@@ -96,6 +114,8 @@ def designate(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = 
               as_json: bool = JSON) -> None:
     """Record the MSP's designation of the next President (President): the presidency in a
     file (state, meeting, designated_on, presides_from)."""
+    from domain.steps import Step
+
     _from_file(Step.DESIGNATE_PRESIDENT, year, file, token, as_json)
 
 
@@ -111,11 +131,14 @@ def convene(
 ) -> None:
     """Convene the intersessional meeting (President): a file, or the flags (then the agenda
     is the default one: one slot per working group, spread over the days)."""
+    from domain.meetings import MAX_DAYS, default_agenda
+    from domain.steps import Step
+
     person = authenticate(token)
     if file is not None:
         if first_day or last_day or back_to_back_with:
             raise fail("give the meeting either in --file or by flags, not both.")
-        _take(Step.CONVENE_MEETING, year, person, file_request(STEPS[Step.CONVENE_MEETING], file),
+        _take(Step.CONVENE_MEETING, year, person, file_request(_step(Step.CONVENE_MEETING), file),
               as_json)
         return
     if not (first_day and last_day):
@@ -128,7 +151,7 @@ def convene(
                             "last_day": last_day, "back_to_back_with": back_to_back_with,
                             "agenda": default_agenda(days) if 1 <= days <= MAX_DAYS else ()}
     _take(Step.CONVENE_MEETING, year, person,
-          request(STEPS[Step.CONVENE_MEETING], {"meeting": data}, OPTIONS), as_json)
+          request(_step(Step.CONVENE_MEETING), {"meeting": data}, OPTIONS), as_json)
 
 
 @meeting.command("dispense")
@@ -138,11 +161,13 @@ def dispense(*, year: int = YEAR, file: Path | None = FILE,
              reason: str = typer.Option("", "--reason"), token: str | None = TOKEN,
              as_json: bool = JSON) -> None:
     """Record that this cycle holds no intersessional meeting (President)."""
+    from domain.steps import Step
+
     person = authenticate(token)
     if file is not None:
-        given = file_request(STEPS[Step.DISPENSE_WITH_MEETING], file)
+        given = file_request(_step(Step.DISPENSE_WITH_MEETING), file)
     else:
-        given = request(STEPS[Step.DISPENSE_WITH_MEETING], {"decided_by": decided_by or "",
+        given = request(_step(Step.DISPENSE_WITH_MEETING), {"decided_by": decided_by or "",
                                                      "reason": reason}, OPTIONS, FLAGS)
     _take(Step.DISPENSE_WITH_MEETING, year, person, given, as_json)
 
@@ -152,8 +177,10 @@ def held(year: int = YEAR,
          records: str = typer.Option(..., "--records", help="where its records are kept"),
          token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Record that the intersessional meeting was held (ISU or President)."""
+    from domain.steps import Step
+
     person = authenticate(token)
-    given = request(STEPS[Step.HOLD_MEETING], {"records_reference": records}, OPTIONS, FLAGS)
+    given = request(_step(Step.HOLD_MEETING), {"records_reference": records}, OPTIONS, FLAGS)
     _take(Step.HOLD_MEETING, year, person, given, as_json)
 
 
@@ -162,8 +189,10 @@ def draft(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKE
           as_json: bool = JSON) -> None:
     """Draft (or redraft) the work plan and budget (ISU): the plan in a file (for_year, items,
     budget); prints its content hash."""
+    from domain.steps import Step
+
     person = authenticate(token)
-    given = file_request(STEPS[Step.DRAFT_WORKPLAN], file)
+    given = file_request(_step(Step.DRAFT_WORKPLAN), file)
     plan = getattr(given, "workplan")  # noqa: B009 - a field of a model made at import
     _take(Step.DRAFT_WORKPLAN, year, person, given, as_json, content_hash=plan.content_hash())
 
@@ -172,6 +201,8 @@ def draft(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKE
 def submit(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
            as_json: bool = JSON) -> None:
     """Submit the drafted work plan to the Coordination Committee (ISU)."""
+    from domain.steps import Step
+
     _on_workplan(Step.SUBMIT_WORKPLAN_TO_COMMITTEE, year, token, content_hash, as_json)
 
 
@@ -179,6 +210,8 @@ def submit(year: int = YEAR, content_hash: str | None = HASH, token: str | None 
 def approve(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
             as_json: bool = JSON) -> None:
     """Approve the work plan for the Coordination Committee (President or a member)."""
+    from domain.steps import Step
+
     _on_workplan(Step.APPROVE_WORKPLAN, year, token, content_hash, as_json)
 
 
@@ -187,6 +220,8 @@ def send_back(year: int = YEAR, reasons: str = typer.Option(..., "--reasons"),
               content_hash: str | None = HASH, token: str | None = TOKEN,
               as_json: bool = JSON) -> None:
     """Return the work plan to the ISU for revision (President or a committee member)."""
+    from domain.steps import Step
+
     _on_workplan(Step.RETURN_WORKPLAN, year, token, content_hash, as_json, reasons=reasons)
 
 
@@ -194,6 +229,8 @@ def send_back(year: int = YEAR, reasons: str = typer.Option(..., "--reasons"),
 def send_to_msp(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
                 as_json: bool = JSON) -> None:
     """Submit the committee-approved work plan to the MSP (President)."""
+    from domain.steps import Step
+
     _on_workplan(Step.SEND_WORKPLAN_TO_MSP, year, token, content_hash, as_json)
 
 
@@ -201,6 +238,8 @@ def send_to_msp(year: int = YEAR, content_hash: str | None = HASH, token: str | 
 def adopt(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
           as_json: bool = JSON) -> None:
     """Record the MSP's adoption of the work plan (President)."""
+    from domain.steps import Step
+
     _on_workplan(Step.ADOPT_WORKPLAN, year, token, content_hash, as_json)
 
 
@@ -209,4 +248,6 @@ def reject(year: int = YEAR, reason: str = typer.Option(..., "--reason"),
            content_hash: str | None = HASH, token: str | None = TOKEN,
            as_json: bool = JSON) -> None:
     """Record the MSP's rejection of the work plan (President)."""
+    from domain.steps import Step
+
     _on_workplan(Step.REJECT_WORKPLAN, year, token, content_hash, as_json, reason=reason)

@@ -10,20 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
-from temporalio.client import Client
 
-import stepping
 from cli.common import connect_engine, console, errors_of, fail, ledger, load_file, run
-from contracts import Receipt
-from identities import Person
-from reading.streams import streams
-from settings import Settings
-from stepping import KindStep, StepRequest
+
+if TYPE_CHECKING:
+    from temporalio.client import Client
+
+    from contracts import Receipt
+    from identities import Person
+    from stepping import KindStep, StepRequest
 
 OPTIONS = "the options given"
 #: how an extra field of a report reads in its line
@@ -37,6 +36,8 @@ def request(step: KindStep, data: Mapping[str, Any], source: str = OPTIONS,
     """``data`` as ``step``'s request; a field error is one sentence naming ``source`` (the
     file or the flags it came from; ``names`` gives the flag of each field), exit 2, nothing
     sent."""
+    from pydantic import ValidationError
+
     try:
         return step.request.model_validate(dict(data))
     except ValidationError as error:
@@ -86,6 +87,8 @@ def report(step: KindStep, stream: str, receipt: Receipt, person: Person, as_jso
 async def send(client: Client, step: KindStep, stream: str, person: Person,
                given: StepRequest) -> Receipt:
     """``person``'s step sent to ``stream``: its receipt, or the refusal."""
+    import stepping
+
     return await stepping.take(client, step.kind, stream, step=step.name, person=person,
                                request=given)
 
@@ -93,6 +96,9 @@ async def send(client: Client, step: KindStep, stream: str, person: Person,
 def take(step: KindStep, stream: str, person: Person, given: StepRequest, *, as_json: bool,
          **extra: Any) -> None:
     """``person`` takes ``step`` of ``stream``; the receipt is reported."""
+    import stepping
+    from settings import Settings
+
     chosen = stream.strip().lower()
 
     async def work() -> None:
@@ -106,6 +112,10 @@ def take(step: KindStep, stream: str, person: Person, given: StepRequest, *, as_
 def begin(step: KindStep, person: Person, given: StepRequest, *, as_json: bool,
           **extra: Any) -> None:
     """``person`` begins a stream of ``step``'s kind; a numbered one's new id is printed."""
+    import stepping
+    from reading.streams import streams
+    from settings import Settings
+
     async def work() -> None:
         stepping.permitted(step.kind, step.name, person)
         settings = Settings()

@@ -11,16 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cli.db import ledger_engine
-from identities import IdentityError, People, Person, check_person
-from ledger import upgrade
-from settings import Settings
+if TYPE_CHECKING:
+    from identities import IdentityError, People, Person
 
 users = typer.Typer(no_args_is_help=True, help="People: who holds which role, and their tokens.")
 console = Console(soft_wrap=True)  # one sentence, and a token, stay one line in a pipe
@@ -35,6 +34,11 @@ def _refuse(error: IdentityError) -> typer.Exit:
 def _people() -> Iterator[People]:
     """The people of the ledger the settings point at, the schema migrated to the latest
     revision first (a no-op when it is there already); the connections closed afterwards."""
+    from cli.db import ledger_engine
+    from identities import People
+    from ledger import upgrade
+    from settings import Settings
+
     engine = ledger_engine(Settings())
     try:
         upgrade(engine)
@@ -54,6 +58,8 @@ def users_add(
                                      "CMC for a committee member"),
 ) -> None:
     """Register a person in a role and print their token, once."""
+    from identities import IdentityError, check_person
+
     try:
         check_person(name, role, state)  # before the database is opened, let alone written
         with _people() as people:
@@ -97,6 +103,8 @@ def users_list(
 def users_revoke(person_id: int = typer.Argument(..., metavar="ID", help="the person's id")
                  ) -> None:
     """Revoke a person's token; the person stays on record, marked revoked."""
+    from identities import IdentityError
+
     try:
         with _people() as people:
             person = people.revoke(person_id)

@@ -4,7 +4,3 @@ Everything here answers two questions for the rest of the engine: *may this pers
 with this data?* and *what is the state after these events?*  It imports only the standard library,
 pydantic and itself, and never reads the clock: every date or time it reasons about is handed in.
 """
-
-from domain.errors import RuleViolation, RuleWarning
-
-__all__ = ["RuleViolation", "RuleWarning"]

@@ -6,13 +6,13 @@ secretariat can correct a status without touching code.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, field_validator
+
+from domain import registry_file
 
 
 class Status(StrEnum):
@@ -106,33 +106,14 @@ class Registry(Mapping[str, State]):
         return f"{state.name} ({iso3})" if state else iso3
 
 
-def _parse_bool(text: str, where: str) -> bool:
-    if text not in ("true", "false"):
-        raise ValueError(f"{where}: expected true or false, found {text!r}")
-    return text == "true"
-
-
 def parse_registry(text: str) -> Registry:
     """Parse the registry's CSV text (header ``iso3,name,status,affected,donor,note``)."""
-    rows = csv.DictReader(text.splitlines())
-    states = []
-    for line, row in enumerate(rows, start=2):
-        where = f"states.csv line {line}"
-        states.append(
-            State(
-                iso3=row["iso3"],
-                name=row["name"],
-                status=Status(row["status"]),
-                affected=_parse_bool(row["affected"], where),
-                donor=_parse_bool(row["donor"], where),
-                note=row.get("note") or "",
-            )
-        )
-    return Registry(states)
+    return Registry([State(iso3=r.iso3, name=r.name, status=Status(r.status),
+                           affected=r.affected, donor=r.donor, note=r.note)
+                     for r in registry_file.rows(text)])
 
 
 @cache
 def shipped_registry() -> Registry:
     """The registry shipped with the package (read once; it is immutable)."""
-    text = resources.files("domain").joinpath("data/states.csv").read_text(encoding="utf-8")
-    return parse_registry(text)
+    return parse_registry(registry_file.shipped_text())

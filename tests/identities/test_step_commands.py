@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner, Result
 
-import cli.common as cli_common
+import runtime.temporal
 import stepping
 from cli.app import app
 from domain.kinds import Kind
@@ -58,7 +58,7 @@ def sent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ledger_url: str) -> En
     monkeypatch.setenv("INTERSESSIONAL_LEDGER_URL", ledger_url)
     monkeypatch.delenv("INTERSESSIONAL_TOKEN", raising=False)
     engine = Engine_()
-    monkeypatch.setattr(cli_common, "connect", engine.connect)
+    monkeypatch.setattr(runtime.temporal, "connect", engine.connect)
     monkeypatch.setattr(stepping, "take", engine.take)
     return engine
 
