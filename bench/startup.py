@@ -5,8 +5,9 @@ whatever the machine's speed, ``intersessional --help``, ``intersessional states
 group's ``--help`` should take at most 1.5 times as long. A second column measures the same
 app's ``hello --help``: Typer itself loads pydantic to build the options of any command with
 parameters (``typer._adapters``), so that is the floor of a group's ``--help``. Each command
-runs as a whole process, interleaved with the reference (A B A B …), after a warm-up; the figure is the median wall
-time and the median of the ratios pair by pair, so a noisy machine moves both alike.
+runs as a whole process, interleaved with the reference (A B A B …), after a warm-up; the
+figure is the median wall time and the median of the ratios pair by pair, so a noisy machine
+moves both alike.
 
     .venv/bin/python bench/startup.py [--runs 15]      # or: make bench-startup
 
