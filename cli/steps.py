@@ -23,7 +23,6 @@ from cli.taking import OPTIONS, file_request, report, request, send
 
 if TYPE_CHECKING:
     import stepping
-    from domain.steps import Step
     from identities import Person
     from stepping import KindStep
 
@@ -50,14 +49,14 @@ def _step(step: str) -> KindStep:
     return STEPS[CYCLE.name][step]
 
 
-def _take(step: Step, year: int, person: Person, given: stepping.StepRequest, as_json: bool,
+def _take(step: str, year: int, person: Person, given: stepping.StepRequest, as_json: bool,
           **extra: str) -> None:
     from contracts import cycle_id
 
     taking.take(_step(step), cycle_id(year), person, given, as_json=as_json, **extra)
 
 
-def _from_file(step: Step, year: int, file: Path, token: str | None, as_json: bool) -> None:
+def _from_file(step: str, year: int, file: Path, token: str | None, as_json: bool) -> None:
     from contracts import cycle_id
 
     person = authenticate(token)
@@ -65,7 +64,7 @@ def _from_file(step: Step, year: int, file: Path, token: str | None, as_json: bo
                 as_json=as_json)
 
 
-def _on_workplan(step: Step, year: int, token: str | None, content_hash: str | None,
+def _on_workplan(step: str, year: int, token: str | None, content_hash: str | None,
                  as_json: bool, **fields: str) -> None:
     """A step naming the work plan by its hash: the one given, or the cycle's current one."""
     import stepping
@@ -104,9 +103,7 @@ def elect(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKE
           as_json: bool = JSON) -> None:
     """Record the MSP's election of coordinators (President): the election result in a file
     (msp_year, terms, necessity)."""
-    from domain.steps import Step
-
-    _from_file(Step.ELECT_COORDINATORS, year, file, token, as_json)
+    _from_file("elect_coordinators", year, file, token, as_json)
 
 
 @president.command("designate")
@@ -114,9 +111,7 @@ def designate(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = 
               as_json: bool = JSON) -> None:
     """Record the MSP's designation of the next President (President): the presidency in a
     file (state, meeting, designated_on, presides_from)."""
-    from domain.steps import Step
-
-    _from_file(Step.DESIGNATE_PRESIDENT, year, file, token, as_json)
+    _from_file("designate_president", year, file, token, as_json)
 
 
 @meeting.command("convene")
@@ -132,13 +127,11 @@ def convene(
     """Convene the intersessional meeting (President): a file, or the flags (then the agenda
     is the default one: one slot per working group, spread over the days)."""
     from domain.meetings import MAX_DAYS, default_agenda
-    from domain.steps import Step
-
     person = authenticate(token)
     if file is not None:
         if first_day or last_day or back_to_back_with:
             raise fail("give the meeting either in --file or by flags, not both.")
-        _take(Step.CONVENE_MEETING, year, person, file_request(_step(Step.CONVENE_MEETING), file),
+        _take("convene_meeting", year, person, file_request(_step("convene_meeting"), file),
               as_json)
         return
     if not (first_day and last_day):
@@ -150,8 +143,8 @@ def convene(
     data: dict[str, Any] = {"year": year, "place": place, "first_day": first_day,
                             "last_day": last_day, "back_to_back_with": back_to_back_with,
                             "agenda": default_agenda(days) if 1 <= days <= MAX_DAYS else ()}
-    _take(Step.CONVENE_MEETING, year, person,
-          request(_step(Step.CONVENE_MEETING), {"meeting": data}, OPTIONS), as_json)
+    _take("convene_meeting", year, person,
+          request(_step("convene_meeting"), {"meeting": data}, OPTIONS), as_json)
 
 
 @meeting.command("dispense")
@@ -161,15 +154,13 @@ def dispense(*, year: int = YEAR, file: Path | None = FILE,
              reason: str = typer.Option("", "--reason"), token: str | None = TOKEN,
              as_json: bool = JSON) -> None:
     """Record that this cycle holds no intersessional meeting (President)."""
-    from domain.steps import Step
-
     person = authenticate(token)
     if file is not None:
-        given = file_request(_step(Step.DISPENSE_WITH_MEETING), file)
+        given = file_request(_step("dispense_with_meeting"), file)
     else:
-        given = request(_step(Step.DISPENSE_WITH_MEETING), {"decided_by": decided_by or "",
+        given = request(_step("dispense_with_meeting"), {"decided_by": decided_by or "",
                                                      "reason": reason}, OPTIONS, FLAGS)
-    _take(Step.DISPENSE_WITH_MEETING, year, person, given, as_json)
+    _take("dispense_with_meeting", year, person, given, as_json)
 
 
 @meeting.command("held")
@@ -177,11 +168,9 @@ def held(year: int = YEAR,
          records: str = typer.Option(..., "--records", help="where its records are kept"),
          token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Record that the intersessional meeting was held (ISU or President)."""
-    from domain.steps import Step
-
     person = authenticate(token)
-    given = request(_step(Step.HOLD_MEETING), {"records_reference": records}, OPTIONS, FLAGS)
-    _take(Step.HOLD_MEETING, year, person, given, as_json)
+    given = request(_step("hold_meeting"), {"records_reference": records}, OPTIONS, FLAGS)
+    _take("hold_meeting", year, person, given, as_json)
 
 
 @workplan.command("draft")
@@ -189,30 +178,24 @@ def draft(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKE
           as_json: bool = JSON) -> None:
     """Draft (or redraft) the work plan and budget (ISU): the plan in a file (for_year, items,
     budget); prints its content hash."""
-    from domain.steps import Step
-
     person = authenticate(token)
-    given = file_request(_step(Step.DRAFT_WORKPLAN), file)
+    given = file_request(_step("draft_workplan"), file)
     plan = getattr(given, "workplan")  # noqa: B009 - a field of a model made at import
-    _take(Step.DRAFT_WORKPLAN, year, person, given, as_json, content_hash=plan.content_hash())
+    _take("draft_workplan", year, person, given, as_json, content_hash=plan.content_hash())
 
 
 @workplan.command("submit")
 def submit(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
            as_json: bool = JSON) -> None:
     """Submit the drafted work plan to the Coordination Committee (ISU)."""
-    from domain.steps import Step
-
-    _on_workplan(Step.SUBMIT_WORKPLAN_TO_COMMITTEE, year, token, content_hash, as_json)
+    _on_workplan("submit_workplan_to_committee", year, token, content_hash, as_json)
 
 
 @workplan.command("approve")
 def approve(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
             as_json: bool = JSON) -> None:
     """Approve the work plan for the Coordination Committee (President or a member)."""
-    from domain.steps import Step
-
-    _on_workplan(Step.APPROVE_WORKPLAN, year, token, content_hash, as_json)
+    _on_workplan("approve_workplan", year, token, content_hash, as_json)
 
 
 @workplan.command("return")
@@ -220,27 +203,21 @@ def send_back(year: int = YEAR, reasons: str = typer.Option(..., "--reasons"),
               content_hash: str | None = HASH, token: str | None = TOKEN,
               as_json: bool = JSON) -> None:
     """Return the work plan to the ISU for revision (President or a committee member)."""
-    from domain.steps import Step
-
-    _on_workplan(Step.RETURN_WORKPLAN, year, token, content_hash, as_json, reasons=reasons)
+    _on_workplan("return_workplan", year, token, content_hash, as_json, reasons=reasons)
 
 
 @workplan.command("send-to-msp")
 def send_to_msp(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
                 as_json: bool = JSON) -> None:
     """Submit the committee-approved work plan to the MSP (President)."""
-    from domain.steps import Step
-
-    _on_workplan(Step.SEND_WORKPLAN_TO_MSP, year, token, content_hash, as_json)
+    _on_workplan("send_workplan_to_msp", year, token, content_hash, as_json)
 
 
 @msp.command("adopt")
 def adopt(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
           as_json: bool = JSON) -> None:
     """Record the MSP's adoption of the work plan (President)."""
-    from domain.steps import Step
-
-    _on_workplan(Step.ADOPT_WORKPLAN, year, token, content_hash, as_json)
+    _on_workplan("adopt_workplan", year, token, content_hash, as_json)
 
 
 @msp.command("reject")
@@ -248,6 +225,4 @@ def reject(year: int = YEAR, reason: str = typer.Option(..., "--reason"),
            content_hash: str | None = HASH, token: str | None = TOKEN,
            as_json: bool = JSON) -> None:
     """Record the MSP's rejection of the work plan (President)."""
-    from domain.steps import Step
-
-    _on_workplan(Step.REJECT_WORKPLAN, year, token, content_hash, as_json, reason=reason)
+    _on_workplan("reject_workplan", year, token, content_hash, as_json, reason=reason)
