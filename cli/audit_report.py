@@ -31,9 +31,11 @@ PDF = typer.Option(None, "--pdf", dir_okay=False, show_default=False,
 def report(from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OUT,
            pdf: Path | None = PDF) -> None:
     """What a Review Conference reviews (CO-9, CC-4, ISU-5): coordinators, intersessional
-    meetings, work plans and budgets, approvals and deviations of each year. Exit 2 when a year
-    has no recorded cycle (nothing is written); exit 1 when the ledger is not intact (the
-    report is written, and says so at its top)."""
+    meetings, work plans and budgets, approvals and deviations of each year. Exit 2 with
+    nothing written when a year has no recorded cycle, and otherwise when ``--pdf`` is asked
+    without Chromium (the ledger is judged first: the answer does not depend on what is
+    installed); exit 1 when the ledger is not intact (the report is written, and says so at its
+    top)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from audit import pdf as printing
@@ -47,8 +49,6 @@ def report(from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OUT,
     if from_year > to_year:
         raise fail(f"--from-year {from_year} is after --to-year {to_year}; the report runs "
                    "forwards.")
-    if pdf is not None and not printing.CHROMIUM.exists():
-        raise fail("--pdf needs Chromium (apt-get install chromium).")
     settings = Settings()
     engine = ledger_engine(settings)
     try:
@@ -62,6 +62,10 @@ def report(from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OUT,
                    f"{type(error).__name__}; `intersessional db upgrade` creates it.") from None
     finally:
         engine.dispose()
+    # after the ledger, so that years without a cycle are refused alike with or without a
+    # browser installed; before anything is written
+    if pdf is not None and not printing.CHROMIUM.exists():
+        raise fail("--pdf needs Chromium (apt-get install chromium).")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
     verdict = "ledger intact" if verification.intact else "[red]ledger NOT intact[/red]"

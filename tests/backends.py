@@ -1,13 +1,17 @@
 """The ledger's two backends for tests: SQLite in a temporary directory, or PostgreSQL in a
 schema of its own, dropped afterwards.
 
-PostgreSQL comes from ``INTERSESSIONAL_TEST_POSTGRES_URL`` (default: the local server). Without
-a reachable server the PostgreSQL cases skip with the reason — unless
+PostgreSQL comes from ``INTERSESSIONAL_TEST_POSTGRES_URL`` (default: the local server, database
+``test``). Each pytest-xdist worker works in a database of its own on that server (``test_gw0``,
+``test_gw1`` …; ``test`` itself when the suite runs in one process), created if missing (a fresh
+server has none) and kept for the next run; what a test makes in it, the test drops.
+Without a reachable server the PostgreSQL cases skip with the reason — unless
 ``INTERSESSIONAL_REQUIRE_POSTGRES=1`` (set by ``.ci/run``), under which a missing server fails.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import Iterator
@@ -15,7 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 
 from ledger import create_ledger_engine, upgrade
 from ledger.engine import unreachable
@@ -23,17 +29,67 @@ from ledger.engine import unreachable
 POSTGRES_URL = os.environ.get("INTERSESSIONAL_TEST_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRED = os.environ.get("INTERSESSIONAL_REQUIRE_POSTGRES") == "1"
+#: where CREATE DATABASE is said: the server's own database, there even on a fresh server
+MAINTENANCE = "postgres"
 
 
-def require_postgres() -> None:
-    """Skip with the reason when no PostgreSQL answers — or fail, under
+def server_url(database: str = MAINTENANCE) -> URL:
+    """The server of :data:`POSTGRES_URL`, its ``database`` named, through psycopg 3."""
+    return make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=database)
+
+
+def worker_database(name: str) -> str:
+    """``name`` for this pytest-xdist worker: ``name_gw0`` … (``name`` outside xdist)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{name}_{worker}" if worker else name
+
+
+def create_database(name: str) -> None:
+    """CREATE DATABASE ``name`` unless it exists (another run creating it at the same moment
+    is no failure)."""
+    admin = create_engine(server_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                            {"name": name}).first():
+                return
+            try:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            except DBAPIError:
+                if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                    {"name": name}).first():
+                    raise
+    finally:
+        admin.dispose()
+
+
+@functools.cache
+def _worker_url() -> tuple[str | None, str]:
+    """(why PostgreSQL cannot be used, or ``None``; the URL of this worker's database)."""
+    configured = make_url(POSTGRES_URL)
+    why = unreachable(configured.set(database=MAINTENANCE).render_as_string(hide_password=False))
+    database = worker_database(configured.database or "test")
+    url = configured.set(database=database).render_as_string(hide_password=False)
+    if why is None:
+        try:
+            create_database(database)
+        except DBAPIError as error:
+            first = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+            why = f"{POSTGRES_URL}: database {database} cannot be created ({first})"
+    return why, url
+
+
+def postgres_url() -> str:
+    """The URL of this worker's own database, created if missing. Skips the test with the
+    reason when no PostgreSQL answers — or fails it, under
     ``INTERSESSIONAL_REQUIRE_POSTGRES=1``."""
-    why = unreachable(POSTGRES_URL)
+    why, url = _worker_url()
     if why:
         reason = f"PostgreSQL at {why}"
         if REQUIRED:
             pytest.fail(f"{reason}, and INTERSESSIONAL_REQUIRE_POSTGRES=1")
         pytest.skip(reason)
+    return url
 
 
 @contextmanager
@@ -45,12 +101,12 @@ def ledger_database(backend: str, tmp_path: Path) -> Iterator[Engine]:
         yield eng
         eng.dispose()
         return
-    require_postgres()
+    url = postgres_url()
     schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
-    admin = create_ledger_engine(POSTGRES_URL)
+    admin = create_ledger_engine(url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    eng = create_ledger_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    eng = create_ledger_engine(url, connect_args={"options": f"-csearch_path={schema}"})
     try:
         upgrade(eng)
         yield eng

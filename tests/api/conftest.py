@@ -27,9 +27,9 @@ from domain.convention import shipped_registry
 from domain.state import CycleState
 from identities import People, Person
 from ledger import Ledger, StoredEvent, create_ledger_engine
-from runtime.embedded import free_port
 from scenarios.scripted import election, first_presidency, meeting, presidency, president, workplan
 from tests.e2e.conftest import STARTUP, Dev, group_alive
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2027
@@ -190,11 +190,8 @@ def to_the_committee(api: Api, year: int = YEAR) -> str:
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """``intersessional dev`` and the API server, both running, with :data:`PEOPLE`."""
     base = tmp_path_factory.mktemp("api")
-    temporal_port, ui_port, api_port = free_port(), free_port(), free_port()
-    while len({temporal_port, ui_port, api_port}) < 3:
-        ui_port, api_port = free_port(), free_port()
-    dev = Dev(data_dir=base / "data", temporal_port=temporal_port, ui_port=ui_port)
-    server = Api(dev=dev, port=api_port)
+    dev = Dev(data_dir=base / "data", temporal_port=free_port(), ui_port=free_port())
+    server = Api(dev=dev, port=free_port())
     try:
         dev.start()
         server.start()

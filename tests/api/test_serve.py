@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from api.serve import run
-from runtime.embedded import free_port
 from settings import Settings
+from tests.ports import free_port
 
 
 def settings_for(tmp_path: Path, port: int) -> Settings:

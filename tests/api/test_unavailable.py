@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from ledger import create_ledger_engine, upgrade
-from runtime.embedded import free_port
 from tests.api.conftest import YEAR, Api
 from tests.e2e.conftest import STARTUP, Dev
+from tests.ports import free_port
 
 
 @pytest.fixture(scope="module")

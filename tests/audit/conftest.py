@@ -31,6 +31,7 @@ from runtime.embedded import installed_binary
 from scenarios.simulation import ADOPTED, COALITION, WITHDRAWN, five_years
 from settings import Settings
 from tests.backends import ledger_database
+from tests.ports import free_port
 from worker import cycle_activities, cycle_worker, open_ledger
 from workflows.cycle import AnnualCycleWorkflow
 
@@ -72,7 +73,8 @@ class World:
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
-        test_server_existing_path=str(installed_binary("temporal-test-server")))
+        test_server_existing_path=str(installed_binary("temporal-test-server")),
+        port=free_port())
     settings = Settings(data_dir=tmp_path_factory.mktemp("five-years"))
     ledger, queue = open_ledger(settings), f"audit-{uuid.uuid4()}"
 

@@ -27,8 +27,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from ledger import Ledger, create_ledger_engine
 from ledger.records import StoredEvent
-from runtime.embedded import free_port
 from settings import Settings
+from tests.ports import free_port
 
 INTERSESSIONAL = Path(sys.executable).parent / "intersessional"
 TASK_QUEUE = "e2e-cycles"
@@ -214,10 +214,7 @@ class Dev:
 def _dev_in(base: Path) -> Dev:
     if not INTERSESSIONAL.exists():
         pytest.fail(f"{INTERSESSIONAL} is missing: install the project (make install)")
-    temporal_port, ui_port = free_port(), free_port()
-    while ui_port == temporal_port:
-        ui_port = free_port()
-    return Dev(data_dir=base / "data", temporal_port=temporal_port, ui_port=ui_port)
+    return Dev(data_dir=base / "data", temporal_port=free_port(), ui_port=free_port())
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from runtime.embedded import free_port
 from scenarios.demo import demo_year
 from tests.e2e.conftest import INTERSESSIONAL
+from tests.ports import free_port
 
 
 def _run(*args: str, data_dir: Path, cwd: Path | None = None, address: str | None = None

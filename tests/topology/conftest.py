@@ -28,12 +28,12 @@ from typing import IO, Any
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from runtime.embedded import free_port, installed_binary
+from runtime.embedded import installed_binary
 from settings import PREFIX, Settings, variable
-from tests.backends import POSTGRES_URL, require_postgres
+from tests.backends import postgres_url, server_url, worker_database
 from tests.e2e.conftest import INTERSESSIONAL, STARTUP, group_alive, port_is_free
+from tests.ports import free_port
 
 COMMAND = 60.0  # seconds for one one-shot command (migrate, keygen, users add, audit …)
 STOPPING = 20.0  # seconds for a long-running process to exit after SIGTERM
@@ -112,10 +112,8 @@ class Topology:
     commands: int = 0
 
     def __post_init__(self) -> None:
-        ports: set[int] = set()
-        while len(ports) < 4:  # Temporal, the API, one health port per worker
-            ports.add(free_port())
-        self.temporal_port, self.api_port, *self._health_ports = sorted(ports)
+        # Temporal, the API, one health port per worker (four different ports)
+        self.temporal_port, self.api_port, *self._health_ports = (free_port() for _ in range(4))
         (self.base / "logs").mkdir(parents=True, exist_ok=True)
 
     @property
@@ -285,11 +283,11 @@ class Topology:
 
 @pytest.fixture
 def postgres_ledger() -> Iterator[str]:
-    """The URL of a PostgreSQL database of this run's own, empty (``ledger-migrate`` creates
-    the schema), dropped afterwards."""
-    require_postgres()
-    name = f"topology_{uuid.uuid4().hex[:12]}"
-    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    """The URL of a PostgreSQL database of this run's own (named after the xdist worker too),
+    empty (``ledger-migrate`` creates the schema), dropped afterwards."""
+    postgres_url()  # skips, or fails under INTERSESSIONAL_REQUIRE_POSTGRES=1, without a server
+    name = f"{worker_database('topology')}_{uuid.uuid4().hex[:12]}"
+    server = server_url()
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))

@@ -18,10 +18,9 @@ def test_rules_coverage_document_is_current_and_complete() -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_a_gap_is_reported() -> None:
+def test_a_gap_is_reported(tmp_path: Path) -> None:
     """The checker fails on a document that is not what the code and tests imply."""
-    stale = ROOT / ".pytest_cache" / "stale-coverage.md"
-    stale.parent.mkdir(exist_ok=True)
+    stale = tmp_path / "stale-coverage.md"
     stale.write_text("# Rules coverage\n", encoding="utf-8")
     done = subprocess.run([sys.executable, str(SCRIPT), "--check", str(stale)],
                           capture_output=True, text=True, check=False)

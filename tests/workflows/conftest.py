@@ -23,6 +23,7 @@ from ledger import Ledger
 from runtime.embedded import installed_binary
 from settings import Settings
 from tests.backends import ledger_database
+from tests.ports import free_port
 from worker import cycle_activities, cycle_worker
 
 
@@ -52,7 +53,8 @@ class Engine:
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     environment = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
-        test_server_existing_path=str(installed_binary("temporal-test-server")))
+        test_server_existing_path=str(installed_binary("temporal-test-server")),
+        port=free_port())
     yield environment
     await environment.shutdown()
 

@@ -26,10 +26,10 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from contracts import cycle_id
 from domain.calendar import default_calendar
 from domain.commands import OpenCycle
-from runtime.embedded import free_port
 from runtime.observability import configure_logging, flush_traces, tracing_interceptors
 from scenarios.scripted import ISU, first_presidency, run_year
 from tests.cycles import cycle_state, open_cycle
+from tests.ports import free_port
 from tests.workflows.conftest import Engine
 from worker import serve
 
