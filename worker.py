@@ -24,6 +24,7 @@ from temporalio.worker import Worker
 import runtime.health as worker_health
 from activities.recording import CycleActivities
 from ledger import Ledger, create_ledger_engine, upgrade
+from recovery.repair import recover
 from runtime import observability
 from runtime.observability import flush_traces, tracing_interceptors
 from runtime.temporal import connect, stop_on_signals
@@ -42,7 +43,8 @@ def open_ledger(settings: Settings) -> Ledger:
 
 def cycle_activities(ledger: Ledger, settings: Settings) -> list[Callable[..., Any]]:
     acts = CycleActivities(ledger, settings.effective_signing_key)
-    return [acts.record_event, acts.prepare_cycle, acts.read_registry, acts.take_checkpoint]
+    return [acts.record_event, acts.read_stream, acts.note_attention, acts.prepare_cycle,
+            acts.read_registry, acts.take_checkpoint]
 
 
 def cycle_worker(client: Client, task_queue: str, activities: Sequence[Callable[..., Any]],
@@ -71,9 +73,24 @@ async def serve(client: Client, settings: Settings, stop: asyncio.Event, *,
             log.info("worker_started", task_queue=settings.task_queue,
                      temporal=settings.temporal_address, ledger=settings.shown_ledger_url,
                      identity=client.identity)
+            healing = asyncio.create_task(recover_orphans(client, ledger, settings.task_queue))
             await stop.wait()
+            healing.cancel()
             log.info("worker_stopping")
     ledger.engine.dispose()
+
+
+async def recover_orphans(client: Client, ledger: Ledger, task_queue: str) -> None:
+    """At start-up, start again from the ledger every stream whose workflow disagrees with
+    it (``intersessional engine recover``): a worker that comes back after Temporal lost or
+    rolled back its database, or after a run was terminated, heals what it finds."""
+    log = structlog.get_logger("intersessional.worker")
+    try:
+        for repaired in await recover(client, ledger, task_queue):
+            log.warning("stream_recovered", stream=repaired.stream, problem=repaired.problem,
+                        cause=repaired.cause, action=repaired.action, after=repaired.after)
+    except Exception as error:  # a failed recovery must not stop the worker
+        log.error("recovery_failed", error=str(error), repair="intersessional engine recover")
 
 
 async def main(settings: Settings | None = None) -> None:

@@ -1,4 +1,5 @@
-"""The activities, bound to one ledger: record an event, prepare a cycle, sign a checkpoint.
+"""The activities, bound to one ledger: record an event, read a stream back, note a stream that
+needs attention, prepare a cycle, sign a checkpoint.
 
 They are synchronous (SQLAlchemy's engine is) and run on the worker's thread pool. Each logs
 one JSON line through structlog with the workflow id, run id and, when recording, the event id.
@@ -14,24 +15,37 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from contracts import (
+    NOTE_ATTENTION,
     PREPARE_CYCLE,
     READ_REGISTRY,
+    READ_STREAM,
     RECORD_EVENT,
     TAKE_CHECKPOINT,
     CheckpointTaken,
     CycleBasis,
+    LedgerEntry,
+    NoteAttention,
     PrepareCycle,
     ReadRegistry,
+    ReadStream,
     RecordEvent,
     RegistryRead,
+    StreamRead,
     TakeCheckpoint,
     cycle_id,
 )
 from domain.convention import State, shipped_registry
 from domain.cycle import fold
 from domain.events import parse_event
-from ledger import EventIdConflict, Ledger, NewEvent, Receipt, WrongExpectedVersion
+from domain.kinds import kind_of
+from ledger import EventIdConflict, Ledger, NewEvent, Receipt, StoredEvent, WrongExpectedVersion
+from ledger import attention as attention_table
 from ledger.checkpoints import load_or_create_key, take_checkpoint
+
+
+def parse_any(stored: StoredEvent) -> object:
+    """The stored event as its stream's kind reads it."""
+    return kind_of(stored.stream).event.validate_python(stored.payload)
 
 
 def _log(**bound: object) -> structlog.stdlib.BoundLogger:
@@ -66,12 +80,40 @@ class CycleActivities:
         try:
             [receipt] = self.ledger.append(request.stream, [new], request.expected_version)
         except (WrongExpectedVersion, EventIdConflict) as refused:
-            log.error("event_refused_by_ledger", type=event.type, reason=str(refused))
+            # never retried as it is: the workflow reads what the ledger holds and goes on
+            # from there (workflows.core, ``_catch_up``)
+            log.warning("event_refused_by_ledger", type=event.type, reason=str(refused))
             raise ApplicationError(str(refused), type=type(refused).__name__,
                                    non_retryable=True) from refused
         log.info("event_recorded", type=event.type, version=receipt.version,
                  position=receipt.position, hash=receipt.hash)
         return receipt
+
+    @activity.defn(name=READ_STREAM)
+    def read_stream(self, request: ReadStream) -> StreamRead:
+        """The events of a stream after a version, as the ledger holds them, and its version."""
+        recorded = self.ledger.read_stream(request.stream, request.after + 1)
+        version = recorded[-1].version if recorded else self.ledger.version(request.stream)
+        entries: list[LedgerEntry] = []
+        size = 0
+        for stored in recorded[:request.limit]:
+            size += len(str(stored.payload))
+            if entries and size > request.max_bytes:
+                break
+            entries.append(LedgerEntry(receipt=stored.receipt, event=parse_any(stored)))
+        _log(stream=request.stream).info("stream_read", after=request.after,
+                                         entries=len(entries), version=version)
+        return StreamRead(entries=tuple(entries), version=version)
+
+    @activity.defn(name=NOTE_ATTENTION)
+    def note_attention(self, request: NoteAttention) -> None:
+        """Note that a stream needs attention, for status, dashboard and cross-check."""
+        info = activity.info()
+        attention_table.note(self.ledger.engine, request.stream, request.cause,
+                             request.repair, workflow_id=info.workflow_id,
+                             run_id=info.workflow_run_id)
+        _log(stream=request.stream).error("stream_needs_attention", cause=request.cause,
+                                          repair=request.repair)
 
     @activity.defn(name=PREPARE_CYCLE)
     def prepare_cycle(self, request: PrepareCycle) -> CycleBasis:

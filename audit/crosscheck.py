@@ -8,12 +8,15 @@ version, position and hash). Every recording a history completed must have exact
 and every row must have its recording; a difference means one record was changed, or an event
 entered the ledger other than through the engine. Then the histories are replayed with today's
 workflow code (``temporalio.worker.Replayer``): a change made without ``workflow.patched``
-shows up as non-determinism before it can break a running cycle.
+shows up as non-determinism before it can break a running cycle. Last, every stream checked is
+surveyed against its workflow (``recovery.survey``): a workflow missing, terminated, failed,
+reset, behind or ahead of the ledger, or a stream noted as needing attention, is named with the
+command that repairs it, ``intersessional engine recover``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Literal
 from uuid import UUID
 
@@ -28,9 +31,11 @@ from audit.histories import Recorded, recorded_in
 from audit.years import touching
 from contracts import cycle_id
 from ledger import Ledger, StoredEvent
+from recovery.survey import survey
 
 Kind = Literal["unconfirmed", "unrecorded", "mismatch", "no-history", "nondeterminism",
-               "replay-failed"]
+               "replay-failed", "missing", "terminated", "failed", "timed-out", "canceled",
+               "completed", "behind", "ahead", "reset", "needs-attention", "altered"]
 
 
 class Difference(BaseModel):
@@ -44,11 +49,14 @@ class Difference(BaseModel):
     event_id: UUID | None = None
     position: int | None = None
     detail: str
+    #: the command that repairs it, where one does
+    repair: str | None = None
 
     def __str__(self) -> str:
         where = self.workflow_id + (f" (run {self.run_id})" if self.run_id else "")
         at = f", ledger position {self.position}" if self.position is not None else ""
-        return f"{self.kind} in {where}{at}: {self.detail}"
+        repair = f"; `{self.repair}` repairs it" if self.repair else ""
+        return f"{self.kind} in {where}{at}: {self.detail}{repair}"
 
 
 class CrossCheck(BaseModel):
@@ -75,27 +83,28 @@ class CrossCheck(BaseModel):
 
 async def histories_of(client: Client, rows: Sequence[StoredEvent], years: Sequence[int],
                        processes: Sequence[str] = ()
-                       ) -> tuple[list[WorkflowHistory], list[Difference]]:
+                       ) -> tuple[list[WorkflowHistory], dict[tuple[str, str | None], str]]:
     """The histories of every run of the years' cycles, of the ``processes`` (coalitions' and
-    silence procedures' ids) and of the workflows the rows name; a run the rows name whose
-    history Temporal no longer gives is a ``no-history`` difference."""
+    silence procedures' ids) and of the workflows the rows name; and the runs the rows name
+    whose history Temporal no longer gives, with why."""
     named = {(e.workflow_id, e.run_id) for e in rows if e.workflow_id is not None}
     ids = sorted({cycle_id(y) for y in years} | set(processes)
                  | {workflow_id for workflow_id, _ in named})
     histories, why = await fetch_histories(client, ids)
     held = {(h.workflow_id, h.run_id) for h in histories}
-    missing = [Difference(kind="no-history", workflow_id=workflow_id, run_id=run_id,
-                          detail=why.get(workflow_id, "Temporal holds no history of this run "
-                                         "(its retention may have ended)"))
-               for workflow_id, run_id in sorted(named, key=str) if (workflow_id, run_id)
-               not in held]
-    return histories, missing
+    gone = {(workflow_id, run_id): why.get(workflow_id, "Temporal holds no history of this run "
+                                           "(its retention may have ended)")
+            for workflow_id, run_id in named if workflow_id and (workflow_id, run_id) not in held}
+    return histories, gone
 
 
 def compare(rows: Sequence[StoredEvent], recordings: Sequence[Recorded],
-            missing_runs: Collection[tuple[str | None, str | None]] = ()) -> list[Difference]:
+            gone: Mapping[tuple[str, str | None], str] | None = None) -> list[Difference]:
     """Every recording (``audit.histories.recorded_in``) against its row (by event id), and
-    every row against its recording."""
+    every row against its recording. A row of a run whose history is ``gone`` (with why) is
+    unconfirmed only if no other history holds it (one that caught up with the ledger may):
+    then its run is named, once, as ``no-history``."""
+    gone = gone or {}
     by_id = {e.event_id: e for e in rows}
     confirmed: set[UUID] = set()
     found: list[Difference] = []
@@ -118,10 +127,18 @@ def compare(rows: Sequence[StoredEvent], recordings: Sequence[Recorded],
                                     f"{theirs[0]} v{theirs[1]} at {theirs[2]} hash "
                                     f"{theirs[3][:16]}…; the ledger holds {ours[0]} "
                                     f"v{ours[1]} at {ours[2]} hash {ours[3][:16]}…"))
+    named: set[tuple[str, str | None]] = set()
     for row in rows:
-        if row.event_id in confirmed or (row.workflow_id, row.run_id) in missing_runs:
+        if row.event_id in confirmed:
             continue
-        found.append(Difference(kind="unconfirmed", workflow_id=row.workflow_id or "(none)",
+        run = (row.workflow_id or "(none)", row.run_id)
+        if run in gone:
+            if run not in named:
+                named.add(run)
+                found.append(Difference(kind="no-history", workflow_id=run[0], run_id=run[1],
+                                        detail=gone[run]))
+            continue
+        found.append(Difference(kind="unconfirmed", workflow_id=run[0],
                                 run_id=row.run_id, event_id=row.event_id, position=row.position,
                                 detail=f"the ledger holds {row.type} ({row.stream} "
                                 f"v{row.version}), which no workflow history recorded"))
@@ -144,6 +161,17 @@ async def replay(histories: Sequence[WorkflowHistory], workflows: Sequence[type]
             for run_id, error in results.replay_failures.items()]
 
 
+async def out_of_step(client: Client, ledger: Ledger, streams: Sequence[str]
+                      ) -> list[Difference]:
+    """Every stream whose workflow is missing, ended, failed, reset, behind or ahead of the
+    ledger, or noted as needing attention (``recovery.survey``), with its repair. A running
+    workflow no worker answers for is not judged: its version is unknown, not wrong."""
+    held = [s for s in streams if ledger.version(s)]
+    return [Difference(kind=s.problem, workflow_id=s.stream, detail=s.cause, repair=s.repair)
+            for s in await survey(client, ledger, held)
+            if s.problem is not None and s.problem != "unanswered"]
+
+
 def cycle_years(ledger: Ledger) -> list[int]:
     """The years whose cycle the ledger holds."""
     return sorted(int(s.removeprefix("cycle-")) for s in ledger.streams("cycle-"))
@@ -158,11 +186,13 @@ async def cross_check(client: Client, ledger: Ledger, years: Sequence[int] | Non
     processes = tuple(touching(ledger, years or ()))
     rows = [e for y in chosen for e in ledger.read_stream(cycle_id(y))] + [
         e for stream in processes for e in ledger.read_stream(stream)]
-    histories, missing = await histories_of(client, rows, chosen, processes)
-    gone = {(d.workflow_id, d.run_id) for d in missing}
+    histories, gone = await histories_of(client, rows, chosen, processes)
     recordings = [r for h in histories for r in recorded_in(h)]
-    differences = [*missing, *compare(rows, recordings, gone),
-                   *await replay(histories, workflows)]
+    differences = [*compare(rows, recordings, gone), *await replay(histories, workflows)]
+    # a stream whose record disagrees with its histories is the audit's finding, not a repair
+    disputed = {d.workflow_id for d in differences}
+    differences += await out_of_step(client, ledger, [
+        s for s in [cycle_id(y) for y in chosen] + list(processes) if s not in disputed])
     return CrossCheck(years=chosen, processes=processes, rows=len(rows),
                       histories=len(histories),
                       recordings=len(recordings), differences=tuple(differences))

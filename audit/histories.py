@@ -7,7 +7,10 @@ the ledger's receipt (event id, stream, version, position, hash). Since the
 activity type and whose ``result`` detail is the receipt. Cycles started before the patch ran it
 as a normal activity: ``ACTIVITY_TASK_SCHEDULED`` (type ``record_event``) then
 ``ACTIVITY_TASK_COMPLETED`` with the receipt as its result. Only completed recordings count: a
-failed local activity's marker carries a failure and no result.
+failed local activity's marker carries a failure and no result. A workflow that caught up
+with the ledger (``read_stream``: after its task was retried, Temporal's database rolled back, a
+reset, or started again by ``intersessional engine recover``) holds the receipts of the events
+it read back and applied, hash and all: they are its record of them.
 
 Everything here is pure: it reads a history already fetched (or loaded from JSON), no server.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
@@ -28,6 +32,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from ledger.records import Receipt
 
 RECORD_EVENT = "record_event"  # activities.recording.CycleActivities.record_event
+READ_STREAM = "read_stream"  # what a workflow catching up with the ledger read back
 LOCAL_ACTIVITY_MARKER = "core_local_activity"  # the name the SDK's core gives the marker
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -51,16 +56,21 @@ def _receipt(payload: Payload) -> Receipt:
     return receipt
 
 
-def _local_receipt(marker: MarkerRecordedEventAttributes) -> Receipt | None:
-    """The receipt in a local activity marker, if it is a completed ``record_event``."""
+def _local_receipts(marker: MarkerRecordedEventAttributes) -> list[Receipt]:
+    """The receipts in a local activity marker: a completed ``record_event``'s, or those of
+    the events a completed ``read_stream`` read back from the ledger."""
     details = marker.details
     if marker.HasField("failure") or "result" not in details:
-        return None
+        return []
     data = details["data"].payloads
-    if not data or json.loads(data[0].data).get("activity_type") != RECORD_EVENT:
-        return None
+    activity = json.loads(data[0].data).get("activity_type") if data else None
     result = details["result"].payloads
-    return _receipt(result[0]) if result else None
+    if not result or activity not in (RECORD_EVENT, READ_STREAM):
+        return []
+    if activity == RECORD_EVENT:
+        return [_receipt(result[0])]
+    read: dict[str, Any] = json.loads(result[0].data)
+    return [Receipt.model_validate(entry["receipt"]) for entry in read.get("entries", ())]
 
 
 def receipts(history: WorkflowHistory) -> list[Receipt]:
@@ -71,9 +81,8 @@ def receipts(history: WorkflowHistory) -> list[Receipt]:
         kind = event.event_type
         if kind == EventType.EVENT_TYPE_MARKER_RECORDED:
             marker = event.marker_recorded_event_attributes
-            if marker.marker_name == LOCAL_ACTIVITY_MARKER and (
-                    receipt := _local_receipt(marker)) is not None:
-                found.append(receipt)
+            if marker.marker_name == LOCAL_ACTIVITY_MARKER:
+                found += _local_receipts(marker)
         elif kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
             if event.activity_task_scheduled_event_attributes.activity_type.name == RECORD_EVENT:
                 scheduled.add(event.event_id)

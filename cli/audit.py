@@ -171,9 +171,10 @@ def _print_cross_check(result: CrossCheck) -> None:
         console.print(f"[green]ledger and histories agree[/green]: {summary}")
         return
     console.print(f"[red]{len(result.differences)} difference(s)[/red]: {summary}")
-    table = Table("Kind", "Workflow", "Position", "What", title="Differences")
+    table = Table("Kind", "Workflow", "Position", "What", "Repair", title="Differences")
     for d in result.differences:
-        table.add_row(d.kind, d.workflow_id, str(d.position or "—"), escape(d.detail))
+        table.add_row(d.kind, d.workflow_id, str(d.position or "—"), escape(d.detail),
+                      d.repair or "—")
     console.print(table)
 
 

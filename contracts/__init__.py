@@ -25,6 +25,7 @@ from domain.silence_events import AnySilenceEvent
 #: the activities' registered names
 RECORD_EVENT, PREPARE_CYCLE = "record_event", "prepare_cycle"
 READ_REGISTRY, TAKE_CHECKPOINT = "read_registry", "take_checkpoint"
+READ_STREAM, NOTE_ATTENTION = "read_stream", "note_attention"
 
 #: every event of the three kinds the engine has always run (for type checking; a new kind's
 #: events are recorded all the same, see :class:`RecordEvent`)
@@ -66,15 +67,91 @@ class RecordEvent(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _kind_reads_the_event(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("event"), dict):
-            kind = kind_of(str(data.get("stream", "")))
-            data = {**data, "event": kind.event.validate_python(data["event"])}
-        return data
+        stream = data.get("stream", "") if isinstance(data, dict) else ""
+        return _read_by_kind(str(stream), data)
 
     @property
     def recorded(self) -> RecordedEvent:
         event: RecordedEvent = self.event
         return event
+
+
+class Receipt(BaseModel):
+    """Where an event was recorded: its global position, stream version and hash."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: UUID
+    stream: str
+    version: int
+    position: int
+    hash: str
+    recorded_at: str
+
+
+def _read_by_kind(stream: str, data: Any) -> Any:
+    """``data["event"]``, if a dict, read as the event of the kind ``stream`` belongs to."""
+    if isinstance(data, dict) and isinstance(data.get("event"), dict):
+        data = {**data, "event": kind_of(stream).event.validate_python(data["event"])}
+    return data
+
+
+class ReadStream(BaseModel):
+    """The events of ``stream`` after version ``after``, at most ``limit`` of them (fewer when
+    their payloads would pass ``max_bytes``, so a result stays far under Temporal's limit)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stream: str
+    after: int = Field(ge=0)
+    limit: int = Field(default=100, ge=1)
+    max_bytes: int = Field(default=1_000_000, ge=1)
+
+
+class LedgerEntry(BaseModel):
+    """One event as the ledger holds it: its receipt, and the event, read by its kind."""
+
+    model_config = ConfigDict(frozen=True)
+
+    receipt: Receipt
+    event: Any
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_reads_the_event(cls, data: Any) -> Any:
+        receipt = data.get("receipt") if isinstance(data, dict) else None
+        stream = receipt.stream if isinstance(receipt, Receipt) else (
+            receipt.get("stream", "") if isinstance(receipt, dict) else "")
+        return _read_by_kind(str(stream), data)
+
+
+class StreamRead(BaseModel):
+    """What :class:`ReadStream` found, and the stream's version in the ledger now."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entries: tuple[LedgerEntry, ...]
+    version: int
+
+
+class FromLedger(BaseModel):
+    """Start a stream's workflow again from the events the ledger holds (``intersessional
+    engine recover``): it applies them and goes on from there, without beginning anew."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stream: str
+    reason: str
+
+
+class NoteAttention(BaseModel):
+    """A stream the engine cannot move on its own: why, in one sentence, and the repair."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stream: str
+    cause: str
+    repair: str
 
 
 class PrepareCycle(BaseModel):
@@ -126,16 +203,3 @@ class CheckpointTaken(BaseModel):
     tree_size: int
     root_hash: str
     key_id: str
-
-
-class Receipt(BaseModel):
-    """Where an event was recorded: its global position, stream version and hash."""
-
-    model_config = ConfigDict(frozen=True)
-
-    event_id: UUID
-    stream: str
-    version: int
-    position: int
-    hash: str
-    recorded_at: str

@@ -23,12 +23,12 @@ from domain import coalition, coalition_events, commands, events, silence, silen
 from domain import cycle as cycle_rules
 from domain import decide as cycle_decide
 from domain.coalition_state import STEPS as COALITION_STEPS
-from domain.coalition_state import CoalitionState
+from domain.coalition_state import CoalitionPhase, CoalitionState
 from domain.convention import State
 from domain.procedure import PendingStep, ProcedureStep, open_steps
 from domain.silence_state import STEPS as SILENCE_STEPS
 from domain.silence_state import SilenceState
-from domain.state import CycleState
+from domain.state import CycleState, Phase
 from domain.steps import STEPS as CYCLE_STEPS
 
 S = TypeVar("S", bound=BaseModel)
@@ -64,6 +64,9 @@ class Kind(Generic[S]):
     #: a stream's name as people write it (``coalition-<iso3>-<n>``), for a sentence that asks
     #: for one; by default the prefix, then what completes it
     form: str = ""
+    #: whether a stream in ``state`` has ended: its workflow has nothing more to do (the
+    #: engine's recovery restarts only the streams that have not)
+    ended: Callable[[Any], bool] = lambda _state: False
     by_step: Mapping[str, ProcedureStep[S]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -104,7 +107,7 @@ CYCLE: Kind[CycleState] = Kind(
     begin=lambda _stream, command, _registry, at: cycle_decide.opening(command, (), (), at),
     decide=cycle_decide.decide, phase=_cycle_phase,
     stream_name=lambda command, _at: f"cycle-{command.year}", numbered=False,
-    form="cycle-<year>")
+    form="cycle-<year>", ended=lambda state: state.phase is Phase.CLOSED)
 
 COALITION: Kind[CoalitionState] = Kind(
     name="coalition", title="country coalition", prefix="coalition-", workflow="Coalition",
@@ -115,7 +118,7 @@ COALITION: Kind[CoalitionState] = Kind(
     phase=lambda state: state.phase.value,
     # lower case, as every ledger stream name is, so that workflow id and stream are one name
     stream_name=lambda command, _at: f"coalition-{(command.charter.affected_state or '').lower()}-",
-    form="coalition-<iso3>-<n>")
+    form="coalition-<iso3>-<n>", ended=lambda state: state.phase is CoalitionPhase.CLOSED)
 
 SILENCE: Kind[SilenceState] = Kind(
     name="silence", title="silence procedure", prefix="silence-", workflow="SilenceProcedure",
@@ -124,7 +127,8 @@ SILENCE: Kind[SilenceState] = Kind(
     begins="circulate_text", began="wait_circulated",
     begin=lambda stream, command, _registry, at: silence.circulation(stream, command, at),
     decide=silence.decide, phase=lambda state: state.phase.value,
-    stream_name=lambda _command, at: f"silence-{at.year}-", form="silence-<year>-<n>")
+    stream_name=lambda _command, at: f"silence-{at.year}-", form="silence-<year>-<n>",
+    ended=lambda state: state.finished)
 
 #: every kind, by name
 KINDS: dict[str, Kind[Any]] = {kind.name: kind for kind in (CYCLE, COALITION, SILENCE)}

@@ -74,3 +74,16 @@ checkpoints = Table(
     Column("signature", LargeBinary, nullable=False),
     Column("leaves", LargeBinary, nullable=False),
 )
+
+#: streams the engine could not move on its own, until recovered (migration 0004): the state
+#: of repair, beside the record and not part of it
+attention = Table(
+    "attention",
+    metadata,
+    Column("stream", String(200), primary_key=True),
+    Column("cause", Text, nullable=False),
+    Column("repair", Text, nullable=False),
+    Column("noticed_at", String(27), nullable=False),
+    Column("workflow_id", String(200), nullable=True),
+    Column("run_id", String(100), nullable=True),
+)

@@ -185,6 +185,12 @@ class Ledger:
         with self.engine.connect() as conn:
             return [_stored(row) for row in conn.execute(_READ_STREAM, params)]
 
+    def version(self, stream: str) -> int:
+        """The version of ``stream``'s last event (0 for a stream the ledger has not begun)."""
+        with self.engine.connect() as conn:
+            last = conn.execute(_STREAM_END, {"stream": stream}).first()
+        return int(last[0]) if last else 0
+
     def read_after(self, position: int, limit: int = 1000) -> list[StoredEvent]:
         """Up to ``limit`` events after global ``position``, in position order."""
         params = {"after": position, "limit": limit}

@@ -148,3 +148,4 @@ def verify(engine: Engine, public_key: Ed25519PublicKey | None = None,
             detail=f"the ledger's head or a signed checkpoint counts {longest} events, but "
             f"the log ends at {count}"))
     return report(count, None)
+

@@ -11,6 +11,7 @@ get two numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,7 +44,9 @@ async def _began(handle: WorkflowHandle[Any, Any], kind: Kind[Any]) -> Receipt:
     try:
         receipt: Receipt = await handle.execute_update(kind.began, result_type=Receipt)
     except WorkflowUpdateFailedError as error:
-        raise violation_in(error) or error from None
+        if (violation := violation_in(error)) is None:
+            raise  # the engine's own failure, its cause kept
+        raise violation from None
     return receipt
 
 
@@ -75,17 +78,49 @@ async def begin(client: Client, kind: Kind[Any], command: BaseModel, task_queue:
     raise RuntimeError(f"no free number after {name}{first} in {MAX_TRIES} tries")
 
 
-async def take(client: Client, kind: Kind[Any], stream: str, command: BaseModel) -> Receipt:
-    """Send ``command`` as the update of its step to ``stream``: its receipt, or the
-    ``RuleViolation`` that refused it (nothing recorded). A stream whose workflow has ended
-    takes no update (Temporal answers NOT_FOUND): the step is refused as the rules refuse it
-    in the ended stream's state; a stream the engine never had stays an ``RPCError``."""
-    step = kind.step_of(command)
-    handle = client.get_workflow_handle(stream)
+async def _sent(handle: WorkflowHandle[Any, Any], step: str, command: BaseModel) -> Receipt:
     try:
         receipt: Receipt = await handle.execute_update(step, command, result_type=Receipt)
     except WorkflowUpdateFailedError as error:
-        raise violation_in(error) or error from None
+        if (violation := violation_in(error)) is None:
+            raise  # the engine's own failure, its cause kept
+        raise violation from None
+    return receipt
+
+
+async def _caught_up(handle: WorkflowHandle[Any, Any], recorded: int) -> bool:
+    """Whether the workflow was behind the ``recorded`` version of its stream and, asked to
+    catch up with the ledger, applied what it lacked (a refusal leaves no trace in history
+    otherwise: the workflow is asked only when it is behind)."""
+    try:
+        applied: int = await handle.query("version", result_type=int)
+        if applied >= recorded:
+            return False
+        after: int = await handle.execute_update("catch_up", result_type=int)
+    except (WorkflowUpdateFailedError, RPCError):
+        return False
+    return after > applied
+
+
+async def take(client: Client, kind: Kind[Any], stream: str, command: BaseModel, *,
+               recorded: Callable[[str], int] | None = None) -> Receipt:
+    """Send ``command`` as the update of its step to ``stream``: its receipt, or the
+    ``RuleViolation`` that refused it (nothing recorded). A stream whose workflow has ended
+    takes no update (Temporal answers NOT_FOUND): the step is refused as the rules refuse it
+    in the ended stream's state; a stream the engine never had stays an ``RPCError``.
+    ``recorded(stream)``, the version the ledger holds, lets a refusal by a workflow that is
+    behind the ledger be judged again once it has caught up."""
+    step = kind.step_of(command)
+    handle = client.get_workflow_handle(stream)
+    try:
+        try:
+            receipt = await _sent(handle, step, command)
+        except RuleViolation:
+            # a workflow behind the ledger (Temporal's database rolled back) judges on the
+            # state it holds: caught up, it judges the step again on the ledger's
+            if recorded is None or not await _caught_up(handle, recorded(stream)):
+                raise
+            receipt = await _sent(handle, step, command)
     except RPCError as error:
         if error.status is not RPCStatusCode.NOT_FOUND:
             raise

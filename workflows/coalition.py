@@ -11,7 +11,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from contracts import Receipt
+    from contracts import FromLedger, Receipt
     from domain import coalition as rules
     from domain import coalition_events as ce
     from domain.coalition_state import CoalitionPhase, CoalitionState
@@ -26,16 +26,17 @@ class CoalitionWorkflow(ProcessCore[CoalitionState]):
     KIND = COALITION
 
     @workflow.init
-    def __init__(self, identification: ce.IdentifyCandidate) -> None:
+    def __init__(self, identification: ce.IdentifyCandidate | FromLedger) -> None:
         self._setup()
 
     @workflow.run
-    async def run(self, identification: ce.IdentifyCandidate) -> CoalitionOutcome:
+    async def run(self, identification: ce.IdentifyCandidate | FromLedger
+                  ) -> CoalitionOutcome:
         await self._read_registry("identifying a coalition's candidate country")
         coalition = workflow.info().workflow_id
-        await self._begin(lambda: rules.identification(coalition, identification,
-                                                       self._registry, workflow.now()))
-        await workflow.wait_condition(
+        await self._begin(identification, lambda command: rules.identification(
+            coalition, command, self._registry, workflow.now()))
+        await self._until(
             lambda: self._state.phase is CoalitionPhase.CLOSED and not self._lock.locked())
         await workflow.wait_condition(workflow.all_handlers_finished)
         return CoalitionOutcome(coalition=coalition, events=self._state.event_count,

@@ -7,13 +7,14 @@ handler for every update name the kind's entry lists (``approve_workplan``, ``br
 …): its validator converts the payload into the step's input model and asks the domain whether
 this actor may take this step now, with this data (a refusal carries the rule id, its paragraph
 and one sentence; nothing is recorded, not even in history). Accepted, the handler judges again
-under ``_lock`` (another step may have been recorded since) and records the event.
+under ``_lock`` (another step may have been recorded since) and records the event
+(``workflows.recording``: the ledger alone rebuilds every stream, and where it holds more than
+the workflow, the workflow yields to it).
 
-Every state change goes through :meth:`ProcessCore._record`: judged by the kind's ``apply``,
-appended to the ledger by the ``record_event`` activity under an id from ``workflow.uuid4()``
-(so a retried activity never writes twice), and only then applied to the workflow's state.
-The ledger alone therefore rebuilds every stream. Activities are called by their registered
-names (``contracts``): nothing that does I/O is imported here.
+A run begins by reading its stream from the ledger: started again from the ledger's events
+(``contracts.FromLedger``, by ``intersessional engine recover``), or reset, it resumes where
+the record says instead of beginning anew. Activities are called by their registered names
+(``contracts``): nothing that does I/O is imported here.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.common import RawValue, RetryPolicy
+from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -32,107 +33,64 @@ with workflow.unsafe.imports_passed_through():
 
     from contracts import (
         READ_REGISTRY,
-        RECORD_EVENT,
+        FromLedger,
         ReadRegistry,
         Receipt,
         RecordedEvent,
-        RecordEvent,
         RegistryRead,
     )
     from domain.convention import Actor, Role, State
-    from domain.errors import RuleViolation
-    from domain.kinds import Kind
     from domain.procedure import PendingStep
 
-T = TypeVar("T")
+from workflows.recording import RESUMING, Recording, judged
+
 S = TypeVar("S", bound=BaseModel)
-#: Events are recorded by a *local* activity: it runs in the worker that took the step, within
-#: the same workflow task, so a step is one round trip to the server instead of three (schedule
-#: the activity, run it, resume the workflow) — about half the server's work per step. Its
-#: result is kept in history as a marker, and a retry after a crash reuses the same event id
-#: (``workflow.uuid4()`` replays), so the ledger still records each event once.
-LOCAL_RECORDING = "record-events-locally"
+C = TypeVar("C", bound=BaseModel)
 ENGINE = Actor(name="intersessional engine", role=Role.ENGINE)
-#: the ledger may be down for a while: keep retrying, at most a minute apart
-RECORDING = RetryPolicy(maximum_interval=timedelta(minutes=1),
-                        non_retryable_error_types=["WrongExpectedVersion", "EventIdConflict"])
-_RECORD_TIMEOUT = timedelta(seconds=30)
+_REGISTRY_TIMEOUT = timedelta(minutes=2)
 
 
-def refusal(violation: RuleViolation) -> ApplicationError:
-    """The refusal a person receives: the rule id, its paragraph and one sentence."""
-    return ApplicationError(str(violation), {"rule_id": violation.rule_id,
-                                             "source": violation.source,
-                                             "message": violation.message},
-                            type="RuleViolation", non_retryable=True)
+class ProcessCore(Recording[S]):
+    """A stream of ``KIND`` (``workflows.recording``), the registry of States its steps are
+    judged on, and the handlers every kind shares: its steps, catching up, its queries."""
 
-
-def judged(decision: Callable[[], T]) -> T:
-    """``decision()``, with a refusal by the rules turned into the error the caller receives."""
-    try:
-        return decision()
-    except RuleViolation as violation:
-        raise refusal(violation) from None
-
-
-class ProcessCore(Generic[S]):
-    """The state of one stream of ``KIND``, its lock, the receipt of its first event, and the
-    registry of States its steps are judged on."""
-
-    KIND: ClassVar[Kind[Any]]
-    #: whether recording first asks ``workflow.patched(LOCAL_RECORDING)`` — the annual
-    #: cycle's, whose early histories recorded through a regular activity
-    PATCHED_RECORDING: ClassVar[bool] = False
-
-    _state: S
-    _lock: asyncio.Lock
-    _begun: Receipt | None
     _registry: Mapping[str, State]
 
     def _setup(self) -> None:
         self._state = self.KIND.state()
         self._lock = asyncio.Lock()
         self._begun = None
+        self._attention = None
         self._registry = {}
 
     async def _read_registry(self, purpose: str) -> None:
         read: RegistryRead = await workflow.execute_activity(
             READ_REGISTRY, ReadRegistry(purpose=purpose), result_type=RegistryRead,
-            start_to_close_timeout=timedelta(minutes=2))
+            start_to_close_timeout=_REGISTRY_TIMEOUT)
         self._registry = {s.iso3: s for s in read.registry}
 
-    def _stream(self, event: RecordedEvent) -> str:
-        """The ledger stream ``event`` goes to: the workflow id."""
-        return workflow.info().workflow_id
-
-    async def _record(self, event: RecordedEvent) -> Receipt:
-        """Judge ``event`` once more, append it to the stream, then apply it. The caller
-        holds ``_lock``."""
-        after = judged(lambda: self.KIND.apply(self._state, event))
-        request = RecordEvent(stream=self._stream(event),
-                              expected_version=self._state.event_count,  # type: ignore[attr-defined]
-                              event_id=workflow.uuid4(), event=event)
-        if self.PATCHED_RECORDING and not workflow.patched(LOCAL_RECORDING):
-            # cycles started before LOCAL_RECORDING replay as they ran
-            receipt: Receipt = await workflow.execute_activity(
-                RECORD_EVENT, request, result_type=Receipt,
-                start_to_close_timeout=_RECORD_TIMEOUT, retry_policy=RECORDING)
-        else:
-            receipt = await workflow.execute_local_activity(
-                RECORD_EVENT, request, result_type=Receipt,
-                start_to_close_timeout=_RECORD_TIMEOUT, retry_policy=RECORDING)
-        self._state = after
-        workflow.logger.info("recorded %s at ledger position %s", event.type, receipt.position)
-        return receipt
-
-    async def _begin(self, decision: Callable[[], RecordedEvent]) -> Receipt:
-        """Record the stream's first event, as ``decision`` decides it."""
+    async def _begin(self, beginning: C | FromLedger, decision: Callable[[C], RecordedEvent]
+                     ) -> Receipt:
+        """Resume the stream from the ledger if it has begun there, else record its first
+        event as ``decision`` decides it from ``beginning``, the run's input (which cannot
+        be a :class:`FromLedger` then: nothing was recorded to resume)."""
         async with self._lock:
-            self._begun = await self._record(judged(decision))
-        return self._begun
+            if workflow.patched(RESUMING):
+                await self._catch_up()
+            if self._begun is None:
+                if isinstance(beginning, FromLedger):
+                    raise ApplicationError(f"the ledger holds no event of {beginning.stream} "
+                                           "to resume from", type="NothingRecorded",
+                                           non_retryable=True)
+                await self._record(lambda: None if self._begun is not None
+                                   else decision(beginning))
+        # no wait when begun: a wait_condition, even one already met, yields to the other
+        # coroutines first, and the order of commands in histories recorded before must hold
+        return self._begun if self._begun is not None else await self._began(handler=False)
 
-    async def _began(self) -> Receipt:
-        await workflow.wait_condition(lambda: self._begun is not None)
+    async def _began(self, *, handler: bool = True) -> Receipt:
+        """The receipt of the stream's first event, once recorded (or applied)."""
+        await self._until(lambda: self._begun is not None, handler=handler)
         assert self._begun is not None
         return self._begun
 
@@ -160,21 +118,39 @@ class ProcessCore(Generic[S]):
     async def step(self, name: str, args: Sequence[RawValue]) -> Receipt:
         """Any step of the kind, by its update's name: its receipt once recorded."""
         command = self._command(name, args)
-        await workflow.wait_condition(lambda: self._begun is not None)
+        await self._until(lambda: self._begun is not None, handler=True)
         async with self._lock:
-            return await self._record(self._decide(command))
+            receipt = await self._record(lambda: self._decide(command))
+        assert receipt is not None  # a step's decision is an event, or a refusal
+        return receipt
 
     @step.validator
     def _may(self, name: str, args: Sequence[RawValue]) -> None:
         """May this actor take this step now, with this data? Before the stream has begun
         the handler waits and judges instead."""
         command = self._command(name, args)
+        if self._attention is not None:
+            raise ApplicationError(f"{workflow.info().workflow_id} needs attention: "
+                                   f"{self._attention}", type="NeedsAttention")
         if self._begun is not None:
             self._decide(command)
+
+    @workflow.update(name="catch_up")
+    async def catch_up(self) -> int:
+        """Apply what the ledger holds beyond this workflow's state (``intersessional engine
+        recover`` asks a running workflow that is behind): the version held after."""
+        async with self._lock:
+            await self._catch_up()
+        return self._version
 
     @workflow.query
     def state(self) -> S:
         return self._state
+
+    @workflow.query
+    def version(self) -> int:
+        """How many events of the stream this workflow has applied."""
+        return self._version
 
     @workflow.query
     def pending(self) -> list[PendingStep]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from datetime import timedelta
 from typing import TypeVar
 
@@ -24,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         TAKE_CHECKPOINT,
         CheckpointTaken,
         CycleBasis,
+        FromLedger,
         PrepareCycle,
         Receipt,
         RecordedEvent,
@@ -58,41 +60,50 @@ class AnnualCycleWorkflow(ProcessCore[CycleState]):
     PATCHED_RECORDING = True
 
     @workflow.init
-    def __init__(self, opening: OpenCycle) -> None:
+    def __init__(self, opening: OpenCycle | FromLedger) -> None:
         self._setup()
 
     @workflow.run
-    async def run(self, opening: OpenCycle) -> CycleOutcome:
+    async def run(self, opening: OpenCycle | FromLedger) -> CycleOutcome:
+        """The year from its opening — or, from the ledger, from where its events leave it —
+        to its close, the checkpoint and the next year's opening."""
+        year = (opening.year if isinstance(opening, OpenCycle)
+                else int(workflow.info().workflow_id.removeprefix("cycle-")))
         basis = await workflow.execute_activity(
-            PREPARE_CYCLE, PrepareCycle(year=opening.year), result_type=CycleBasis,
+            PREPARE_CYCLE, PrepareCycle(year=year), result_type=CycleBasis,
             start_to_close_timeout=_PREPARING)
         self._registry = {s.iso3: s for s in basis.registry}
-        terms = _unique(basis.carried_terms + opening.carried_terms)
-        presidencies = _unique(basis.carried_presidencies + opening.carried_presidencies)
-        await self._begin(lambda: decide.opening(opening, terms, presidencies, workflow.now()))
+        await self._begin(opening, lambda command: self._opening(command, basis))
         watchers = [asyncio.create_task(self._watch(w)) for w in watches(self._state)]
-        await workflow.wait_condition(
-            lambda: self._state.phase is Phase.CLOSING and not self._lock.locked())
-        async with self._lock:
-            await self._record(CycleClosed(year=opening.year, occurred_at=workflow.now(),
-                                           actor=ENGINE))
+        await self._until(lambda: self._state.phase in (Phase.CLOSING, Phase.CLOSED)
+                          and not self._lock.locked())
+        async with self._lock:  # closed already where a recovered run resumes after it
+            await self._record(lambda: CycleClosed(year=year, occurred_at=workflow.now(),
+                                                   actor=ENGINE)
+                               if self._state.phase is Phase.CLOSING else None)
         for watcher in watchers:
             watcher.cancel()
         checkpoint = await workflow.execute_activity(
-            TAKE_CHECKPOINT, TakeCheckpoint(reason=f"the {opening.year} cycle closed"),
+            TAKE_CHECKPOINT, TakeCheckpoint(reason=f"the {year} cycle closed"),
             result_type=CheckpointTaken, start_to_close_timeout=_PREPARING)
         # the next year keeps this year's lead times (INTERSESSIONAL_COMMITTEE_WEEKS, …);
         # histories from before the patch opened it on the default calendar
         calendar = (following_calendar(self._state.calendar)
                     if self._state.calendar is not None
                     and workflow.patched("next-cycle-keeps-lead-times") else None)
-        next_cycle = await start_cycle(opening.year + 1, Actor(
-            name=f"intersessional engine, as the {opening.year} cycle closed", role=Role.ENGINE),
+        next_cycle = await start_cycle(year + 1, Actor(
+            name=f"intersessional engine, as the {year} cycle closed", role=Role.ENGINE),
             calendar)
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return CycleOutcome(year=opening.year, workplan_status=self._state.workplan_status,
+        return CycleOutcome(year=year, workplan_status=self._state.workplan_status,
                             events=self._state.event_count, checkpoint=checkpoint,
                             next_cycle=next_cycle)
+
+    @staticmethod
+    def _opening(opening: OpenCycle, basis: CycleBasis) -> RecordedEvent:
+        return decide.opening(opening, _unique(basis.carried_terms + opening.carried_terms),
+                              _unique(basis.carried_presidencies
+                                      + opening.carried_presidencies), workflow.now())
 
     async def _watch(self, watch: Watch) -> None:
         """Remind before a deadline, escalate after it: both recorded, or nothing if met."""
@@ -110,11 +121,16 @@ class AnnualCycleWorkflow(ProcessCore[CycleState]):
             async with self._lock:
                 if met(watch.deadline, self._state):
                     return
-                common = {"year": self._state.year, "occurred_at": workflow.now(),
-                          "actor": ENGINE, "deadline": watch.deadline, "due": watch.due}
-                await self._record(DeadlineReminderSent(**common) if reminding else
-                                   DeadlineMissed(**common, escalated_to=escalated_to(
-                                       self._state, watch.due)))
+                await self._record(functools.partial(self._deadline, watch, reminding))
+
+    def _deadline(self, watch: Watch, reminding: bool) -> RecordedEvent | None:
+        """The reminder or the missed deadline, unless the obligation has been met since."""
+        if met(watch.deadline, self._state):
+            return None
+        common = {"year": self._state.year, "occurred_at": workflow.now(), "actor": ENGINE,
+                  "deadline": watch.deadline, "due": watch.due}
+        return (DeadlineReminderSent(**common) if reminding else
+                DeadlineMissed(**common, escalated_to=escalated_to(self._state, watch.due)))
 
     def _stream(self, event: RecordedEvent) -> str:
         return cycle_id(event.year)  # type: ignore[attr-defined]  # every cycle event has one

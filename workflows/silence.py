@@ -16,14 +16,14 @@ import contextlib
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from contracts import Receipt
+    from contracts import FromLedger, Receipt
     from domain import silence as rules
     from domain import silence_events as se
     from domain.kinds import SILENCE
     from domain.silence import SilencePhase, SilenceState
     from workflows.models import SilenceOutcome
 
-from workflows.core import ProcessCore, judged
+from workflows.core import ProcessCore
 
 WAITING = (SilencePhase.UNDER_SILENCE, SilencePhase.SILENCE_BROKEN)
 
@@ -33,14 +33,15 @@ class SilenceProcedureWorkflow(ProcessCore[SilenceState]):
     KIND = SILENCE
 
     @workflow.init
-    def __init__(self, circulation: se.CirculateText) -> None:
+    def __init__(self, circulation: se.CirculateText | FromLedger) -> None:
         self._setup()
 
     @workflow.run
-    async def run(self, circulation: se.CirculateText) -> SilenceOutcome:
+    async def run(self, circulation: se.CirculateText | FromLedger) -> SilenceOutcome:
         await self._read_registry("judging who may break silence")
         procedure = workflow.info().workflow_id
-        await self._begin(lambda: rules.circulation(procedure, circulation, workflow.now()))
+        await self._begin(circulation, lambda command: rules.circulation(procedure, command,
+                                                                         workflow.now()))
         while not self._state.finished:
             await self._until_deadline_or_change()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -58,12 +59,11 @@ class SilenceProcedureWorkflow(ProcessCore[SilenceState]):
             with contextlib.suppress(TimeoutError):  # the deadline came
                 await workflow.wait_condition(changed, timeout=max(left.total_seconds(), 0.001))
             async with self._lock:
-                if self._state.circulation == circulation and self._state.phase in WAITING:
-                    await self._record(judged(lambda: rules.outcome(self._state,
-                                                                    workflow.now())))
+                await self._record(lambda: rules.outcome(self._state, workflow.now())
+                                   if self._state.circulation == circulation
+                                   and self._state.phase in WAITING else None)
         # not adopted: the President recirculates or withdraws; nothing else happens
-        await workflow.wait_condition(lambda: self._state.finished
-                                      or self._state.phase in WAITING)
+        await self._until(lambda: self._state.finished or self._state.phase in WAITING)
 
     @workflow.update
     async def wait_circulated(self) -> Receipt:

@@ -77,13 +77,19 @@ def _cut_last_events(read: Callable[[str], bytes]) -> tuple[dict[str, bytes], tu
             (ProblemKind.TRUNCATED, position, stream, version))
 
 
+def _records(marker: dict[str, Any]) -> bool:
+    """Whether a local activity marker is a recording (not, say, a read of the ledger)."""
+    data = marker["details"]["data"]["payloads"][0]["data"]
+    return bool(json.loads(base64.b64decode(data)).get("activity_type") == "record_event")
+
+
 def _history_hash(read: Callable[[str], bytes]) -> tuple[dict[str, bytes], tuple[Any, ...]]:
     """The receipt of one recording, in a bundled history, given another hash."""
     name = next(n for n in json.loads(read(MANIFEST))["files"] if n.startswith("histories/"))
     history = json.loads(read(name))
     marker = next(e["markerRecordedEventAttributes"] for e in history["events"]
                   if e.get("markerRecordedEventAttributes", {}).get("markerName")
-                  == "core_local_activity")
+                  == "core_local_activity" and _records(e["markerRecordedEventAttributes"]))
     payload = marker["details"]["result"]["payloads"][0]
     receipt = json.loads(base64.b64decode(payload["data"]))
     payload["data"] = base64.b64encode(json.dumps({**receipt, "hash": "0" * 64}).encode()

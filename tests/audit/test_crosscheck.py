@@ -5,12 +5,13 @@ side, and a workflow change without ``workflow.patched``."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
 
 from audit.crosscheck import cross_check
-from contracts import RecordedEvent
+from contracts import FromLedger, RecordedEvent
 from domain.commands import OpenCycle
 from ledger import Ledger, Receipt, create_ledger_engine
 from scenarios.simulation import ADOPTED, COALITION, WITHDRAWN
@@ -31,12 +32,12 @@ class RecordsWithoutPatch(AnnualCycleWorkflow):
     before each event is recorded (a timer a running cycle's history does not have)."""
 
     @workflow.run
-    async def run(self, opening: OpenCycle) -> CycleOutcome:
+    async def run(self, opening: OpenCycle | FromLedger) -> CycleOutcome:
         return await super().run(opening)
 
-    async def _record(self, event: RecordedEvent) -> Receipt:
+    async def _record(self, decision: Callable[[], RecordedEvent | None]) -> Receipt | None:
         await workflow.sleep(timedelta(seconds=1))
-        return await super()._record(event)
+        return await super()._record(decision)
 
 
 def _ledger(settings: Settings) -> Ledger:

@@ -141,7 +141,7 @@ class Article7Workflow(ProcessCore[Round]):
     @workflow.run
     async def run(self, opening: OpenRound) -> int:
         stream = workflow.info().workflow_id
-        await self._begin(lambda: begin(stream, opening, {}, workflow.now()))
+        await self._begin(opening, lambda command: begin(stream, command, {}, workflow.now()))
         await workflow.wait_condition(lambda: self._state.closed and not self._lock.locked())
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state.event_count
