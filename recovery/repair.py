@@ -66,7 +66,8 @@ async def repair(client: Client, ledger: Ledger, found: Standing, task_queue: st
     if found.problem == "needs-attention":  # before the restart, which may note it anew
         clear(ledger.engine, found.stream)
     action = "started again from the ledger"
-    if found.problem == "behind":
+    if found.problem == "behind" or (found.problem == "reset" and found.workflow_version
+                                     is not None and found.workflow_version < found.ledger_version):
         try:
             await client.get_workflow_handle(found.stream).execute_update("catch_up",
                                                                           result_type=int)

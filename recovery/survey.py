@@ -104,24 +104,25 @@ async def standing(client: Client, ledger: Ledger, stream: str,
     noted_cause = (attention or {}).get(stream)
     if noted_cause:
         return _with(base, "needs-attention", noted_cause)
+    if status == "running":  # whether or not the record says it has ended, it must agree
+        if applied is None:
+            return _with(base, "unanswered", f"{stream}'s workflow runs but no worker answered "
+                         "for it (is a worker running?)")
+        if applied != version:
+            problem: Problem = ("reset" if reset else
+                                ("behind" if applied < version else "ahead"))
+            how = "reset, and " if reset else ""
+            return _with(base, problem, f"{stream}'s workflow was {how}has applied {applied} "
+                         f"events; the ledger holds {version}")
+        return base
     if not _needs_workflow(ledger, stream, kind, ended):
         return base
     if status is None:
         return _with(base, "missing", f"the ledger holds {version} events of {stream}, open, "
                      "and Temporal has no workflow for it")
-    if status != "running":
-        problem = _ENDED[WorkflowExecutionStatus[status.upper()]]
-        return _with(base, problem, f"{stream} is open in the ledger ({version} events) but "
-                     f"its workflow {status.replace('_', ' ')}")
-    if applied is None:
-        return _with(base, "unanswered", f"{stream}'s workflow runs but no worker answered "
-                     "for it (is a worker running?)")
-    if applied != version:
-        problem = "reset" if reset else ("behind" if applied < version else "ahead")
-        how = "reset, and " if reset else ""
-        return _with(base, problem, f"{stream}'s workflow was {how}has applied {applied} "
-                     f"events; the ledger holds {version}")
-    return base
+    ended_as = _ENDED[WorkflowExecutionStatus[status.upper()]]
+    return _with(base, ended_as, f"{stream} is open in the ledger ({version} events) but its "
+                 f"workflow {status.replace('_', ' ')}")
 
 
 def _with(base: Standing, problem: Problem, cause: str) -> Standing:
