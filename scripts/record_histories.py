@@ -16,6 +16,7 @@ import asyncio
 import os
 import sys
 import tempfile
+import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -32,19 +33,28 @@ from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
 from contracts import cycle_id  # noqa: E402
 from domain import commands as c  # noqa: E402
+from domain.convention import shipped_registry  # noqa: E402
+from domain.cycle import fold  # noqa: E402
+from domain.decide import decide  # noqa: E402
 from domain.errors import RuleViolation  # noqa: E402
+from domain.events import parse_event  # noqa: E402
+from domain.kinds import CYCLE  # noqa: E402
 from domain.state import CycleState  # noqa: E402
+from ledger import Ledger, NewEvent  # noqa: E402
 from ledger.records import Receipt  # noqa: E402
+from recovery.repair import recover  # noqa: E402
 from runtime.embedded import installed_binary  # noqa: E402
 from scenarios import scripted  # noqa: E402
 from scenarios.scripted import take_step  # noqa: E402
 from settings import Settings  # noqa: E402
+from stepping.client import take  # noqa: E402
 from worker import cycle_activities, cycle_worker, open_ledger  # noqa: E402
 from workflows.models import ScheduledOpening  # noqa: E402
 from workflows.opener import OpenCycleWorkflow  # noqa: E402
 
 HISTORIES = ROOT / "tests" / "histories"
-Scenario = Callable[[WorkflowEnvironment, str], Awaitable[list[str]]]
+Scenario = Callable[..., Awaitable[list[str]]]  # (env, queue[, ledger]) -> workflow ids
+WITH_LEDGER = {"year-recovered"}
 
 
 async def a_year_with_a_return_and_refusals(env: WorkflowEnvironment, queue: str) -> list[str]:
@@ -84,7 +94,34 @@ async def a_scheduled_opening(env: WorkflowEnvironment, queue: str) -> list[str]
     return ["open-cycle", opened]
 
 
+async def a_year_recovered_from_the_ledger(env: WorkflowEnvironment, queue: str,
+                                          ledger: Ledger) -> list[str]:
+    """A year whose workflow is terminated after its election, started again from the ledger
+    (``intersessional engine recover``), then finds the ledger holding a step it never applied
+    (as a rolled-back Temporal database leaves it) and catches up; the year is finished."""
+    await scripted.run_year(env.client, 2027, queue, until="designate_president")
+    await env.client.get_workflow_handle(cycle_id(2027)).terminate(reason="an operator's slip")
+    await recover(env.client, ledger, queue)
+    state = fold(parse_event(e.payload) for e in ledger.read_stream(cycle_id(2027)))
+    cal = state.calendar
+    assert cal is not None
+    designation = c.DesignatePresident(actor=scripted.president(2027), presidency=scripted
+                                       .presidency(2027, cal.opening_msp, cal.closing_msp))
+    event = decide(state, designation, shipped_registry(), await env.get_current_time())
+    run = (await env.client.get_workflow_handle(cycle_id(2027)).describe()).run_id
+    ledger.append(cycle_id(2027), [NewEvent(
+        event_id=uuid.uuid4(), type=event.type, schema_version=event.schema_version,
+        payload=event.model_dump(mode="json"), actor=event.actor.name,
+        role=event.actor.role.value, occurred_at=event.occurred_at, workflow_id=cycle_id(2027),
+        run_id=run)], state.event_count)
+    await take(env.client, CYCLE, cycle_id(2027), designation, recorded=ledger.version)
+    await scripted.run_year(env.client, 2027, queue, resume=True)
+    await env.client.get_workflow_handle(cycle_id(2027)).result()
+    return [cycle_id(2027)]
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "year-recovered": a_year_recovered_from_the_ledger,
     "year-with-return": a_year_with_a_return_and_refusals,
     "year-with-missed-deadlines": a_year_with_missed_deadlines,
     "scheduled-opening": a_scheduled_opening,
@@ -101,7 +138,8 @@ async def _record(name: str, scenario: Scenario) -> None:
         ledger = open_ledger(settings)
         async with cycle_worker(env.client, "histories", cycle_activities(ledger, settings),
                                 pool, 4):
-            workflow_ids = await scenario(env, "histories")
+            workflow_ids = await (scenario(env, "histories", ledger) if name in WITH_LEDGER
+                                  else scenario(env, "histories"))
             await _save(env.client, name, workflow_ids)
         ledger.engine.dispose()
     await env.shutdown()
