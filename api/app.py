@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import audit, coalitions, cycles, dashboard, pages, people, problems, silence
+from api.bodies import BodyLimit
 from api.engine import Engine
 from api.problems import KINDS, Problem, ProblemError
 from identities import People
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="intersessional", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
     problems.install(app)
+    app.add_middleware(BodyLimit)  # a body over the limit is refused before it is read
     app.include_router(cycles.router)
     app.include_router(coalitions.router)
     app.include_router(silence.router)
