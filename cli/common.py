@@ -169,7 +169,7 @@ def load_file(path: Path) -> dict[str, Any]:
         raise fail(f"{path} cannot be read: {error.strerror}.") from None
     if size > REQUEST_BYTES:  # judged before it is read, as the API judges a body
         raise fail(f"{path} is {size:,} bytes; a step's file may be at most "
-                   f"{REQUEST_BYTES // 1024:,} KiB ({REQUEST_BYTES:,} bytes).")
+                   f"{REQUEST_BYTES / 1024 / 1024:g} MiB ({REQUEST_BYTES:,} bytes).")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -195,7 +195,8 @@ def errors_of(error: ValidationError, names: Mapping[str, str]) -> str:
         where = [names.get(str(p), str(p)) if i == 0 else str(p) for i, p in enumerate(e["loc"])]
         if e["type"] == "over_limit":  # its sentence names the field's whole path and limit
             flag = names.get(str(e["loc"][0])) if e["loc"] else None
-            found.append(f"{flag}: {e['msg']}" if flag else str(e["msg"]))
+            said = str(e["msg"]).rstrip(".")  # the sentence's end is the report's
+            found.append(f"{flag}: {said}" if flag else said)
             continue
         found.append(f"{'.'.join(where) or 'the data'}: {e['msg']}")
     more = f"; and {len(found) - MAX_ERRORS} more" if len(found) > MAX_ERRORS else ""

@@ -13,8 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from api.pages import FORMS
 from domain.convention import Role, shipped_registry
-from domain.limits import REQUEST_BYTES, STEP_BYTES, TITLE
+from domain.limits import NAME, REQUEST_BYTES, SENTENCE, STEP_BYTES, TEXT, TITLE
 from domain.workplan import MandateLetter, Workplan, WorkplanItem
 from scenarios.scripted import election, first_presidency, meeting, presidency, workplan
 from tests.api.conftest import YEAR, Api
@@ -187,6 +188,29 @@ def test_the_limits_are_in_the_openapi_document(api: Api) -> None:
         document = http.get("/openapi.json").json()
     item = document["components"]["schemas"]["WorkplanItem"]["properties"]
     assert item["title"]["maxLength"] == TITLE
-    assert item["description"]["maxLength"] == 10_000
+    assert item["description"]["maxLength"] == TEXT
     route = document["paths"]["/cycles/{year}/draft_workplan"]["post"]
     assert "413" in route["responses"]
+
+
+@pytest.mark.usefixtures("nothing_recorded", "no_error_logged")
+def test_the_dashboard_says_a_limit_in_one_sentence(drafting: Api) -> None:
+    with httpx.Client(base_url=drafting.url, timeout=30) as http:
+        http.cookies.set("intersessional_token", drafting.tokens["isu"])
+        too_long = http.post(f"/dashboard/{YEAR}/hold_meeting",
+                             data={"records_reference": "r" * 201})
+        began = time.monotonic()
+        huge = http.post(f"/dashboard/{YEAR}/hold_meeting",
+                         data={"records_reference": "r" * (3 * MB)})
+        took = time.monotonic() - began
+    assert too_long.status_code == 422
+    assert ("Not taken: records_reference is 201 characters long; it may be at most 200 "
+            "characters.") in too_long.text
+    assert "at most 1 MiB" in problem(huge, 413, "too-large")
+    assert took < FAST
+
+
+def test_the_dashboards_inputs_hold_no_more_than_their_fields() -> None:
+    assert FORMS["cycle"]["return_workplan"].fields == (("reasons", True, TEXT),)
+    assert FORMS["cycle"]["hold_meeting"].fields == (("records_reference", True, NAME),)
+    assert FORMS["silence"]["break_silence"].fields == (("objection", True, SENTENCE),)
