@@ -39,7 +39,9 @@ Reading is open to anyone (G-1: openness and transparency). Every step is taken 
 of a bearer token (`Authorization: Bearer <token>`, issued by `intersessional users add`): the
 actor recorded is the token's holder, never anything in the body. Errors are RFC 9457
 `application/problem+json`; a refusal carries the `rule_id` it cites and its `source`
-paragraph. Nothing is recorded by a request answered with a 4xx.
+paragraph. Nothing is recorded by a request answered with a 4xx. A text or a list over its
+limit (`maxLength`, `maxItems`) is a 422 naming the field and the limit; a body over 1 MiB,
+or a step over 256 KiB as JSON, is a 413, the body refused before it is read.
 """
 
 

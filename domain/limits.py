@@ -1,5 +1,5 @@
 """The most a person may send, stated once: every text's length, every list's count, a whole
-step's size and an HTTP request's body (the README's "Limits" gives the same figures).
+step's size and an HTTP request's body (docs/ARCHITECTURE.md, "Limits", says what each binds).
 
 A field says its limit with :class:`Most` in its annotation (``Annotated[str, Most(TITLE)]``);
 the aliases below are the usual ones. The limits bind what people *send* — a step's request
