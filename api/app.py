@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import audit, coalitions, cycles, dashboard, pages, people, problems, silence
+from api.bodies import BodyLimit
 from api.engine import Engine
 from api.problems import KINDS, Problem, ProblemError
 from identities import People
@@ -38,7 +39,9 @@ Reading is open to anyone (G-1: openness and transparency). Every step is taken 
 of a bearer token (`Authorization: Bearer <token>`, issued by `intersessional users add`): the
 actor recorded is the token's holder, never anything in the body. Errors are RFC 9457
 `application/problem+json`; a refusal carries the `rule_id` it cites and its `source`
-paragraph. Nothing is recorded by a request answered with a 4xx.
+paragraph. Nothing is recorded by a request answered with a 4xx. A text or a list over its
+limit (`maxLength`, `maxItems`) is a 422 naming the field and the limit; a body over 1 MiB,
+or a step over 256 KiB as JSON, is a 413, the body refused before it is read.
 """
 
 
@@ -62,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="intersessional", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
     problems.install(app)
+    app.add_middleware(BodyLimit)  # a body over the limit is refused before it is read
     app.include_router(cycles.router)
     app.include_router(coalitions.router)
     app.include_router(silence.router)

@@ -122,7 +122,7 @@ async def take(request: Request, page: Page, stream: str, step: str) -> Response
         return await show(request, page, stream, "Sign in with your token to take a step.",
                           401)
     posted = await request.form()
-    data = {name: str(posted.get(name) or "") for name, _ in form.fields}
+    data = {name: str(posted.get(name) or "") for name, _, _ in form.fields}
     try:
         stepping.permitted(kind, step, person)
         state = await held(request, page.served, stream)  # 404 before the engine is asked

@@ -27,6 +27,7 @@ from api.problems import ProblemError
 from api.streams import ledger_of
 from domain.errors import RuleViolation
 from domain.kinds import KINDS
+from domain.limits import DEFAULT, Most
 from identities import Person
 from stepping import StepRequest
 
@@ -53,10 +54,10 @@ templates.env.globals["name_of"] = name_of  # a State or an organisation by name
 
 @dataclass(frozen=True)
 class StepForm:
-    """What a page asks for to take a step: its text fields (name, required), and whether it
-    carries the hash of the text the page shows."""
+    """What a page asks for to take a step: its text fields (name, required, the most
+    characters it holds), and whether it carries the hash of the text the page shows."""
 
-    fields: tuple[tuple[str, bool], ...]
+    fields: tuple[tuple[str, bool, int], ...]
     hashed: bool
 
 
@@ -67,8 +68,15 @@ def form_of(request: type[StepRequest]) -> StepForm | None:
     text = [name for name in fields if name != "content_hash"]
     if not all(fields[name].annotation is str for name in text):
         return None
-    return StepForm(tuple((name, fields[name].is_required()) for name in text),
-                    "content_hash" in fields)
+    return StepForm(tuple((name, fields[name].is_required(), _most(fields[name].metadata))
+                          for name in text), "content_hash" in fields)
+
+
+def _most(metadata: list[Any]) -> int:
+    """The most characters a field holds (:mod:`domain.limits`), as its input's maxlength."""
+    found = [m.chars for m in metadata if isinstance(m, Most)]
+    found += [int(m.max_length) for m in metadata if getattr(m, "max_length", None)]
+    return min(found or [DEFAULT.chars])
 
 
 #: for each kind (by name), the steps the dashboard offers, with their forms (a beginning is
@@ -118,8 +126,10 @@ def not_taken(error: RuleViolation | ValidationError | ProblemError) -> tuple[st
     rules (403 for a role that never takes it, else 409), invalid (422), or a problem."""
     if isinstance(error, RuleViolation):
         return f"Refused: {error}", 403 if isinstance(error, stepping.NotPermitted) else 409
-    if isinstance(error, ValidationError):
-        wrong = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+    if isinstance(error, ValidationError):  # a field over its limit: its sentence names it
+        wrong = "; ".join(e["msg"].rstrip(".") if e["type"] == "over_limit"
+                          else f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                          for e in error.errors())
         return f"Not taken: {wrong}.", 422
     return f"Not taken: {error.detail}", error.status
 

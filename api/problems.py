@@ -8,7 +8,10 @@
 - 409 ``/problems/refused``: the rules refuse the step now, with this data
 - 409 ``/problems/ledger-not-intact``: an audit found the ledger tampered with, or a stream's
   recorded events no longer fold under the rules
-- 422 ``/problems/invalid-request``: the request is not what the operation takes
+- 413 ``/problems/too-large``: the body, or the step it carries, is over its limit
+  (:mod:`domain.limits`; a body is refused before it is read, by :mod:`api.bodies`)
+- 422 ``/problems/invalid-request``: the request is not what the operation takes; a text or a
+  list over its limit is one, and ``detail`` names the field and the limit
 - 503 ``/problems/engine-unavailable``: Temporal, a worker or the ledger did not answer
 """
 
@@ -26,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from domain.errors import RuleViolation
+from domain.limits import OverLimit, TooLarge
 from reading.streams import NotFoldable
 from stepping import NotPermitted
 
@@ -52,7 +56,10 @@ KINDS: dict[str, tuple[str, str]] = {
                           "`detail` names the first altered, deleted, inserted or reordered "
                           "event (`intersessional audit verify` says the same)."),
     "invalid-request": ("Invalid request", "The request is not what the operation takes; "
-                        "`errors` says where."),
+                        "`errors` says where. A text or a list over its limit is named with "
+                        "its limit in `detail`."),
+    "too-large": ("Content too large", "The request's body, or the step it carries, is larger "
+                  "than the API takes; `detail` names the limit. Nothing was recorded."),
     "engine-unavailable": ("Engine unavailable", "The engine (Temporal, its worker or the "
                            "ledger) could not be reached, or did not answer in time; a step "
                            "that timed out may still be recorded: read the timeline before "
@@ -114,14 +121,36 @@ async def _refusal(_: Request, error: Exception) -> JSONResponse:
     return problem(status, kind, str(error), rule_id=error.rule_id, source=error.source)
 
 
+def _located(e: Any) -> list[str | int]:
+    """Where an error is: for a field over its limit, the whole path to the text or list."""
+    loc = list(e.get("loc", ()))
+    if e.get("type") == "over_limit":  # stepping.StepRequest: the field's path from the body
+        loc = [*loc[:-1], *e.get("ctx", {}).get("field", loc[-1:])]
+    return [p if isinstance(p, int) else str(p) for p in loc]
+
+
 async def _invalid(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    errors = [{"loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
-               "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+    errors = [{"loc": _located(e), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
               for e in error.errors()]
+    over = [e["msg"] for e in errors if e["type"] in _OVER]
     where = ", ".join(".".join(map(str, e["loc"])) for e in errors[:3])
-    return problem(422, "invalid-request", f"{len(errors)} problem(s) in the request"
-                   + (f", at {where}" if where else "") + ".", errors=errors)
+    detail = (f"{len(errors)} problem(s) in the request" + (f", at {where}" if where else "")
+              + (f": {over[0]}" if over else "."))
+    return problem(422, "invalid-request", detail, errors=errors)
+
+
+#: pydantic's own types of a text or a list over its limit, and stepping's
+_OVER = {"over_limit", "string_too_long", "too_long"}
+
+
+async def _over_limit(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, OverLimit)
+    if isinstance(error, TooLarge):
+        return problem(413, "too-large", str(error))
+    return problem(422, "invalid-request", str(error),
+                   errors=[{"loc": ["body", *error.field], "msg": str(error),
+                            "type": "over_limit"}])
 
 
 async def _http(_: Request, error: Exception) -> JSONResponse:
@@ -129,6 +158,8 @@ async def _http(_: Request, error: Exception) -> JSONResponse:
     if error.status_code == 400:  # FastAPI's only 400: a body it could not parse (not UTF-8…)
         return problem(422, "invalid-request", f"the body could not be read: {error.detail}.",
                        errors=[{"loc": ["body"], "msg": str(error.detail), "type": "body_parse"}])
+    if error.status_code == 413:  # api.bodies: a body counted past its limit as it arrived
+        return problem(413, "too-large", str(error.detail), {"Connection": "close"})
     return problem(error.status_code, None, str(error.detail), dict(error.headers or {}))
 
 
@@ -154,5 +185,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(NotFoldable, _not_foldable)
+    app.add_exception_handler(OverLimit, _over_limit)
     app.add_exception_handler(SQLAlchemyError, _database)
     app.add_exception_handler(Exception, _unexpected)

@@ -25,7 +25,7 @@ from identities import Person
 from reading.streams import streams
 from stepping import StepRequest
 
-WRITE = documented(401, 403, 404, 409, 422, 503)
+WRITE = documented(401, 403, 404, 409, 413, 422, 503)
 
 def titled(rule: ProcedureStep[Any]) -> str:
     """A step's label as its route's summary: ``Approving the work plan …``."""

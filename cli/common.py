@@ -46,16 +46,21 @@ def fail(message: str) -> typer.Exit:
 
 
 def run(work: Coroutine[Any, Any, None], missing: str | None = None) -> None:
-    """Run ``work``; a refusal or an unreachable engine is one sentence and exit 2, and so is
-    an engine that holds no such stream (``missing`` says what to do then)."""
+    """Run ``work``; a refusal, a step over a limit or an unreachable engine is one sentence
+    and exit 2, and so is an engine that holds no such stream (``missing`` says what to do
+    then)."""
     import asyncio  # the commands that reach the engine need it, --help does not
 
     from temporalio.service import RPCError, RPCStatusCode
 
     from domain.errors import RuleViolation
+    from domain.limits import OverLimit
 
     try:
         asyncio.run(work)
+    except OverLimit as over:  # stepping judged it before sending: nothing was sent
+        console.print(f"[red]not sent[/red]: {escape(str(over))}")
+        raise typer.Exit(2) from None
     except RuleViolation as refusal:
         console.print(f"[red]refused[/red] {escape(str(refusal))}")
         raise typer.Exit(2) from None
@@ -148,13 +153,23 @@ def all_recorded(kind: Kind[Any]) -> list[tuple[str, Any]]:
 
 def load_file(path: Path) -> dict[str, Any]:
     """The object a ``.toml`` or ``.json`` file holds (numbers with a fraction as Decimal, so
-    that an amount is kept exactly); anything else is one red line and exit 2."""
+    that an amount is kept exactly); anything else, or a file over
+    :data:`domain.limits.REQUEST_BYTES`, is one red line and exit 2."""
     import tomllib
     from decimal import Decimal
+
+    from domain.limits import REQUEST_BYTES
 
     kind = path.suffix.lower()
     if kind not in (".toml", ".json"):
         raise fail(f"{path} is neither a .toml nor a .json file; give the step's data in one.")
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise fail(f"{path} cannot be read: {error.strerror}.") from None
+    if size > REQUEST_BYTES:  # judged before it is read, as the API judges a body
+        raise fail(f"{path} is {size:,} bytes; a step's file may be at most "
+                   f"{REQUEST_BYTES / 1024 / 1024:g} MiB ({REQUEST_BYTES:,} bytes).")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -178,6 +193,11 @@ def errors_of(error: ValidationError, names: Mapping[str, str]) -> str:
     found = []
     for e in error.errors(include_url=False):
         where = [names.get(str(p), str(p)) if i == 0 else str(p) for i, p in enumerate(e["loc"])]
+        if e["type"] == "over_limit":  # its sentence names the field's whole path and limit
+            flag = names.get(str(e["loc"][0])) if e["loc"] else None
+            said = str(e["msg"]).rstrip(".")  # the sentence's end is the report's
+            found.append(f"{flag}: {said}" if flag else said)
+            continue
         found.append(f"{'.'.join(where) or 'the data'}: {e['msg']}")
     more = f"; and {len(found) - MAX_ERRORS} more" if len(found) > MAX_ERRORS else ""
     return " ".join(("; ".join(found[:MAX_ERRORS]) + more).split())

@@ -22,8 +22,9 @@ from domain.coalitions import (
     WorkshopOutcomes,
 )
 from domain.convention import Actor, State
+from domain.limits import NAME, SENTENCE
 
-Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+Reason = Annotated[str, Field(min_length=1, max_length=SENTENCE)]
 
 
 class CoalitionEvent(BaseModel):
@@ -139,7 +140,7 @@ class AdmitParticipant(CoalitionCommand):
 class RecordDeparture(CoalitionCommand):
     """A co-coordinator records that a participant, by name, left the coalition (CK-4)."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=NAME)
 
 
 class PlanWorkshop(CoalitionCommand):

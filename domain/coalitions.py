@@ -8,11 +8,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from domain.convention import Actor, Role, State
 from domain.errors import RuleViolation
+from domain.limits import ITEMS, NAME, SENTENCE, Most
 
 
 class ThematicFocus(StrEnum):
@@ -53,8 +55,8 @@ class Document(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    reference: str = Field(min_length=1, max_length=200)
-    sha256: str
+    reference: str = Field(min_length=1, max_length=NAME)
+    sha256: Annotated[str, Most(64)]
 
     @field_validator("sha256")
     @classmethod
@@ -75,7 +77,7 @@ class Participant(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: ParticipantKind
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=NAME)
 
 
 class ExistingActivity(BaseModel):
@@ -84,9 +86,9 @@ class ExistingActivity(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    reference: str = Field(min_length=1, max_length=200)
+    reference: str = Field(min_length=1, max_length=NAME)
     kind: ActivityKind
-    description: str = Field(min_length=1, max_length=2000)
+    description: str = Field(min_length=1, max_length=SENTENCE)
 
 
 class CountryWorkshop(BaseModel):
@@ -95,7 +97,7 @@ class CountryWorkshop(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    place: str = Field(min_length=1, max_length=200)
+    place: str = Field(min_length=1, max_length=NAME)
     starts: date
     ends: date
 
@@ -112,10 +114,10 @@ class WorkshopOutcomes(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    challenges: tuple[str, ...] = Field(min_length=1)
-    activities: tuple[str, ...] = Field(min_length=1)
-    actors: tuple[str, ...] = Field(min_length=1)
-    records_reference: str = Field(min_length=1, max_length=200)
+    challenges: Annotated[tuple[str, ...], Most(SENTENCE, ITEMS)] = Field(min_length=1)
+    activities: Annotated[tuple[str, ...], Most(SENTENCE, ITEMS)] = Field(min_length=1)
+    actors: Annotated[tuple[str, ...], Most(NAME, ITEMS)] = Field(min_length=1)
+    records_reference: str = Field(min_length=1, max_length=NAME)
 
 
 class CoalitionCharter(BaseModel):
@@ -125,10 +127,10 @@ class CoalitionCharter(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    affected_state: str | None = None
-    partner_state: str | None = None
+    affected_state: Annotated[str | None, Most(NAME)] = None
+    partner_state: Annotated[str | None, Most(NAME)] = None
     partner_role: PartnerRole = PartnerRole.DONOR
-    focus: tuple[ThematicFocus, ...]
+    focus: Annotated[tuple[ThematicFocus, ...], Most(items=ITEMS)]
 
 
 def parse_focus(names: Sequence[str]) -> tuple[ThematicFocus, ...]:

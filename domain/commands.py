@@ -17,6 +17,7 @@ from domain.calendar import CycleCalendar
 from domain.committee import Presidency
 from domain.convention import Actor
 from domain.elections import ElectionResult, Term
+from domain.limits import ITEMS, Most, Name, Text
 from domain.mandates import Mandate
 from domain.meetings import IntersessionalMeeting
 from domain.steps import Step
@@ -40,9 +41,9 @@ class OpenCycle(Command):
 
     year: int = Field(ge=2011, le=2999)
     calendar: CycleCalendar | None = None
-    mandates: tuple[Mandate, ...] | None = None
-    carried_terms: tuple[Term, ...] = ()
-    carried_presidencies: tuple[Presidency, ...] = ()
+    mandates: Annotated[tuple[Mandate, ...] | None, Most(items=ITEMS)] = None
+    carried_terms: Annotated[tuple[Term, ...], Most(items=ITEMS)] = ()
+    carried_presidencies: Annotated[tuple[Presidency, ...], Most(items=ITEMS)] = ()
 
 
 class ElectCoordinators(Command):
@@ -58,12 +59,12 @@ class ConveneMeeting(Command):
 
 
 class DispenseWithMeeting(Command):
-    decided_by: str = Field(min_length=1, description="the decision that dispensed with it")
-    reason: str = ""
+    decided_by: Name = Field(min_length=1, description="the decision that dispensed with it")
+    reason: Text = ""
 
 
 class HoldMeeting(Command):
-    records_reference: str = Field(min_length=1)
+    records_reference: Name = Field(min_length=1)
 
 
 class DraftWorkplan(Command):
@@ -80,7 +81,7 @@ class ApproveWorkplan(Command):
 
 class ReturnWorkplan(Command):
     content_hash: ContentHash
-    reasons: str = Field(min_length=1)
+    reasons: Text = Field(min_length=1)
 
 
 class SendWorkplanToMSP(Command):
@@ -93,7 +94,7 @@ class AdoptWorkplan(Command):
 
 class RejectWorkplan(Command):
     content_hash: ContentHash
-    reason: str = Field(min_length=1)
+    reason: Text = Field(min_length=1)
 
 
 StepCommand = (ElectCoordinators | DesignatePresident | ConveneMeeting | DispenseWithMeeting

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.convention import COMMITTEE_ORGANISATIONS
 from domain.elections import Term, holders
+from domain.limits import Name
 from domain.mandates import Mandate, mandates
 
 
@@ -29,8 +30,8 @@ class Presidency(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    state: str
-    meeting: str
+    state: Name
+    meeting: Name
     designated_on: date
     presides_from: date
     presides_until: date | None = None

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from functools import cache
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from domain import registry_file
+from domain.limits import NAME, Most, Name
 
 
 class Status(StrEnum):
@@ -73,9 +75,9 @@ class Actor(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str
+    name: Name
     role: Role
-    represents: str | None = None
+    represents: Annotated[str | None, Most(NAME)] = None
 
 
 class Registry(Mapping[str, State]):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.errors import RuleViolation
+from domain.limits import ITEMS, Most, Name, Text
 from domain.mandates import Mandate, mandate, mandates
 
 
@@ -21,8 +23,8 @@ class Term(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    state: str
-    mandate: str
+    state: Name
+    mandate: Name
     first_year: int
     last_year: int
 
@@ -47,9 +49,9 @@ class NecessityException(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    state: str
-    mandate: str
-    reason: str = Field(min_length=1)
+    state: Name
+    mandate: Name
+    reason: Text = Field(min_length=1)
 
     @model_validator(mode="after")
     def _reason_said(self) -> NecessityException:
@@ -64,8 +66,8 @@ class ElectionResult(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     msp_year: int
-    terms: tuple[Term, ...]
-    necessity: tuple[NecessityException, ...] = ()
+    terms: Annotated[tuple[Term, ...], Most(items=ITEMS)]
+    necessity: Annotated[tuple[NecessityException, ...], Most(items=ITEMS)] = ()
 
     @property
     def terms_begin(self) -> int:

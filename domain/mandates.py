@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict
 
 from domain.errors import RuleViolation
+from domain.limits import NAME, Most, Name, Title
 
 
 class MandateKind(StrEnum):
@@ -25,10 +27,10 @@ class Mandate(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    key: str
+    key: Name
     kind: MandateKind
-    letter: str | None
-    name: str
+    letter: Annotated[str | None, Most(NAME)]
+    name: Title
     max_seats: int
     term_years: int = 2
     renewable: bool = False  # later practice: a one-year term the same State may serve again

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.errors import RuleViolation, RuleWarning
+from domain.limits import ITEMS, TITLE, Most, Name
 from domain.mandates import DEFAULT_MANDATES, GENERAL_STATUS, mandate
 
 GENEVA = "Geneva"
@@ -32,9 +34,9 @@ class AgendaSlot(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    working_group: str
+    working_group: Name
     day: int = Field(ge=1)
-    topics: tuple[str, ...] = ()
+    topics: Annotated[tuple[str, ...], Most(TITLE, ITEMS)] = ()
 
 
 class IntersessionalMeeting(BaseModel):
@@ -43,11 +45,11 @@ class IntersessionalMeeting(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     year: int
-    place: str
+    place: Name
     first_day: date
     last_day: date
     back_to_back_with: NeighbouringMeeting | None = None
-    agenda: tuple[AgendaSlot, ...] = ()
+    agenda: Annotated[tuple[AgendaSlot, ...], Most(items=ITEMS)] = ()
 
     @property
     def days(self) -> int:

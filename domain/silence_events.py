@@ -15,8 +15,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from domain.coalitions import Document
 from domain.convention import Actor, State
+from domain.limits import SENTENCE
 
-Sentence = Annotated[str, Field(min_length=1, max_length=2000)]
+Sentence = Annotated[str, Field(min_length=1, max_length=SENTENCE)]
 
 
 class SilenceEvent(BaseModel):

@@ -11,10 +11,12 @@ import hashlib
 import json
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from domain.errors import RuleViolation
+from domain.limits import ITEMS, Most, Text, Title
 
 
 class MandateLetter(StrEnum):
@@ -34,17 +36,17 @@ class MandateLetter(StrEnum):
 class WorkplanItem(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    title: str = Field(min_length=1)
-    letters: tuple[MandateLetter, ...]
-    description: str = ""
+    title: Title = Field(min_length=1)
+    letters: Annotated[tuple[MandateLetter, ...], Most(items=ITEMS)]
+    description: Text = ""
 
 
 class BudgetLine(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    label: str = Field(min_length=1)
+    label: Title = Field(min_length=1)
     amount: Decimal
-    currency: str
+    currency: Annotated[str, Most(3)]
 
     @field_validator("amount")
     @classmethod
@@ -74,8 +76,8 @@ class Workplan(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     for_year: int
-    items: tuple[WorkplanItem, ...]
-    budget: tuple[BudgetLine, ...]
+    items: Annotated[tuple[WorkplanItem, ...], Most(items=ITEMS)]
+    budget: Annotated[tuple[BudgetLine, ...], Most(items=ITEMS)]
 
     @model_validator(mode="after")
     def _one_currency(self) -> Workplan:

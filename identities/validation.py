@@ -22,10 +22,11 @@ auditor                may represent a State or an organisation, or no one
 from __future__ import annotations
 
 from domain.convention import COMMITTEE_ORGANISATIONS, Role, Status, shipped_registry
+from domain.limits import NAME
 from identities.errors import InvalidPerson
 from identities.schema import PERSON_ROLES
 
-MAX_NAME = 200  # the ledger's ``actor`` column holds as much
+MAX_NAME = NAME  # domain.limits; the ledger's ``actor`` column holds as much
 _ROLES = ", ".join(r.value for r in PERSON_ROLES)
 _ORGANISATIONS = "the " + ", the ".join(COMMITTEE_ORGANISATIONS[:-1]) + (
     f" or the {COMMITTEE_ORGANISATIONS[-1]}")

@@ -11,6 +11,12 @@ at all (HTTP 403), any other :class:`RuleViolation` when the rules refuse it now
 data (HTTP 409). Either way nothing is recorded. The rules of a step are judged once on its way
 in, by the workflow's update validator; what is judged here beforehand (the role, a beginning
 on the shipped registry) only spares the engine a request it would refuse.
+
+The limits of :mod:`domain.limits` are judged here, before anything reaches Temporal: a request
+holding a text or a list over its limit is invalid (a ``ValidationError`` naming the field and
+the limit; HTTP 422), and so is a command :func:`command` builds (``OverLimit``); a command
+larger than ``STEP_BYTES`` as JSON is ``TooLarge`` (HTTP 413). Every entry point goes through
+:func:`take` or :func:`begin`, and so through these checks.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, ValidationInfo, create_model, field_validator
+from pydantic_core import PydanticCustomError, to_json
 from temporalio.client import Client
 
 from contracts import Receipt
@@ -30,15 +37,29 @@ from domain.commands import OpenCycle
 from domain.convention import shipped_registry
 from domain.errors import RuleViolation
 from domain.kinds import CYCLE, KINDS, Kind
+from domain.limits import DEFAULT, Most, check, check_size, within
 from domain.procedure import ProcedureStep, RoleRule, check_role
 from identities import Person
 from stepping import client as engine
 
 
 class StepRequest(BaseModel):
-    """What a person sends to take a step: the step's data, never who they are."""
+    """What a person sends to take a step: the step's data, never who they are; each field
+    within its limit (:mod:`domain.limits`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_limits(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name or ""
+        most = next((m for m in cls.model_fields[name].metadata if isinstance(m, Most)),
+                    DEFAULT)
+        if (over := within(value, most, (name,))) is not None:
+            # the sentence names the field's whole path; the error's place is the field's
+            raise PydanticCustomError("over_limit", "{sentence}",
+                                      {"sentence": str(over), "field": over.field})
+        return value
 
 
 class NotPermitted(RuleViolation):
@@ -114,7 +135,17 @@ def command(kind: Kind[Any], step: str, person: Person, request: StepRequest) ->
         raise TypeError(f"{step} takes a {expected.__name__}, not a {type(request).__name__}")
     permitted(kind, step, person)
     data = {name: getattr(request, name) for name in type(request).model_fields}
-    return kind.commands[step](actor=person.actor, **data)
+    given = kind.commands[step](actor=person.actor, **data)
+    within_limits(given)
+    return given
+
+
+def within_limits(command: BaseModel) -> None:
+    """Refuse ``command`` if a field is over its limit (:class:`~domain.limits.OverLimit`) or
+    the whole is larger than a step may carry (:class:`~domain.limits.TooLarge`): judged
+    before it is sent, so that nothing over a limit reaches Temporal or the ledger."""
+    check(command)
+    check_size(len(to_json(command)))
 
 
 async def take(client: Client, kind: Kind[Any], stream: str, *, step: str, person: Person,

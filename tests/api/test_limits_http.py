@@ -1,0 +1,216 @@
+"""The limits over HTTP, against real processes (``intersessional dev`` and uvicorn): a 3 MB
+work-plan title and 10 MB of reasons are refused with 413 in under a second, whether the body
+says its length or comes in chunks; a title over its limit is a 422 naming the field and the
+limit; a step over 256 KiB is a 413 naming that limit. Each time nothing is recorded, the
+server logs no error, and the next valid step of the year is recorded."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from api.pages import FORMS
+from domain.convention import Role, shipped_registry
+from domain.limits import NAME, REQUEST_BYTES, SENTENCE, STEP_BYTES, TEXT, TITLE
+from domain.workplan import MandateLetter, Workplan, WorkplanItem
+from scenarios.scripted import election, first_presidency, meeting, presidency, workplan
+from tests.api.conftest import YEAR, Api
+
+PROBLEM = "application/problem+json"
+FAST = 1.0  # seconds: a refusal over a limit reads no more than it must
+MB = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def drafting(api: Api) -> Api:
+    """The year over HTTP up to its first draft of the work plan (which the ISU may redraft)."""
+    with api.client("isu") as http:
+        opened = http.post("/cycles", json={"year": YEAR, "carried_presidencies": [
+            first_presidency(YEAR).model_dump(mode="json")]})
+    assert opened.status_code == 201, opened.text
+    cal = api.state().calendar
+    assert cal is not None
+    api.step("president", "elect_coordinators", {
+        "election": election(YEAR, api.state(), shipped_registry()).model_dump(mode="json")})
+    api.step("president", "designate_president", {"presidency": presidency(
+        YEAR, cal.opening_msp, cal.closing_msp).model_dump(mode="json")})
+    api.step("president", "convene_meeting", {"meeting": meeting(YEAR).model_dump(mode="json")})
+    api.step("isu", "hold_meeting", {"records_reference": f"ISU/{YEAR}/IM"})
+    api.step("isu", "draft_workplan", {"workplan": plan(0).model_dump(mode="json")})
+    return api
+
+
+@pytest.fixture
+def nothing_recorded(drafting: Api) -> Iterator[None]:
+    """The refusals of the test record nothing (the engine's own reminders aside)."""
+    head = drafting.head()
+    yield
+    recorded = [(e.type, e.actor) for e in drafting.events(head) if e.role != Role.ENGINE]
+    assert recorded == [], f"recorded by a refused request: {recorded}"
+
+
+def plan(n: int, items: tuple[WorkplanItem, ...] | None = None) -> Workplan:
+    """The scripted work plan, made distinct by ``n`` (its staff cost), with ``items``."""
+    scripted = workplan(YEAR + 1, f"{612000 + n}.00")
+    return scripted.model_copy(update={"items": items}) if items else scripted
+
+
+def with_title(title: str) -> dict[str, Any]:
+    body = plan(0).model_dump(mode="json")
+    body["items"][0]["title"] = title
+    return {"workplan": body}
+
+
+def post(api: Api, who: str, step: str, content: bytes | Iterator[bytes]) -> tuple[
+        httpx.Response, float]:
+    """``content`` posted as JSON to ``step`` of the year by ``who``: the answer, and how long
+    it took."""
+    with api.client(who) as http:
+        began = time.monotonic()
+        answer = http.post(f"/cycles/{YEAR}/{step}", content=content,
+                           headers={"Content-Type": "application/json"})
+        return answer, time.monotonic() - began
+
+
+def chunks(body: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
+    """``body`` sent without a length, in chunks."""
+    for start in range(0, len(body), size):
+        yield body[start:start + size]
+
+
+def problem(answer: httpx.Response, status: int, kind: str) -> str:
+    assert answer.status_code == status, answer.text[:500]
+    assert answer.headers["content-type"] == PROBLEM
+    found = answer.json()
+    assert (found["status"], found["type"]) == (status, f"/problems/{kind}")
+    detail: str = found["detail"]
+    return detail
+
+
+def redraft_works(api: Api, n: int) -> None:
+    """The next valid step of the year is recorded: the ISU redrafts the work plan."""
+    again = plan(n)
+    api.step("isu", "draft_workplan", {"workplan": again.model_dump(mode="json")})
+    assert api.state().draft_hash == again.content_hash()
+
+
+@pytest.fixture
+def no_error_logged(drafting: Api) -> Iterator[None]:
+    """The server logs no traceback, and answers no 500 or 503, while the test runs."""
+    mark = len(drafting.output())
+    yield
+    logged = drafting.output()[mark:]
+    assert "Traceback" not in logged
+    assert '" 500 ' not in logged, logged
+    assert '" 503 ' not in logged, logged
+
+
+@pytest.mark.parametrize("sent", ["with-length", "chunked"])
+def test_a_3_mb_work_plan_title_is_413_at_once_and_the_year_goes_on(
+        drafting: Api, nothing_recorded: None, no_error_logged: None, sent: str) -> None:
+    body = httpx.Request("POST", "/", json=with_title("t" * (3 * MB))).content
+    answer, took = post(drafting, "isu", "draft_workplan",
+                        body if sent == "with-length" else chunks(body))
+    detail = problem(answer, 413, "too-large")
+    assert f"at most 1 MiB ({REQUEST_BYTES:,} bytes)" in detail
+    assert took < FAST, f"refused after {took:.2f} s"
+
+
+def test_after_a_3_mb_title_the_next_draft_is_recorded(drafting: Api) -> None:
+    body = httpx.Request("POST", "/", json=with_title("t" * (3 * MB))).content
+    head = drafting.head()
+    assert post(drafting, "isu", "draft_workplan", body)[0].status_code == 413
+    redraft_works(drafting, 1)
+    recorded = [e.type for e in drafting.events(head) if e.role != Role.ENGINE]
+    assert recorded == ["WorkplanDrafted"]
+
+
+@pytest.mark.usefixtures("no_error_logged")
+def test_10_mb_of_reasons_is_413_at_once_and_the_return_then_works(drafting: Api) -> None:
+    """The draft goes to the committee; 10 MB of reasons for returning it are refused at
+    once, with nothing recorded; the President's return with reasons of a sensible length is
+    recorded."""
+    submitted = drafting.state().draft_hash
+    drafting.step("isu", "submit_workplan_to_committee", {"content_hash": submitted})
+    head = drafting.head()
+    for content in (body := httpx.Request("POST", "/", json={
+            "content_hash": submitted, "reasons": "r" * (10 * MB)}).content), chunks(body):
+        answer, took = post(drafting, "president", "return_workplan", content)
+        assert "at most 1 MiB" in problem(answer, 413, "too-large")
+        assert took < FAST, f"refused after {took:.2f} s"
+    assert [e.type for e in drafting.events(head) if e.role != Role.ENGINE] == []
+    drafting.step("president", "return_workplan", {"content_hash": submitted,
+                                                   "reasons": "staff costs above last year"})
+    assert drafting.state().workplan_status == "returned"
+    redraft_works(drafting, 2)
+
+
+@pytest.mark.usefixtures("no_error_logged")
+def test_a_title_over_its_limit_is_422_naming_the_field_and_the_limit(
+        drafting: Api, nothing_recorded: None) -> None:
+    with drafting.client("isu") as http:
+        answer = http.post(f"/cycles/{YEAR}/draft_workplan", json=with_title("t" * (TITLE + 1)))
+    detail = problem(answer, 422, "invalid-request")
+    assert (f"workplan.items[0].title is {TITLE + 1} characters long; it may be at most "
+            f"{TITLE} characters.") in detail
+    [error] = answer.json()["errors"]
+    assert error["loc"] == ["body", "workplan", "items", 0, "title"]
+    with drafting.client("president") as http:  # free text has its own limit: 10,000
+        answer = http.post(f"/cycles/{YEAR}/return_workplan", json={
+            "content_hash": "0" * 64, "reasons": "r" * 10_001})
+    assert "reasons is 10,001 characters long; it may be at most 10,000 characters." in (
+        problem(answer, 422, "invalid-request"))
+
+
+@pytest.mark.usefixtures("no_error_logged")
+def test_a_step_over_256_kib_is_413_naming_that_limit(drafting: Api,
+                                                      nothing_recorded: None) -> None:
+    """Forty items of 9,000 characters each: every field within its limit, the body within
+    the API's, the whole step over what a step may carry."""
+    items = tuple(WorkplanItem(title=f"Item {n}", letters=(MandateLetter.A,),
+                               description="d" * 9_000) for n in range(40))
+    body = httpx.Request("POST", "/", json={"workplan": plan(3, items).model_dump(
+        mode="json")}).content
+    assert STEP_BYTES < len(body) < REQUEST_BYTES
+    answer, took = post(drafting, "isu", "draft_workplan", body)
+    detail = problem(answer, 413, "too-large")
+    assert detail.startswith("a step's input is ")
+    assert detail.endswith(f"KiB as JSON; a step may carry at most {STEP_BYTES // 1024} KiB.")
+    assert took < FAST
+
+
+def test_the_limits_are_in_the_openapi_document(api: Api) -> None:
+    with api.client() as http:
+        document = http.get("/openapi.json").json()
+    item = document["components"]["schemas"]["WorkplanItem"]["properties"]
+    assert item["title"]["maxLength"] == TITLE
+    assert item["description"]["maxLength"] == TEXT
+    route = document["paths"]["/cycles/{year}/draft_workplan"]["post"]
+    assert "413" in route["responses"]
+
+
+@pytest.mark.usefixtures("nothing_recorded", "no_error_logged")
+def test_the_dashboard_says_a_limit_in_one_sentence(drafting: Api) -> None:
+    with httpx.Client(base_url=drafting.url, timeout=30) as http:
+        http.cookies.set("intersessional_token", drafting.tokens["isu"])
+        too_long = http.post(f"/dashboard/{YEAR}/hold_meeting",
+                             data={"records_reference": "r" * 201})
+        began = time.monotonic()
+        huge = http.post(f"/dashboard/{YEAR}/hold_meeting",
+                         data={"records_reference": "r" * (3 * MB)})
+        took = time.monotonic() - began
+    assert too_long.status_code == 422
+    assert ("Not taken: records_reference is 201 characters long; it may be at most 200 "
+            "characters.") in too_long.text
+    assert "at most 1 MiB" in problem(huge, 413, "too-large")
+    assert took < FAST
+
+
+def test_the_dashboards_inputs_hold_no_more_than_their_fields() -> None:
+    assert FORMS["cycle"]["return_workplan"].fields == (("reasons", True, TEXT),)
+    assert FORMS["cycle"]["hold_meeting"].fields == (("records_reference", True, NAME),)
+    assert FORMS["silence"]["break_silence"].fields == (("objection", True, SENTENCE),)
