@@ -1,6 +1,6 @@
 """The annual cycle in the JSON API: what a year's cycle shows (:class:`CycleView`) and the
-Coordination Committee of a day (:class:`Committee`); open a cycle, read it (as the engine holds
-it now), its pending steps, committee and timeline, and take each step — one
+Coordination Committee of a day (:class:`Committee`); open a cycle, read it (as the ledger
+records it), its pending steps, committee and timeline, and take each step — one
 ``POST /cycles/{year}/{step}`` route per step, with that step's own body, so that the OpenAPI
 document says what each step takes."""
 
@@ -31,7 +31,7 @@ ORGANISATIONS = {"ICRC": "International Committee of the Red Cross", "UN": "Unit
 
 
 class CycleView(BaseModel):
-    """A cycle as the engine holds it now."""
+    """A cycle as the ledger records it: its events folded by the rules."""
 
     year: int
     phase: Phase
@@ -86,8 +86,8 @@ def known_years(ledger: Ledger) -> list[int]:
                    if s.removeprefix(CYCLE.prefix).isdigit()), reverse=True)
 
 
-CYCLES = Served(kind=CYCLE, path="/cycles", key=("year", Year), stream=cycle_id, live=True,
-                lacking=("no-such-cycle", "the engine holds no {name} cycle; `POST /cycles` "
+CYCLES = Served(kind=CYCLE, path="/cycles", key=("year", Year), stream=cycle_id,
+                lacking=("no-such-cycle", "the ledger records no {name} cycle; `POST /cycles` "
                          "opens one."), view=cycle_view)
 
 

@@ -28,7 +28,7 @@ from api.pages import BUTTONS, FORMS, not_taken, render, same_origin, signed_in_
 from api.problems import ProblemError
 from api.silence import EXTENSION, PROCEDURES
 from api.steps import sent
-from api.streams import Served, held, ledger_of, listed, on_stream, timeline
+from api.streams import Served, held, ledger_of, listed, on_stream, recorder, timeline
 from domain.convention import Role
 from domain.errors import RuleViolation
 from identities import Person
@@ -134,7 +134,8 @@ async def take(request: Request, page: Page, stream: str, step: str) -> Response
                                   "draft yet.", 409)
         body = stepping.REQUESTS[kind.name][step].model_validate(data)
         await sent(request, person, page.served.missing(stream), lambda c: stepping.take(
-            c, kind, stream, step=step, person=person, request=body))
+            c, kind, stream, step=step, person=person, request=body,
+            recorded=recorder(request)))
     except (RuleViolation, ValidationError, ProblemError) as error:
         return await show(request, page, stream, *not_taken(error))
     return RedirectResponse(_at(request), status_code=303)

@@ -1,6 +1,7 @@
 """The API's way to the engine: one Temporal client, connected at start-up or, if Temporal was
 not up yet, at the first request that needs it; every call bounded in time, and what Temporal
-answers turned into problems (404 for a stream it does not hold, 503 when it cannot be asked)."""
+answers turned into problems (404 for a stream it does not hold, 503 when it cannot be asked
+or when the ledger holds a stream open that no workflow runs)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ from ledger import Receipt
 from runtime.observability import tracing_interceptors
 from runtime.temporal import connect
 from settings import Settings
+from stepping.client import NotRunning
 
 T = TypeVar("T")
 CONNECT_TIMEOUT = 5.0  # seconds to reach Temporal's frontend
 ANSWER_TIMEOUT = 30.0  # seconds for a query or an update (an update waits for a worker)
+RETRY_AFTER = "60"  # seconds: a stream whose workflow is not running waits for a repair
 log = logging.getLogger("intersessional.api")
 steps = structlog.get_logger("intersessional.api.steps")
 
@@ -73,13 +76,17 @@ class Engine:
     async def ask(self, work: Callable[[Client], Awaitable[T]],
                   missing: ProblemError | None = None) -> T:
         """``work(client)`` within :data:`ANSWER_TIMEOUT`; Temporal's errors as problems — a
-        workflow it does not hold as ``missing``, where given."""
+        workflow it does not hold as ``missing``, where given; a stream the ledger holds open
+        whose workflow is not running as a 503 that names the repair."""
         client = await self.client()
         try:
             async with asyncio.timeout(ANSWER_TIMEOUT):
                 return await work(client)
         except TimeoutError:
             raise self._unavailable(f"did not answer within {ANSWER_TIMEOUT:.0f} s") from None
+        except NotRunning as error:
+            raise ProblemError(503, "workflow-not-running", str(error),
+                               {"Retry-After": RETRY_AFTER}) from None
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND and missing is not None:
                 raise missing from None

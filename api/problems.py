@@ -3,7 +3,7 @@
 
 - 401 ``/problems/unauthenticated``: no token, or one that opens nothing (``WWW-Authenticate``)
 - 403 ``/problems/not-permitted``: the person's role never takes this step (auditors: none)
-- 404 ``/problems/no-such-cycle``: the engine holds no cycle of that year
+- 404 ``/problems/no-such-cycle``: the ledger records no cycle of that year
 - 404 ``/problems/no-such-coalition``, ``/problems/no-such-procedure``: the ledger records none
 - 409 ``/problems/refused``: the rules refuse the step now, with this data
 - 409 ``/problems/ledger-not-intact``: an audit found the ledger tampered with, or a stream's
@@ -13,6 +13,8 @@
 - 422 ``/problems/invalid-request``: the request is not what the operation takes; a text or a
   list over its limit is one, and ``detail`` names the field and the limit
 - 503 ``/problems/engine-unavailable``: Temporal, a worker or the ledger did not answer
+- 503 ``/problems/workflow-not-running``: the ledger holds the process open, but its workflow
+  is not running (``Retry-After``; `intersessional engine recover` restarts it)
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ KINDS: dict[str, tuple[str, str]] = {
                       "takes this step; auditors take none. `rule_id` names the rule."),
     "refused": ("Refused by the rules", "The rules refuse this step now, with this data; "
                 "nothing was recorded. `rule_id` and `source` name the rule and its paragraph."),
-    "no-such-cycle": ("No such cycle", "The engine holds no cycle of that year; "
+    "no-such-cycle": ("No such cycle", "The ledger records no cycle of that year; "
                       "`POST /cycles` opens one."),
     "no-such-coalition": ("No such coalition", "The ledger records no coalition of that id; "
                           "`GET /coalitions` lists them, `POST /coalitions` identifies a "
@@ -64,6 +66,11 @@ KINDS: dict[str, tuple[str, str]] = {
                            "ledger) could not be reached, or did not answer in time; a step "
                            "that timed out may still be recorded: read the timeline before "
                            "sending it again."),
+    "workflow-not-running": ("Workflow not running", "The ledger holds this process open and "
+                             "the rules would take the step, but its workflow is not running "
+                             "(terminated, failed, reset away, or Temporal's database lost); "
+                             "nothing was recorded. `intersessional engine recover` restarts "
+                             "it from the ledger; send the step again after that."),
 }
 
 

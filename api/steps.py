@@ -17,7 +17,7 @@ from temporalio.client import Client
 import stepping
 from api.auth import SignedIn, guarded
 from api.problems import ProblemError, documented
-from api.streams import Served, engine_of, held, ledger_of, on_stream
+from api.streams import Served, engine_of, held, ledger_of, on_stream, recorder
 from contracts import Receipt
 from domain.kinds import Kind
 from domain.procedure import ProcedureStep, roles_text
@@ -80,7 +80,7 @@ async def begun(request: Request, kind: Kind[Any], person: Person, body: StepReq
     ledger, engine = ledger_of(request), engine_of(request)
     settings = engine.settings
     name, receipt = await engine.ask(lambda c: stepping.begin(
-        c, kind, person, body, task_queue=settings.task_queue,
+        c, kind, person, body, task_queue=settings.task_queue, recorded=recorder(request),
         lead_times=(settings.committee_weeks, settings.reminder_days),
         known=lambda prefix: len(streams(ledger, kind, prefix))))
     return name, engine.recorded(receipt, person)
@@ -107,7 +107,8 @@ _BODY = inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=Ste
 
 def add_step_routes(target: APIRouter, served: Served[Any]) -> None:
     """``POST <one stream>/<step>`` for every later step of the kind. A stream the ledger
-    does not hold is a 404 before the engine is asked (a live kind's engine says so itself)."""
+    does not record is a 404 before the engine is asked; one it records open whose workflow
+    is not running, a 503 that names the repair."""
     for step in served.kind.commands:
         if step != served.kind.begins:
             _add(target, served, step)
@@ -118,11 +119,11 @@ def _add(target: APIRouter, served: Served[Any], step: str) -> None:
 
     async def take(request: Request, stream: str, person: Person, body: StepRequest | None
                    ) -> Receipt:
-        if not served.live:
-            await held(request, served, stream)
+        await held(request, served, stream)
         given = body if body is not None else stepping.REQUESTS[kind.name][step]()
         return await sent(request, person, served.missing(stream), lambda c: stepping.take(
-            c, kind, stream, step=step, person=person, request=given))
+            c, kind, stream, step=step, person=person, request=given,
+            recorded=recorder(request)))
 
     add_step_route(target, f"{served.one}/{step}", kind, step, preface=served.preface,
                    take=on_stream(served, take, _PERSON, _BODY))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any, Generic, TypeVar, get_type_hints
 
 from fastapi import APIRouter, Depends, Request
@@ -21,7 +22,7 @@ from domain.procedure import PendingStep
 from ledger import Ledger, StoredEvent
 from reading import streams
 from reading.timeline import what
-from stepping import client as engine_client
+from stepping.client import Recorded
 
 S = TypeVar("S", bound=BaseModel)
 READ = documented(404, 422, 503)
@@ -41,6 +42,11 @@ def ledger_of(request: Request) -> Ledger:
     return ledger
 
 
+def recorder(request: Request) -> Recorded:
+    """How a step judges a stream whose workflow is not running: its state in the ledger."""
+    return partial(streams.state_of, ledger_of(request))
+
+
 EngineOf = Annotated[Engine, Depends(engine_of)]
 LedgerOf = Annotated[Ledger, Depends(ledger_of)]
 
@@ -51,9 +57,9 @@ class Served(Generic[S]):
     names a stream — its name, and its type, which says which names are valid — and ``stream``
     the stream it names (``year`` 2027: ``cycle-2027``); ``lacking`` the problem type of a
     stream not held and its detail (``{stream}``: the stream's name). ``view`` shows one stream
-    and ``summary``, for a kind listed at ``path``, one line of the list. A ``live`` kind is
-    read as the engine holds it now (the cycle, whose reads say so when the engine is down);
-    any other is folded from the ledger, so an ended one reads the same as a running one."""
+    and ``summary``, for a kind listed at ``path``, one line of the list. Every stream is read
+    folded from the ledger (the authority), so an ended one reads the same as a running one,
+    and a year reads with the engine down."""
 
     kind: Kind[S]
     path: str
@@ -62,7 +68,6 @@ class Served(Generic[S]):
     view: Callable[[str, S], BaseModel]
     summary: Callable[[str, S], BaseModel] | None = None
     stream: Callable[[Any], str] = str
-    live: bool = False
     #: what the description of each of its routes begins with
     preface: str = ""
 
@@ -79,19 +84,16 @@ class Served(Generic[S]):
         return f"{self.path}/{{{self.key[0]}}}"
 
     def missing(self, stream: str) -> ProblemError:
-        """The 404 of ``stream``, which the engine or the ledger does not hold (``detail`` may
-        name the stream, or what follows its prefix: a cycle's year)."""
+        """The 404 of ``stream``, which the ledger does not record (``detail`` may name the
+        stream, or what follows its prefix: a cycle's year)."""
         problem, detail = self.lacking
         return ProblemError(404, problem, detail.format(
             stream=stream, name=stream.removeprefix(self.kind.prefix)))
 
 
 async def held(request: Request, served: Served[S], stream: str) -> S:
-    """The state of ``stream``, or ``served.missing(stream)`` if it is not held."""
-    if served.live:
-        state: S = await engine_of(request).ask(lambda c: engine_client.state(
-            c, served.kind, stream), served.missing(stream))
-        return state
+    """The state of ``stream`` as the ledger records it, or ``served.missing(stream)`` if it
+    records none."""
     found: S | None = await run_in_threadpool(streams.state_of, ledger_of(request), stream)
     if found is None:
         raise served.missing(stream)
@@ -182,8 +184,7 @@ def add_read_routes(target: APIRouter, served: Served[Any]) -> None:
             "about and where it stands.", status=documented(503))
     add(served.one, on_stream(served, read), name="read",
         returns=get_type_hints(served.view)["return"],
-        said=f"The {title} as the engine holds it now: its phase and state." if served.live
-        else f"The {title} folded from its recorded events by the rules that judged each step.")
+        said=f"The {title} folded from its recorded events by the rules that judged each step.")
     add(f"{served.one}/pending", on_stream(served, pending), name="pending",
         returns=list[PendingStep], said="The steps open now: what, by whom, by when, under "
         "which rule (the engine's own are not listed).")

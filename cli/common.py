@@ -1,6 +1,8 @@
 """What every command shares: who the person is (their token), what they
 send (flags or a TOML/JSON file, checked before anything is sent), how a refusal or an
-unreachable engine is told (one line, exit 2) and how a recorded step is reported.
+unreachable engine is told (one line, exit 2; a stream the ledger holds open whose workflow is
+not running, exit 3), how a recorded step is reported, and what the ledger records (the
+authority every read folds).
 
 Nothing here decides a step: the person comes from :meth:`identities.People.authenticate`, and
 the rules are the domain's, through :mod:`stepping` (:mod:`cli.taking` takes a step of any
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from temporalio.client import Client
 
     from domain.kinds import Kind
+    from domain.state import CycleState
     from identities import Person
     from ledger import Ledger
     from settings import Settings
@@ -45,16 +48,22 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+#: the exit of a step to a stream the ledger holds open whose workflow is not running
+NOT_RUNNING = 3
+
+
 def run(work: Coroutine[Any, Any, None], missing: str | None = None) -> None:
     """Run ``work``; a refusal, a step over a limit or an unreachable engine is one sentence
     and exit 2, and so is an engine that holds no such stream (``missing`` says what to do
-    then)."""
+    then). A stream the ledger holds open whose workflow is not running is its sentence (the
+    repair) and exit 3."""
     import asyncio  # the commands that reach the engine need it, --help does not
 
     from temporalio.service import RPCError, RPCStatusCode
 
     from domain.errors import RuleViolation
     from domain.limits import OverLimit
+    from stepping.client import NotRunning
 
     try:
         asyncio.run(work)
@@ -64,6 +73,9 @@ def run(work: Coroutine[Any, Any, None], missing: str | None = None) -> None:
     except RuleViolation as refusal:
         console.print(f"[red]refused[/red] {escape(str(refusal))}")
         raise typer.Exit(2) from None
+    except NotRunning as stopped:
+        console.print(f"[red]not recorded[/red]: {escape(str(stopped))}")
+        raise typer.Exit(NOT_RUNNING) from None
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:  # the engine answered: no such stream
             said = missing or "this engine has no such process"
@@ -130,16 +142,27 @@ def ledger() -> Iterator[Ledger]:
         engine.dispose()
 
 
-def recorded(kind: Kind[Any], stream: str) -> Any:
-    """The state of ``stream`` as the ledger records it; none is one line and exit 2."""
+def recorded(kind: Kind[Any], stream: str, missing: str | None = None) -> Any:
+    """The state of ``stream`` as the ledger records it (no engine needed); none is one line
+    (``missing``, or one pointing at the kind's list) and exit 2."""
     from reading.streams import state_of
 
     chosen = stream.strip().lower()
     with ledger() as held:
         state = state_of(held, chosen)
     if state is None:
-        raise fail(f"the ledger records no {kind.title} {chosen}; `intersessional {kind.name} "
-                   "list` lists those it does.")
+        raise fail(missing or f"the ledger records no {kind.title} {chosen}; `intersessional "
+                   f"{kind.name} list` lists those it does.")
+    return state
+
+
+def recorded_cycle(year: int) -> CycleState:
+    """The ``year`` cycle as the ledger records it; none is one line and exit 2."""
+    from contracts import cycle_id
+    from domain.kinds import CYCLE
+
+    state: CycleState = recorded(CYCLE, cycle_id(year), f"the ledger records no {year} cycle; "
+                                 f"`intersessional cycle open --year {year}` opens it.")
     return state
 
 

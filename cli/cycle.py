@@ -1,4 +1,5 @@
 """``intersessional cycle …``: open, read and schedule the annual cycles of a running engine.
+A cycle is read from the ledger (``status``, ``timeline``), so it reads with the engine down.
 
 Opening a cycle is a step like the others (``steps_cli``): taken by a person of the ISU,
 authenticated by token; the Schedule (``cycle schedule``) opens cycles as the engine itself.
@@ -9,16 +10,22 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from cli import taking
-from cli.common import FILE, JSON, TOKEN, YEAR, authenticate, connect_engine, console, run
-
-if TYPE_CHECKING:
-    from domain.state import CycleState
+from cli.common import (
+    FILE,
+    JSON,
+    TOKEN,
+    YEAR,
+    authenticate,
+    connect_engine,
+    console,
+    recorded_cycle,
+    run,
+)
 
 cycle = typer.Typer(no_args_is_help=True, help="The annual cycles of a running engine.")
 SCHEDULE_ID = "open-cycles"
@@ -41,31 +48,26 @@ def open_cycle(year: int = YEAR, file: Path | None = FILE, token: str | None = T
 
 @cycle.command("status")
 def status(year: int = YEAR, as_json: bool = JSON) -> None:
-    """The cycle's phase, the steps open now (who may take them, by when) and its state."""
-    from contracts import cycle_id
+    """The cycle's phase, the steps open now (who may take them, by when) and its state, as
+    the ledger records them."""
     from domain.kinds import CYCLE
-    from settings import Settings
-    from stepping import client as engine_client
 
-    async def work() -> None:
-        client = await connect_engine(Settings())
-        state: CycleState = await engine_client.state(client, CYCLE, cycle_id(year))
-        steps = await engine_client.pending(client, cycle_id(year))
-        if as_json:
-            print(json.dumps({"year": year, "phase": state.phase.value,
-                              "pending": [s.model_dump(mode="json") for s in steps],
-                              "state": state.model_dump(mode="json")}, indent=2))
-            return
-        console.print(f"the {year} cycle: phase [bold]{state.phase.value}[/bold], "
-                      f"{state.event_count} event(s) recorded, work plan "
-                      f"{state.workplan_status.value if state.workplan_status else 'not drafted'}")
-        table = Table("Step", "Who may take it", "Due", "Rule", title="Open steps")
-        for s in steps:
-            table.add_row(s.label, " or ".join(s.roles), str(s.due or "—"), s.rule_id)
-        console.print(table)
-        for missed in state.deadlines_missed:
-            console.print(f"[yellow]deadline missed[/yellow]: {missed.value}")
-    run(work())
+    state = recorded_cycle(year)
+    steps = CYCLE.pending(state)
+    if as_json:
+        print(json.dumps({"year": year, "phase": state.phase.value,
+                          "pending": [s.model_dump(mode="json") for s in steps],
+                          "state": state.model_dump(mode="json")}, indent=2))
+        return
+    console.print(f"the {year} cycle: phase [bold]{state.phase.value}[/bold], "
+                  f"{state.event_count} event(s) recorded, work plan "
+                  f"{state.workplan_status.value if state.workplan_status else 'not drafted'}")
+    table = Table("Step", "Who may take it", "Due", "Rule", title="Open steps")
+    for s in steps:
+        table.add_row(s.label, " or ".join(s.roles), str(s.due or "—"), s.rule_id)
+    console.print(table)
+    for missed in state.deadlines_missed:
+        console.print(f"[yellow]deadline missed[/yellow]: {missed.value}")
 
 
 @cycle.command("timeline")

@@ -1,5 +1,6 @@
 """``intersessional pending``: what may be done now in a year's cycle, by whom, by when — and,
-given a token, which of those steps are the person's to take, and with which command."""
+given a token, which of those steps are the person's to take, and with which command. Read from
+the ledger (the cycle's events folded by the rules), so it answers with the engine down."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import JSON, TOKEN, YEAR, authenticate, connect_engine, console, run
+from cli.common import JSON, TOKEN, YEAR, authenticate, console, recorded_cycle
 
 if TYPE_CHECKING:
     from domain.procedure import PendingStep
@@ -45,41 +46,34 @@ def may_take(step: PendingStep, person: Person, state: CycleState, today: date) 
 def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """What may be done now in the year's cycle, who may do it and by when; with a token, the
     steps that are yours are marked."""
-    from contracts import cycle_id
     from domain.kinds import CYCLE
-    from settings import Settings
-    from stepping import client as engine_client
 
     person = authenticate(token) if token else None
-
-    async def work() -> None:
-        client = await connect_engine(Settings())
-        state: CycleState = await engine_client.state(client, CYCLE, cycle_id(year))
-        steps = await engine_client.pending(client, cycle_id(year))
-        today = datetime.now(UTC).date()
-        yours = {s.step: person is not None and may_take(s, person, state, today) for s in steps}
-        if as_json:
-            print(json.dumps({
-                "year": year, "phase": state.phase.value,
-                "person": person.model_dump(mode="json") if person else None,
-                "pending": [{**s.model_dump(mode="json"), "yours": yours[s.step],
-                             "command": f"intersessional {COMMAND_OF.get(s.step, '')} "
-                                        f"--year {year}"} for s in steps]},
-                ensure_ascii=False, indent=2))
-            return
-        who = f", for {escape(person.describe())}" if person else ""
-        table = Table("Yours" if person else "", "Step", "Who may take it", "Due", "Rule",
-                      "Command", title=f"The {year} cycle ("
-                      f"{state.phase.value.replace('_', ' ')} phase): what may be done now{who}")
-        for s in steps:
-            due = str(s.due or "—") if not s.due or s.due >= today else (
-                f"[red]{s.due} (overdue)[/red]")
-            table.add_row("✔" if yours[s.step] else "", s.label,
-                          " or ".join(r.value.replace("_", " ") for r in s.roles), due,
-                          s.rule_id, COMMAND_OF.get(s.step, ""))
-        if steps:
-            console.print(table)
-        else:
-            console.print(f"nothing may be done in the {year} cycle now (phase "
-                          f"{state.phase.value.replace('_', ' ')})")
-    run(work())
+    state = recorded_cycle(year)
+    steps = CYCLE.pending(state)
+    today = datetime.now(UTC).date()
+    yours = {s.step: person is not None and may_take(s, person, state, today) for s in steps}
+    if as_json:
+        print(json.dumps({
+            "year": year, "phase": state.phase.value,
+            "person": person.model_dump(mode="json") if person else None,
+            "pending": [{**s.model_dump(mode="json"), "yours": yours[s.step],
+                         "command": f"intersessional {COMMAND_OF.get(s.step, '')} "
+                                    f"--year {year}"} for s in steps]},
+            ensure_ascii=False, indent=2))
+        return
+    who = f", for {escape(person.describe())}" if person else ""
+    table = Table("Yours" if person else "", "Step", "Who may take it", "Due", "Rule",
+                  "Command", title=f"The {year} cycle ("
+                  f"{state.phase.value.replace('_', ' ')} phase): what may be done now{who}")
+    for s in steps:
+        due = str(s.due or "—") if not s.due or s.due >= today else (
+            f"[red]{s.due} (overdue)[/red]")
+        table.add_row("✔" if yours[s.step] else "", s.label,
+                      " or ".join(r.value.replace("_", " ") for r in s.roles), due,
+                      s.rule_id, COMMAND_OF.get(s.step, ""))
+    if steps:
+        console.print(table)
+    else:
+        console.print(f"nothing may be done in the {year} cycle now (phase "
+                      f"{state.phase.value.replace('_', ' ')})")

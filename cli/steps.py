@@ -18,7 +18,17 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cli import taking
-from cli.common import FILE, JSON, TOKEN, YEAR, authenticate, connect_engine, fail, run
+from cli.common import (
+    FILE,
+    JSON,
+    TOKEN,
+    YEAR,
+    authenticate,
+    connect_engine,
+    fail,
+    recorded_cycle,
+    run,
+)
 from cli.taking import OPTIONS, file_request, report, request, send
 
 if TYPE_CHECKING:
@@ -66,27 +76,25 @@ def _from_file(step: str, year: int, file: Path, token: str | None, as_json: boo
 
 def _on_workplan(step: str, year: int, token: str | None, content_hash: str | None,
                  as_json: bool, **fields: str) -> None:
-    """A step naming the work plan by its hash: the one given, or the cycle's current one."""
+    """A step naming the work plan by its hash: the one given, or the one the ledger records
+    as the cycle's current one."""
     import stepping
     from contracts import cycle_id
     from domain.errors import RuleViolation
+    from domain.kinds import CYCLE
     from domain.steps import BY_STEP
     from settings import Settings
-    from stepping import client as engine_client
 
     person = authenticate(token)
     # the other fields are checked now, with a stand-in for a hash still to be read
-    from domain.kinds import CYCLE
-
     given = request(_step(step), {"content_hash": content_hash or "0" * 64, **fields}, OPTIONS,
                     FLAGS)
 
     async def work() -> None:
         stepping.permitted(CYCLE, step, person)
-        client = await connect_engine(Settings())
         chosen = content_hash
         if chosen is None:
-            state = await engine_client.state(client, CYCLE, cycle_id(year))
+            state = recorded_cycle(year)
             if state.draft_hash is None:
                 rule = BY_STEP[step]
                 raise RuleViolation(rule.rule_id, f"{rule.label} needs a work plan, and the "
@@ -94,6 +102,7 @@ def _on_workplan(step: str, year: int, token: str | None, content_hash: str | No
                                     f"{state.phase.value.replace('_', ' ')} phase).")
             chosen = state.draft_hash
         taken = given.model_copy(update={"content_hash": chosen})
+        client = await connect_engine(Settings())
         receipt = await send(client, _step(step), cycle_id(year), person, taken)
         report(_step(step), cycle_id(year), receipt, person, as_json, content_hash=chosen)
     run(work(), taking.missing_of(_step(step), f"{year} cycle"))

@@ -2,7 +2,8 @@
 request from flags or a file (checked before anything is sent), the step sent by the
 authenticated person through :mod:`stepping`, and its receipt reported as one line or as JSON.
 
-Refusals and an unreachable engine are one line and exit 2 (:func:`cli.common.run`).
+Refusals and an unreachable engine are one line and exit 2; a stream the ledger holds open whose
+workflow is not running, one line naming the repair and exit 3 (:func:`cli.common.run`).
 """
 
 from __future__ import annotations
@@ -86,11 +87,16 @@ def report(step: KindStep, stream: str, receipt: Receipt, person: Person, as_jso
 
 async def send(client: Client, step: KindStep, stream: str, person: Person,
                given: StepRequest) -> Receipt:
-    """``person``'s step sent to ``stream``: its receipt, or the refusal."""
-    import stepping
+    """``person``'s step sent to ``stream``: its receipt, or the refusal (judged on the
+    ledger's state of the stream if its workflow is not running)."""
+    from functools import partial
 
-    return await stepping.take(client, step.kind, stream, step=step.name, person=person,
-                               request=given)
+    import stepping
+    from reading.streams import state_of
+
+    with ledger() as held:
+        return await stepping.take(client, step.kind, stream, step=step.name, person=person,
+                                   request=given, recorded=partial(state_of, held))
 
 
 def take(step: KindStep, stream: str, person: Person, given: StepRequest, *, as_json: bool,
@@ -112,8 +118,10 @@ def take(step: KindStep, stream: str, person: Person, given: StepRequest, *, as_
 def begin(step: KindStep, person: Person, given: StepRequest, *, as_json: bool,
           **extra: Any) -> None:
     """``person`` begins a stream of ``step``'s kind; a numbered one's new id is printed."""
+    from functools import partial
+
     import stepping
-    from reading.streams import streams
+    from reading.streams import state_of, streams
     from settings import Settings
 
     async def work() -> None:
@@ -123,6 +131,7 @@ def begin(step: KindStep, person: Person, given: StepRequest, *, as_json: bool,
         with ledger() as recorded:
             stream, receipt = await stepping.begin(
                 client, step.kind, person, given, task_queue=settings.task_queue,
+                recorded=partial(state_of, recorded),
                 lead_times=(settings.committee_weeks, settings.reminder_days),
                 known=lambda prefix: len(streams(recorded, step.kind, prefix)))
         if step.kind.numbered and not as_json:

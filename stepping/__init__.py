@@ -149,21 +149,26 @@ def within_limits(command: BaseModel) -> None:
 
 
 async def take(client: Client, kind: Kind[Any], stream: str, *, step: str, person: Person,
-               request: StepRequest) -> Receipt:
+               request: StepRequest, recorded: engine.Recorded) -> Receipt:
     """Send ``person``'s step to ``stream``: its receipt once recorded, or the refusal
-    (nothing recorded). A stream is begun with :func:`begin`."""
+    (nothing recorded). A stream is begun with :func:`begin`. ``recorded`` reads a stream's
+    state from the ledger, which judges a step to a stream whose workflow is not running
+    (:class:`stepping.client.NotRunning`)."""
     if step == kind.begins:
         raise ValueError(f"{step} begins a {kind.title}: stepping.begin")
-    return await engine.take(client, kind, stream, command(kind, step, person, request))
+    return await engine.take(client, kind, stream, command(kind, step, person, request),
+                             recorded=recorded)
 
 
 async def begin(client: Client, kind: Kind[Any], person: Person, request: StepRequest, *,
-                task_queue: str, lead_times: tuple[int, int] | None = None,
+                task_queue: str, recorded: engine.Recorded,
+                lead_times: tuple[int, int] | None = None,
                 known: Callable[[str], int] = lambda _prefix: 0) -> tuple[str, Receipt]:
     """``person`` begins a stream of ``kind`` with ``request``: its name and first receipt.
     A cycle opened without a calendar gets the default dates with ``lead_times`` (committee
     weeks, reminder days; the settings'); a numbered kind starts looking for a free number
-    after the ``known(prefix)`` streams the ledger already holds."""
+    after the ``known(prefix)`` streams the ledger already holds. ``recorded`` reads a
+    stream's state from the ledger: whether a year whose workflow has ended closed."""
     given = command(kind, kind.begins, person, request)
     if kind is CYCLE and lead_times is not None:
         assert isinstance(given, OpenCycle)
@@ -177,4 +182,5 @@ async def begin(client: Client, kind: Kind[Any], person: Person, request: StepRe
         # judged before the ledger is read: a refused beginning costs nothing, names its rule
         kind.begin(f"{prefix}?", given, shipped_registry(), now)
         first = await asyncio.to_thread(known, prefix) + 1
-    return await engine.begin(client, kind, given, task_queue, first=first)
+    return await engine.begin(client, kind, given, task_queue, first=first,
+                              recorded=recorded)

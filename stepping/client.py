@@ -1,6 +1,13 @@
 """How people's tools reach any process — a year's cycle, a coalition, a silence procedure:
-begin one, take a step, read it, each through the kind's entry (``domain.kinds``). Refusals
-come back as the domain's ``RuleViolation``, whatever carried them.
+begin one and take a step, each through the kind's entry (``domain.kinds``). Refusals come back
+as the domain's ``RuleViolation``, whatever carried them.
+
+The ledger is the authority. A step to a stream whose workflow is not running (terminated,
+failed, reset away, or Temporal's database lost) is judged on the stream's state as the ledger
+records it (``recorded``: the kind's fold of its events): refused by the rules, it is that
+``RuleViolation``; allowed, it is :class:`NotRunning`, which names the repair. What people
+read of a stream is that fold too (``reading.streams``); :func:`state` and :func:`pending` ask
+the workflow itself, for what drives a year and waits on it (scenarios, tests, benchmarks).
 
 A stream's name is its workflow's id. A kind with one stream per name (the cycle of a year)
 begins it once: beginning it again while it runs returns the same receipt, and after it has
@@ -11,12 +18,18 @@ get two numbers.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -28,6 +41,37 @@ from domain.kinds import Kind
 from domain.procedure import PendingStep
 
 MAX_TRIES = 100
+#: the state of a stream as the ledger records it (``reading.streams.state_of`` on a ledger),
+#: or ``None`` for a stream the ledger never recorded; called in a thread (it reads a database)
+Recorded = Callable[[str], Any]
+RECOVER = "`intersessional engine recover` restarts it from the ledger"
+
+
+class NotRunning(Exception):  # noqa: N818 - named for what the stream is, like RuleViolation
+    """``stream`` is open in the ledger, and the rules would take the step, but no workflow
+    runs it (``why``: what Temporal says of it); nothing was recorded. One sentence naming
+    the repair (HTTP 503, exit 3)."""
+
+    def __init__(self, stream: str, why: str = "its workflow is not running") -> None:
+        self.stream, self.why = stream, why
+        super().__init__(f"{stream} is open in the ledger but {why}; {RECOVER}.")
+
+
+async def _not_running(client: Client, stream: str) -> NotRunning:
+    """:class:`NotRunning` for ``stream``, saying what became of its workflow."""
+    try:
+        status = (await client.get_workflow_handle(stream).describe()).status
+    except RPCError as error:
+        if error.status is not RPCStatusCode.NOT_FOUND:
+            return NotRunning(stream)
+        return NotRunning(stream, "the engine holds no workflow for it")
+    said = status.name.lower().replace("_", " ") if status else "ended"
+    return NotRunning(stream, "its workflow is not running" + (
+        f" ({said})" if status is not WorkflowExecutionStatus.RUNNING else ""))
+
+
+async def _as_recorded(recorded: Recorded | None, stream: str) -> Any:
+    return None if recorded is None else await asyncio.to_thread(recorded, stream)
 
 
 def violation_in(error: BaseException) -> RuleViolation | None:
@@ -51,11 +95,14 @@ async def _began(handle: WorkflowHandle[Any, Any], kind: Kind[Any]) -> Receipt:
 
 
 async def begin(client: Client, kind: Kind[Any], command: BaseModel, task_queue: str, *,
-                first: int = 1, at: datetime | None = None) -> tuple[str, Receipt]:
+                first: int = 1, at: datetime | None = None, recorded: Recorded | None = None
+                ) -> tuple[str, Receipt]:
     """Begin a stream of ``kind`` with ``command``: its name (as of ``at``, default now: a
     silence procedure's year) and the receipt of its first event. Judged here first, on the
     shipped registry, so a refused one never starts a workflow; the workflow judges it again
-    on the registry it reads."""
+    on the registry it reads. A stream of a kind that runs once whose workflow has ended is
+    refused if the ledger (``recorded``) says it closed, and :class:`NotRunning` if it says
+    it is still open."""
     now = datetime.now(UTC)
     name = kind.stream_name(command, at or now)
     kind.begin(name if not kind.numbered else f"{name}?", command, shipped_registry(), now)
@@ -71,6 +118,9 @@ async def begin(client: Client, kind: Kind[Any], command: BaseModel, task_queue:
         except WorkflowAlreadyStartedError:
             if kind.numbered:
                 continue
+            held = await _as_recorded(recorded, stream)
+            if held is not None and kind.pending(held, include_engine=True):
+                raise await _not_running(client, stream) from None
             rule = kind.by_step[kind.begins]
             raise RuleViolation(rule.rule_id, f"{stream} has already run and closed; a "
                                 f"{kind.title} runs once.") from None
@@ -82,9 +132,13 @@ async def _sent(handle: WorkflowHandle[Any, Any], step: str, command: BaseModel)
     try:
         receipt: Receipt = await handle.execute_update(step, command, result_type=Receipt)
     except WorkflowUpdateFailedError as error:
-        if (violation := violation_in(error)) is None:
-            raise  # the engine's own failure, its cause kept
-        raise violation from None
+        if (violation := violation_in(error)) is not None:
+            raise violation from None
+        cause = error.__cause__
+        if isinstance(cause, ApplicationError) and cause.type == "NeedsAttention":
+            said = cause.message.split("; run `intersessional engine recover`")[0]
+            raise NotRunning(handle.id, f"it needs attention: {said}") from None
+        raise  # the engine's own failure, its cause kept
     return receipt
 
 
@@ -103,42 +157,49 @@ async def _caught_up(handle: WorkflowHandle[Any, Any], recorded: int) -> bool:
 
 
 async def take(client: Client, kind: Kind[Any], stream: str, command: BaseModel, *,
-               recorded: Callable[[str], int] | None = None) -> Receipt:
+               recorded: Recorded | None = None) -> Receipt:
     """Send ``command`` as the update of its step to ``stream``: its receipt, or the
-    ``RuleViolation`` that refused it (nothing recorded). A stream whose workflow has ended
-    takes no update (Temporal answers NOT_FOUND): the step is refused as the rules refuse it
-    in the ended stream's state; a stream the engine never had stays an ``RPCError``.
-    ``recorded(stream)``, the version the ledger holds, lets a refusal by a workflow that is
-    behind the ledger be judged again once it has caught up."""
+    ``RuleViolation`` that refused it (nothing recorded). The stream's state as the ledger
+    records it (``recorded``) decides two things the workflow cannot: a refusal by a workflow
+    that is behind the ledger (Temporal's database rolled back) is judged again once it has
+    caught up; and a stream whose workflow is not running takes no update (Temporal answers
+    NOT_FOUND), so the step is judged on the ledger's state — refused as the rules refuse it
+    there, or :class:`NotRunning` if they would take it. A stream the ledger never recorded
+    (or with no ``recorded`` to ask) stays the ``RPCError``."""
     step = kind.step_of(command)
     handle = client.get_workflow_handle(stream)
     try:
         try:
             receipt = await _sent(handle, step, command)
         except RuleViolation:
-            # a workflow behind the ledger (Temporal's database rolled back) judges on the
-            # state it holds: caught up, it judges the step again on the ledger's
-            if recorded is None or not await _caught_up(handle, recorded(stream)):
+            held = await _as_recorded(recorded, stream)
+            if held is None or not await _caught_up(handle, held.event_count):
                 raise
             receipt = await _sent(handle, step, command)
     except RPCError as error:
         if error.status is not RPCStatusCode.NOT_FOUND:
             raise
-        ended = await state(client, kind, stream)  # NOT_FOUND again: no such stream at all
-        kind.decide(ended, command, shipped_registry(), datetime.now(UTC))  # refuses
-        rule = kind.by_step[step]
-        raise RuleViolation(rule.rule_id, f"{stream} is {kind.phase(ended)}; {rule.label} is "
-                            "no longer open in it.") from None
+        held = await _as_recorded(recorded, stream)
+        if held is None:
+            raise
+        try:
+            kind.decide(held, command, shipped_registry(), datetime.now(UTC))
+        except RuleViolation as refused:
+            raise refused from None
+        raise await _not_running(client, stream) from None
     return receipt
 
 
 async def state(client: Client, kind: Kind[Any], stream: str) -> Any:
-    """The state the engine holds for ``stream`` now."""
+    """The state the workflow of ``stream`` holds now: for driving a year and waiting on it
+    (scenarios, tests, benchmarks); what people read is the ledger's
+    (``reading.streams.state_of``)."""
     return await client.get_workflow_handle(stream).query("state", result_type=kind.state)
 
 
 async def pending(client: Client, stream: str) -> list[PendingStep]:
-    """The steps open now in ``stream``: what, by whom, by when, under which rule."""
+    """The steps the workflow of ``stream`` holds open now (as :func:`state`, for driving and
+    waiting; people read ``kind.pending`` of the ledger's state)."""
     steps: list[PendingStep] = await client.get_workflow_handle(stream).query(
         "pending", result_type=list[PendingStep])
     return steps

@@ -1,18 +1,26 @@
 """The API with no engine to ask: a uvicorn server whose Temporal address answers nothing, over
-a migrated ledger. It still starts, reads what the ledger holds, and answers every question for
-the engine with a 503 problem — never a 500 — recording nothing."""
+a migrated ledger holding one opened year. It still starts, reads what the ledger holds — the
+year's cycle, its pending steps, its page — and answers every step for the engine with a 503
+problem — never a 500 — recording nothing."""
 
 from __future__ import annotations
 
 import contextlib
 import time
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
-from ledger import create_ledger_engine, upgrade
+from contracts import cycle_id
+from domain.commands import OpenCycle
+from domain.convention import shipped_registry
+from domain.kinds import CYCLE
+from ledger import Ledger, NewEvent, create_ledger_engine, upgrade
+from scenarios.scripted import ISU, first_presidency
 from tests.api.conftest import YEAR, Api
 from tests.e2e.conftest import STARTUP, Dev
 from tests.ports import free_port
@@ -20,12 +28,19 @@ from tests.ports import free_port
 
 @pytest.fixture(scope="module")
 def lonely(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    """An API server whose engine is not running (Dev never started), the ledger migrated."""
+    """An API server whose engine is not running (Dev never started), the ledger migrated and
+    holding the opening of the :data:`YEAR` cycle."""
     base: Path = tmp_path_factory.mktemp("lonely")
     dev = Dev(data_dir=base / "data", temporal_port=free_port(), ui_port=free_port())
     dev.data_dir.mkdir(parents=True)
     engine = create_ledger_engine(dev.settings.effective_ledger_url)
     upgrade(engine)
+    opened = CYCLE.begin(cycle_id(YEAR), OpenCycle(year=YEAR, actor=ISU, carried_presidencies=(
+        first_presidency(YEAR),)), shipped_registry(), datetime.now(UTC))
+    Ledger(engine).append(cycle_id(YEAR), [NewEvent(
+        event_id=uuid.uuid4(), type=opened.type, schema_version=opened.schema_version,
+        payload=opened.model_dump(mode="json"), actor=opened.actor.name,
+        role=opened.actor.role.value, occurred_at=opened.occurred_at)], 0)
     engine.dispose()
     server = Api(dev=dev, port=free_port())
     server.register()
@@ -46,9 +61,7 @@ def lonely(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
 
 
 @pytest.mark.parametrize(("method", "path", "who", "body"), [
-    ("GET", "/health", None, None), ("GET", f"/cycles/{YEAR}", None, None),
-    ("GET", f"/cycles/{YEAR}/pending", None, None),
-    ("POST", "/cycles", "isu", {"year": YEAR}),
+    ("GET", "/health", None, None), ("POST", "/cycles", "isu", {"year": YEAR + 1}),
     ("POST", f"/cycles/{YEAR}/hold_meeting", "isu", {"records_reference": "ISU/2027/IM"}),
 ])
 def test_what_needs_the_engine_is_503(lonely: Api, method: str, path: str, who: str | None,
@@ -58,15 +71,25 @@ def test_what_needs_the_engine_is_503(lonely: Api, method: str, path: str, who: 
     assert answer.status_code == 503, answer.text
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["type"] == "/problems/engine-unavailable"
-    assert lonely.head() == 0
+    assert lonely.head() == 1
 
 
 def test_what_the_ledger_holds_is_still_read(lonely: Api) -> None:
+    """The year's cycle reads from the ledger, the authority, with no engine to ask."""
     with lonely.client("auditor") as http:
         me, timeline, page = http.get("/me"), http.get(f"/cycles/{YEAR}/timeline"), http.get(
             f"/dashboard/{YEAR}")
+        cycle, pending = http.get(f"/cycles/{YEAR}"), http.get(f"/cycles/{YEAR}/pending")
+        committee, unknown = http.get(f"/cycles/{YEAR}/committee"), http.get("/cycles/2031")
     assert me.status_code == 200
     assert me.json()["role"] == "auditor"
-    assert timeline.status_code == 404  # no such cycle in this ledger
-    assert page.status_code == 503
-    assert "could not be reached" in page.text
+    assert [e["type"] for e in timeline.json()] == ["CycleOpened"]
+    assert cycle.status_code == 200, cycle.text
+    assert (cycle.json()["phase"], cycle.json()["event_count"]) == ("election", 1)
+    assert {s["step"] for s in pending.json()} == {"elect_coordinators", "designate_president"}
+    assert committee.status_code == 200
+    assert page.status_code == 200
+    assert "election" in page.text
+    assert unknown.status_code == 404
+    assert unknown.json()["type"] == "/problems/no-such-cycle"
+    assert lonely.head() == 1

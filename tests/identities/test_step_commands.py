@@ -43,7 +43,7 @@ class Engine_:  # noqa: N801 - a stand-in, named after what it stands for
         return self
 
     async def take(self, _: object, kind: Kind[Any], stream: str, *, step: str, person: Person,
-                   request: stepping.StepRequest) -> Receipt:
+                   request: stepping.StepRequest, recorded: object) -> Receipt:
         stepping.command(kind, step, person, request)  # as stepping.take judges it first
         year = int(stream.removeprefix(kind.prefix))
         self.taken.append((year, Step(step), person, request))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -19,7 +20,9 @@ from domain.coalitions import CoalitionCharter, ExistingActivity, Participant, p
 from domain.convention import Actor, Role
 from domain.errors import RuleViolation
 from domain.kinds import COALITION, SILENCE
+from reading.streams import state_of
 from stepping import client as step_client
+from stepping.client import Recorded
 from tests.processes.conftest import (
     AUS,
     COMMITTEE,
@@ -60,6 +63,12 @@ async def _refused(engine: Engine, workflow_id: str, send: Callable[[], Awaitabl
     assert await state() == before
     assert await _accepted_updates(engine, workflow_id) == accepted
     return refused.value
+
+
+def _recorded(engine: Engine) -> Recorded:
+    """A stream's state as the ledger records it: how the entry points judge a step to a
+    stream whose workflow has ended (as the rules refuse it there)."""
+    return partial(state_of, engine.ledger)
 
 
 async def _not_started(engine: Engine, workflow_id: str) -> None:
@@ -114,7 +123,8 @@ async def _coalition(engine: Engine, *steps: ce.CoalitionStepCommand) -> None:
 async def _coalition_refuses(engine: Engine, command: ce.CoalitionStepCommand
                              ) -> RuleViolation:
     return await _refused(engine, CID,
-                          lambda: step_client.take(engine.client, COALITION, CID, command),
+                          lambda: step_client.take(engine.client, COALITION, CID, command,
+                                                   recorded=_recorded(engine)),
                           lambda: step_client.state(engine.client, COALITION, CID))
 
 
@@ -191,7 +201,8 @@ async def _circulated(engine: Engine) -> None:
 async def _silence_refuses(engine: Engine, actor: Actor) -> RuleViolation:
     command = se.BreakSilence(actor=actor, objection="we object")
     return await _refused(engine, PID,
-                          lambda: step_client.take(engine.client, SILENCE, PID, command),
+                          lambda: step_client.take(engine.client, SILENCE, PID, command,
+                                                   recorded=_recorded(engine)),
                           lambda: step_client.state(engine.client, SILENCE, PID))
 
 
@@ -237,6 +248,7 @@ async def test_a_delegate_cannot_withdraw_the_text(engine: Engine) -> None:
     command = se.WithdrawText(actor=Actor(name="Jane Carter", role=Role.DELEGATE,
                                           represents="AUS"), reason="we would rather not")
     refusal = await _refused(engine, PID,
-                             lambda: step_client.take(engine.client, SILENCE, PID, command),
+                             lambda: step_client.take(engine.client, SILENCE, PID, command,
+                                                      recorded=_recorded(engine)),
                              lambda: step_client.state(engine.client, SILENCE, PID))
     assert refusal.rule_id == "SP-4"
