@@ -109,6 +109,8 @@ async def begin(client: Client, kind: Kind[Any], command: BaseModel, task_queue:
     names = ([f"{name}{n}" for n in range(max(first, 1), max(first, 1) + MAX_TRIES)]
              if kind.numbered else [name])
     for stream in names:
+        if kind.numbered and await _as_recorded(recorded, stream) is not None:
+            continue  # taken in the record, whatever became of its workflow
         try:
             handle: WorkflowHandle[Any, Any] = await client.start_workflow(
                 kind.workflow, command, id=stream, task_queue=task_queue,
