@@ -40,6 +40,8 @@ def arguments() -> argparse.Namespace:
                         help="run only this experiment (repeatable)")
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="seconds for the years to complete (default 300)")
+    parser.add_argument("--stall", type=float, help="seconds without a new event after which "
+                        "the years count as wedged (default: wait out the timeout)")
     parser.add_argument("--seed", type=int, help="seed of the random intervals")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/chaos_pg",
                         help="the PostgreSQL database postgres-backend-kill drops and creates")
@@ -53,7 +55,8 @@ async def main() -> int:
     names = args.only or list(EXPERIMENTS)
     tmp = Path(tempfile.mkdtemp(prefix="chaos-", dir=args.directory))
     options = Options(directory=tmp, port=free_port, years=args.years, kills=args.kills,
-                      timeout=args.timeout, seed=args.seed, postgres_url=args.postgres_url)
+                      timeout=args.timeout, stall=args.stall, seed=args.seed,
+                      postgres_url=args.postgres_url)
     print(f"chaos: {', '.join(names)}; data and logs in {tmp}", flush=True)
     failed = 0
     try:

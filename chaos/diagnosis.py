@@ -22,7 +22,8 @@ _FAILURES = {  # the history events that carry a failure, and where it is
 
 
 def _said(failure: Failure) -> str:
-    parts, current, depth = [], failure, 0
+    parts: list[str] = []
+    current, depth = failure, 0
     while current.message and depth < 4:
         kind = current.application_failure_info.type if current.HasField(
             "application_failure_info") else ""

@@ -141,10 +141,12 @@ class Until:
     """When the drivers give up (``time.monotonic()``); an experiment may bring it forward."""
 
     at: float
+    #: give up sooner when the ledger records nothing for this many seconds (no year at a gate)
+    stall: float | None = None
 
     @classmethod
-    def after(cls, seconds: float) -> Until:
-        return cls(time.monotonic() + seconds)
+    def after(cls, seconds: float, stall: float | None = None) -> Until:
+        return cls(time.monotonic() + seconds, stall)
 
     @property
     def passed(self) -> bool:
@@ -218,4 +220,24 @@ def driven(n: int, gates: dict[str, asyncio.Event] | None = None) -> list[Year]:
 
 
 async def drive_all(engine: Engine, link: Link, ys: list[Year], until: Until) -> None:
-    await asyncio.gather(*(y.drive(engine, link, until) for y in ys))
+    """Every year at once (and, with ``until.stall``, a watch on the ledger's head)."""
+    watching = asyncio.create_task(_watch_stall(engine, ys, until))
+    try:
+        await asyncio.gather(*(y.drive(engine, link, until) for y in ys))
+    finally:
+        watching.cancel()
+
+
+async def _watch_stall(engine: Engine, ys: list[Year], until: Until) -> None:
+    """Bring ``until`` forward once the ledger's head has not moved for ``until.stall``
+    seconds while no year waits at a gate: the years are wedged, no need to wait them out."""
+    if until.stall is None:
+        return
+    head, moved = -1, time.monotonic()
+    while not until.passed:
+        now = await asyncio.to_thread(engine.ledger().head)
+        if now != head or any(y.waiting_at for y in ys):
+            head, moved = now, time.monotonic()
+        elif time.monotonic() - moved > until.stall:
+            until.at = time.monotonic()
+        await asyncio.sleep(1)

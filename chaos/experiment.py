@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chaos.checks import Figures
+from chaos.driver import Until
 from chaos.processes import Engine, ExperimentError
 
 
@@ -25,9 +26,15 @@ class Options:
     kills: int | None = None
     timeout: float = 300.0
     seed: int | None = None
+    #: seconds without a new event after which the years count as wedged (``None``: the
+    #: whole timeout)
+    stall: float | None = None
     #: seconds between two faults, drawn uniformly (``None``: the experiment's own)
     interval: tuple[float, float] | None = None
     postgres_url: str = "postgresql://postgres@127.0.0.1:5432/chaos_pg"
+
+    def until(self) -> Until:
+        return Until.after(self.timeout, self.stall)
 
     def years_or(self, default: int) -> int:
         return self.years if self.years is not None else default
@@ -60,8 +67,11 @@ async def framed(figures: Figures, options: Options, ledger_url: str | None = No
 
 
 def first_line(text: str) -> str:
+    """The line that says what happened: the last one, or the first inside Rich's error box
+    (``No such command 'engine'.``)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "(no output)"
+    boxed = [line.strip("│ ") for line in lines if line.startswith("│")]
+    return (boxed or lines or ["(no output)"])[-1 if not boxed else 0][:300]
 
 
 def recover(engine: Engine, figures: Figures) -> bool:

@@ -11,7 +11,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from chaos.checks import Figures, conclude
-from chaos.driver import Link, Until, Year, drive_all, driven
+from chaos.driver import Link, Year, drive_all, driven
 from chaos.experiment import Options, framed
 from chaos.processes import Engine
 
@@ -26,7 +26,7 @@ async def worker_kill(options: Options) -> Figures:
         await asyncio.to_thread(engine.server)
         link = Link(await engine.client())
         worker = await asyncio.to_thread(engine.worker)
-        driving = asyncio.create_task(drive_all(engine, link, ys, Until.after(options.timeout)))
+        driving = asyncio.create_task(drive_all(engine, link, ys, options.until()))
         while limit is None or figures.kills < limit:
             await asyncio.wait([driving], timeout=rng.uniform(low, high))
             if driving.done():
@@ -53,7 +53,7 @@ async def dev_group_kill(options: Options) -> Figures:
     async with framed(figures, options) as engine:
         dev = await asyncio.to_thread(engine.dev)
         link = Link(await engine.client())
-        driving = asyncio.create_task(drive_all(engine, link, ys, Until.after(options.timeout)))
+        driving = asyncio.create_task(drive_all(engine, link, ys, options.until()))
         for k in range(kills):
             threshold = total * (k + 1) // (kills + 1)
             while not driving.done() and await asyncio.to_thread(_ledger_head, engine) < threshold:
@@ -112,7 +112,7 @@ async def postgres_backend_kill(options: Options) -> Figures:
         await asyncio.to_thread(engine.server)
         link = Link(await engine.client())
         worker = await asyncio.to_thread(engine.worker)
-        driving = asyncio.create_task(drive_all(engine, link, ys, Until.after(options.timeout)))
+        driving = asyncio.create_task(drive_all(engine, link, ys, options.until()))
         while limit is None or figures.kills < limit:
             await asyncio.wait([driving], timeout=rng.uniform(low, high))
             if driving.done():

@@ -70,7 +70,7 @@ async def temporal_rollback(options: Options) -> Figures:
         server = await asyncio.to_thread(engine.server)
         link = Link(await engine.client())
         worker = await asyncio.to_thread(engine.worker)
-        until = Until.after(options.timeout)
+        until = options.until()
         driving = asyncio.create_task(drive_all(engine, link, ys, until))
         while (not driving.done()
                and await asyncio.to_thread(engine.ledger().head) < before_gate * 2 // 5):
@@ -84,6 +84,7 @@ async def temporal_rollback(options: Options) -> Figures:
         await asyncio.to_thread(worker.kill)
         await asyncio.to_thread(server.stop)
         put_back(copy, engine.settings.temporal_database)
+        figures.kills += 1
         await asyncio.to_thread(engine.server)
         link.client = await engine.client()
         if not await asyncio.to_thread(recover, engine, figures):
@@ -121,7 +122,7 @@ async def reset_terminate(options: Options) -> Figures:
         await asyncio.to_thread(engine.server)
         link = Link(await engine.client())
         await asyncio.to_thread(engine.worker)
-        until = Until.after(options.timeout)
+        until = options.until()
         driving = asyncio.create_task(drive_all(engine, link, ys, until))
         await at_gate(ys, "hold_meeting", Until.after(GATE_WAIT))
         for y in ys:

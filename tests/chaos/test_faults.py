@@ -24,6 +24,9 @@ from tests.backends import postgres_url
 from tests.ports import free_port
 
 TIMEOUT = 60.0  # seconds for a few years to complete under faults on a busy machine
+#: seconds without a new event: wedged. A killed worker's workflow task is retried after its
+#: timeout (10 s), and its sticky queue's (10 s) may come first
+STALL = 25.0
 SEED = 18
 
 WEDGES = pytest.mark.xfail(strict=False, reason=(
@@ -36,7 +39,7 @@ NEEDS_RECOVER = pytest.mark.xfail(strict=False, reason=(
 
 
 def options(tmp_path: Path, **given: object) -> Options:
-    return Options(directory=tmp_path, port=free_port, timeout=TIMEOUT, seed=SEED,
+    return Options(directory=tmp_path, port=free_port, timeout=TIMEOUT, stall=STALL, seed=SEED,
                    **given)  # type: ignore[arg-type]
 
 
