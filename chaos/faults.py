@@ -97,11 +97,11 @@ def terminate_worker_backends(url: str) -> int:
 
 
 async def postgres_backend_kill(options: Options) -> Figures:
-    """10 concurrent years with the ledger on PostgreSQL; every 0.5–2 s (at random) the
+    """10 concurrent years with the ledger on PostgreSQL; every 0.2–1 s (at random) the
     worker's backends are terminated, until every year completes (or ``--kills`` backends)."""
     ys: list[Year] = driven(options.years_or(10))
     figures, limit = Figures("postgres-backend-kill", len(ys)), options.kills_or(None)
-    rng, (low, high) = random.Random(options.seed), options.interval_or(0.5, 2)
+    rng, (low, high) = random.Random(options.seed), options.interval_or(0.2, 1)
     url = options.postgres_url
     try:
         await asyncio.to_thread(recreate, url)
