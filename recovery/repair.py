@@ -42,11 +42,15 @@ class Repaired:
         return self.after is None
 
 
-async def restart(client: Client, stream: str, task_queue: str, reason: str) -> None:
-    """Start ``stream``'s workflow again from the ledger (a running run is terminated first)."""
+async def restart(client: Client, stream: str, task_queue: str, reason: str, *,
+                  running: bool) -> None:
+    """Start ``stream``'s workflow again from the ledger (its run terminated first if it is
+    ``running``: a run that has ended, or never was, is left as it is, so that two recoveries
+    at once — the worker's at start-up and an operator's — start it once)."""
     handle = client.get_workflow_handle(stream)
-    with contextlib.suppress(RPCError):  # not running: nothing to terminate
-        await handle.terminate(reason=f"started again from the ledger: {reason}")
+    if running:
+        with contextlib.suppress(RPCError):  # ended meanwhile: nothing to terminate
+            await handle.terminate(reason=f"started again from the ledger: {reason}")
     # another worker's recovery may have started it again meanwhile
     kind = kind_of(stream)
     with contextlib.suppress(WorkflowAlreadyStartedError):
@@ -73,13 +77,14 @@ async def repair(client: Client, ledger: Ledger, found: Standing, task_queue: st
                                                                           result_type=int)
             action = "caught up from the ledger"
         except (WorkflowUpdateFailedError, RPCError):
-            await restart(client, found.stream, task_queue, found.cause)
+            await restart(client, found.stream, task_queue, found.cause, running=True)
     elif found.problem == "unanswered":
         action = "nothing: start a worker"
     elif found.problem == "altered":
         action = f"nothing: `{found.repair}` says where"
     else:
-        await restart(client, found.stream, task_queue, found.cause)
+        await restart(client, found.stream, task_queue, found.cause,
+                      running=found.workflow == "running")
     after = await standing(client, ledger, found.stream)
     return Repaired(found.stream, found.problem, found.cause, action, after.problem)
 

@@ -20,6 +20,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar, Generic, NoReturn, TypeVar
+from uuid import UUID, uuid5
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -54,6 +55,9 @@ LOCAL_RECORDING = "record-events-locally"
 CATCHING_UP = "catch-up-from-ledger"
 #: patch: a run reads its stream from the ledger before it begins, and resumes what it finds
 RESUMING = "resume-from-ledger"
+#: patch: an event's id is named by the run, the stream and the version it is recorded at
+EVENT_IDS = "event-ids-by-version"
+_IDS = UUID("5b4c1f0e-9d1e-4c55-9a43-2f8e6f0b7a11")  # the namespace of those names
 RECOVER = "run `intersessional engine recover` to start it again from the ledger"
 #: the ledger may be down for a while: keep retrying, at most a minute apart
 RECORDING = RetryPolicy(maximum_interval=timedelta(minutes=1),
@@ -130,8 +134,9 @@ class Recording(Generic[S]):
             raise needs_attention(self._attention)
         while (event := judged(decision)) is not None:
             after = judged(lambda: self.KIND.apply(self._state, event))
-            request = RecordEvent(stream=self._stream(event), expected_version=self._version,
-                                  event_id=workflow.uuid4(), event=event)
+            stream = self._stream(event)
+            request = RecordEvent(stream=stream, expected_version=self._version,
+                                  event_id=self._event_id(stream), event=event)
             try:
                 receipt = await self._append(request)
             except (ActivityError, ApplicationError) as error:
@@ -150,6 +155,16 @@ class Recording(Generic[S]):
                                  receipt.position)
             return receipt
         return None
+
+    def _event_id(self, stream: str) -> UUID:
+        """The id of the event this run records at the stream's next version: the same on a
+        retried workflow task (so the ledger knows the first attempt's event), and never one
+        a lost part of this run's history already used — as ``workflow.uuid4()``'s sequence
+        would, replayed from an older copy of Temporal's database after the ledger moved on."""
+        if not workflow.patched(EVENT_IDS):
+            return workflow.uuid4()  # histories from before the patch replay as they ran
+        info = workflow.info()
+        return uuid5(_IDS, f"{info.workflow_id}/{info.run_id}/{stream}/{self._version + 1}")
 
     async def _append(self, request: RecordEvent) -> Receipt:
         if self.PATCHED_RECORDING and not workflow.patched(LOCAL_RECORDING):
