@@ -4,17 +4,15 @@ CLI, PostgreSQL), on this xdist worker's ports, directory and database. Each ass
 ``make chaos`` asserts: every year completed, exactly one event per state change, every chain
 verified, ``audit cross-check`` clean — and that the fault really happened.
 
-Marked ``xfail`` (not strict) until issue 18's fixes land on main: the years a killed worker
-or dev group wedges (a retried workflow task records the same event id with a new time, which
-the ledger refuses as ``EventIdConflict``), and the repairs that need ``intersessional engine
-recover`` and a cross-check that names a reset or terminated cycle.
+Before issue 18 a killed worker or dev group wedged a year now and then (a retried workflow
+task recorded its event again at another moment, refused for good as ``EventIdConflict``), and
+a rolled-back, reset or terminated year could not be repaired at all.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import make_url
 
 from chaos.experiment import Options
@@ -29,41 +27,28 @@ TIMEOUT = 60.0  # seconds for a few years to complete under faults on a busy mac
 STALL = 25.0
 SEED = 18
 
-WEDGES = pytest.mark.xfail(strict=False, reason=(
-    "issue 18, until recording is idempotent by content: a workflow task retried after the "
-    "worker died records its event again with a new occurred_at, the ledger refuses it as "
-    "EventIdConflict and the year wedges (now and then, not every run)"))
-NEEDS_RECOVER = pytest.mark.xfail(strict=False, reason=(
-    "issue 18, until `intersessional engine recover` exists and `audit cross-check` names "
-    "missing, terminated, failed, behind and ahead workflows"))
-
-
 def options(tmp_path: Path, **given: object) -> Options:
     return Options(directory=tmp_path, port=free_port, timeout=TIMEOUT, stall=STALL, seed=SEED,
                    **given)  # type: ignore[arg-type]
 
 
-@WEDGES
 async def test_worker_killed_again_and_again(tmp_path: Path) -> None:
     figures = await worker_kill(options(tmp_path, years=4, kills=3, interval=(0.5, 1.5)))
     assert figures.kills >= 1, figures.line()
     assert figures.passed, figures.line()
 
 
-@WEDGES
 async def test_dev_process_group_killed_and_started_again(tmp_path: Path) -> None:
     figures = await dev_group_kill(options(tmp_path, years=3, kills=1))
     assert figures.kills == 1, figures.line()
     assert figures.passed, figures.line()
 
 
-@NEEDS_RECOVER
 async def test_temporal_database_rolled_back_and_recovered(tmp_path: Path) -> None:
     figures = await temporal_rollback(options(tmp_path, years=2))
     assert figures.passed, figures.line()
 
 
-@NEEDS_RECOVER
 async def test_cycles_reset_and_terminated_then_recovered(tmp_path: Path) -> None:
     figures = await reset_terminate(options(tmp_path, years=2))
     assert figures.kills == 2, figures.line()  # one reset, one terminated
