@@ -21,6 +21,7 @@ from domain.convention import COMMITTEE_ORGANISATIONS, shipped_registry
 from domain.kinds import CYCLE
 from domain.state import CycleState, Phase, WorkplanStatus
 from ledger import Ledger
+from ledger.attention import Attention
 from reading.streams import streams
 from stepping import StepRequest
 
@@ -38,6 +39,8 @@ class CycleView(BaseModel):
     workplan_status: WorkplanStatus | None
     workplan_hash: str | None = Field(description="SHA-256 of the current draft, if any")
     event_count: int
+    #: why the year cannot move on its own, and the repair (``ledger.attention``), if noted
+    attention: Attention | None = None
     state: CycleState
 
 

@@ -33,6 +33,7 @@ from domain.convention import Role
 from domain.errors import RuleViolation
 from identities import Person
 from ledger import Ledger
+from reading import streams
 
 router = APIRouter(include_in_schema=False)
 
@@ -102,6 +103,7 @@ async def show(request: Request, page: Page, stream: str, notice: str | None = N
         timeline=await run_in_threadpool(timeline, ledger, stream),
         forms=FORMS[kind.name] if offered else {}, buttons=BUTTONS,
         role=person.role if person else None,
+        attention=await run_in_threadpool(streams.attention_of, ledger, stream),
         **await run_in_threadpool(page.shows, ledger, stream, state))
     return render(request, f"{kind.name}.html", context, status, signed_out=lost is not None)
 

@@ -165,7 +165,11 @@ def add_read_routes(target: APIRouter, served: Served[Any]) -> None:
                              response_model=returns)
 
     async def read(request: Request, stream: str) -> BaseModel:
-        return served.view(stream, await held(request, served, stream))
+        view = served.view(stream, await held(request, served, stream))
+        if "attention" in type(view).model_fields:  # a view that shows it: the note, if any
+            noted = await run_in_threadpool(streams.attention_of, ledger_of(request), stream)
+            view = view.model_copy(update={"attention": noted})
+        return view
 
     async def pending(request: Request, stream: str) -> list[PendingStep]:
         return kind.pending(await held(request, served, stream))

@@ -189,10 +189,12 @@ async def cross_check(client: Client, ledger: Ledger, years: Sequence[int] | Non
     histories, gone = await histories_of(client, rows, chosen, processes)
     recordings = [r for h in histories for r in recorded_in(h)]
     differences = [*compare(rows, recordings, gone), *await replay(histories, workflows)]
-    # a stream whose record disagrees with its histories is the audit's finding, not a repair
+    # a stream whose record disagrees with its histories is the audit's finding, not a
+    # repair: of those, only what the engine itself noted as needing attention is added
     disputed = {d.workflow_id for d in differences}
-    differences += await out_of_step(client, ledger, [
-        s for s in [cycle_id(y) for y in chosen] + list(processes) if s not in disputed])
+    differences += [d for d in await out_of_step(
+        client, ledger, [cycle_id(y) for y in chosen] + list(processes))
+        if d.workflow_id not in disputed or d.kind == "needs-attention"]
     return CrossCheck(years=chosen, processes=processes, rows=len(rows),
                       histories=len(histories),
                       recordings=len(recordings), differences=tuple(differences))

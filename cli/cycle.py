@@ -50,15 +50,25 @@ def open_cycle(year: int = YEAR, file: Path | None = FILE, token: str | None = T
 def status(year: int = YEAR, as_json: bool = JSON) -> None:
     """The cycle's phase, the steps open now (who may take them, by when) and its state, as
     the ledger records them."""
+    from rich.markup import escape
+
+    from cli.common import ledger
     from domain.kinds import CYCLE
+    from reading.streams import attention_of
 
     state = recorded_cycle(year)
     steps = CYCLE.pending(state)
+    with ledger() as held:
+        attention = attention_of(held, f"cycle-{year}")
     if as_json:
         print(json.dumps({"year": year, "phase": state.phase.value,
                           "pending": [s.model_dump(mode="json") for s in steps],
+                          "attention": attention.model_dump(mode="json") if attention else None,
                           "state": state.model_dump(mode="json")}, indent=2))
         return
+    if attention:
+        console.print(f"[red]needs attention[/red]: {escape(attention.cause)}; "
+                      f"{escape(attention.repair)}")
     console.print(f"the {year} cycle: phase [bold]{state.phase.value}[/bold], "
                   f"{state.event_count} event(s) recorded, work plan "
                   f"{state.workplan_status.value if state.workplan_status else 'not drafted'}")

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from domain.errors import RuleViolation
 from domain.kinds import COALITION, Kind, kind_of
 from ledger import Ledger, StoredEvent
+from ledger.attention import Attention, noted
 
 
 class NotFoldable(Exception):  # noqa: N818 - named for what the record is, like ReplayRefused
@@ -48,6 +49,13 @@ def state_of(ledger: Ledger, stream: str) -> Any:
     """The state of ``stream`` as recorded, or ``None`` if the ledger has no such stream."""
     recorded = ledger.read_stream(stream.lower())
     return fold(kind_of(stream.lower()), recorded) if recorded else None
+
+
+def attention_of(ledger: Ledger, stream: str) -> Attention | None:
+    """Why ``stream`` cannot move on its own and the repair, if its workflow noted so
+    (``ledger.attention``); shown beside its state wherever it is read."""
+    found = noted(ledger.engine, stream.lower())
+    return found[0] if found else None
 
 
 def progress_reports(ledger: Ledger, msp_year: int) -> list[tuple[str, Any, str]]:

@@ -13,10 +13,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
+from sqlalchemy import text
+
 from contracts import cycle_id
 from domain import commands as c
 from domain.convention import shipped_registry
 from scenarios.scripted import ISU, election, first_presidency, meeting, presidency, president
+from stepping.client import NotRunning
 from tests.cycles import cycle_state, open_cycle, take_step
 from tests.e2e.conftest import TASK_QUEUE, Dev
 
@@ -100,3 +105,49 @@ async def test_a_year_reset_to_its_first_task_resumes_from_the_ledger(running: D
                                           "PresidentDesignated", "IntersessionalMeetingConvened"]
     assert _cross_check(dev, exit_code=0)["agrees"] is True
 
+
+
+async def test_a_ledger_behind_its_year_is_shown_needing_attention_until_recovered(
+        running: Dev) -> None:
+    """An older copy of the ledger under a running year (the designation lost from it): the
+    next step stops the year with the cause, which `cycle status`, the dashboard and `audit
+    cross-check` show, each with the repair; `engine recover` goes on from the ledger."""
+    dev, year = running, 2045
+    dev.ready()
+    await _elected(dev, year)
+    client = await dev.client()
+    state = await cycle_state(client, year)
+    cal = state.calendar
+    assert cal is not None
+    designation = c.DesignatePresident(actor=president(year), presidency=presidency(
+        year, cal.opening_msp, cal.closing_msp))
+    async with asyncio.timeout(STEP):
+        await take_step(client, year, designation)
+    ledger = dev.ledger()
+    try:
+        with ledger.engine.begin() as conn:
+            conn.execute(text("DELETE FROM events WHERE stream = :s AND version = 3"),
+                         {"s": cycle_id(year)})
+            conn.execute(text("UPDATE ledger_head SET position = position - 1"))
+    finally:
+        ledger.engine.dispose()
+    with pytest.raises(NotRunning, match="needs attention: the ledger holds 2 events"):
+        async with asyncio.timeout(STEP):
+            await take_step(client, year, c.ConveneMeeting(actor=president(year),
+                                                           meeting=meeting(year)))
+    shown = json.loads(dev.cli("cycle", "status", "--year", str(year), "--json").stdout)
+    assert "holds 2 events" in shown["attention"]["cause"]
+    assert "engine recover" in shown["attention"]["repair"]
+    page = httpx.get(f"http://127.0.0.1:{dev.api_port}/dashboard/{year}", timeout=10)
+    assert "Needs attention" in page.text
+    assert "holds 2 events" in page.text
+    named = [d for d in _cross_check(dev, exit_code=1)["differences"]
+             if d["workflow_id"] == cycle_id(year)]
+    # the history's recording of the designation the ledger lost, and the note
+    assert sorted(d["kind"] for d in named) == ["needs-attention", "unrecorded"]
+    dev.cli("engine", "recover")
+    assert json.loads(dev.cli("cycle", "status", "--year", str(year), "--json").stdout)[
+        "attention"] is None
+    async with asyncio.timeout(STEP):
+        receipt = await take_step(client, year, designation)  # the ledger's word stands
+    assert receipt.version == 3
