@@ -12,6 +12,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 
 from audit.histories import history_name, recorded_in
+from ledger.records import Receipt
 
 HISTORIES = Path(__file__).parents[1] / "histories"
 LOCAL, ACTIVITY = "year-with-return.cycle-2027.json", \
@@ -44,10 +45,17 @@ def test_a_history_that_recorded_nothing_yet_says_so() -> None:
     assert recorded_in(_load("scheduled-opening.cycle-2027.json")) == []
 
 
-def _markers(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _activity(marker: dict[str, Any]) -> str:
+    data = marker["details"]["data"]["payloads"][0]["data"]
+    return str(json.loads(base64.b64decode(data))["activity_type"])
+
+
+def _markers(events: list[dict[str, Any]], activity: str = "record_event"
+             ) -> list[dict[str, Any]]:
     return [e["markerRecordedEventAttributes"] for e in events
             if e["eventType"] == "EVENT_TYPE_MARKER_RECORDED"
-            and e["markerRecordedEventAttributes"]["markerName"] == "core_local_activity"]
+            and e["markerRecordedEventAttributes"]["markerName"] == "core_local_activity"
+            and _activity(e["markerRecordedEventAttributes"]) == activity]
 
 
 def test_a_failed_local_activity_is_no_recording() -> None:
@@ -69,6 +77,23 @@ def test_another_local_activity_is_no_recording() -> None:
             {**decoded, "activity_type": "prepare_cycle"}).encode()).decode()
 
     assert len(recorded_in(_load(LOCAL, rename_first))) == 13
+
+
+def test_a_recovered_run_holds_what_it_read_back_from_the_ledger() -> None:
+    """A run started again from the ledger, then caught up with it, recorded only the steps
+    after; the events it read back (``read_stream``) are its record of the others."""
+    history = _load("year-recovered.cycle-2027.json")
+    recorded = recorded_in(history)
+    assert [r.version for r in recorded] == list(range(1, len(recorded) + 1))
+    read = [r.version for m in _markers(history.to_json_dict()["events"], "read_stream")
+            for r in _receipts_in(m)]
+    assert read[:3] == [1, 2, 3]  # as it resumed (1, 2), then as it caught up (3)
+    assert {e.version for e in recorded} >= set(read)
+
+
+def _receipts_in(marker: dict[str, Any]) -> list[Receipt]:
+    result = json.loads(base64.b64decode(marker["details"]["result"]["payloads"][0]["data"]))
+    return [Receipt.model_validate(entry["receipt"]) for entry in result["entries"]]
 
 
 def test_an_activity_that_never_completed_is_no_recording() -> None:
