@@ -13,6 +13,7 @@ year Y opens Y + 1 by itself, which no other driven year may collide with.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from domain.events import parse_event
 from domain.kinds import CYCLE
 from domain.state import CycleState
 from ledger.records import StoredEvent
+from reading.streams import state_of
 from scenarios.scripted import (
     ISU,
     election,
@@ -194,7 +196,7 @@ class Year:
                 self.waiting_at = None
                 continue  # read the ledger again: the gate may have been long
             state = fold(parse_event(e.payload) for e in recorded)
-            await self.take(step, state, link)
+            await self.take(step, state, link, engine)
         while not until.passed:
             closed = any(e.type == "CycleClosed" for e in await self.recorded(engine))
             if closed and await self.recorded(engine, self.year + 1):
@@ -202,14 +204,19 @@ class Year:
                 return
             await asyncio.sleep(PAUSE)
 
-    async def take(self, step: Planned, state: CycleState, link: Link) -> None:
+    async def take(self, step: Planned, state: CycleState, link: Link, engine: Engine) -> None:
         command, self.sent = step.command(state), self.sent + 1
+        # as the API and the CLI do: the ledger's word on the stream, so that a workflow
+        # behind it (a step its lost workflow task recorded) catches up instead of refusing
+        recorded = functools.partial(state_of, engine.ledger())
         try:
             async with asyncio.timeout(STEP_TIMEOUT):
                 if step.step == "open_cycle":
-                    await stepping.begin(link.client, CYCLE, command, TASK_QUEUE)
+                    await stepping.begin(link.client, CYCLE, command, TASK_QUEUE,
+                                         recorded=recorded)
                 else:
-                    await stepping.take(link.client, CYCLE, cycle_id(self.year), command)
+                    await stepping.take(link.client, CYCLE, cycle_id(self.year), command,
+                                        recorded=recorded)
         except Exception as error: # every failure is re-read, kept, retried
             self.failed(step.step, error)
             await asyncio.sleep(PAUSE)
