@@ -19,9 +19,11 @@ get two numbers.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID, uuid5
 
 from pydantic import BaseModel
 from temporalio.client import (
@@ -41,6 +43,7 @@ from domain.kinds import Kind
 from domain.procedure import PendingStep
 
 MAX_TRIES = 100
+_UPDATES = UUID("8d0e3a52-6c1f-4e7b-9b6a-3f1d2c4e5a60")  # the namespace of update ids
 #: the state of a stream as the ledger records it (``reading.streams.state_of`` on a ledger),
 #: or ``None`` for a stream the ledger never recorded; called in a thread (it reads a database)
 Recorded = Callable[[str], Any]
@@ -130,9 +133,22 @@ async def begin(client: Client, kind: Kind[Any], command: BaseModel, task_queue:
     raise RuntimeError(f"no free number after {name}{first} in {MAX_TRIES} tries")
 
 
-async def _sent(handle: WorkflowHandle[Any, Any], step: str, command: BaseModel) -> Receipt:
+def _update_id(stream: str, step: str, command: BaseModel, seen: Any) -> str | None:
+    """The update's id: one name for one step, with this data, by this person, sent to the
+    stream as the ledger recorded it when they sent it (``seen``). The same request sent
+    again — a retry after a timeout, a second click — is then one update to Temporal, which
+    takes it once; the same step taken again later, at another version, is another."""
+    if seen is None:
+        return None
+    said = json.dumps(command.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return str(uuid5(_UPDATES, f"{stream}/{seen.event_count}/{step}/{said}"))
+
+
+async def _sent(handle: WorkflowHandle[Any, Any], step: str, command: BaseModel,
+                update_id: str | None = None) -> Receipt:
     try:
-        receipt: Receipt = await handle.execute_update(step, command, result_type=Receipt)
+        receipt: Receipt = await handle.execute_update(step, command, id=update_id,
+                                                       result_type=Receipt)
     except WorkflowUpdateFailedError as error:
         if (violation := violation_in(error)) is not None:
             raise violation from None
@@ -170,14 +186,16 @@ async def take(client: Client, kind: Kind[Any], stream: str, command: BaseModel,
     (or with no ``recorded`` to ask) stays the ``RPCError``."""
     step = kind.step_of(command)
     handle = client.get_workflow_handle(stream)
+    seen = await _as_recorded(recorded, stream)
     try:
         try:
-            receipt = await _sent(handle, step, command)
+            receipt = await _sent(handle, step, command, _update_id(stream, step, command, seen))
         except RuleViolation:
             held = await _as_recorded(recorded, stream)
             if held is None or not await _caught_up(handle, held.event_count):
                 raise
-            receipt = await _sent(handle, step, command)
+            receipt = await _sent(handle, step, command,
+                                  _update_id(stream, step, command, held))
     except RPCError as error:
         if error.status is not RPCStatusCode.NOT_FOUND:
             raise

@@ -10,6 +10,8 @@ run did: decided by the same rules, under the workflow's id and run. The real fa
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -155,3 +157,16 @@ async def test_a_terminated_year_starts_again_from_the_ledger_and_completes(
     assert outcome.events == len(recorded) == recorded[-1].version
     assert [e.type for e in recorded].count("CycleOpened") == 1
     assert [e.type for e in recorded].count("CoordinatorsElected") == 1
+
+
+async def test_the_same_request_sent_twice_is_one_step(engine: Engine) -> None:
+    """A retry after a timeout, a second click: the same step, data and person, sent to the
+    stream as the ledger held it, is one update to Temporal and one event."""
+    state = await _elected(engine)
+    recorded = functools.partial(state_of, engine.ledger)
+    first, second = await asyncio.gather(*(
+        steps.take(engine.client, CYCLE, cycle_id(YEAR), _designation(state),
+                   recorded=recorded) for _ in range(2)))
+    assert first == second
+    assert [e.type for e in engine.ledger.read_stream(cycle_id(YEAR))].count(
+        "PresidentDesignated") == 1
