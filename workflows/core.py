@@ -42,7 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.convention import Actor, Role, State
     from domain.procedure import PendingStep
 
-from workflows.recording import RESUMING, Recording, judged
+from workflows.recording import Recording, judged
 
 S = TypeVar("S", bound=BaseModel)
 C = TypeVar("C", bound=BaseModel)
@@ -62,6 +62,7 @@ class ProcessCore(Recording[S]):
         self._begun = None
         self._attention = None
         self._registry = {}
+        self._patches()  # in the run's first activation, before any command
 
     async def _read_registry(self, purpose: str) -> None:
         read: RegistryRead = await workflow.execute_activity(
@@ -75,7 +76,7 @@ class ProcessCore(Recording[S]):
         event as ``decision`` decides it from ``beginning``, the run's input (which cannot
         be a :class:`FromLedger` then: nothing was recorded to resume)."""
         async with self._lock:
-            if workflow.patched(RESUMING):
+            if self._resuming:
                 await self._catch_up()
             if self._begun is None:
                 if isinstance(beginning, FromLedger):

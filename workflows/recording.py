@@ -116,6 +116,18 @@ class Recording(Generic[S]):
     _lock: asyncio.Lock
     _begun: Receipt | None
     _attention: str | None
+    _resuming: bool = False
+    _ids_by_version: bool = False
+    _catching_up: bool = False
+
+    def _patches(self) -> None:
+        """Which of the recording's changes this run was started with — asked once, first
+        thing in the run. A patch asked for only where it is used can land in a later workflow
+        task than the local activity result that led to it (a retried task completes after
+        the result), and a replay then answers it otherwise: nondeterminism."""
+        self._resuming = workflow.patched(RESUMING)
+        self._ids_by_version = workflow.patched(EVENT_IDS)
+        self._catching_up = workflow.patched(CATCHING_UP)
 
     @property
     def _version(self) -> int:
@@ -140,7 +152,7 @@ class Recording(Generic[S]):
             try:
                 receipt = await self._append(request)
             except (ActivityError, ApplicationError) as error:
-                if not _ledger_ahead(error) or not workflow.patched(CATCHING_UP):
+                if not _ledger_ahead(error) or not self._catching_up:
                     raise
                 workflow.logger.warning("the ledger holds more of %s: catching up (%s)",
                                         request.stream, error)
@@ -161,7 +173,7 @@ class Recording(Generic[S]):
         retried workflow task (so the ledger knows the first attempt's event), and never one
         a lost part of this run's history already used — as ``workflow.uuid4()``'s sequence
         would, replayed from an older copy of Temporal's database after the ledger moved on."""
-        if not workflow.patched(EVENT_IDS):
+        if not self._ids_by_version:
             return workflow.uuid4()  # histories from before the patch replay as they ran
         info = workflow.info()
         return uuid5(_IDS, f"{info.workflow_id}/{info.run_id}/{stream}/{self._version + 1}")
