@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import random
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -174,6 +175,8 @@ class Year:
     last_error: str = ""
     waiting_at: str | None = None
     done: bool = False
+    #: seconds a person takes between two steps, on average (0: at once)
+    think: float = 0.0
 
     async def recorded(self, engine: Engine, year: int | None = None) -> list[StoredEvent]:
         stream = cycle_id(self.year if year is None else year)
@@ -197,6 +200,8 @@ class Year:
                 continue  # read the ledger again: the gate may have been long
             state = fold(parse_event(e.payload) for e in recorded)
             await self.take(step, state, link, engine)
+            if self.think:
+                await asyncio.sleep(random.uniform(0, 2 * self.think))
         while not until.passed:
             closed = any(e.type == "CycleClosed" for e in await self.recorded(engine))
             if closed and await self.recorded(engine, self.year + 1):
@@ -222,8 +227,9 @@ class Year:
             await asyncio.sleep(PAUSE)
 
 
-def driven(n: int, gates: dict[str, asyncio.Event] | None = None) -> list[Year]:
-    return [Year(y, plan(y), dict(gates or {})) for y in years(n)]
+def driven(n: int, gates: dict[str, asyncio.Event] | None = None, think: float = 0.0
+           ) -> list[Year]:
+    return [Year(y, plan(y), dict(gates or {}), think=think) for y in years(n)]
 
 
 async def drive_all(engine: Engine, link: Link, ys: list[Year], until: Until) -> None:

@@ -15,11 +15,15 @@ from chaos.driver import Link, Year, drive_all, driven
 from chaos.experiment import Options, framed
 from chaos.processes import Engine
 
+THINK = 1.0  # seconds between a person's steps, on average, under worker-kill
+
 
 async def worker_kill(options: Options) -> Figures:
-    """20 concurrent years; the worker SIGKILLed 2–5 s (at random) after it started polling,
-    and a new one started, until every year completes (or ``--kills`` is reached)."""
-    ys = driven(options.years_or(20))
+    """20 concurrent years, people pausing about a second between steps (so that a year
+    lasts long enough to be struck several times); the worker SIGKILLed 2–5 s (at random)
+    after it started polling, and a new one started, until every year completes (or
+    ``--kills`` is reached)."""
+    ys = driven(options.years_or(20), think=THINK)
     figures, limit = Figures("worker-kill", len(ys)), options.kills_or(None)
     rng, (low, high) = random.Random(options.seed), options.interval_or(2, 5)
     async with framed(figures, options) as engine:
@@ -36,6 +40,8 @@ async def worker_kill(options: Options) -> Figures:
             worker = await asyncio.to_thread(engine.worker)
         await driving
         await conclude(figures, engine, link.client, ys)
+        if not figures.kills:
+            figures.problems.append("no worker was killed: the years completed first")
     return figures
 
 
