@@ -70,6 +70,10 @@ class Settings(BaseSettings):
                             description="the task queue the workers poll")
     temporal_ui_port: int = Field(default=8233, ge=1, le=65535,
                                   description="the embedded server's web UI port (`dev`)")
+    temporal_sqlite_synchronous: Literal["full", "extra", "normal"] = Field(
+        default="full", description="SQLite's `synchronous` for the embedded server's own "
+        "database (`dev`, WAL): `full` loses no acknowledged commit in a power cut, as the "
+        "ledger; `normal` is faster and may lose Temporal's last commits (docs/OPERATIONS.md)")
     activity_threads: int = Field(default=16, ge=1, le=512,
                                   description="threads running the (synchronous) activities")
     # HTTP

@@ -30,7 +30,8 @@ class Entry(NamedTuple):
 
 
 COMMANDS: dict[str, Entry] = {
-    "db": Entry("cli.db", "db", "The ledger: schema, checkpoints, verification."),
+    "db": Entry("cli.db", "db", "The ledger: schema, checkpoints, verification, backup and "
+                 "restore."),
     "audit": Entry("cli.audit", "audit", "Audit years of history: verify, replay, cross-check "
                    "with Temporal, export a bundle, verify it offline, report."),
     "cycle": Entry("cli.cycle", "cycle", "The annual cycles of a running engine."),

@@ -1,4 +1,6 @@
-"""``intersessional db …``: migrate, checkpoint and verify the ledger the settings point at."""
+"""``intersessional db …``: migrate, checkpoint and verify the ledger the settings point at;
+back it up with the embedded Temporal server's database, and restore both
+(:mod:`runtime.backup`, :mod:`runtime.restore`)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,15 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from settings import Settings
 
-db = typer.Typer(no_args_is_help=True, help="The ledger: schema, checkpoints, verification.")
+db = typer.Typer(no_args_is_help=True, help="The ledger: schema, checkpoints, verification, "
+                 "backup and restore.")
 console = Console(soft_wrap=True)  # one sentence stays one line in a pipe
 
 
@@ -90,3 +94,63 @@ def db_verify() -> None:
         f"signatures NOT checked: no key at {key_path}")
     console.print(f"ledger intact: {report.events} events in {report.streams} streams, "
                   f"{report.checkpoints} checkpoint(s), {signatures}")
+
+
+@db.command("backup")
+def db_backup(directory: Path = typer.Argument(  # noqa: B008 - typer's idiom
+        ..., metavar="DIR", help="a new or empty directory for the copies and manifest.json"),
+        as_json: bool = typer.Option(False, "--json", help="print the manifest written, as "
+                                     "JSON")) -> None:
+    """Copy the SQLite ledger and the embedded Temporal server's database into DIR, safely
+    while the engine runs (SQLite's online backup: Temporal's database first, then the
+    ledger), with a manifest: when, the ledger's head and last hash, each copy's SHA-256. A
+    PostgreSQL ledger is backed up with pg_dump (docs/OPERATIONS.md)."""
+    import json
+
+    from runtime.backup import BackupRefused, back_up
+    from settings import Settings
+
+    try:
+        manifest = back_up(Settings(), directory)
+    except BackupRefused as refusal:
+        console.print(f"[red]refused[/red]: {escape(str(refusal))}", highlight=False)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps({"directory": str(directory.resolve()), **manifest}, indent=2))
+        return
+    ledger, temporal = manifest["ledger"], manifest["temporal"]
+    what = f"Temporal's database ({temporal['bytes']:,} bytes) and " if temporal else ""
+    console.print(f"backed up {what}the ledger ({ledger['bytes']:,} bytes, head position "
+                  f"{ledger['head_position']}) to {directory}; manifest.json holds their "
+                  "SHA-256", highlight=False)
+    if temporal is None:
+        console.print("no embedded Temporal database in the data directory: back up your "
+                      "Temporal cluster's own database before the ledger (docs/OPERATIONS.md)",
+                      highlight=False)
+
+
+@db.command("restore")
+def db_restore(directory: Path = typer.Argument(  # noqa: B008 - typer's idiom
+        ..., metavar="DIR", help="a directory written by `intersessional db backup`")) -> None:
+    """Put a backup back, with the engine stopped: checks every copy against the manifest's
+    SHA-256 first, keeps the databases it replaces beside them (….replaced-<time>), and
+    changes nothing if anything is wrong. Then start the engine and run `intersessional engine
+    recover`."""
+    from runtime.backup import BackupRefused
+    from runtime.restore import restore
+    from settings import Settings
+
+    try:
+        done = restore(Settings(), directory)
+    except BackupRefused as refusal:
+        console.print(f"[red]refused[/red]: {escape(str(refusal))}", highlight=False)
+        raise typer.Exit(2) from None
+    ledger, taken = done["manifest"]["ledger"], done["manifest"]["taken_at"]
+    kept = "; the databases replaced are kept as " + ", ".join(
+        done["set_aside"].values()) if done["set_aside"] else ""
+    console.print(f"restored the backup of {taken} (ledger head position "
+                  f"{ledger['head_position']}){kept}", highlight=False)
+    console.print("next: start the engine (intersessional dev, or your workers) and run "
+                  "`intersessional engine recover`, which restarts every open year's workflow "
+                  "from the ledger; `intersessional audit cross-check` then shows none behind",
+                  highlight=False)

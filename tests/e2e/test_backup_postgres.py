@@ -1,0 +1,86 @@
+"""A PostgreSQL ledger: ``intersessional db backup`` and ``restore`` refuse it with one sentence
+pointing to docs/OPERATIONS.md, and the ``pg_dump`` / ``pg_restore`` commands that page gives
+do back up and restore a real ledger (its chain verifies, its head is the dump's)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from ledger import Ledger, create_ledger_engine, upgrade
+from ledger.verify import verify
+from tests.backends import postgres_url, server_url, worker_database
+from tests.e2e.conftest import Dev
+from tests.ledger.conftest import populate
+
+OPERATIONS = Path(__file__).resolve().parents[2] / "docs" / "OPERATIONS.md"
+
+
+def test_backup_and_restore_refuse_a_postgresql_ledger_with_the_guidance(
+        dev: Dev, tmp_path: Path) -> None:
+    env = {"INTERSESSIONAL_LEDGER_URL": postgres_url()}
+    for command, tool in (("backup", "pg_dump"), ("restore", "pg_restore")):
+        done = dev.cli("db", command, str(tmp_path / "backup"), exit_code=2, env=env)
+        lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+        assert len(lines) == 1, lines
+        assert "the ledger is on postgresql, not SQLite" in lines[0]
+        assert tool in lines[0]
+        assert "docs/OPERATIONS.md, *Backup and restore*" in lines[0]
+    assert not (tmp_path / "backup").exists()
+    assert not dev.data_dir.exists()  # nothing made, not even the data directory
+    guidance = OPERATIONS.read_text()
+    assert "## Backup and restore" in guidance
+    assert "pg_dump --format=custom" in guidance
+    assert "pg_restore" in guidance
+
+
+def fresh_database(name: str) -> str:
+    """An empty database ``name`` (of this xdist worker) on the test server; its libpq URL."""
+    database = worker_database(name)
+    admin = create_engine(server_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
+    finally:
+        admin.dispose()
+    return make_url(postgres_url()).set(database=database).render_as_string(hide_password=False)
+
+
+def test_the_documented_pg_dump_and_pg_restore_keep_the_ledger(tmp_path: Path) -> None:
+    postgres_url()  # skips, with the reason, without a server
+    if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
+        pytest.skip("pg_dump and pg_restore are not installed")
+    guidance = OPERATIONS.read_text()
+    # the commands as the page gives them
+    dump_line = re.search(r"^pg_dump .*$", guidance, re.MULTILINE)
+    restore_line = re.search(r"^pg_restore .*$", guidance, re.MULTILINE)
+    assert dump_line
+    assert restore_line
+    source, target = fresh_database("backup_source"), fresh_database("backup_target")
+    engine = create_ledger_engine(source)
+    try:
+        upgrade(engine)
+        recorded = populate(Ledger(engine), rounds=4)
+        dump = tmp_path / "ledger.dump"
+        subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", source], check=True,
+                       timeout=60)
+        populate(Ledger(engine), streams=("cycle-2027",), rounds=1)  # after the dump
+    finally:
+        engine.dispose()
+    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={target}",
+                    str(dump)], check=True, timeout=60)
+    restored = create_ledger_engine(target)
+    try:
+        assert Ledger(restored).head() == recorded
+        report = verify(restored, None)
+        assert report.intact, report.problem
+        assert report.events == recorded
+    finally:
+        restored.dispose()
