@@ -201,9 +201,9 @@ async def run_round(kind: str, years: list[int], directory: Path, total: Kind,
     server, ledger, timings = server_pid(), open_ledger(settings), Timings()
     acts: list[Callable[..., Any]] = cycle_activities(ledger, settings)
     if kind == "reference":
-        none = NoRecording()
-        acts = [none.record_event, CycleActivities(ledger, settings.effective_signing_key)
-                .prepare_cycle, none.take_checkpoint]
+        none, real = NoRecording(), CycleActivities(ledger, settings.effective_signing_key)
+        # a cycle reads its (empty) stream as it begins, with the ledger or without
+        acts = [none.record_event, real.read_stream, real.prepare_cycle, none.take_checkpoint]
     queue = f"bench-{kind}"
     try:
         with (open(directory / "worker.log", "w") as log, timed_updates(timings),
