@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import text
+from temporalio.service import RPCError
 
 from contracts import cycle_id
 from domain import commands as c
@@ -151,3 +152,36 @@ async def test_a_ledger_behind_its_year_is_shown_needing_attention_until_recover
     async with asyncio.timeout(STEP):
         receipt = await take_step(client, year, designation)  # the ledger's word stands
     assert receipt.version == 3
+
+
+async def test_a_lost_temporal_database_is_healed_by_the_worker_from_the_ledger(
+        running: Dev) -> None:
+    """Temporal's database deleted while the engine is stopped: started again on an empty
+    one, the worker finds the year open in the ledger and no workflow for it, starts it
+    again from the ledger, and the year goes on; cross-check is clean."""
+    dev, year = running, 2047
+    dev.ready()
+    await _elected(dev, year)
+    dev.interrupt()
+    assert dev.wait_gone()
+    for lost in dev.data_dir.glob("temporal.sqlite3*"):
+        lost.unlink()
+    dev.start()
+    dev.ready()
+    client = await dev.client()
+    async with asyncio.timeout(STEP):
+        while True:  # the worker's recovery, as it starts
+            try:
+                state = await cycle_state(client, year)
+                break
+            except RPCError:
+                await asyncio.sleep(0.2)
+        assert state.event_count == 2
+        cal = state.calendar
+        assert cal is not None
+        receipt = await take_step(client, year, c.DesignatePresident(
+            actor=president(year), presidency=presidency(year, cal.opening_msp,
+                                                         cal.closing_msp)))
+    assert receipt.version == 3
+    assert "every stream agrees" in dev.cli("engine", "recover").stdout
+    assert _cross_check(dev, exit_code=0)["agrees"] is True
