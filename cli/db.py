@@ -121,8 +121,8 @@ def db_backup(directory: Path = typer.Argument(  # noqa: B008 - typer's idiom
     ledger, temporal = manifest["ledger"], manifest["temporal"]
     what = f"Temporal's database ({temporal['bytes']:,} bytes) and " if temporal else ""
     console.print(f"backed up {what}the ledger ({ledger['bytes']:,} bytes, head position "
-                  f"{ledger['head_position']}) to {directory}; manifest.json holds their "
-                  "SHA-256", highlight=False)
+                  f"{ledger['head_position']}) to {escape(str(directory))}; manifest.json "
+                  "holds their SHA-256", highlight=False)
     if temporal is None:
         console.print("no embedded Temporal database in the data directory: back up your "
                       "Temporal cluster's own database before the ledger (docs/OPERATIONS.md)",
@@ -148,8 +148,8 @@ def db_restore(directory: Path = typer.Argument(  # noqa: B008 - typer's idiom
     ledger, taken = done["manifest"]["ledger"], done["manifest"]["taken_at"]
     kept = "; the databases replaced are kept as " + ", ".join(
         done["set_aside"].values()) if done["set_aside"] else ""
-    console.print(f"restored the backup of {taken} (ledger head position "
-                  f"{ledger['head_position']}){kept}", highlight=False)
+    console.print(escape(f"restored the backup of {taken} (ledger head position "
+                         f"{ledger['head_position']}){kept}"), highlight=False)
     console.print("next: start the engine (intersessional dev, or your workers) and run "
                   "`intersessional engine recover`, which restarts every open year's workflow "
                   "from the ledger; `intersessional audit cross-check` then shows none behind",

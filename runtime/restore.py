@@ -75,8 +75,9 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         raise BackupRefused(f"{directory / MANIFEST} is not a manifest of {FORMAT}")
     for copy in _copies(manifest):
         name = copy.get("file")
-        if not isinstance(name, str) or Path(name).name != name or not name:
-            raise BackupRefused(f"{directory / MANIFEST} names a copy outside the backup: {name!r}")
+        if not isinstance(name, str) or not name or Path(name).name != name:
+            raise BackupRefused(f"{directory / MANIFEST} names a copy outside the backup: "
+                                f"{name!r}")
         path = directory / name
         if not path.is_file():
             raise BackupRefused(f"the copy {name} named by the manifest is missing from "
@@ -159,4 +160,3 @@ def restore(settings: Settings, directory: Path) -> dict[str, Any]:
             path.replace(target)
         fsync(target.parent)
     return {"manifest": manifest, "set_aside": {k: str(v) for k, v in set_aside.items() if v}}
-
