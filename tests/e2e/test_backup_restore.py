@@ -23,7 +23,15 @@ from domain.state import Phase
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import checkpoint_public_key
 from ledger.verify import verify
-from scenarios.scripted import ISU, election, first_presidency, meeting, presidency, president
+from scenarios.scripted import (
+    ISU,
+    election,
+    first_presidency,
+    meeting,
+    presidency,
+    president,
+    workplan,
+)
 from tests.cycles import cycle_state, open_cycle, take_step
 from tests.e2e.conftest import TASK_QUEUE, Dev, refused
 
@@ -58,6 +66,20 @@ async def open_and_elect(client: Client) -> None:
         YEAR, state.calendar.opening_msp, state.calendar.closing_msp)))
 
 
+def temporal_arguments(dev: Dev) -> list[str]:
+    """The command line of the Temporal server ``intersessional dev`` started on this data
+    directory, read from /proc."""
+    database = str(dev.settings.temporal_database)
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            arguments = cmdline.read_bytes().decode(errors="replace").split("\0")
+        except OSError:  # gone meanwhile
+            continue
+        if database in arguments and "start-dev" in arguments:
+            return arguments
+    raise AssertionError(f"no Temporal server runs on {database}")
+
+
 def assert_copies_whole(dev: Dev, directory: Path, manifest: dict[str, Any]) -> None:
     """Each copy is what its manifest says; the ledger's copy verifies (its chains: no year
     has closed, so no checkpoint is signed yet) and ends at the manifest's head; Temporal's
@@ -67,8 +89,7 @@ def assert_copies_whole(dev: Dev, directory: Path, manifest: dict[str, Any]) -> 
         assert sha256(directory / copy["file"]) == copy["sha256"]
     engine = create_ledger_engine(f"sqlite:///{directory / manifest['ledger']['file']}")
     try:
-        copied = Ledger(engine)
-        assert copied.head() == manifest["ledger"]["head_position"]
+        assert Ledger(engine).head() == manifest["ledger"]["head_position"]
         report = verify(engine, checkpoint_public_key(dev.settings.effective_signing_key))
         assert report.intact, report.problem
         assert report.events == manifest["ledger"]["head_position"]
@@ -116,6 +137,8 @@ async def test_a_backup_taken_while_the_engine_runs_is_restored_and_the_year_goe
     chair = president(YEAR)
     async with asyncio.timeout(STEP * 3):
         await open_and_elect(client)
+    arguments = " ".join(temporal_arguments(dev))
+    assert "--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=full" in arguments
     quiet = backup(dev, tmp_path / "quiet")
     events = dev.stream(cycle_id(YEAR))
     assert quiet["ledger"]["head_position"] == dev.head() == events[-1].position
@@ -202,3 +225,52 @@ def test_bad_input_is_one_sentence_and_changes_nothing(dev: Dev, tmp_path: Path)
     # and the next valid command works
     dev.cli("db", "restore", str(tmp_path / "good"))
     assert sha256(dev.data_dir / "ledger.sqlite3") == good["ledger"]["sha256"]
+
+
+def older_temporal_beside_newer_ledger(earlier: Path, later: Path, mixed: Path) -> None:
+    """A backup pairing ``earlier``'s Temporal database with ``later``'s ledger: what a
+    restore of Temporal alone from an older copy, or a power cut at `synchronous=normal`,
+    leaves. Its manifest names and hashes the two."""
+    mixed.mkdir()
+    first = json.loads((earlier / "manifest.json").read_text())
+    second = json.loads((later / "manifest.json").read_text())
+    shutil.copy(earlier / "temporal.sqlite3", mixed / "temporal.sqlite3")
+    shutil.copy(later / "ledger.sqlite3", mixed / "ledger.sqlite3")
+    (mixed / "manifest.json").write_text(json.dumps(second | {"temporal": first["temporal"]}))
+
+
+async def test_a_restored_temporal_older_than_its_ledger_heals_from_the_ledger(
+        dev: Dev, tmp_path: Path) -> None:
+    dev.start()
+    client = await dev.client()
+    chair = president(YEAR)
+    async with asyncio.timeout(STEP * 4):
+        await open_and_elect(client)
+        earlier = backup(dev, tmp_path / "earlier")
+        await take_step(client, YEAR, c.ConveneMeeting(actor=chair, meeting=meeting(YEAR)))
+        await take_step(client, YEAR, c.HoldMeeting(actor=ISU, records_reference="ISU/IM"))
+    later = backup(dev, tmp_path / "later")
+    assert earlier["ledger"]["head_position"] + 2 == later["ledger"]["head_position"]
+    dev.interrupt()
+    assert dev.wait_gone()
+
+    older_temporal_beside_newer_ledger(tmp_path / "earlier", tmp_path / "later",
+                                       tmp_path / "mixed")
+    dev.cli("db", "restore", str(tmp_path / "mixed"))
+    assert dev.head() == later["ledger"]["head_position"]
+
+    dev.start()  # the worker heals what it finds as it starts; recover confirms or repairs
+    client = await dev.client()
+    dev.ready()
+    recovered = dev.cli("engine", "recover").stdout
+    # the year was behind, and one of the two repaired it: the worker as it started (its log
+    # says so), or the command (it names the year)
+    assert "stream_recovered" in dev.output() or cycle_id(YEAR) in recovered
+    found = json.loads(dev.cli("audit", "cross-check", "--year", str(YEAR), "--json").stdout)
+    assert found["agrees"], found
+    async with asyncio.timeout(STEP * 2):
+        state = await cycle_state(client, YEAR)
+        assert state.phase is Phase.WORKPLAN  # the ledger's: the meeting held
+        receipt = await take_step(client, YEAR, c.DraftWorkplan(actor=ISU, workplan=workplan(
+            YEAR + 1, "612000.00")))
+    assert receipt.position == later["ledger"]["head_position"] + 1

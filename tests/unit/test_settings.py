@@ -50,12 +50,18 @@ def refusal(environ: dict[str, str]) -> str:
     ("INTERSESSIONAL_TEMPORAL_TLS_CA", "/no/such/ca.pem", "does not point to a file"),
     ("INTERSESSIONAL_COMMITTEE_WEEKS", "52", "less than or equal to 26"),
     ("INTERSESSIONAL_TEMPORAL_TLS", "perhaps", "valid boolean"),
+    # SQLite would read a misspelt value as NORMAL without a word
+    ("INTERSESSIONAL_TEMPORAL_SQLITE_SYNCHRONOUS", "ful", "'full', 'extra' or 'normal'"),
 ])
 def test_a_wrong_value_is_one_sentence_naming_its_variable(name: str, value: str,
                                                             says: str) -> None:
     sentence = refusal({name: value})
     assert name in sentence
     assert says in sentence
+
+
+def test_temporals_embedded_sqlite_loses_no_acknowledged_commit_by_default() -> None:
+    assert load({}).temporal_sqlite_synchronous == "full"
 
 
 def test_the_ledger_url_is_never_repeated_in_a_refusal() -> None:
