@@ -111,8 +111,8 @@ async def standing(client: Client, ledger: Ledger, stream: str,
         if applied != version:
             problem: Problem = ("reset" if reset else
                                 ("behind" if applied < version else "ahead"))
-            how = "reset, and " if reset else ""
-            return _with(base, problem, f"{stream}'s workflow was {how}has applied {applied} "
+            how = "was reset and " if reset else ""
+            return _with(base, problem, f"{stream}'s workflow {how}has applied {applied} "
                          f"events; the ledger holds {version}")
         return base
     if not _needs_workflow(ledger, stream, kind, ended):

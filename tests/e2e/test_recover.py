@@ -170,13 +170,14 @@ async def test_a_lost_temporal_database_is_healed_by_the_worker_from_the_ledger(
     dev.ready()
     client = await dev.client()
     async with asyncio.timeout(STEP):
-        while True:  # the worker's recovery, as it starts
+        while True:  # the worker's recovery, as it starts, then the run's catching up
             try:
                 state = await cycle_state(client, year)
-                break
+                if state.event_count == 2:
+                    break
             except RPCError:
-                await asyncio.sleep(0.2)
-        assert state.event_count == 2
+                pass
+            await asyncio.sleep(0.2)
         cal = state.calendar
         assert cal is not None
         receipt = await take_step(client, year, c.DesignatePresident(
