@@ -186,24 +186,24 @@ async def take(client: Client, kind: Kind[Any], stream: str, command: BaseModel,
     (or with no ``recorded`` to ask) stays the ``RPCError``."""
     step = kind.step_of(command)
     handle = client.get_workflow_handle(stream)
+    # read once, as the step is sent: it names the update, and a refusal or a missing
+    # workflow is judged against it (a rejected update leaves no trace, so its id is free)
     seen = await _as_recorded(recorded, stream)
+    update_id = _update_id(stream, step, command, seen)
     try:
         try:
-            receipt = await _sent(handle, step, command, _update_id(stream, step, command, seen))
+            receipt = await _sent(handle, step, command, update_id)
         except RuleViolation:
-            held = await _as_recorded(recorded, stream)
-            if held is None or not await _caught_up(handle, held.event_count):
+            if seen is None or not await _caught_up(handle, seen.event_count):
                 raise
-            receipt = await _sent(handle, step, command,
-                                  _update_id(stream, step, command, held))
+            receipt = await _sent(handle, step, command, update_id)
     except RPCError as error:
         if error.status is not RPCStatusCode.NOT_FOUND:
             raise
-        held = await _as_recorded(recorded, stream)
-        if held is None:
+        if seen is None:
             raise
         try:
-            kind.decide(held, command, shipped_registry(), datetime.now(UTC))
+            kind.decide(seen, command, shipped_registry(), datetime.now(UTC))
         except RuleViolation as refused:
             raise refused from None
         raise await _not_running(client, stream) from None
