@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Awaitable, Callable
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -14,6 +15,21 @@ from chaos.checks import Figures, conclude
 from chaos.driver import Link, Year, drive_all, driven
 from chaos.experiment import Options, framed
 from chaos.processes import Engine
+
+
+async def strike(driving: asyncio.Task[None], figures: Figures, options: Options,
+                 interval: tuple[float, float], fault: Callable[[], Awaitable[int]]) -> None:
+    """While the years are driven, ``fault()`` (which says how many it struck) at random
+    intervals (``--interval``, else ``interval`` seconds), until the years are done or
+    ``--kills`` is reached."""
+    limit, rng = options.kills_or(None), random.Random(options.seed)
+    low, high = options.interval_or(*interval)
+    while limit is None or figures.kills < limit:
+        await asyncio.wait([driving], timeout=rng.uniform(low, high))
+        if driving.done():
+            return
+        figures.kills += await fault()
+
 
 THINK = 1.0  # seconds between a person's steps, on average, under worker-kill
 
@@ -24,20 +40,20 @@ async def worker_kill(options: Options) -> Figures:
     after it started polling, and a new one started, until every year completes (or
     ``--kills`` is reached)."""
     ys = driven(options.years_or(20), think=THINK)
-    figures, limit = Figures("worker-kill", len(ys)), options.kills_or(None)
-    rng, (low, high) = random.Random(options.seed), options.interval_or(2, 5)
+    figures = Figures("worker-kill", len(ys))
     async with framed(figures, options) as engine:
         await asyncio.to_thread(engine.server)
         link = Link(await engine.client())
         worker = await asyncio.to_thread(engine.worker)
         driving = asyncio.create_task(drive_all(engine, link, ys, options.until()))
-        while limit is None or figures.kills < limit:
-            await asyncio.wait([driving], timeout=rng.uniform(low, high))
-            if driving.done():
-                break
+
+        async def kill_and_start_again() -> int:
+            nonlocal worker
             await asyncio.to_thread(worker.kill)
-            figures.kills += 1
             worker = await asyncio.to_thread(engine.worker)
+            return 1
+
+        await strike(driving, figures, options, (2, 5), kill_and_start_again)
         await driving
         await conclude(figures, engine, link.client, ys)
         if not figures.kills:
@@ -106,8 +122,7 @@ async def postgres_backend_kill(options: Options) -> Figures:
     """10 concurrent years with the ledger on PostgreSQL; every 0.2–1 s (at random) the
     worker's backends are terminated, until every year completes (or ``--kills`` backends)."""
     ys: list[Year] = driven(options.years_or(10))
-    figures, limit = Figures("postgres-backend-kill", len(ys)), options.kills_or(None)
-    rng, (low, high) = random.Random(options.seed), options.interval_or(0.2, 1)
+    figures = Figures("postgres-backend-kill", len(ys))
     url = options.postgres_url
     try:
         await asyncio.to_thread(recreate, url)
@@ -119,11 +134,8 @@ async def postgres_backend_kill(options: Options) -> Figures:
         link = Link(await engine.client())
         worker = await asyncio.to_thread(engine.worker)
         driving = asyncio.create_task(drive_all(engine, link, ys, options.until()))
-        while limit is None or figures.kills < limit:
-            await asyncio.wait([driving], timeout=rng.uniform(low, high))
-            if driving.done():
-                break
-            figures.kills += await asyncio.to_thread(terminate_worker_backends, url)
+        await strike(driving, figures, options, (0.2, 1),
+                     lambda: asyncio.to_thread(terminate_worker_backends, url))
         await driving
         if not worker.alive:
             figures.problems.append(f"the worker exited with {worker.popen.returncode}")
