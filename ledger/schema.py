@@ -87,3 +87,17 @@ attention = Table(
     Column("workflow_id", String(200), nullable=True),
     Column("run_id", String(100), nullable=True),
 )
+
+#: who stood behind each person's step (migration 0005): the signed statement, its key and
+#: signature, and the input it names; bound to its event by ``audit verify``, not chained
+attestations = Table(
+    "attestations",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("nonce", String(36), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("statement", Text, nullable=False),
+    Column("signature", String(100), nullable=False),
+    Column("input", Text, nullable=False),
+    UniqueConstraint("nonce", name="uq_attestations_nonce"),
+)
