@@ -14,6 +14,8 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.attested import Gate
+from attesting.signer import configure
 from contracts import (
     NOTE_ATTENTION,
     PREPARE_CYCLE,
@@ -36,11 +38,14 @@ from contracts import (
 )
 from domain.convention import State, shipped_registry
 from domain.cycle import fold
+from domain.errors import RuleViolation
 from domain.events import parse_event
 from domain.kinds import kind_of
+from domain.rules import source_of
 from ledger import EventIdConflict, Ledger, NewEvent, Receipt, StoredEvent, WrongExpectedVersion
 from ledger import attention as attention_table
 from ledger.checkpoints import load_or_create_key, take_checkpoint
+from ledger.errors import AttestationReused
 
 
 def parse_any(stored: StoredEvent) -> object:
@@ -64,6 +69,9 @@ class CycleActivities:
         self.ledger = ledger
         self.signing_key = signing_key
         self.registry = registry
+        # the worker's workflows believe the attestations this deployment's keyring vouches for
+        configure(signing_key)
+        self.gate = Gate(signing_key)
 
     @activity.defn(name=RECORD_EVENT)
     def record_event(self, request: RecordEvent) -> Receipt:
@@ -72,13 +80,25 @@ class CycleActivities:
         log = _log(event_id=str(request.event_id), stream=request.stream,
                    actor=event.actor.name, role=event.actor.role.value)
         info = activity.info()
-        new = NewEvent(event_id=request.event_id, type=event.type,
+        try:
+            kept = self.gate.kept(request)
+        except RuleViolation as refused:
+            log.warning("event_refused_unattested", type=event.type, reason=str(refused))
+            raise ApplicationError(str(refused), {"rule_id": refused.rule_id,
+                                                  "source": refused.source,
+                                                  "message": refused.message},
+                                   type="RuleViolation", non_retryable=True) from None
+        new = NewEvent(event_id=request.event_id, type=event.type, attestation=kept,
                        schema_version=event.schema_version,
                        payload=event.model_dump(mode="json"), actor=event.actor.name,
                        role=event.actor.role.value, occurred_at=event.occurred_at,
                        workflow_id=info.workflow_id, run_id=info.workflow_run_id)
         try:
             [receipt] = self.ledger.append(request.stream, [new], request.expected_version)
+        except AttestationReused as reused:
+            raise ApplicationError(str(reused), {"rule_id": "AT-3", "source": source_of("AT-3"),
+                                                 "message": str(reused)},
+                                   type="RuleViolation", non_retryable=True) from None
         except (WrongExpectedVersion, EventIdConflict) as refused:
             # never retried as it is: the workflow reads what the ledger holds and goes on
             # from there (workflows.core, ``_catch_up``)

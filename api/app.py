@@ -29,6 +29,7 @@ from api.engine import Engine
 from api.problems import KINDS, Problem, ProblemError
 from identities import People
 from ledger import Ledger, create_ledger_engine
+from attesting import Signer
 from settings import Settings, load
 
 DESCRIPTION = """The annual cycle of the Convention on Cluster Munitions, as the engine holds it;
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.people = People(database)
         app.state.ledger = Ledger(database)
         app.state.engine = Engine(settings)
+        # the API authenticates people, so it vouches for their steps with the deployment's key
+        app.state.signer = Signer.of(settings.effective_signing_key)
         await app.state.engine.start()
         try:
             yield

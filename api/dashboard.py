@@ -137,7 +137,7 @@ async def take(request: Request, page: Page, stream: str, step: str) -> Response
         body = stepping.REQUESTS[kind.name][step].model_validate(data)
         await sent(request, person, page.served.missing(stream), lambda c: stepping.take(
             c, kind, stream, step=step, person=person, request=body,
-            recorded=recorder(request)))
+            recorded=recorder(request), signer=request.app.state.signer))
     except (RuleViolation, ValidationError, ProblemError) as error:
         return await show(request, page, stream, *not_taken(error))
     return RedirectResponse(_at(request), status_code=303)

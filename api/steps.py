@@ -82,7 +82,8 @@ async def begun(request: Request, kind: Kind[Any], person: Person, body: StepReq
     name, receipt = await engine.ask(lambda c: stepping.begin(
         c, kind, person, body, task_queue=settings.task_queue, recorded=recorder(request),
         lead_times=(settings.committee_weeks, settings.reminder_days),
-        known=lambda prefix: len(streams(ledger, kind, prefix))))
+        known=lambda prefix: len(streams(ledger, kind, prefix)),
+        signer=request.app.state.signer))
     return name, engine.recorded(receipt, person)
 
 
@@ -123,7 +124,7 @@ def _add(target: APIRouter, served: Served[Any], step: str) -> None:
         given = body if body is not None else stepping.REQUESTS[kind.name][step]()
         return await sent(request, person, served.missing(stream), lambda c: stepping.take(
             c, kind, stream, step=step, person=person, request=given,
-            recorded=recorder(request)))
+            recorded=recorder(request), signer=request.app.state.signer))
 
     add_step_route(target, f"{served.one}/{step}", kind, step, preface=served.preface,
                    take=on_stream(served, take, _PERSON, _BODY))

@@ -92,11 +92,15 @@ async def send(client: Client, step: KindStep, stream: str, person: Person,
     from functools import partial
 
     import stepping
+    from attesting import Signer
     from reading.streams import state_of
+    from settings import Settings
 
+    signer = Signer.of(Settings().effective_signing_key)  # the CLI vouches for the person
     with ledger() as held:
         return await stepping.take(client, step.kind, stream, step=step.name, person=person,
-                                   request=given, recorded=partial(state_of, held))
+                                   request=given, recorded=partial(state_of, held),
+                                   signer=signer)
 
 
 def take(step: KindStep, stream: str, person: Person, given: StepRequest, *, as_json: bool,
@@ -121,19 +125,21 @@ def begin(step: KindStep, person: Person, given: StepRequest, *, as_json: bool,
     from functools import partial
 
     import stepping
+    from attesting import Signer
     from reading.streams import state_of, streams
     from settings import Settings
 
     async def work() -> None:
         stepping.permitted(step.kind, step.name, person)
         settings = Settings()
+        signer = Signer.of(settings.effective_signing_key)  # the CLI vouches for the person
         client = await connect_engine(settings)
         with ledger() as recorded:
             stream, receipt = await stepping.begin(
                 client, step.kind, person, given, task_queue=settings.task_queue,
                 recorded=partial(state_of, recorded),
                 lead_times=(settings.committee_weeks, settings.reminder_days),
-                known=lambda prefix: len(streams(recorded, step.kind, prefix)))
+                known=lambda prefix: len(streams(recorded, step.kind, prefix)), signer=signer)
         if step.kind.numbered and not as_json:
             console.print(stream, highlight=False)
         report(step, stream, receipt, person, as_json, **extra)

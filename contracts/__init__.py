@@ -14,6 +14,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.attestation import Attestation
 from domain.coalition_events import AnyCoalitionEvent
 from domain.committee import Presidency
 from domain.convention import Actor, State
@@ -53,7 +54,8 @@ class RecordedEvent(Protocol):
 
 class RecordEvent(BaseModel):
     """Append ``event`` to ``stream`` at version ``expected_version + 1``, under ``event_id``
-    (chosen by the workflow, deterministically, so a retried activity never writes twice).
+    (chosen by the workflow, deterministically, so a retried activity never writes twice),
+    with the attestation of the person whose step decided it (checked again as it is kept).
     The event is read back by the kind that ``stream`` belongs to (``domain.kinds``), so a
     new kind of process needs no change here."""
 
@@ -63,6 +65,10 @@ class RecordEvent(BaseModel):
     expected_version: int = Field(ge=0)
     event_id: UUID
     event: Any  # serialised as the event it is; read back by the stream's kind
+    #: who stood behind the step that decided the event, and the step's canonical input
+    #: (``domain.attestation``); none for the engine's own events
+    attestation: Attestation | None = None
+    input: str | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
+from domain.attestation import Attested
 from domain.coalitions import (
     CoalitionCharter,
     CountryWorkshop,
@@ -109,7 +110,7 @@ COALITION_EVENT: TypeAdapter[AnyCoalitionEvent] = TypeAdapter(AnyCoalitionEvent)
 
 # --- the commands: one input model per update ---------------------------------------------
 
-class CoalitionCommand(BaseModel):
+class CoalitionCommand(Attested):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     actor: Actor

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from domain.attestation import Attested
 from domain.calendar import CycleCalendar
 from domain.committee import Presidency
 from domain.convention import Actor
@@ -27,7 +28,7 @@ ContentHash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
                                    description="SHA-256 of the work plan text, in hex")]
 
 
-class Command(BaseModel):
+class Command(Attested):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     actor: Actor

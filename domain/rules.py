@@ -57,6 +57,12 @@ RULES: Final[dict[str, tuple[str, str]]] = {
              "objection"),
     "SP-3": ("extension", "at the deadline, with no objection, the decision is adopted"),
     "SP-4": ("extension", "the President may withdraw the text, or recirculate it"),
+    # The engine's own, not the Convention's (docs/SECURITY.md): who acted is proven
+    "AT-1": ("engine, docs/SECURITY.md", "a person's step carries an attestation signed with "
+             "a key the deployment publishes"),
+    "AT-2": ("engine, docs/SECURITY.md", "the attestation names this stream, this step, this "
+             "input, this person and the version they acted on"),
+    "AT-3": ("engine, docs/SECURITY.md", "an attestation is used once"),
 }
 
 

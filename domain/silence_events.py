@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
+from domain.attestation import Attested
 from domain.coalitions import Document
 from domain.convention import Actor, State
 from domain.limits import SENTENCE
@@ -87,7 +88,7 @@ AnySilenceEvent = Annotated[
 SILENCE_EVENT: TypeAdapter[AnySilenceEvent] = TypeAdapter(AnySilenceEvent)
 
 
-class SilenceCommand(BaseModel):
+class SilenceCommand(Attested):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     actor: Actor

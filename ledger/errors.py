@@ -23,3 +23,12 @@ class EventIdConflict(LedgerError):  # noqa: N818 - names the situation, as the 
         self.event_id, self.position = event_id, position
         super().__init__(f"event id {event_id} is already recorded at position {position} with "
                          "different content; an event id names one event forever.")
+
+
+class AttestationReused(LedgerError):  # noqa: N818 - names the situation
+    """An attestation the ledger keeps beside another event was offered again (AT-3)."""
+
+    def __init__(self, stream: str) -> None:
+        self.stream = stream
+        super().__init__(f"an attestation offered with an event of {stream} is kept beside "
+                         "another event already; each is used once.")

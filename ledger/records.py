@@ -40,6 +40,9 @@ class NewEvent(BaseModel):
     workflow_id: str | None = Field(default=None, max_length=200)
     run_id: str | None = Field(default=None, max_length=100)
     causation_id: UUID | None = None
+    #: the attestation kept beside the event (``ledger.schema.attestations``): ``nonce``,
+    #: ``key_id``, ``statement`` and ``input`` (canonical JSON), ``signature``
+    attestation: dict[str, str] | None = None
 
     @field_validator("type", "actor", "role", "workflow_id", "run_id")
     @classmethod

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ledger.encoding import FORMAT, GENESIS, SEPARATOR, canonical_json, canonical_time
 from ledger.engine import driver_batches, placeholder, writing
-from ledger.errors import EventIdConflict, WrongExpectedVersion
+from ledger.errors import AttestationReused, EventIdConflict, WrongExpectedVersion
 from ledger.records import COLUMNS, NewEvent, Receipt, StoredEvent
 from ledger.schema import events, ledger_head
 
@@ -49,6 +49,10 @@ _AS_OF = {mark: f"SELECT {', '.join(COLUMNS)} FROM events WHERE recorded_at <= {
 # apart again cost more than SQLite's insert of it.
 _INSERT = {mark: f"INSERT INTO events ({', '.join(COLUMNS)}) "
                  f"VALUES ({', '.join([mark] * len(COLUMNS))})" for mark in ("?", "%s")}
+_ATTESTATION = ("event_id", "nonce", "key_id", "statement", "signature", "input")
+_INSERT_ATTESTATION = {mark: f"INSERT INTO attestations ({', '.join(_ATTESTATION)}) "
+                             f"VALUES ({', '.join([mark] * len(_ATTESTATION))})"
+                       for mark in ("?", "%s")}
 _FIELDS = COLUMNS[:-1]  # COLUMNS ends with the payload, parsed apart
 _validate = StoredEvent.__pydantic_validator__.validate_python  # model_validate, sans wrapper
 _receipt = Receipt.__pydantic_validator__.validate_python  # Receipt(**values), at half its cost
@@ -108,7 +112,14 @@ class Ledger:
         try:
             return self._append(stream, batch, expected_version, ids, look_first=False)
         except IntegrityError:  # an id already recorded (a retry, or a conflict), or a row
-            return self._append(stream, batch, expected_version, ids, look_first=True)
+            try:
+                return self._append(stream, batch, expected_version, ids, look_first=True)
+            except IntegrityError:
+                # not an id recorded, and the stream was where the writer expected: the one
+                # unique index left is the attestations' nonce
+                if not any(e.attestation for e in batch):
+                    raise
+                raise AttestationReused(stream) from None
 
     def _append(self, stream: str, batch: Sequence[NewEvent], expected_version: int,
                 ids: list[str], *, look_first: bool) -> list[Receipt]:
@@ -175,7 +186,12 @@ class Ledger:
                                       "version": version, "position": position, "hash": digest,
                                       "recorded_at": recorded_at}))
             prev_hash = digest
-        conn.exec_driver_sql(_INSERT[placeholder(self.engine)], rows)
+        mark = placeholder(self.engine)
+        conn.exec_driver_sql(_INSERT[mark], rows)
+        attested = [(event_id, *(e.attestation[c] for c in _ATTESTATION[1:]))
+                    for e, event_id in zip(batch, ids, strict=True) if e.attestation]
+        if attested:  # in the same transaction: an event and its attestation, or neither
+            conn.exec_driver_sql(_INSERT_ATTESTATION[mark], attested)
         conn.execute(_ADVANCE_HEAD, {"head": head + len(batch)})
         return receipts
 

@@ -31,7 +31,9 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, create_model, field_
 from pydantic_core import PydanticCustomError, to_json
 from temporalio.client import Client
 
+from attesting.signer import Signer
 from contracts import Receipt
+from domain.attestation import NOT_INPUT
 from domain.calendar import default_calendar
 from domain.commands import OpenCycle
 from domain.convention import shipped_registry
@@ -69,7 +71,8 @@ class NotPermitted(RuleViolation):
 def request_model(command: type[BaseModel]) -> type[StepRequest]:
     """The request of the step ``command`` asks for: its fields without ``actor``."""
     fields: dict[str, Any] = {name: (info.annotation, info)
-                              for name, info in command.model_fields.items() if name != "actor"}
+                              for name, info in command.model_fields.items()
+                              if name not in NOT_INPUT}
     model: type[StepRequest] = create_model(f"{command.__name__}Request", __base__=StepRequest,
                                             __doc__=command.__doc__, **fields)
     return model
@@ -149,7 +152,8 @@ def within_limits(command: BaseModel) -> None:
 
 
 async def take(client: Client, kind: Kind[Any], stream: str, *, step: str, person: Person,
-               request: StepRequest, recorded: engine.Recorded) -> Receipt:
+               request: StepRequest, recorded: engine.Recorded,
+               signer: Signer | None = None) -> Receipt:
     """Send ``person``'s step to ``stream``: its receipt once recorded, or the refusal
     (nothing recorded). A stream is begun with :func:`begin`. ``recorded`` reads a stream's
     state from the ledger, which judges a step to a stream whose workflow is not running
@@ -157,13 +161,14 @@ async def take(client: Client, kind: Kind[Any], stream: str, *, step: str, perso
     if step == kind.begins:
         raise ValueError(f"{step} begins a {kind.title}: stepping.begin")
     return await engine.take(client, kind, stream, command(kind, step, person, request),
-                             recorded=recorded)
+                             recorded=recorded, signer=signer, person=person.id)
 
 
 async def begin(client: Client, kind: Kind[Any], person: Person, request: StepRequest, *,
                 task_queue: str, recorded: engine.Recorded,
                 lead_times: tuple[int, int] | None = None,
-                known: Callable[[str], int] = lambda _prefix: 0) -> tuple[str, Receipt]:
+                known: Callable[[str], int] = lambda _prefix: 0,
+                signer: Signer | None = None) -> tuple[str, Receipt]:
     """``person`` begins a stream of ``kind`` with ``request``: its name and first receipt.
     A cycle opened without a calendar gets the default dates with ``lead_times`` (committee
     weeks, reminder days; the settings'); a numbered kind starts looking for a free number
@@ -183,4 +188,4 @@ async def begin(client: Client, kind: Kind[Any], person: Person, request: StepRe
         kind.begin(f"{prefix}?", given, shipped_registry(), now)
         first = await asyncio.to_thread(known, prefix) + 1
     return await engine.begin(client, kind, given, task_queue, first=first,
-                              recorded=recorded)
+                              recorded=recorded, signer=signer, person=person.id)

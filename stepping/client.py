@@ -36,6 +36,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from attesting.signer import Signer, default_signer
 from contracts import Receipt
 from domain.convention import shipped_registry
 from domain.errors import RuleViolation
@@ -98,14 +99,17 @@ async def _began(handle: WorkflowHandle[Any, Any], kind: Kind[Any]) -> Receipt:
 
 
 async def begin(client: Client, kind: Kind[Any], command: BaseModel, task_queue: str, *,
-                first: int = 1, at: datetime | None = None, recorded: Recorded | None = None
+                first: int = 1, at: datetime | None = None, recorded: Recorded | None = None,
+                signer: Signer | None = None, person: int | None = None
                 ) -> tuple[str, Receipt]:
     """Begin a stream of ``kind`` with ``command``: its name (as of ``at``, default now: a
     silence procedure's year) and the receipt of its first event. Judged here first, on the
     shipped registry, so a refused one never starts a workflow; the workflow judges it again
     on the registry it reads. A stream of a kind that runs once whose workflow has ended is
     refused if the ledger (``recorded``) says it closed, and :class:`NotRunning` if it says
-    it is still open."""
+    it is still open. ``signer`` attests that ``person`` (the registered person the command's
+    actor is, if any) begins it (default: this process's signer, ``attesting.configure``);
+    the engine's own beginnings are not sent through here."""
     now = datetime.now(UTC)
     name = kind.stream_name(command, at or now)
     kind.begin(name if not kind.numbered else f"{name}?", command, shipped_registry(), now)
@@ -114,9 +118,12 @@ async def begin(client: Client, kind: Kind[Any], command: BaseModel, task_queue:
     for stream in names:
         if kind.numbered and await _as_recorded(recorded, stream) is not None:
             continue  # taken in the record, whatever became of its workflow
+        attested = (signer or default_signer()).attest(command, stream=stream,
+                                                       step=kind.begins, version=0,
+                                                       person=person)
         try:
             handle: WorkflowHandle[Any, Any] = await client.start_workflow(
-                kind.workflow, command, id=stream, task_queue=task_queue,
+                kind.workflow, attested, id=stream, task_queue=task_queue,
                 id_conflict_policy=(WorkflowIDConflictPolicy.FAIL if kind.numbered
                                     else WorkflowIDConflictPolicy.USE_EXISTING),
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
@@ -140,7 +147,8 @@ def _update_id(stream: str, step: str, command: BaseModel, seen: Any) -> str | N
     takes it once; the same step taken again later, at another version, is another."""
     if seen is None:
         return None
-    said = json.dumps(command.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    said = json.dumps(command.model_dump(mode="json", exclude={"attestation"}), sort_keys=True,
+                      separators=(",", ":"))
     return str(uuid5(_UPDATES, f"{stream}/{seen.event_count}/{step}/{said}"))
 
 
@@ -175,7 +183,8 @@ async def _caught_up(handle: WorkflowHandle[Any, Any], recorded: int) -> bool:
 
 
 async def take(client: Client, kind: Kind[Any], stream: str, command: BaseModel, *,
-               recorded: Recorded | None = None) -> Receipt:
+               recorded: Recorded | None = None, signer: Signer | None = None,
+               person: int | None = None) -> Receipt:
     """Send ``command`` as the update of its step to ``stream``: its receipt, or the
     ``RuleViolation`` that refused it (nothing recorded). The stream's state as the ledger
     records it (``recorded``) decides two things the workflow cannot: a refusal by a workflow
@@ -183,7 +192,8 @@ async def take(client: Client, kind: Kind[Any], stream: str, command: BaseModel,
     caught up; and a stream whose workflow is not running takes no update (Temporal answers
     NOT_FOUND), so the step is judged on the ledger's state — refused as the rules refuse it
     there, or :class:`NotRunning` if they would take it. A stream the ledger never recorded
-    (or with no ``recorded`` to ask) stays the ``RPCError``."""
+    (or with no ``recorded`` to ask) stays the ``RPCError``. ``signer`` attests that
+    ``person`` sends the step at the version they saw (default: this process's signer)."""
     step = kind.step_of(command)
     handle = client.get_workflow_handle(stream)
     # read once, as the step is sent: it names the update, and a refusal or a missing
@@ -191,6 +201,10 @@ async def take(client: Client, kind: Kind[Any], stream: str, command: BaseModel,
     seen = await _as_recorded(recorded, stream)
     update_id = _update_id(stream, step, command, seen)
     try:
+        version: int = (seen.event_count if seen is not None
+                        else await handle.query("version", result_type=int))
+        command = (signer or default_signer()).attest(command, stream=stream, step=step,
+                                                      version=version, person=person)
         try:
             receipt = await _sent(handle, step, command, update_id)
         except RuleViolation:

@@ -39,7 +39,10 @@ with workflow.unsafe.imports_passed_through():
         RecordedEvent,
         RegistryRead,
     )
+    from contracts.trust import TRUSTED
+    from domain.attestation import attestation_of, bound
     from domain.convention import Actor, Role, State
+    from domain.errors import RuleViolation
     from domain.procedure import PendingStep
 
 from workflows.recording import Recording, judged
@@ -84,10 +87,27 @@ class ProcessCore(Recording[S]):
                                            "to resume from", type="NothingRecorded",
                                            non_retryable=True)
                 await self._record(lambda: None if self._begun is not None
-                                   else decision(beginning))
+                                   else self._attested_beginning(beginning, decision),
+                                   by=beginning)
         # no wait when begun: a wait_condition, even one already met, yields to the other
         # coroutines first, and the order of commands in histories recorded before must hold
         return self._begun if self._begun is not None else await self._began(handler=False)
+
+    def _attested_beginning(self, beginning: C, decision: Callable[[C], RecordedEvent]
+                            ) -> RecordedEvent:
+        """``decision(beginning)``, if a person's attestation vouches for it (AT-1, AT-2) or
+        the engine began it from a workflow of its own (a year's close, the ISU's schedule):
+        a run started straight through Temporal, as anyone, begins nothing."""
+        if self._attested:
+            actor: Actor = beginning.actor  # type: ignore[attr-defined]
+            if actor.role is not Role.ENGINE or attestation_of(beginning) is not None:
+                bound(beginning, stream=workflow.info().workflow_id, step=self.KIND.begins,
+                      version=0)
+            elif workflow.info().parent is None:
+                raise RuleViolation("AT-1", f"{workflow.info().workflow_id} was started as "
+                                    "the engine from outside the engine; the engine begins a "
+                                    "process only from a workflow of its own.")
+        return decision(beginning)
 
     async def _began(self, *, handler: bool = True) -> Receipt:
         """The receipt of the stream's first event, once recorded (or applied)."""
@@ -110,10 +130,17 @@ class ProcessCore(Recording[S]):
                                    type="InvalidStep", non_retryable=True) from None
         return command
 
-    def _decide(self, command: BaseModel) -> RecordedEvent:
-        event: RecordedEvent = judged(lambda: self.KIND.decide(self._state, command,
-                                                             self._registry, workflow.now()))
-        return event
+    def _decide(self, command: BaseModel, name: str) -> RecordedEvent:
+        """The event ``command`` records now, judged by the rules — and, since the run knows
+        attestations, only if its attestation names this step at the version held (AT-2)."""
+        def decided() -> RecordedEvent:
+            if self._attested:
+                bound(command, stream=workflow.info().workflow_id, step=name,
+                      version=self._version)
+            event: RecordedEvent = self.KIND.decide(self._state, command, self._registry,
+                                                    workflow.now())
+            return event
+        return judged(decided)
 
     @workflow.update(dynamic=True)
     async def step(self, name: str, args: Sequence[RawValue]) -> Receipt:
@@ -121,20 +148,28 @@ class ProcessCore(Recording[S]):
         command = self._command(name, args)
         await self._until(lambda: self._begun is not None, handler=True)
         async with self._lock:
-            receipt = await self._record(lambda: self._decide(command))
+            receipt = await self._record(lambda: self._decide(command, name), by=command)
         assert receipt is not None  # a step's decision is an event, or a refusal
         return receipt
 
     @step.validator
     def _may(self, name: str, args: Sequence[RawValue]) -> None:
-        """May this actor take this step now, with this data? Before the stream has begun
+        """Does a believable attestation vouch for this step (AT-1: signed with a key the
+        worker trusts — validators never run on replay, so a later keyring changes no
+        history), and may this actor take it now, with this data? Before the stream has begun
         the handler waits and judges instead."""
         command = self._command(name, args)
+        attestation = attestation_of(command)
+        if attestation is not None:
+            judged(lambda: TRUSTED.verify(attestation))
         if self._attention is not None:
             raise ApplicationError(f"{workflow.info().workflow_id} needs attention: "
                                    f"{self._attention}", type="NeedsAttention")
         if self._begun is not None:
-            self._decide(command)
+            self._decide(command, name)
+        elif attestation is None:
+            judged(lambda: bound(command, stream=workflow.info().workflow_id, step=name,
+                                 version=0))
 
     @workflow.update(name="catch_up")
     async def catch_up(self) -> int:

@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         RecordEvent,
         StreamRead,
     )
+    from domain.attestation import attestation_of, canonical_input
     from domain.errors import RuleViolation
     from domain.kinds import Kind
 
@@ -57,6 +58,8 @@ CATCHING_UP = "catch-up-from-ledger"
 RESUMING = "resume-from-ledger"
 #: patch: an event's id is named by the run, the stream and the version it is recorded at
 EVENT_IDS = "event-ids-by-version"
+#: patch: a person's step is bound to its attestation, which is recorded with its event
+ATTESTED = "attested-steps"
 _IDS = UUID("5b4c1f0e-9d1e-4c55-9a43-2f8e6f0b7a11")  # the namespace of those names
 RECOVER = "run `intersessional engine recover` to start it again from the ledger"
 #: the ledger may be down for a while: keep retrying, at most a minute apart
@@ -96,6 +99,13 @@ def _ledger_ahead(error: ActivityError | ApplicationError) -> bool:
     return isinstance(refused, ApplicationError) and refused.type in _LEDGER_AHEAD
 
 
+def _refused_by_rules(error: ActivityError | ApplicationError) -> ApplicationError | None:
+    """The refusal by a rule (an attestation the recording would not keep) the error is."""
+    refused = error.cause if isinstance(error, ActivityError) else error
+    return refused if isinstance(refused, ApplicationError) and refused.type == "RuleViolation" \
+        else None
+
+
 def _substance(event: Any) -> dict[str, Any]:
     """What a step decided, without the moment the workflow task that decided it ran."""
     dumped: dict[str, Any] = event.model_dump(mode="json")
@@ -119,6 +129,7 @@ class Recording(Generic[S]):
     _resuming: bool = False
     _ids_by_version: bool = False
     _catching_up: bool = False
+    _attested: bool = False
 
     def _patches(self) -> None:
         """Which of the recording's changes this run was started with — asked once, first
@@ -128,6 +139,7 @@ class Recording(Generic[S]):
         self._resuming = workflow.patched(RESUMING)
         self._ids_by_version = workflow.patched(EVENT_IDS)
         self._catching_up = workflow.patched(CATCHING_UP)
+        self._attested = workflow.patched(ATTESTED)
 
     @property
     def _version(self) -> int:
@@ -138,20 +150,27 @@ class Recording(Generic[S]):
         """The ledger stream ``event`` goes to: the workflow id."""
         return workflow.info().workflow_id
 
-    async def _record(self, decision: Callable[[], RecordedEvent | None]) -> Receipt | None:
+    async def _record(self, decision: Callable[[], RecordedEvent | None],
+                      by: BaseModel | None = None) -> Receipt | None:
         """Record what ``decision`` decides on the state held now (nothing if it decides
         nothing), then apply it; if the ledger turns out to hold more of the stream, apply
-        that first and decide again. The caller holds ``_lock``."""
+        that first and decide again. ``by`` is the command of the person's step that decides
+        it: its attestation is recorded with the event. The caller holds ``_lock``."""
         if self._attention is not None:
             raise needs_attention(self._attention)
+        attestation = attestation_of(by) if by is not None and self._attested else None
         while (event := judged(decision)) is not None:
             after = judged(lambda: self.KIND.apply(self._state, event))
             stream = self._stream(event)
-            request = RecordEvent(stream=stream, expected_version=self._version,
-                                  event_id=self._event_id(stream), event=event)
+            request = RecordEvent(
+                stream=stream, expected_version=self._version, event_id=self._event_id(stream),
+                event=event, attestation=attestation,
+                input=canonical_input(by) if by is not None and attestation else None)
             try:
                 receipt = await self._append(request)
             except (ActivityError, ApplicationError) as error:
+                if (refused := _refused_by_rules(error)) is not None:
+                    raise refused from None  # the ledger's own check of the attestation
                 if not _ledger_ahead(error) or not self._catching_up:
                     raise
                 workflow.logger.warning("the ledger holds more of %s: catching up (%s)",

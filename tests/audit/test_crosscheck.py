@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
+from pydantic import BaseModel
 from temporalio import workflow
 
 from audit.crosscheck import cross_check
@@ -35,9 +36,10 @@ class RecordsWithoutPatch(AnnualCycleWorkflow):
     async def run(self, opening: OpenCycle | FromLedger) -> CycleOutcome:
         return await super().run(opening)
 
-    async def _record(self, decision: Callable[[], RecordedEvent | None]) -> Receipt | None:
+    async def _record(self, decision: Callable[[], RecordedEvent | None],
+                      by: BaseModel | None = None) -> Receipt | None:
         await workflow.sleep(timedelta(seconds=1))
-        return await super()._record(decision)
+        return await super()._record(decision, by)
 
 
 def _ledger(settings: Settings) -> Ledger:

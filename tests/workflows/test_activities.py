@@ -14,8 +14,11 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.recording import CycleActivities
+from attesting import Signer
 from contracts import PrepareCycle, RecordEvent, TakeCheckpoint
+from domain.attestation import canonical_input
 from domain.calendar import default_calendar
+from domain.commands import OpenCycle
 from domain.events import CycleOpened
 from ledger import Ledger, create_ledger_engine, upgrade
 from scenarios import scripted
@@ -28,15 +31,26 @@ def activities(tmp_path: Path) -> CycleActivities:
     return CycleActivities(Ledger(engine), tmp_path / "key.pem")
 
 
-def _opening(year: int) -> RecordEvent:
+@pytest.fixture
+def signer(activities: CycleActivities) -> Signer:
+    return Signer.of(activities.signing_key)
+
+
+def _opening(year: int, signer: Signer) -> RecordEvent:
+    """The opening of ``year`` as the ISU, attested as the CLI or the API would attest it."""
+    command = signer.attest(OpenCycle(year=year, actor=scripted.ISU,
+                                      calendar=default_calendar(year)),
+                            stream=f"cycle-{year}", step="open_cycle", version=0)
     event = CycleOpened(year=year, occurred_at=datetime(year - 1, 9, 7, tzinfo=UTC),
                         actor=scripted.ISU, calendar=default_calendar(year))
     return RecordEvent(stream=f"cycle-{year}", expected_version=0, event_id=uuid.uuid4(),
-                       event=event)
+                       event=event, attestation=command.attestation,
+                       input=canonical_input(command))
 
 
-def test_a_retried_record_event_writes_once(activities: CycleActivities) -> None:
-    env, request = ActivityEnvironment(), _opening(2027)
+def test_a_retried_record_event_writes_once(activities: CycleActivities, signer: Signer
+                                            ) -> None:
+    env, request = ActivityEnvironment(), _opening(2027, signer)
     first = env.run(activities.record_event, request)
     again = env.run(activities.record_event, request)  # as a retry after a lost reply would
     assert again == first
@@ -47,18 +61,20 @@ def test_a_retried_record_event_writes_once(activities: CycleActivities) -> None
     assert stored[0].run_id == env.info.workflow_run_id
 
 
-def test_a_clash_with_the_stream_is_not_retried(activities: CycleActivities) -> None:
+def test_a_clash_with_the_stream_is_not_retried(activities: CycleActivities,
+                                                signer: Signer) -> None:
     env = ActivityEnvironment()
-    env.run(activities.record_event, _opening(2027))
+    env.run(activities.record_event, _opening(2027, signer))
     with pytest.raises(ApplicationError) as refused:
-        env.run(activities.record_event, _opening(2027))  # another id at the same version
+        env.run(activities.record_event, _opening(2027, signer))  # another id at the same version
     assert refused.value.type == "WrongExpectedVersion"
     assert refused.value.non_retryable
     assert activities.ledger.head() == 1
 
 
-def test_logs_bind_the_workflow_run_and_event(activities: CycleActivities) -> None:
-    env, request = ActivityEnvironment(), _opening(2027)
+def test_logs_bind_the_workflow_run_and_event(activities: CycleActivities,
+                                              signer: Signer) -> None:
+    env, request = ActivityEnvironment(), _opening(2027, signer)
     with capture_logs() as logs:
         env.run(activities.record_event, request)
         env.run(activities.take_checkpoint, TakeCheckpoint(reason="test"))
@@ -73,12 +89,12 @@ def test_logs_bind_the_workflow_run_and_event(activities: CycleActivities) -> No
 
 
 def test_prepare_carries_what_the_previous_year_leaves_running(
-        activities: CycleActivities) -> None:
+        activities: CycleActivities, signer: Signer) -> None:
     env = ActivityEnvironment()
     empty = env.run(activities.prepare_cycle, PrepareCycle(year=2027))
     assert not empty.previous_recorded
     assert empty.carried_terms == ()
     assert len(empty.registry) == 156
-    env.run(activities.record_event, _opening(2027))
+    env.run(activities.record_event, _opening(2027, signer))
     basis = env.run(activities.prepare_cycle, PrepareCycle(year=2028))
     assert basis.previous_recorded

@@ -18,6 +18,7 @@ from temporalio.worker import Worker
 from contracts import Receipt
 from domain import kinds
 from domain import rules as catalogue
+from domain.attestation import Attested
 from domain.convention import Actor, Role
 from domain.errors import RuleViolation
 from domain.procedure import ProcedureStep, check_open, check_role
@@ -64,7 +65,7 @@ class RoundClosed(RoundEvent):
 AnyRoundEvent = Annotated[RoundOpened | ReportSubmitted | RoundClosed, Field(discriminator="type")]
 
 
-class OpenRound(BaseModel):
+class OpenRound(Attested):
     model_config = ConfigDict(frozen=True, extra="forbid")
     actor: Actor
 

@@ -1,0 +1,37 @@
+"""The attestations kept beside the events (``ledger.schema.attestations``), read back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Engine, select
+
+from ledger.schema import attestations
+
+
+class KeptAttestation(BaseModel):
+    """One row: the event it stands beside, and the attestation's parts as kept."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str
+    nonce: str
+    key_id: str
+    statement: str
+    signature: str
+    input: str
+
+
+_COLUMNS = tuple(attestations.c[name] for name in KeptAttestation.model_fields)
+
+
+def kept_attestations(engine: Engine) -> Iterator[KeptAttestation]:
+    """Every kept attestation (a few per cycle: one per person's step)."""
+    with engine.connect() as conn:
+        for row in conn.execute(select(*_COLUMNS)):
+            yield KeptAttestation(**dict(zip(KeptAttestation.model_fields, row, strict=True)))
+
+
+def by_event(engine: Engine) -> dict[str, KeptAttestation]:
+    return {kept.event_id: kept for kept in kept_attestations(engine)}
