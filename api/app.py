@@ -27,9 +27,9 @@ from api import audit, coalitions, cycles, dashboard, pages, people, problems, s
 from api.bodies import BodyLimit
 from api.engine import Engine
 from api.problems import KINDS, Problem, ProblemError
+from attesting import Signer
 from identities import People
 from ledger import Ledger, create_ledger_engine
-from attesting import Signer
 from settings import Settings, load
 
 DESCRIPTION = """The annual cycle of the Convention on Cluster Munitions, as the engine holds it;

@@ -19,6 +19,7 @@ from api.auth import signed_in
 from api.cycles import Year
 from api.problems import ProblemError, documented
 from api.streams import EngineOf, LedgerOf
+from attesting import published_keyring
 from audit.crosscheck import CrossCheck, cross_check
 from audit.replay import NotReplayed, Replayed, replay
 from audit.report import ReportError, report_html
@@ -83,7 +84,8 @@ async def get_verify(ledger: LedgerOf, settings: SettingsOf) -> Verification:
     """Every chain and signed checkpoint of the ledger, and the root the result rests on;
     ``problem`` names the first thing found wrong."""
     key = checkpoint_public_key(settings.effective_signing_key)
-    return await run_in_threadpool(verify_ledger, ledger.engine, key)
+    return await run_in_threadpool(verify_ledger, ledger.engine, key, None,
+                                   published_keyring(settings.effective_signing_key))
 
 
 async def _replayed(ledger: Ledger, settings: Settings, kind: Kind[Any], stream: str,
@@ -140,7 +142,8 @@ async def get_report(ledger: LedgerOf, settings: SettingsOf,
     key = checkpoint_public_key(settings.effective_signing_key)
 
     def written() -> str:
-        return report_html(ledger, from_year, to_year, verify_ledger(ledger.engine, key))
+        return report_html(ledger, from_year, to_year, verify_ledger(
+            ledger.engine, key, None, published_keyring(settings.effective_signing_key)))
 
     try:
         return HTMLResponse(await run_in_threadpool(written))

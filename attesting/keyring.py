@@ -87,6 +87,13 @@ def write_keyring(path: Path, keyring: Keyring) -> None:
     os.replace(partial, path)
 
 
+def published_keyring(signing_key: Path) -> Keyring | None:
+    """The keyring of the signing key at ``signing_key`` as published, without making a key
+    (``None`` where there is none: attestations cannot be checked)."""
+    path = keyring_path(signing_key)
+    return read_keyring(path) if path.is_file() else None
+
+
 def load_keyring(signing_key: Path) -> tuple[Ed25519PrivateKey, Keyring]:
     """The signing key (made if absent) and the keyring, which holds it from now on."""
     key = load_or_create_key(signing_key)

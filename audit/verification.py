@@ -6,12 +6,19 @@ result — the latest signed checkpoint the verification rests on (its root, siz
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
+from attesting.keyring import Keyring, trust_of
+from audit.attestations import Attestations, Registered, check_attestations
+from audit.attestations import sentence as attested_sentence
+from identities import People
+from ledger import Ledger
+from ledger.attested import began, by_event
 from ledger.checkpoints import latest_root
 from ledger.problems import Problem
 from ledger.verify import verify
@@ -31,30 +38,55 @@ class Verification(BaseModel):
     root_hash: str | None = None
     key_id: str | None = None
     taken_at: str | None = None
+    #: who stood behind each step (``None``: not checked, no keyring was given)
+    attestations: Attestations | None = None
 
     @property
     def intact(self) -> bool:
-        return self.problem is None
+        return self.problem is None and (self.attestations is None
+                                         or not self.attestations.problems)
 
     def sentence(self) -> str:
         """One line for a person: intact or not, what was checked, the root it rests on."""
         if self.problem is not None:
             return f"ledger NOT intact: {self.problem}"
+        if self.attestations is not None and self.attestations.problems:
+            return f"ledger NOT intact: {attested_sentence(self.attestations)}"
         signed = (f"; rests on the checkpoint of {self.tree_size} events, root "
                   f"{self.root_hash}, signed {self.taken_at} by key {(self.key_id or '')[:16]}…"
                   if self.root_hash else "; no signed checkpoint yet")
         signatures = "" if self.signatures_checked else " (signatures NOT checked: no key)"
+        attested = (f"; {attested_sentence(self.attestations)}" if self.attestations
+                    else "; attestations NOT checked: no keyring")
         return (f"ledger intact: {self.events} events in {self.streams} streams, "
-                f"{self.checkpoints} checkpoint(s){signatures}{signed}")
+                f"{self.checkpoints} checkpoint(s){signatures}{signed}{attested}")
 
 
 def verify_ledger(engine: Engine, public_key: Ed25519PublicKey | None,
-                  progress: Callable[[int], None] | None = None) -> Verification:
-    """Verify every event, link, checkpoint and signature of the ledger on ``engine``."""
+                  progress: Callable[[int], None] | None = None,
+                  keyring: Keyring | None = None) -> Verification:
+    """Verify every event, link, checkpoint and signature of the ledger on ``engine`` — and,
+    given the deployment's ``keyring``, the attestation of every person's step."""
     report = verify(engine, public_key, progress)
+    attested = attestations_of(engine, keyring) if keyring is not None else None
     # only the latest root: reading every checkpoint again would read all their leaves
     signed = latest_root(engine) or {}
     return Verification(events=report.events, streams=report.streams,
                         checkpoints=report.checkpoints,
                         signatures_checked=report.signatures_checked, problem=report.problem,
-                        **signed)
+                        attestations=attested, **signed)
+
+
+def attestations_of(engine: Engine, keyring: Keyring) -> Attestations:
+    """Every event's attestation checked against ``keyring`` and the people registry."""
+    ledger = Ledger(engine)
+
+    def events() -> Iterator[Any]:
+        after = 0
+        while batch := ledger.read_after(after, 5_000):
+            yield from batch
+            after = batch[-1].position
+
+    people = [Registered(**p.model_dump()) for p in People(engine).list()]
+    return check_attestations(events(), by_event(engine), trust_of(keyring), people,
+                              began(engine))

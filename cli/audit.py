@@ -41,6 +41,7 @@ def _moment(text: str | None) -> datetime | None:
 @audit.command("verify")
 def verify_command(as_json: bool = JSON) -> None:
     """Every chain and signed checkpoint of the ledger; exit 1 naming the first problem."""
+    from attesting import published_keyring
     from audit.terminal import progress_bar
     from audit.verification import verify_ledger
     from cli.db import ledger_engine
@@ -56,7 +57,8 @@ def verify_command(as_json: bool = JSON) -> None:
             done[0] += checked
             update(done[0], total)
         key = checkpoint_public_key(settings.effective_signing_key)
-        result = verify_ledger(engine, key, advance)
+        result = verify_ledger(engine, key, advance,
+                               published_keyring(settings.effective_signing_key))
     if as_json:
         print(json.dumps({"intact": result.intact, **result.model_dump(mode="json")}, indent=2))
     elif result.intact:

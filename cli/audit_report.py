@@ -38,6 +38,7 @@ def report(from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OUT,
     top)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from attesting import published_keyring
     from audit import pdf as printing
     from audit.report import ReportError, report_html
     from audit.verification import verify_ledger
@@ -53,7 +54,8 @@ def report(from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OUT,
     engine = ledger_engine(settings)
     try:
         verification = verify_ledger(engine,
-                                     checkpoint_public_key(settings.effective_signing_key))
+                                     checkpoint_public_key(settings.effective_signing_key),
+                                     None, published_keyring(settings.effective_signing_key))
         html = report_html(Ledger(engine), from_year, to_year, verification)
     except ReportError as error:
         raise fail(str(error)) from None

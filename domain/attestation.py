@@ -6,8 +6,10 @@ An entry point (the API, the CLI) that has authenticated a person signs, for eac
 (the stream, the step, the SHA-256 of the step's canonical input) and when (the version of the
 stream they acted on, the moment). The signature is checked against the deployment's published
 keys (``contracts.trust``, ``attesting``); this module holds only what needs no key: the
-statement, its canonical bytes, and whether it names the step in hand. The version binds an
-attestation to one moment of one stream, so it can never be replayed on a later one.
+statement, its canonical bytes, and whether it names the step in hand. An attestation is used
+once (its nonce is unique in the ledger, AT-3) and never before the version it names: people
+acting at once on one stream (three participants joining a coalition) each see an earlier
+version than the one their step is recorded at, and that is no reason to refuse them.
 """
 
 from __future__ import annotations
@@ -112,10 +114,10 @@ def bound(command: BaseModel, *, stream: str, step: str, version: int) -> Attest
     if mismatch is not None:
         raise RuleViolation("AT-2", f"the attestation sent with {step} on {stream} names "
                             f"{mismatch}, so it does not vouch for this step.")
-    if said.version != version:
+    if said.version > version:
         raise RuleViolation("AT-2", f"the attestation sent with {step} was issued at version "
-                            f"{said.version} of {stream}, which is now at version {version}: "
-                            "look at the stream as it is now and take the step again.")
+                            f"{said.version} of {stream}, which is at version {version}: it "
+                            "vouches for a moment the stream has not reached.")
     return attestation
 
 
@@ -127,8 +129,8 @@ def mismatch(statement: Statement, *, stream: str, version: int, records: str | 
     does. What the ledger checks as it keeps an event, and the audit as it reads one."""
     digest = hashlib.sha256(input_text.encode("utf-8")).hexdigest()
     return ("it names another stream" if statement.stream != stream else
-            f"it was issued at version {statement.version}, not {version - 1}"
-            if statement.version != version - 1 else
+            f"it was issued at version {statement.version}, after the event's ({version})"
+            if statement.version >= version else
             f"its step ({statement.step}) does not record {event_type}"
             if records != event_type else
             "it names someone other than the event's actor" if statement.actor != actor else

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, select
 
-from ledger.schema import attestations
+from ledger.schema import attestations, attestations_began
 
 
 class KeptAttestation(BaseModel):
@@ -35,3 +35,10 @@ def kept_attestations(engine: Engine) -> Iterator[KeptAttestation]:
 
 def by_event(engine: Engine) -> dict[str, KeptAttestation]:
     return {kept.event_id: kept for kept in kept_attestations(engine)}
+
+
+def began(engine: Engine) -> int:
+    """The position from which every person's event carries an attestation."""
+    with engine.connect() as conn:
+        found = conn.execute(select(attestations_began.c.position)).scalar()
+    return int(found) if found is not None else 1

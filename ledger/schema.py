@@ -101,3 +101,12 @@ attestations = Table(
     Column("input", Text, nullable=False),
     UniqueConstraint("nonce", name="uq_attestations_nonce"),
 )
+
+#: the position from which every person's event carries an attestation (migration 0005)
+attestations_began = Table(
+    "attestations_began",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("position", BigInteger, nullable=False),
+    CheckConstraint("id = 1", name="ck_attestations_began_single_row"),
+)

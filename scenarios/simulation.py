@@ -32,6 +32,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError
 
+from attesting import default_signer
 from contracts import cycle_id
 from domain import coalition_events as ce
 from domain import kinds
@@ -260,8 +261,10 @@ class LaterPractice:
         clock: the engine's clock is years ahead of it here. The workflow judges the
         circulation at its own time, as it always does."""
         procedure = f"silence-{y}-1"
+        attested = default_signer().attest(command, stream=procedure, step="circulate_text",
+                                           version=0)
         handle = await self.client.start_workflow(
-            SilenceProcedureWorkflow.run, command, id=procedure, task_queue=self.task_queue,
+            SilenceProcedureWorkflow.run, attested, id=procedure, task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
         await handle.execute_update(SilenceProcedureWorkflow.wait_circulated)

@@ -25,6 +25,7 @@ import pytest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+import attesting
 from ledger import Ledger, create_ledger_engine
 from ledger.records import StoredEvent
 from settings import Settings
@@ -114,7 +115,9 @@ class Dev:
 
     async def client(self) -> Client:
         """A client of the running dev server, once it accepts one; fails with the process's
-        output if it exits or does not answer in time."""
+        output if it exits or does not answer in time. The test then steps as an entry point
+        of this deployment would: its signer is the deployment's key."""
+        attesting.configure(self.settings.effective_signing_key)
         deadline = time.monotonic() + STARTUP
         while True:
             if self.process.poll() is not None:

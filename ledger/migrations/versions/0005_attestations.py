@@ -10,6 +10,10 @@ the step's input as the person sent it (canonical JSON, whose SHA-256 the statem
 is not part of the hash chain (format 1 stays as it is): the signature vouches for the row, and
 ``audit verify`` binds it to its event — the stream, the version, the step, the actor — and
 names any person's event without one. ``nonce`` is unique: an attestation is used once.
+
+``attestations_began`` holds the position from which every person's event carries one: the
+events a ledger held before this migration were recorded before attestations existed, and the
+audit counts them as such instead of naming each as missing its attestation.
 """
 
 from __future__ import annotations
@@ -34,7 +38,16 @@ def upgrade() -> None:
         sa.Column("input", sa.Text, nullable=False),
         sa.UniqueConstraint("nonce", name="uq_attestations_nonce"),
     )
+    op.create_table(
+        "attestations_began",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("position", sa.BigInteger, nullable=False),
+        sa.CheckConstraint("id = 1", name="ck_attestations_began_single_row"),
+    )
+    op.execute("INSERT INTO attestations_began (id, position) "
+               "SELECT 1, position + 1 FROM ledger_head")
 
 
 def downgrade() -> None:
+    op.drop_table("attestations_began")
     op.drop_table("attestations")
