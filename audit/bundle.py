@@ -14,6 +14,8 @@ stream with an event that occurred in them, whole: :func:`bundle_streams`):
 - ``public-key.pem`` (when known) and ``histories/<workflow id>.<run id>.json``: the
   Temporal histories of the workflow runs of those streams (``WorkflowHistory.to_json``;
   a stream's name is its workflow's id).
+- ``attestations.json`` (given the keyring): the attestations of those events, the keyring
+  and the people registry (``audit.bundle_attested``).
 - ``manifest.json``: what the bundle holds, and the SHA-256 of every other member.
 
 Export writes what the database holds, tampered or not: finding out is the verifier's job
@@ -36,7 +38,10 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from sqlalchemy import Engine, select
 from temporalio.client import WorkflowHistory
 
+from attesting.keyring import Keyring
+from audit.bundle_attested import bundled
 from audit.bundle_format import (
+    ATTESTED,
     CHECKPOINTS,
     EVENTS,
     FORMAT,
@@ -117,12 +122,13 @@ def _events(engine: Engine, streams: Sequence[str], into: _Zip, *, signed: int, 
 def export_bundle(engine: Engine, public_key_pem: bytes | None,  # noqa: PLR0917 - as the CLI calls it
                   histories: Sequence[WorkflowHistory], from_year: int, to_year: int, out: Path,
                   progress: Progress | None = None, *, missing: Mapping[str, str] | None = None,
-                  streams: Sequence[str] | None = None,
+                  streams: Sequence[str] | None = None, keyring: Keyring | None = None,
                   clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Manifest:
     """Write the bundle of ``from_year`` … ``to_year`` to ``out`` (replaced only once complete).
     ``missing`` gives, per workflow id, why its history could not be fetched; a year's cycle, or
     a bundled coalition or silence procedure, without a history and without a reason is listed
-    as not provided. ``streams`` overrides :func:`bundle_streams`."""
+    as not provided. ``streams`` overrides :func:`bundle_streams`. With the deployment's
+    ``keyring``, the bundle carries the attestations of its events to be checked offline."""
     chosen = (list(streams) if streams is not None
               else bundle_streams(engine, from_year, to_year))
     checkpoints = all_checkpoints(engine)
@@ -149,6 +155,8 @@ def export_bundle(engine: Engine, public_key_pem: bytes | None,  # noqa: PLR0917
             bundle.put(PROOFS, _proofs(checkpoints, heads).model_dump_json(indent=1).encode())
             if public_key_pem is not None:
                 bundle.put(KEY, public_key_pem)
+            if keyring is not None:
+                bundle.put(ATTESTED, bundled(engine, chosen, keyring))
             entries = []
             for history in histories:
                 entry = HistoryEntry(workflow_id=history.workflow_id, run_id=history.run_id,

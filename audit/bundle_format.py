@@ -21,6 +21,7 @@ from ledger.problems import ProblemKind
 FORMAT = "intersessional-audit-bundle/1"
 MANIFEST, EVENTS, CHECKPOINTS = "manifest.json", "events.log", "checkpoints.json"
 PROOFS, KEY = "proofs.json", "public-key.pem"
+ATTESTED = "attestations.json"  # who stood behind each step: attestations, keyring, people
 Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # a SHA-256, as the ledger writes it
 Progress = Callable[[int, int], None]  # (done, total): events (export: rows of the log)
 UNREADABLE = (zipfile.BadZipFile, zlib.error, OSError, EOFError)  # a damaged member
@@ -49,6 +50,7 @@ class BundleKind(StrEnum):
     PROOF = "proof"  # an inclusion or consistency proof is missing or does not verify
     HISTORY = "history"  # a workflow history and the events disagree
     REFUSED = "refused"  # a year's (or a process's) events do not parse or fold to a state
+    ATTESTATION = "attestation"  # a person's step without a believable attestation
 
 
 class BundleProblem(BaseModel):

@@ -18,7 +18,10 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import from_json
 from temporalio.client import WorkflowHistory
 
+from audit.attestations import Attestations
+from audit.bundle_attested import check_bundled
 from audit.bundle_format import (
+    ATTESTED,
     CHECKPOINTS,
     EVENTS,
     KEY,
@@ -55,7 +58,7 @@ from ledger.problems import ProblemKind
 _CHECKPOINTS = TypeAdapter(list[SignedCheckpoint])
 _SEP = SEPARATOR.encode()
 STEPS = ("files", "signatures", "leaves", "histories", "events", "truncation", "inclusion",
-         "compare", "fold")
+         "compare", "fold", "attestations")
 
 
 class Checks:
@@ -76,6 +79,7 @@ class Checks:
         self.processes: dict[str, str] = {}
         self._roots: Callable[[], list[str]] = list
         self._computed: list[str] | None = None
+        self.attested: Attestations | None = None
 
     def read(self, name: str) -> bytes:
         try:
@@ -304,6 +308,23 @@ class Checks:
                 self.phases[years[stream]] = Phase(phase)
             else:
                 self.processes[stream] = phase
+
+    def attestations(self) -> None:
+        """Every person's step attested (a bundle exported without a keyring has none to
+        check: the report says so)."""
+        if ATTESTED not in self.manifest.files:
+            return
+        try:
+            self.attested = check_bundled(self.zip, self.read(ATTESTED))
+        except ValidationError as error:
+            raise file_stop(ATTESTED, f"not what the format holds "
+                            f"({error.errors()[0]['msg']})") from None
+        if self.attested.problems:
+            first = self.attested.problems[0]
+            raise Stop(BundleProblem(kind=BundleKind.ATTESTATION, position=first.position,
+                                     stream=first.stream, version=first.version,
+                                     detail=f"event {first.event_id} ({first.type}): "
+                                            f"{first.problem}"))
 
     def settle(self) -> None:
         """The roots, once (their process is then joined, even if a problem came first)."""

@@ -33,6 +33,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from audit.attestations import Attestations
 from audit.bundle_format import (
     FORMAT,
     MANIFEST,
@@ -74,6 +75,7 @@ class BundleReport(BaseModel):
     histories_missing: tuple[MissingHistory, ...] = ()
     phases: dict[int, Phase] = {}
     processes: dict[str, str] = {}  # each coalition's and silence procedure's phase
+    attestations: Attestations | None = None  # None: the bundle carries none to check
     problem: BundleProblem | None = None
 
     @property
@@ -119,7 +121,7 @@ def _report(checks: Checks, problem: BundleProblem | None) -> BundleReport:
         key_id=key_id(checks.key) if checks.key else None, key_pinned=checks.pinned is not None,
         histories=len(checks.runs), recordings=len(checks.recordings),
         histories_missing=tuple(m.histories_missing), phases=dict(checks.phases),
-        processes=dict(checks.processes), problem=problem)
+        processes=dict(checks.processes), attestations=checks.attested, problem=problem)
 
 
 def verify_bundle(path: Path, public_key: Ed25519PublicKey | None = None,

@@ -54,6 +54,7 @@ def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,
            out: Path = typer.Option(..., "--out", dir_okay=False,  # noqa: B008 - typer's idiom
                                     help="the bundle to write (a .zip)")) -> None:
     """Export the years' events, checkpoints, proofs and workflow histories as one bundle."""
+    from attesting import published_keyring
     from audit.bundle import bundle_streams, export_bundle
     from audit.terminal import progress_bar
     from audit.years import is_process
@@ -88,7 +89,8 @@ def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,
             try:
                 manifest = export_bundle(engine, _public_key_pem(settings), histories,
                                          from_year, to_year, out, advance, missing=missing,
-                                         streams=chosen)
+                                         streams=chosen,
+                                         keyring=published_keyring(settings.effective_signing_key))
             except OSError as error:
                 raise fail(f"--out {out}: {error.strerror}; nothing was written.") from None
         latest = manifest.checkpoints[-1] if manifest.checkpoints else None
@@ -142,6 +144,8 @@ def verify_bundle(bundle: Path = typer.Argument(..., dir_okay=False,  # noqa: B0
 
 def proved(report: BundleReport) -> list[str]:
     """What an intact bundle proved, a line each (rich markup)."""
+    from audit.attestations import sentence as attested_sentence
+
     latest = report.checkpoints[-1] if report.checkpoints else None
     key = (f"key {report.key_id[:16]}… ({'pinned' if report.key_pinned else 'from the bundle'})"
            if report.key_id else "no key: signatures NOT checked")
@@ -162,4 +166,7 @@ def proved(report: BundleReport) -> list[str]:
     folded = sorted(report.processes.items())
     lines.append(f"  folded {_processes([s for s, _ in folded])}" + (": " + " · ".join(
         f"{escape(s)} {phase.replace('_', ' ')}" for s, phase in folded) if folded else ""))
+    lines.append("  " + (escape(attested_sentence(report.attestations)) if report.attestations
+                         else "[yellow]attestations NOT checked: the bundle carries none"
+                              "[/yellow]"))
     return lines

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, select
 
-from ledger.schema import attestations, attestations_began
+from ledger.schema import attestations, attestations_began, events
 
 
 class KeptAttestation(BaseModel):
@@ -42,3 +42,12 @@ def began(engine: Engine) -> int:
     with engine.connect() as conn:
         found = conn.execute(select(attestations_began.c.position)).scalar()
     return int(found) if found is not None else 1
+
+
+def kept_for_streams(engine: Engine, streams: Sequence[str]) -> list[KeptAttestation]:
+    """The kept attestations of the events of ``streams``."""
+    query = (select(*_COLUMNS).join(events, events.c.event_id == attestations.c.event_id)
+             .where(events.c.stream.in_(list(streams))).order_by(events.c.position))
+    with engine.connect() as conn:
+        return [KeptAttestation(**dict(zip(KeptAttestation.model_fields, row, strict=True)))
+                for row in conn.execute(query)]

@@ -22,11 +22,12 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from attesting import keyring_path
 from audit.engine import fetch_histories
 from contracts import cycle_id
 from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import public_key_path
-from ledger.schema import checkpoints, events, ledger_head
+from ledger.schema import attestations, checkpoints, events, ledger_head
 from runtime.embedded import installed_binary
 from scenarios.simulation import ADOPTED, COALITION, WITHDRAWN, five_years
 from settings import Settings
@@ -64,7 +65,8 @@ class World:
     def copy(self, into: Path) -> Settings:
         """Settings for a copy of the ledger and key in ``into`` (to tamper with)."""
         into.mkdir(parents=True, exist_ok=True)
-        for source in (self.ledger_file, self.settings.effective_signing_key, self.public_key):
+        key = self.settings.effective_signing_key
+        for source in (self.ledger_file, key, self.public_key, keyring_path(key)):
             shutil.copy(source, into / source.name)
         return Settings(data_dir=into)
 
@@ -103,7 +105,7 @@ def world_copy(world: World, tmp_path: Path) -> Settings:
 def copy_ledger(source: Engine, target: Engine) -> None:
     """Every row of ``source``'s ledger into the empty, migrated ``target``."""
     with source.connect() as read, target.begin() as write:
-        for table in (events, checkpoints):
+        for table in (events, checkpoints, attestations):
             rows = [r._asdict() for r in read.execute(select(table))]
             if rows:
                 write.execute(insert(table), rows)

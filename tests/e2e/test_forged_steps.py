@@ -79,11 +79,11 @@ async def test_steps_sent_around_the_entry_points_are_refused(running: Dev) -> N
     replayed["attestation"] = {"statement": json.loads(statement), "key_id": key_id,
                                "signature": signature}
     assert "AT-2" in update(dev, "designate_president", json.dumps(replayed))
-    # a true attestation of one designation, sent with another State's presidency
+    # a true attestation of one designation, sent with another presidency
     deployment = Signer.of(dev.settings.effective_signing_key)
     vouched = deployment.attest(designation, stream=cycle_id(YEAR),
                                 step="designate_president", version=2)
-    other = vouched.presidency.model_copy(update={"state": "NZL"})
+    other = vouched.presidency.model_copy(update={"meeting": "an invented meeting"})
     assert "AT-2" in update(dev, "designate_president",
                             vouched.model_copy(update={"presidency": other}))
     # and a true one, for a version the stream has not reached
