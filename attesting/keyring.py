@@ -101,7 +101,10 @@ def load_keyring(signing_key: Path) -> tuple[Ed25519PrivateKey, Keyring]:
     keyring = read_keyring(path)
     held = keyring.with_key(raw_public(key), datetime.now(UTC))
     if held is not keyring:
-        write_keyring(path, held)
+        try:
+            write_keyring(path, held)
+        except OSError:
+            pass  # a read-only secret (docker-compose): `db keygen` made the keyring beside it
     return key, held
 
 
