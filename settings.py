@@ -2,7 +2,7 @@
 
 The embedded default keeps everything under one data directory: the SQLite ledger, the
 checkpoint signing key (which must live outside the database it vouches for) and the embedded
-Temporal server's own SQLite file. Production sets the Temporal cluster, its TLS files, the
+Temporal server's own SQLite file. Production sets the Temporal cluster, its TLS files (or API key), the
 PostgreSQL ledger and the signing key (see README, *Production*; the table there is generated
 from this model by ``scripts/settings_table.py``).
 
@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     temporal_tls_server_name: str | None = Field(
         default=None, description="the name Temporal's certificate must carry, if not the "
         "address's host")
+    temporal_api_key_file: FilePath | None = Field(
+        default=None, description="a file holding an API key of Temporal Cloud (or of a "
+        "cluster that authorizes by API key), sent over TLS instead of a client certificate")
     task_queue: str = Field(default="intersessional", min_length=1,
                             description="the task queue the workers poll")
     temporal_ui_port: int = Field(default=8233, ge=1, le=65535,
@@ -154,7 +157,8 @@ class Settings(BaseSettings):
     @property
     def uses_tls(self) -> bool:
         return self.temporal_tls or any(f is not None for f in (
-            self.temporal_tls_ca, self.temporal_tls_cert, self.temporal_tls_key))
+            self.temporal_tls_ca, self.temporal_tls_cert, self.temporal_tls_key,
+            self.temporal_api_key_file))
 
 
 def variable(field: str) -> str:
