@@ -51,11 +51,12 @@ class Settings(BaseSettings):
         "every worker; default: created in the data directory. When set, `intersessional "
         "worker` needs it to exist (`intersessional db keygen` makes one)")
     # Temporal
-    temporal_address: str = Field(default="127.0.0.1:7233",
-                                  description="host:port of the Temporal frontend")
+    temporal_address: str = Field(
+        default="127.0.0.1:7233", description="host:port of the Temporal frontend; for the "
+        "embedded server (`dev`) a loopback address only, 127.0.0.1 or localhost")
     temporal_namespace: str = Field(default="default", description="the Temporal namespace")
     temporal_tls: bool = Field(default=False, description="connect to Temporal over TLS "
-                               "(implied by any of the TLS files below)")
+                               "(implied by any of the files below)")
     temporal_tls_ca: FilePath | None = Field(
         default=None, description="PEM of the CA that signed Temporal's server certificate; "
         "default: the system's roots")

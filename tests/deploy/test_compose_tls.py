@@ -14,6 +14,8 @@ from cryptography import x509
 
 from runtime.certs import CLIENTS, make_certificates
 from tests.deploy.files import (
+    DOCKERIGNORE,
+    ROOT,
     built_services,
     environment,
     interpolated_compose,
@@ -164,3 +166,11 @@ def test_the_engines_services_load_tls_settings(name: str, tmp_path: Path) -> No
         assert loaded.temporal_tls_cert == loaded.temporal_tls_key == present
     else:  # the migration reaches the ledger only
         assert loaded.temporal_tls_cert is None
+
+
+def test_every_secret_stays_out_of_the_image_and_of_version_control() -> None:
+    ignored = {line.strip().rstrip("/") for path in (DOCKERIGNORE, ROOT / ".gitignore")
+               for line in path.read_text().splitlines()
+               if line.strip() and not line.startswith("#")}
+    for secret, given in SECRETS.items():
+        assert Path(given["file"]).parts[0] in ignored, secret  # secrets/…
