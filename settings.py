@@ -2,9 +2,9 @@
 
 The embedded default keeps everything under one data directory: the SQLite ledger, the
 checkpoint signing key (which must live outside the database it vouches for) and the embedded
-Temporal server's own SQLite file. Production sets the Temporal cluster, its TLS files, the
-PostgreSQL ledger and the signing key (see README, *Production*; the table there is generated
-from this model by ``scripts/settings_table.py``).
+Temporal server's own SQLite file. Production sets the Temporal cluster, its TLS files (or an
+API key), the PostgreSQL ledger and the signing key (see README, *Production*; the table there
+is generated from this model by ``scripts/settings_table.py``).
 
 :func:`load` is how a process starts: a wrong setting — a value of the wrong kind, a missing
 TLS file, a misspelt name — is one sentence naming it (:class:`SettingsError`), never a trace.
@@ -51,11 +51,12 @@ class Settings(BaseSettings):
         "every worker; default: created in the data directory. When set, `intersessional "
         "worker` needs it to exist (`intersessional db keygen` makes one)")
     # Temporal
-    temporal_address: str = Field(default="127.0.0.1:7233",
-                                  description="host:port of the Temporal frontend")
+    temporal_address: str = Field(
+        default="127.0.0.1:7233", description="host:port of the Temporal frontend; for the "
+        "embedded server (`dev`) a loopback address only, 127.0.0.1 or localhost")
     temporal_namespace: str = Field(default="default", description="the Temporal namespace")
     temporal_tls: bool = Field(default=False, description="connect to Temporal over TLS "
-                               "(implied by any of the TLS files below)")
+                               "(implied by any of the files below)")
     temporal_tls_ca: FilePath | None = Field(
         default=None, description="PEM of the CA that signed Temporal's server certificate; "
         "default: the system's roots")
@@ -66,6 +67,9 @@ class Settings(BaseSettings):
     temporal_tls_server_name: str | None = Field(
         default=None, description="the name Temporal's certificate must carry, if not the "
         "address's host")
+    temporal_api_key_file: FilePath | None = Field(
+        default=None, description="a file holding an API key of Temporal Cloud (or of a "
+        "cluster that authorizes by API key), sent over TLS instead of a client certificate")
     task_queue: str = Field(default="intersessional", min_length=1,
                             description="the task queue the workers poll")
     temporal_ui_port: int = Field(default=8233, ge=1, le=65535,
@@ -154,7 +158,8 @@ class Settings(BaseSettings):
     @property
     def uses_tls(self) -> bool:
         return self.temporal_tls or any(f is not None for f in (
-            self.temporal_tls_ca, self.temporal_tls_cert, self.temporal_tls_key))
+            self.temporal_tls_ca, self.temporal_tls_cert, self.temporal_tls_key,
+            self.temporal_api_key_file))
 
 
 def variable(field: str) -> str:

@@ -1,6 +1,7 @@
 """Where the audit finds Temporal's histories: the engine the settings point at, or — when
 nothing answers there but the data directory holds the embedded server's database (an
-``intersessional dev`` or ``make demo`` since stopped) — that server, started for the while.
+``intersessional dev`` or ``make demo`` since stopped) and the address is a loopback one — that
+server, started for the while.
 
 An auditor can then export or cross-check the demo's years without starting the engine first;
 the embedded server is stopped again when the command is done.
@@ -14,7 +15,7 @@ from contextlib import asynccontextmanager
 from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
-from runtime.embedded import start_embedded
+from runtime.embedded import loopback_ip, start_embedded
 from runtime.temporal import connect
 from settings import Settings
 
@@ -30,6 +31,9 @@ async def histories_engine(settings: Settings) -> AsyncIterator[Client]:
     try:
         client = await connect(settings)
     except RuntimeError as error:
+        if loopback_ip(settings.temporal_address) is None:  # a cluster: nothing to start
+            raise NoEngine(f"Temporal at {settings.temporal_address} is unreachable ({error})"
+                           ) from None
         if not settings.temporal_database.exists():
             raise NoEngine(f"Temporal at {settings.temporal_address} is unreachable ({error}), "
                            f"and {settings.data_dir} holds no embedded engine to start"

@@ -36,7 +36,8 @@ COMMANDS: dict[str, Entry] = {
                    "with Temporal, export a bundle, verify it offline, report."),
     "cycle": Entry("cli.cycle", "cycle", "The annual cycles of a running engine."),
     "engine": Entry("cli.engine", "engine", "The engine against the ledger: find and repair "
-                    "every year or process whose workflow disagrees with the record."),
+                    "every year or process whose workflow disagrees with the record; the "
+                    "certificates for mutual TLS with Temporal."),
     "users": Entry("cli.users", "users", "People: who holds which role, and their tokens."),
     "coalition": Entry("cli.coalition", "coalition", "Country coalitions (7MSP, CK-1 … CK-8): "
                        "an affected State and a donor or lead State, and all who help."),

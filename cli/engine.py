@@ -1,19 +1,27 @@
-"""``intersessional engine …``: the engine healed from the ledger, the authority.
+"""``intersessional engine …``: the engine healed from the ledger, the authority, and the
+certificates its processes present to Temporal.
 
 ``recover`` compares every stream the ledger holds with the workflow Temporal runs for it and
 repairs each that disagrees (``recovery``): after a ``temporal workflow reset`` or
 ``terminate``, a failed run, or Temporal's database lost or rolled back to an older copy. With
 ``--dry-run`` it only says what it would repair. The worker does the same at start-up.
+
+``certs`` writes the CA, Temporal's server certificate and the clients' (``runtime.certs``) for
+a cluster whose frontend requires mutual TLS, as docker-compose.yml runs it.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.markup import escape
 
 from cli.common import JSON, console
 
 engine = typer.Typer(no_args_is_help=True, help="The engine against the ledger: find and "
-                     "repair every year or process whose workflow disagrees with the record.")
+                     "repair every year or process whose workflow disagrees with the record; "
+                     "the certificates for mutual TLS with Temporal.")
 STREAM = typer.Option(None, "--stream", metavar="STREAM",
                       help="only this stream (cycle-2027, coalition-lao-1 …); default: all")
 DRY_RUN = typer.Option(False, "--dry-run", help="say what would be repaired; repair nothing")
@@ -28,8 +36,6 @@ def recover(stream: list[str] | None = STREAM, dry_run: bool = DRY_RUN,
     import asyncio
     import json
     from dataclasses import asdict
-
-    from rich.markup import escape
 
     from cli.common import connect_engine, ledger
     from recovery.repair import recover as repair_all
@@ -64,3 +70,30 @@ def recover(stream: list[str] | None = STREAM, dry_run: bool = DRY_RUN,
                           f"{item['after']}")
     if not dry_run and any(not item["healed"] for item in found):
         raise typer.Exit(1)
+
+
+@engine.command("certs")
+def certs(out: Path = typer.Option(  # noqa: B008 - typer's idiom
+        ..., "--out", help="the directory to write them in (made owner-only)"),
+        server_name: list[str] | None = typer.Option(  # noqa: B008
+            None, "--server-name", metavar="NAME", help="another name (or IP address) of the "
+            "Temporal frontend for its certificate, besides temporal, localhost and 127.0.0.1"),
+        days: int = typer.Option(397, "--days", min=1, max=3650,
+                                 help="how long the server's and clients' certificates last")
+        ) -> None:
+    """Write a CA, the Temporal frontend's server certificate and one client certificate each
+    for the workers, the API, Temporal's web UI and the admin tools (PEM, owner-only), for a
+    frontend that requires mutual TLS. A CA already there signs the new ones; no file is
+    overwritten."""
+    from runtime.certs import make_certificates
+
+    try:
+        issued = make_certificates(out, server_name or (), days)
+    except (FileExistsError, ValueError) as refused:
+        console.print(f"[red]refused[/red]: {escape(str(refused))}")
+        raise typer.Exit(2) from None
+    for one in issued:
+        console.print(f"{one.name}: {one.certificate} and {one.key}, until "
+                      f"{one.expires:%Y-%m-%d}")
+    console.print(f"next: give each service its files (docs/OPERATIONS.md, Certificates for "
+                  f"Temporal) and keep {out / 'ca.key'} offline once the certificates are made")

@@ -30,13 +30,21 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
                      domain=settings.temporal_tls_server_name)
 
 
+def api_key(settings: Settings) -> str | None:
+    """The API key the settings' file holds (its first line), if they name one."""
+    path = settings.temporal_api_key_file
+    return None if path is None else path.read_text(encoding="utf-8").strip() or None
+
+
 async def connect(settings: Settings, interceptors: Sequence[Interceptor] = ()) -> Client:
-    """A client of the Temporal the settings point at (TLS included), with ``interceptors``
-    (tracing, see :mod:`runtime.observability`)."""
+    """A client of the Temporal the settings point at (TLS and its client certificate, or an
+    API key, included), with ``interceptors`` (tracing, see :mod:`runtime.observability`).
+    Every process reaches Temporal through here: the worker, the API, the CLI, the audit."""
     return await Client.connect(settings.temporal_address,
                                 namespace=settings.temporal_namespace,
                                 data_converter=pydantic_data_converter,
-                                tls=tls_config(settings), interceptors=interceptors)
+                                tls=tls_config(settings), api_key=api_key(settings),
+                                interceptors=interceptors)
 
 
 def stop_on_signals() -> asyncio.Event:

@@ -2,14 +2,23 @@
 # The temporal-namespace service (temporalio/admin-tools, once per `docker compose up`): waits
 # for the Temporal frontend to answer, a bounded number of times, then creates the namespace the
 # workers and the API use unless it exists already. The workers and the API start only once this
-# has exited 0.
+# has exited 0. The frontend requires mutual TLS: the admin tools' certificate (TLS_CA, TLS_CERT,
+# TLS_KEY, TLS_SERVER_NAME) goes to every command as the CLI's --tls-* flags, which every
+# version of the CLI reads (its environment variables for them were renamed between versions).
 set -eu
 
 : "${TEMPORAL_ADDRESS:?}" "${NAMESPACE:?}" "${RETENTION:?}"
+: "${TLS_CA:?}" "${TLS_CERT:?}" "${TLS_KEY:?}" "${TLS_SERVER_NAME:?}"
 attempts="${ATTEMPTS:-90}"
 
+temporal_cli() {
+    temporal "$@" --address "$TEMPORAL_ADDRESS" --tls-ca-path "$TLS_CA" \
+        --tls-cert-path "$TLS_CERT" --tls-key-path "$TLS_KEY" \
+        --tls-server-name "$TLS_SERVER_NAME"
+}
+
 tries=0
-until temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; do
+until temporal_cli operator cluster health >/dev/null 2>&1; do
     tries=$((tries + 1))
     if [ "$tries" -ge "$attempts" ]; then
         echo "temporal-namespace: Temporal at $TEMPORAL_ADDRESS did not answer after" \
@@ -19,11 +28,9 @@ until temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 
     sleep 2
 done
 
-if temporal operator namespace describe --address "$TEMPORAL_ADDRESS" \
-        --namespace "$NAMESPACE" >/dev/null 2>&1; then
+if temporal_cli operator namespace describe --namespace "$NAMESPACE" >/dev/null 2>&1; then
     echo "temporal-namespace: $NAMESPACE exists"
 else
-    temporal operator namespace create --address "$TEMPORAL_ADDRESS" \
-        --namespace "$NAMESPACE" --retention "$RETENTION"
+    temporal_cli operator namespace create --namespace "$NAMESPACE" --retention "$RETENTION"
     echo "temporal-namespace: $NAMESPACE created, retention $RETENTION"
 fi

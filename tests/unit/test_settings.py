@@ -12,6 +12,7 @@ from types import ModuleType
 import pytest
 
 import settings
+from runtime.temporal import api_key, tls_config
 from settings import Settings, SettingsError, load, variable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +49,7 @@ def refusal(environ: dict[str, str]) -> str:
     ("INTERSESSIONAL_OTLP_ENDPOINT", "collector:4318", "not an http:// or https:// URL"),
     ("INTERSESSIONAL_LEDGER_URL", "::not a url::", "not an SQLAlchemy URL"),
     ("INTERSESSIONAL_TEMPORAL_TLS_CA", "/no/such/ca.pem", "does not point to a file"),
+    ("INTERSESSIONAL_TEMPORAL_API_KEY_FILE", "/no/such/key", "does not point to a file"),
     ("INTERSESSIONAL_COMMITTEE_WEEKS", "52", "less than or equal to 26"),
     ("INTERSESSIONAL_TEMPORAL_TLS", "perhaps", "valid boolean"),
     # SQLite would read a misspelt value as NORMAL without a word
@@ -87,6 +89,29 @@ def test_a_client_certificate_without_its_key_is_refused(tmp_path: Path) -> None
     sentence = refusal({"INTERSESSIONAL_TEMPORAL_TLS_CERT": str(cert)})
     assert "INTERSESSIONAL_TEMPORAL_TLS_CERT and INTERSESSIONAL_TEMPORAL_TLS_KEY go together" \
         in sentence
+
+
+@pytest.mark.parametrize("name", ["TLS_CERT", "TLS_KEY"])
+def test_a_missing_half_of_the_client_certificate_is_named(tmp_path: Path, name: str) -> None:
+    present = tmp_path / "present.pem"
+    present.write_text("PEM")
+    env = {"INTERSESSIONAL_TEMPORAL_TLS_CERT": str(present),
+           "INTERSESSIONAL_TEMPORAL_TLS_KEY": str(present),
+           f"INTERSESSIONAL_TEMPORAL_{name}": str(tmp_path / "gone.pem")}
+    sentence = refusal(env)
+    assert sentence.startswith(f"wrong setting: INTERSESSIONAL_TEMPORAL_{name} (got "
+                               f"'{tmp_path / 'gone.pem'}'): Path does not point to a file")
+
+
+def test_an_api_key_is_sent_over_tls(tmp_path: Path) -> None:
+    key = tmp_path / "temporal-api-key"
+    key.write_text("  the-key\n")
+    given = load({"INTERSESSIONAL_TEMPORAL_API_KEY_FILE": str(key)})
+    assert given.uses_tls
+    assert api_key(given) == "the-key"
+    assert tls_config(given) is not False
+    assert api_key(load({})) is None
+    assert tls_config(load({})) is False
 
 
 def test_a_production_environment_loads_and_hides_the_password(tmp_path: Path) -> None:
