@@ -37,6 +37,10 @@ class SettingsError(ValueError):
     """A setting that cannot be used, said in one sentence that names it."""
 
 
+#: the attestation key's file name beside the signing key, unless set
+ATTESTATION_KEY = "attestation-signing-key.pem"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore")
 
@@ -50,6 +54,11 @@ class Settings(BaseSettings):
         default=None, description="Ed25519 key (PKCS#8 PEM) that signs checkpoints, shared by "
         "every worker; default: created in the data directory. When set, `intersessional "
         "worker` needs it to exist (`intersessional db keygen` makes one)")
+    attestation_key: Path | None = Field(
+        default=None, description="Ed25519 key (PKCS#8 PEM) with which the API and the CLI "
+        "attest each person's step (docs/SECURITY.md); its public keys are kept in "
+        "`<key>.keyring.json` beside it, which the workers and the audit read; default: "
+        "`attestation-signing-key.pem` beside the signing key")
     # Temporal
     temporal_address: str = Field(
         default="127.0.0.1:7233", description="host:port of the Temporal frontend; for the "
@@ -154,6 +163,10 @@ class Settings(BaseSettings):
     @property
     def effective_signing_key(self) -> Path:
         return self.signing_key or self.data_dir / "checkpoint-signing-key.pem"
+
+    @property
+    def effective_attestation_key(self) -> Path:
+        return self.attestation_key or self.effective_signing_key.with_name(ATTESTATION_KEY)
 
     @property
     def uses_tls(self) -> bool:

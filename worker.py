@@ -42,7 +42,8 @@ def open_ledger(settings: Settings) -> Ledger:
 
 
 def cycle_activities(ledger: Ledger, settings: Settings) -> list[Callable[..., Any]]:
-    acts = CycleActivities(ledger, settings.effective_signing_key)
+    acts = CycleActivities(ledger, settings.effective_signing_key,
+                           attestation_key=settings.effective_attestation_key)
     return [acts.record_event, acts.read_stream, acts.note_attention, acts.prepare_cycle,
             acts.read_registry, acts.take_checkpoint]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from attesting.keyring import load_keyring, trust_of
+from attesting.keyring import keyring_path, read_keyring, trust_of
 from contracts import RecordEvent
-from contracts.trust import Trust
+from contracts.trust import TRUSTED, Trust
 from domain.attestation import Statement, canonical, mismatch
 from domain.convention import Role
 from domain.errors import RuleViolation
@@ -24,12 +24,23 @@ class Gate:
     """Judges each event offered to the ledger against the deployment's keyring (read again
     when an attestation names a key it does not hold yet: a key rotated in since)."""
 
-    def __init__(self, signing_key: Path) -> None:
-        self._signing_key = signing_key
+    def __init__(self, attestation_key: Path) -> None:
+        self._keyring, self._seen = keyring_path(attestation_key), 0.0
         self._trust = self._read()
 
     def _read(self) -> Trust:
-        return trust_of(load_keyring(self._signing_key)[1])
+        """The keyring as it is now — also this process's trust (``contracts.trust``), so the
+        validators learn of a key revoked or rotated in without a restart."""
+        self._seen = self._modified()
+        keyring = read_keyring(self._keyring)
+        trust_of(keyring, TRUSTED)
+        return trust_of(keyring)
+
+    def _modified(self) -> float:
+        try:
+            return self._keyring.stat().st_mtime
+        except OSError:
+            return 0.0
 
     def kept(self, request: RecordEvent) -> dict[str, str] | None:
         """The attestation's row to keep with the event (``None`` for the engine's own
@@ -41,7 +52,7 @@ class Gate:
             raise RuleViolation("AT-1", f"{event.type} on {request.stream} by "
                                 f"{event.actor.name} carries no attestation; the ledger keeps "
                                 "a person's step only with one.")
-        if attestation.key_id not in self._trust:
+        if attestation.key_id not in self._trust or self._modified() != self._seen:
             self._trust = self._read()
         self._trust.verify(attestation)
         said: Statement = attestation.statement

@@ -46,6 +46,7 @@ from ledger import EventIdConflict, Ledger, NewEvent, Receipt, StoredEvent, Wron
 from ledger import attention as attention_table
 from ledger.checkpoints import load_or_create_key, take_checkpoint
 from ledger.errors import AttestationReused
+from settings import ATTESTATION_KEY
 
 
 def parse_any(stored: StoredEvent) -> object:
@@ -65,13 +66,15 @@ class CycleActivities:
     at ``signing_key`` (created on first use, outside the database)."""
 
     def __init__(self, ledger: Ledger, signing_key: Path,
-                 registry: Callable[[], Mapping[str, State]] = shipped_registry) -> None:
+                 registry: Callable[[], Mapping[str, State]] = shipped_registry,
+                 attestation_key: Path | None = None) -> None:
         self.ledger = ledger
         self.signing_key = signing_key
         self.registry = registry
+        self.attestation_key = attestation_key or signing_key.with_name(ATTESTATION_KEY)
         # the worker's workflows believe the attestations this deployment's keyring vouches for
-        configure(signing_key)
-        self.gate = Gate(signing_key)
+        configure(self.attestation_key)
+        self.gate = Gate(self.attestation_key)
 
     @activity.defn(name=RECORD_EVENT)
     def record_event(self, request: RecordEvent) -> Receipt:

@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.ledger = Ledger(database)
         app.state.engine = Engine(settings)
         # the API authenticates people, so it vouches for their steps with the deployment's key
-        app.state.signer = Signer.of(settings.effective_signing_key)
+        app.state.signer = Signer.of(settings.effective_attestation_key)
         await app.state.engine.start()
         try:
             yield

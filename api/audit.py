@@ -85,7 +85,7 @@ async def get_verify(ledger: LedgerOf, settings: SettingsOf) -> Verification:
     ``problem`` names the first thing found wrong."""
     key = checkpoint_public_key(settings.effective_signing_key)
     return await run_in_threadpool(verify_ledger, ledger.engine, key, None,
-                                   published_keyring(settings.effective_signing_key))
+                                   published_keyring(settings.effective_attestation_key))
 
 
 async def _replayed(ledger: Ledger, settings: Settings, kind: Kind[Any], stream: str,
@@ -143,7 +143,7 @@ async def get_report(ledger: LedgerOf, settings: SettingsOf,
 
     def written() -> str:
         return report_html(ledger, from_year, to_year, verify_ledger(
-            ledger.engine, key, None, published_keyring(settings.effective_signing_key)))
+            ledger.engine, key, None, published_keyring(settings.effective_attestation_key)))
 
     try:
         return HTMLResponse(await run_in_threadpool(written))

@@ -11,6 +11,7 @@ audit names it. Entries are never removed.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,10 +102,9 @@ def load_keyring(signing_key: Path) -> tuple[Ed25519PrivateKey, Keyring]:
     keyring = read_keyring(path)
     held = keyring.with_key(raw_public(key), datetime.now(UTC))
     if held is not keyring:
-        try:
+        # a read-only secret (docker-compose): `db keygen` made the keyring beside it
+        with contextlib.suppress(OSError):
             write_keyring(path, held)
-        except OSError:
-            pass  # a read-only secret (docker-compose): `db keygen` made the keyring beside it
     return key, held
 
 
@@ -112,5 +112,5 @@ def trust_of(keyring: Keyring, trust: Trust | None = None) -> Trust:
     """``trust`` (a new one by default) holding every key of ``keyring``."""
     trust = trust if trust is not None else Trust()
     for entry in keyring.keys:
-        trust.add(entry.raw, entry.revoked_at)
+        trust.add(entry.raw, entry.revoked_at, entry.retired_at)
     return trust

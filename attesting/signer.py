@@ -11,7 +11,7 @@ from typing import TypeVar
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel
 
-from attesting.keyring import load_keyring, raw_public, trust_of
+from attesting.keyring import keyring_path, load_keyring, raw_public, read_keyring, trust_of
 from contracts.trust import TRUSTED, key_id_of
 from domain.attestation import Attestation, Statement, input_digest
 from ledger.encoding import canonical_time
@@ -49,11 +49,17 @@ class Signer:
 _default: list[Signer] = []
 
 
-def configure(signing_key: Path) -> Signer:
-    """Make the key at ``signing_key`` this process's: trusted by its workflows' validators
-    (with every key of its keyring) and the signer of steps sent without one (an in-process
-    worker's scenarios and tests). Returns the signer."""
-    key, keyring = load_keyring(signing_key)
+def configure(attestation_key: Path) -> Signer | None:
+    """Make the keyring of the key at ``attestation_key`` this process's trust (its
+    workflows' validators believe what it publishes) and, where this process may read the key
+    itself, its signer of steps sent without one (an in-process worker's scenarios and tests;
+    a production worker holds the keyring only). Returns that signer."""
+    try:
+        key, keyring = load_keyring(attestation_key)
+    except OSError:  # the key is not this process's to hold: the keyring alone
+        found = read_keyring(keyring_path(attestation_key))
+        trust_of(found, TRUSTED)
+        return None
     trust_of(keyring, TRUSTED)
     signer = Signer(key)
     _default[:] = [signer]

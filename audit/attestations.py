@@ -100,7 +100,7 @@ def _problem(event: Any, kept: KeptAttestation | None, trust: Trust) -> str | No
     if canonical(statement.model_dump(mode="json")) != kept.statement \
             or statement.nonce != kept.nonce:
         return "its attestation was altered"
-    if (distrust := trust.problem(attestation, signed_by=statement.issued_at)) is not None:
+    if (distrust := trust.problem(attestation, signed_by=event.recorded_at)) is not None:
         return f"its attestation cannot be believed: {distrust}"
     rule = kind_of(event.stream).by_step.get(statement.step)
     actor = Actor.model_validate(event.payload.get("actor"))

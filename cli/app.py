@@ -38,6 +38,8 @@ COMMANDS: dict[str, Entry] = {
     "engine": Entry("cli.engine", "engine", "The engine against the ledger: find and repair "
                     "every year or process whose workflow disagrees with the record; the "
                     "certificates for mutual TLS with Temporal."),
+    "keys": Entry("cli.keys", "keys", "The keys that attest people's steps: list the keyring, "
+                  "rotate the key, revoke a compromised one."),
     "users": Entry("cli.users", "users", "People: who holds which role, and their tokens."),
     "coalition": Entry("cli.coalition", "coalition", "Country coalitions (7MSP, CK-1 … CK-8): "
                        "an affected State and a donor or lead State, and all who help."),

@@ -58,7 +58,7 @@ def verify_command(as_json: bool = JSON) -> None:
             update(done[0], total)
         key = checkpoint_public_key(settings.effective_signing_key)
         result = verify_ledger(engine, key, advance,
-                               published_keyring(settings.effective_signing_key))
+                               published_keyring(settings.effective_attestation_key))
     if as_json:
         print(json.dumps({"intact": result.intact, **result.model_dump(mode="json")}, indent=2))
     elif result.intact:

@@ -90,7 +90,7 @@ def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,
                 manifest = export_bundle(engine, _public_key_pem(settings), histories,
                                          from_year, to_year, out, advance, missing=missing,
                                          streams=chosen,
-                                         keyring=published_keyring(settings.effective_signing_key))
+                                         keyring=published_keyring(settings.effective_attestation_key))
             except OSError as error:
                 raise fail(f"--out {out}: {error.strerror}; nothing was written.") from None
         latest = manifest.checkpoints[-1] if manifest.checkpoints else None

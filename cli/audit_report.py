@@ -55,7 +55,7 @@ def report(from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OUT,
     try:
         verification = verify_ledger(engine,
                                      checkpoint_public_key(settings.effective_signing_key),
-                                     None, published_keyring(settings.effective_signing_key))
+                                     None, published_keyring(settings.effective_attestation_key))
         html = report_html(Ledger(engine), from_year, to_year, verification)
     except ReportError as error:
         raise fail(str(error)) from None

@@ -49,21 +49,27 @@ def db_upgrade() -> None:
 @db.command("keygen")
 def db_keygen(out: Path = typer.Option(  # noqa: B008 - typer's idiom
         ..., "--out", help="where to write the private key (PKCS#8 PEM, owner-only); its "
-        "public key goes beside it as <out>.pub, its keyring as <out>.keyring.json")) -> None:
-    """Make the deployment's Ed25519 key, which signs checkpoints and attests people's steps,
-    once, for every worker and the API to share (INTERSESSIONAL_SIGNING_KEY); an existing key
-    is never overwritten."""
+        "public key goes beside it as <out>.pub; the attestation key beside it as "
+        "attestation-signing-key.pem, with its keyring")) -> None:
+    """Make the deployment's two Ed25519 keys, once: the one that signs checkpoints, for every
+    worker to share (INTERSESSIONAL_SIGNING_KEY), and beside it the one with which the API and
+    the CLI attest people's steps (INTERSESSIONAL_ATTESTATION_KEY), with its keyring for the
+    workers and the auditors. An existing key is never overwritten."""
     from attesting import keyring_path, load_keyring
-    from ledger.checkpoints import key_id, public_key_path
+    from ledger.checkpoints import key_id, load_or_create_key, public_key_path
+    from settings import ATTESTATION_KEY
 
     if out.exists():
         console.print(f"[red]refused[/red]: {out} exists; a signing key is made once and kept "
                       "(a new key would not verify the checkpoints signed before)")
         raise typer.Exit(2)
-    key, _keyring = load_keyring(out)
-    console.print(f"signing key written to {out} (keep it secret; give every worker and the "
-                  f"API the same file); public key for auditors at {public_key_path(out)}, "
-                  f"keyring at {keyring_path(out)}, key id {key_id(key.public_key())[:16]}…")
+    key = load_or_create_key(out)
+    attesting = out.with_name(ATTESTATION_KEY)
+    load_keyring(attesting)
+    console.print(f"signing key written to {out} (keep it secret; give every worker the same "
+                  f"file); public key for auditors at {public_key_path(out)}, key id "
+                  f"{key_id(key.public_key())[:16]}…; attestation key at {attesting} (for the "
+                  f"API and the CLI only), its keyring at {keyring_path(attesting)}")
 
 
 @db.command("checkpoint")

@@ -96,7 +96,7 @@ async def send(client: Client, step: KindStep, stream: str, person: Person,
     from reading.streams import state_of
     from settings import Settings
 
-    signer = Signer.of(Settings().effective_signing_key)  # the CLI vouches for the person
+    signer = Signer.of(Settings().effective_attestation_key)  # the CLI vouches for the person
     with ledger() as held:
         return await stepping.take(client, step.kind, stream, step=step.name, person=person,
                                    request=given, recorded=partial(state_of, held),
@@ -132,7 +132,7 @@ def begin(step: KindStep, person: Person, given: StepRequest, *, as_json: bool,
     async def work() -> None:
         stepping.permitted(step.kind, step.name, person)
         settings = Settings()
-        signer = Signer.of(settings.effective_signing_key)  # the CLI vouches for the person
+        signer = Signer.of(settings.effective_attestation_key)  # the CLI vouches for the person
         client = await connect_engine(settings)
         with ledger() as recorded:
             stream, receipt = await stepping.begin(

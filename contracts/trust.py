@@ -31,13 +31,16 @@ class Trust:
     def __init__(self) -> None:
         self._keys: dict[str, Ed25519PublicKey] = {}
         self._revoked: dict[str, str] = {}
+        self._retired: dict[str, str] = {}
 
-    def add(self, raw_public_key: bytes, revoked_at: str | None = None) -> str:
-        """Trust the key (a revocation, once known, is kept); its id."""
+    def add(self, raw_public_key: bytes, revoked_at: str | None = None,
+            retired_at: str | None = None) -> str:
+        """Trust the key (a revocation or retirement, once known, is kept); its id."""
         key_id = key_id_of(raw_public_key)
         self._keys[key_id] = Ed25519PublicKey.from_public_bytes(raw_public_key)
-        if revoked_at is not None:
-            self._revoked[key_id] = min(revoked_at, self._revoked.get(key_id, revoked_at))
+        for moment, kept in ((revoked_at, self._revoked), (retired_at, self._retired)):
+            if moment is not None:
+                kept[key_id] = min(moment, kept.get(key_id, moment))
         return key_id
 
     def __contains__(self, key_id: object) -> bool:
@@ -51,8 +54,9 @@ class Trust:
 
     def problem(self, attestation: Attestation, *, signed_by: str | None = None) -> str | None:
         """Why ``attestation``'s signature cannot be believed, in one clause, or ``None``.
-        ``signed_by`` is the moment the signature is judged at (its issue, for an audit);
-        a key revoked at or before it vouches for nothing."""
+        ``signed_by`` is the latest moment it can have been signed (for an audit, when its
+        event was recorded: a signer could claim an earlier issue); a key revoked at or before
+        it vouches for nothing, nor does a key retired before the attestation's issue."""
         key = self._keys.get(attestation.key_id)
         if key is None:
             return f"it is signed by key {attestation.key_id[:16]}…, which the deployment " \
@@ -61,6 +65,9 @@ class Trust:
         moment = signed_by if signed_by is not None else attestation.statement.issued_at
         if revoked is not None and revoked <= moment:
             return f"it is signed by key {attestation.key_id[:16]}…, revoked at {revoked}"
+        retired = self._retired.get(attestation.key_id)
+        if retired is not None and retired < attestation.statement.issued_at:
+            return f"it is signed by key {attestation.key_id[:16]}…, retired at {retired}"
         try:
             signature = base64.b64decode(attestation.signature, validate=True)
             key.verify(signature, attestation.statement.signed_bytes())

@@ -122,7 +122,7 @@ async def run(console: Console) -> None:
     year = demo_year(datetime.now(UTC).date())
     console.print(f"[bold]intersessional demo[/bold]: the {year} cycle on an embedded "
                   f"Temporal server at {settings.temporal_address}, ledger in {tmp}")
-    attesting.configure(settings.effective_signing_key)  # the demo vouches for its people
+    attesting.configure(settings.effective_attestation_key)  # the demo vouches for its people
     env = await start_embedded(settings, ui=False)
     stop = asyncio.Event()
     worker = asyncio.create_task(serve(env.client, settings, stop))

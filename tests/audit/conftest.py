@@ -66,7 +66,8 @@ class World:
         """Settings for a copy of the ledger and key in ``into`` (to tamper with)."""
         into.mkdir(parents=True, exist_ok=True)
         key = self.settings.effective_signing_key
-        for source in (self.ledger_file, key, self.public_key, keyring_path(key)):
+        for source in (self.ledger_file, key, self.public_key,
+                       keyring_path(self.settings.effective_attestation_key)):
             shutil.copy(source, into / source.name)
         return Settings(data_dir=into)
 

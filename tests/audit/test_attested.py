@@ -14,7 +14,7 @@ from typing import Any
 
 from temporalio.client import WorkflowHistory
 
-from attesting import published_keyring
+from attesting import keyring_path, published_keyring
 from attesting.keyring import Keyring, write_keyring
 from audit.bundle import export_bundle
 from audit.bundle_format import ATTESTED, MANIFEST
@@ -29,7 +29,7 @@ from tests.audit.tamper import execute
 
 
 def _keyring(settings: Settings) -> Keyring:
-    keyring = published_keyring(settings.effective_signing_key)
+    keyring = published_keyring(settings.effective_attestation_key)
     assert keyring is not None
     return keyring
 
@@ -89,7 +89,7 @@ def test_an_altered_attestation_is_named(world_copy: Settings) -> None:
 
 def test_a_key_the_keyring_does_not_publish_is_named(world_copy: Settings) -> None:
     first = _first_attested(world_copy)
-    write_keyring(Path(str(world_copy.effective_signing_key) + ".keyring.json"), Keyring())
+    write_keyring(keyring_path(world_copy.effective_attestation_key), Keyring())
     _verify_fails_naming(world_copy, first["event_id"], "does not publish")
 
 

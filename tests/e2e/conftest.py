@@ -117,7 +117,7 @@ class Dev:
         """A client of the running dev server, once it accepts one; fails with the process's
         output if it exits or does not answer in time. The test then steps as an entry point
         of this deployment would: its signer is the deployment's key."""
-        attesting.configure(self.settings.effective_signing_key)
+        attesting.configure(self.settings.effective_attestation_key)
         deadline = time.monotonic() + STARTUP
         while True:
             if self.process.poll() is not None:

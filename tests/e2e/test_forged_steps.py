@@ -80,7 +80,7 @@ async def test_steps_sent_around_the_entry_points_are_refused(running: Dev) -> N
                                "signature": signature}
     assert "AT-2" in update(dev, "designate_president", json.dumps(replayed))
     # a true attestation of one designation, sent with another presidency
-    deployment = Signer.of(dev.settings.effective_signing_key)
+    deployment = Signer.of(dev.settings.effective_attestation_key)
     vouched = deployment.attest(designation, stream=cycle_id(YEAR),
                                 step="designate_president", version=2)
     other = vouched.presidency.model_copy(update={"meeting": "an invented meeting"})

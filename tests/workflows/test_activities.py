@@ -33,7 +33,7 @@ def activities(tmp_path: Path) -> CycleActivities:
 
 @pytest.fixture
 def signer(activities: CycleActivities) -> Signer:
-    return Signer.of(activities.signing_key)
+    return Signer.of(activities.attestation_key)
 
 
 def _opening(year: int, signer: Signer) -> RecordEvent:

@@ -17,6 +17,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.recording import CycleActivities
 from attesting import Signer
+from attesting.rotation import KeyringRefusal, revoke, rotate
 from contracts import RecordEvent
 from domain.attestation import canonical_input
 from domain.calendar import default_calendar
@@ -71,7 +72,7 @@ def _kept(activities: CycleActivities) -> int:
 def test_a_person_event_without_attestation_is_refused(activities: CycleActivities) -> None:
     assert _refused(activities, _offer(None)) == "AT-1"
     ActivityEnvironment().run(activities.record_event,
-                              _offer(Signer.of(activities.signing_key)))
+                              _offer(Signer.of(activities.attestation_key)))
     assert activities.ledger.head() == 1
     assert _kept(activities) == 1
 
@@ -88,12 +89,12 @@ def test_a_key_the_deployment_does_not_publish_is_refused(activities: CycleActiv
     stranger = Signer.of(tmp_path / "elsewhere" / "key.pem")
     assert _refused(activities, _offer(stranger)) == "AT-1"
     ActivityEnvironment().run(activities.record_event,
-                              _offer(Signer.of(activities.signing_key)))
+                              _offer(Signer.of(activities.attestation_key)))
     assert activities.ledger.head() == 1
 
 
 def test_an_altered_statement_does_not_verify(activities: CycleActivities) -> None:
-    request = _offer(Signer.of(activities.signing_key))
+    request = _offer(Signer.of(activities.attestation_key))
     assert request.attestation is not None
     forged = request.attestation.model_copy(update={
         "statement": request.attestation.statement.model_copy(update={"name": "Someone Else"})})
@@ -104,15 +105,39 @@ def test_an_altered_statement_does_not_verify(activities: CycleActivities) -> No
 
 
 def test_an_attestation_of_other_data_is_refused(activities: CycleActivities) -> None:
-    request = _offer(Signer.of(activities.signing_key))
+    request = _offer(Signer.of(activities.attestation_key))
     other = json.dumps({"year": 2027, "calendar": None, "mandates": None,
                         "carried_terms": [], "carried_presidencies": []})
     assert _refused(activities, request.model_copy(update={"input": other})) == "AT-2"
     officer = Actor(name="Another Officer", role=Role.ISU)
-    elsewhere = _offer(Signer.of(activities.signing_key), officer)
+    elsewhere = _offer(Signer.of(activities.attestation_key), officer)
     assert elsewhere.attestation is not None
     someone = request.model_copy(update={"attestation": elsewhere.attestation,
                                          "input": elsewhere.input})
     assert _refused(activities, someone) == "AT-2"  # another person's, for this event
     ActivityEnvironment().run(activities.record_event, request)
     assert activities.ledger.head() == 1
+
+
+def test_a_retired_key_attests_nothing_more(activities: CycleActivities) -> None:
+    old = Signer.of(activities.attestation_key)
+    retired, made = rotate(activities.attestation_key)
+    assert retired.key_id == old.key_id
+    assert retired.retired_at is not None
+    rule = _refused(activities, _offer(old))  # signed after the key was retired
+    assert rule == "AT-1"
+    new = Signer.of(activities.attestation_key)
+    assert new.key_id == made.key_id != old.key_id
+    ActivityEnvironment().run(activities.record_event, _offer(new))
+    assert activities.ledger.head() == 1
+
+
+def test_a_revoked_key_is_refused_at_once(activities: CycleActivities) -> None:
+    signer = Signer.of(activities.attestation_key)
+    with pytest.raises(KeyringRefusal, match="no key"):
+        revoke(activities.attestation_key, "ffff", "a typo")
+    with pytest.raises(KeyringRefusal, match="reason"):
+        revoke(activities.attestation_key, signer.key_id[:12], " ")
+    revoked = revoke(activities.attestation_key, signer.key_id[:12], "left on a laptop")
+    assert revoked.reason == "left on a laptop"
+    assert _refused(activities, _offer(signer)) == "AT-1"  # the running gate reads it again

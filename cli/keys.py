@@ -1,0 +1,79 @@
+"""``intersessional keys …``: the keys that attest people's steps (``docs/SECURITY.md``).
+
+``list`` prints the keyring — the public keys auditors check attestations with; ``rotate``
+makes a new attestation key and retires the old one; ``revoke`` marks a key compromised from
+now on. The keyring is a file beside the attestation key (INTERSESSIONAL_ATTESTATION_KEY);
+every worker, the API and the audit read it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.markup import escape
+
+from cli.common import JSON, console
+
+keys = typer.Typer(no_args_is_help=True, help="The keys that attest people's steps: list "
+                   "the keyring, rotate the key, revoke a compromised one.")
+
+
+@keys.command("list")
+def list_keys(as_json: bool = JSON) -> None:
+    """Every key the deployment has attested with, and whether it is in use, retired or
+    revoked."""
+    from attesting.keyring import keyring_path, read_keyring
+    from settings import Settings
+
+    path = keyring_path(Settings().effective_attestation_key)
+    keyring = read_keyring(path)
+    if as_json:
+        print(keyring.model_dump_json(indent=2))
+        return
+    if not keyring.keys:
+        console.print(f"no keyring at {escape(str(path))} yet: the API or the worker makes "
+                      "it as it first starts (or `intersessional db keygen`).")
+    for entry in keyring.keys:
+        state = (f"[red]revoked {entry.revoked_at}[/red] ({escape(entry.reason)})"
+                 if entry.revoked_at else f"retired {entry.retired_at}" if entry.retired_at
+                 else "[green]in use[/green]")
+        console.print(f"{entry.key_id}  added {entry.added_at}  {state}", highlight=False)
+
+
+@keys.command("rotate")
+def rotate_key(as_json: bool = JSON) -> None:
+    """Make a new attestation key and retire the one in use (what it attested still
+    verifies); restart the API and the CLI's users' sessions so they sign with the new one."""
+    from attesting.rotation import rotate
+    from settings import Settings
+
+    retired, made = rotate(Settings().effective_attestation_key)
+    if as_json:
+        print(json.dumps({"retired": retired.model_dump(), "new": made.model_dump()}, indent=2))
+        return
+    console.print(f"key {made.key_id[:16]}… now attests steps; {retired.key_id[:16]}… retired "
+                  f"at {retired.retired_at}. Restart the API so that it signs with the new key.",
+                  highlight=False)
+
+
+@keys.command("revoke")
+def revoke_key(key_id: str = typer.Argument(..., metavar="KEY_ID",
+                                            help="the key's id, or its first characters"),
+               reason: str = typer.Option(..., "--reason", help="why, for the auditors"),
+               as_json: bool = JSON) -> None:
+    """Mark a key compromised from now on: a step it attests is refused, and the audit names
+    every event recorded under it since. Exit 2 for an unknown key or no reason."""
+    from attesting.rotation import KeyringRefusal, revoke
+    from settings import Settings
+
+    try:
+        entry = revoke(Settings().effective_attestation_key, key_id, reason)
+    except KeyringRefusal as refused:
+        console.print(f"[red]refused[/red]: {escape(str(refused))}")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(entry.model_dump_json(indent=2))
+        return
+    console.print(f"key {entry.key_id[:16]}… revoked at {entry.revoked_at}: what it attests "
+                  "from now on is refused.", highlight=False)
