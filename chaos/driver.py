@@ -24,6 +24,7 @@ from datetime import date
 from pydantic import BaseModel
 from temporalio.client import Client
 
+from attesting import Signer
 from chaos.processes import TASK_QUEUE, Engine
 from contracts import cycle_id
 from domain import commands as c
@@ -214,14 +215,16 @@ class Year:
         # as the API and the CLI do: the ledger's word on the stream, so that a workflow
         # behind it (a step its lost workflow task recorded) catches up instead of refusing
         recorded = functools.partial(state_of, engine.ledger())
+        # and attested as they attest it, with the deployment's attestation key
+        signer = Signer.of(engine.settings.effective_attestation_key)
         try:
             async with asyncio.timeout(STEP_TIMEOUT):
                 if step.step == "open_cycle":
                     await stepping.begin(link.client, CYCLE, command, TASK_QUEUE,
-                                         recorded=recorded)
+                                         recorded=recorded, signer=signer)
                 else:
                     await stepping.take(link.client, CYCLE, cycle_id(self.year), command,
-                                        recorded=recorded)
+                                        recorded=recorded, signer=signer)
         except Exception as error: # every failure is re-read, kept, retried
             self.failed(step.step, error)
             await asyncio.sleep(PAUSE)
