@@ -57,6 +57,8 @@ RULES: Final[dict[str, tuple[str, str]]] = {
              "objection"),
     "SP-3": ("extension", "at the deadline, with no objection, the decision is adopted"),
     "SP-4": ("extension", "the President may withdraw the text, or recirculate it"),
+    # The engine's own, not the Convention's: what any text a person sends may hold
+    "TX-1": ("engine", "a text is NFC and holds no control or bidirectional-override character"),
 }
 
 

@@ -196,7 +196,7 @@ def test_the_limits_are_in_the_openapi_document(api: Api) -> None:
 @pytest.mark.usefixtures("nothing_recorded", "no_error_logged")
 def test_the_dashboard_says_a_limit_in_one_sentence(drafting: Api) -> None:
     with httpx.Client(base_url=drafting.url, timeout=30) as http:
-        http.cookies.set("intersessional_token", drafting.tokens["isu"])
+        drafting.sign_in(http, "isu")
         too_long = http.post(f"/dashboard/{YEAR}/hold_meeting",
                              data={"records_reference": "r" * 201})
         began = time.monotonic()
