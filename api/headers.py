@@ -7,7 +7,9 @@ page of this site that runs no script, loads nothing from elsewhere and is frame
   or ``style=`` attribute, so none is needed.
 - ``X-Frame-Options: DENY`` beside ``frame-ancestors``, for browsers that know only it: the
   approve button cannot be framed and clicked through.
-- ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer``.
+- ``X-Content-Type-Options: nosniff``; ``Referrer-Policy: same-origin`` (not ``no-referrer``,
+  under which Chromium sends a form's ``Origin`` as ``null``, and :func:`api.pages.same_origin`
+  could no longer tell this site's forms from another's).
 
 The API's own documentation (``/docs``, ``/redoc``) loads Swagger UI and ReDoc from their CDN
 and starts Swagger UI with one inline script: :func:`docs_html` serves those pages with a
@@ -32,7 +34,7 @@ _CDN = "https://cdn.jsdelivr.net"
 _FIXED: tuple[tuple[bytes, bytes], ...] = (
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
 )
 _CSP = b"content-security-policy"
 _INLINE = re.compile(r"<script>(.*?)</script>", re.DOTALL)

@@ -150,10 +150,12 @@ async def index(request: Request) -> Response:
 
 
 async def _front(request: Request, notice: str | None = None, status: int = 200) -> Response:
-    """The front page: the years' cycles, and ``notice`` if given."""
+    """The front page: the years' cycles, who is signed in, and ``notice`` if given."""
+    person, lost = await signed_in_person(request)
     years = await run_in_threadpool(known_years, ledger_of(request))
     return render(request, "index.html", {"years": years, "this_year": datetime.now(UTC).year,
-                                          "notice": notice}, status)
+                                          "person": person, "notice": notice or lost}, status,
+                  signed_out=lost is not None)
 
 
 @router.get("/dashboard")
