@@ -17,7 +17,7 @@ def test_a_logged_exception_keeps_its_traceback_as_a_field() -> None:
     configure_logging(stream)
     try:
         try:
-            {}["missing"]
+            raise KeyError("missing")
         except KeyError:
             logging.getLogger("intersessional.api").exception("unexpected error")
             structlog.get_logger().exception("step failed", step="approve_workplan")
