@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import signed_in
 from api.cycles import Year
+from api.headers import styled_policy
 from api.problems import ProblemError, documented
 from api.streams import EngineOf, LedgerOf
 from audit.crosscheck import CrossCheck, cross_check
@@ -150,9 +151,10 @@ async def get_report(ledger: LedgerOf, settings: SettingsOf,
         return report_html(ledger, from_year, to_year, verify_ledger(ledger.engine, key))
 
     try:
-        return HTMLResponse(await run_in_threadpool(written))
+        html = await run_in_threadpool(written)
     except ReportError as error:
         raise ProblemError(404, "no-such-cycle", str(error)) from None
+    return HTMLResponse(html, headers={"Content-Security-Policy": styled_policy(html)})
 
 
 @router.get("/cross-check", responses=documented(401, 503))

@@ -13,7 +13,9 @@ page of this site that runs no script, loads nothing from elsewhere and is frame
 
 The API's own documentation (``/docs``, ``/redoc``) loads Swagger UI and ReDoc from their CDN
 and starts Swagger UI with one inline script: :func:`docs_html` serves those pages with a
-policy of their own (:func:`docs_policy`) that allows exactly that script, by its hash.
+policy of their own (:func:`docs_policy`) that allows exactly that script, by its hash; the
+audit report, a self-contained page with its own ``<style>``, allows that style by its hash
+(:func:`styled_policy`).
 """
 
 from __future__ import annotations
@@ -37,16 +39,26 @@ _FIXED: tuple[tuple[bytes, bytes], ...] = (
     (b"referrer-policy", b"same-origin"),
 )
 _CSP = b"content-security-policy"
-_INLINE = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def _hashes(html: str, tag: str) -> str:
+    """The CSP sources of each inline ``<tag>`` of ``html``, by its SHA-256."""
+    return " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+        for s in re.findall(rf"<{tag}>(.*?)</{tag}>", html, re.DOTALL))
+
+
+def styled_policy(html: str) -> str:
+    """:data:`PAGES` for a self-contained page ``html`` (the audit report, which must read the
+    same offline): its own inline ``<style>`` allowed by its hash, nothing else."""
+    return PAGES.replace("style-src 'self'", f"style-src {_hashes(html, 'style')}")
 
 
 def docs_policy(html: str) -> str:
     """The policy of a documentation page ``html``: its CDN's scripts and styles, and each of
     its inline scripts by its SHA-256 (never ``'unsafe-inline'`` for scripts); inline styles,
     which Swagger UI and ReDoc set as they draw; still framed by no one."""
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-        for s in _INLINE.findall(html))
+    hashes = _hashes(html, "script")
     return (f"default-src 'none'; script-src 'self' {_CDN} {hashes}; "
             f"style-src 'self' {_CDN} https://fonts.googleapis.com 'unsafe-inline'; "
             f"font-src https://fonts.gstatic.com; img-src 'self' data: {_CDN} "

@@ -181,3 +181,18 @@ def test_sign_in_is_limited_per_person(opened: Api) -> None:
     assert [a.status_code for a in answers] == [303] * 30 + [429]
     assert "Too many sign-ins with this token: at most 30 every hour" in answers[-1].text
     assert "set-cookie" not in answers[-1].headers
+
+
+def test_the_audit_report_keeps_its_own_style_by_its_hash_and_nothing_else(opened: Api) -> None:
+    """The report is one self-contained page (it must read the same offline): its inline
+    ``<style>`` is allowed by its hash; scripts and framing stay refused."""
+    with opened.client("auditor") as http:
+        report = http.get("/audit/report", params={"from_year": YEAR, "to_year": YEAR})
+    assert report.status_code == 200, report.text
+    [style] = re.findall(r"<style>(.*?)</style>", report.text, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = report.headers["content-security-policy"]
+    assert f"style-src 'sha256-{digest}';" in policy
+    assert "script-src 'self';" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
