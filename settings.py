@@ -94,6 +94,18 @@ class Settings(BaseSettings):
                           description="where `intersessional api` (and `dev`) serve HTTP")
     api_port: int = Field(default=8000, ge=0, le=65535,
                           description="the port of the HTTP API and dashboard")
+    trusted_proxies: str = Field(
+        default="127.0.0.1", description="comma-separated addresses (or `*`) of the reverse "
+        "proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` the API believes: a request "
+        "they forwarded over https gets a `Secure` session cookie, and sign-ins are counted "
+        "per the address they name")
+    session_hours: int = Field(default=8, ge=1, le=24 * 7,
+                               description="hours a dashboard session lasts after signing in")
+    signin_limit_address: str = Field(
+        default="10/minute", description="sign-ins one address may try, e.g. `10/minute` "
+        "(the `limits` library's notation); more are answered 429")
+    signin_limit_person: str = Field(
+        default="30/hour", description="sign-ins one person's token may make (likewise)")
     worker_health_host: str = Field(default="127.0.0.1", description="where `intersessional "
                                     "worker` answers GET /health")
     worker_health_port: int = Field(default=8001, ge=0, le=65535,
@@ -128,6 +140,17 @@ class Settings(BaseSettings):
             raise ValueError("not an SQLAlchemy URL (dialect+driver://user:password@host/"
                              "database)") from None
         return url
+
+    @field_validator("signin_limit_address", "signin_limit_person")
+    @classmethod
+    def _a_rate(cls, rate: str) -> str:
+        from limits import parse  # noqa: PLC0415 - only for a rate given
+
+        try:
+            parse(rate)
+        except ValueError:
+            raise ValueError("not a rate such as `10/minute` or `30 per hour`") from None
+        return rate
 
     @field_validator("otlp_endpoint")
     @classmethod

@@ -14,21 +14,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import audit, coalitions, cycles, dashboard, pages, people, problems, silence
 from api.bodies import BodyLimit
 from api.engine import Engine
+from api.headers import SecurityHeaders, docs_html
 from api.problems import KINDS, Problem, ProblemError
+from api.throttle import SignInLimits
 from attesting import Signer
-from identities import People
+from identities import People, Sessions
 from ledger import Ledger, create_ledger_engine
 from settings import Settings, load
 
@@ -55,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database = create_ledger_engine(settings.effective_ledger_url)
         app.state.settings = settings
         app.state.people = People(database)
+        app.state.sessions = Sessions(database, timedelta(hours=settings.session_hours))
+        app.state.signins = SignInLimits(settings)
         app.state.ledger = Ledger(database)
         app.state.engine = Engine(settings)
         # the API authenticates people, so it vouches for their steps with the deployment's key
@@ -66,9 +71,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             database.dispose()
 
     app = FastAPI(title="intersessional", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     problems.install(app)
     app.add_middleware(BodyLimit)  # a body over the limit is refused before it is read
+    app.add_middleware(SecurityHeaders)  # the outermost: on every answer, a 413 included
     app.include_router(cycles.router)
     app.include_router(coalitions.router)
     app.include_router(silence.router)
@@ -93,6 +99,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise ProblemError(404, "invalid-request", f"no problem type is called {kind!r}.")
         title, meaning = KINDS[kind]
         return JSONResponse({"type": f"/problems/{kind}", "title": title, "description": meaning})
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return docs_html(app.title, "/openapi.json")
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return docs_html(app.title, "/openapi.json", redoc=True)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

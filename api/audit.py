@@ -7,7 +7,7 @@ other), not for everyone.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import signed_in
 from api.cycles import Year
+from api.headers import styled_policy
 from api.problems import ProblemError, documented
 from api.streams import EngineOf, LedgerOf
 from attesting import published_keyring
@@ -95,6 +96,13 @@ async def _replayed(ledger: Ledger, settings: Settings, kind: Kind[Any], stream:
     if as_of is not None and as_of.tzinfo is None:
         raise ProblemError(422, "invalid-request", "as_of needs a time zone, e.g. "
                            "2028-03-01T12:00:00Z.")
+    if as_of is not None:
+        try:
+            as_of = as_of.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00+01:00, 9999-12-31T23:59-01:00
+            raise ProblemError(422, "invalid-request", f"as_of {as_of.isoformat()} is outside "
+                               "the moments the ledger can hold (years 1 to 9999 in UTC)."
+                               ) from None
     key = checkpoint_public_key(settings.effective_signing_key)
     try:
         done = await run_in_threadpool(lambda: replay(ledger, stream, as_of, key, kind=kind))
@@ -146,9 +154,10 @@ async def get_report(ledger: LedgerOf, settings: SettingsOf,
             ledger.engine, key, None, published_keyring(settings.effective_attestation_key)))
 
     try:
-        return HTMLResponse(await run_in_threadpool(written))
+        html = await run_in_threadpool(written)
     except ReportError as error:
         raise ProblemError(404, "no-such-cycle", str(error)) from None
+    return HTMLResponse(html, headers={"Content-Security-Policy": styled_policy(html)})
 
 
 @router.get("/cross-check", responses=documented(401, 503))

@@ -2,12 +2,17 @@
 person, signing in and out, the form of each step a page offers (:data:`FORMS`) and the sentence
 it shows for a step it could not take; the front page, which lists the years' cycles.
 
-Signing in posts the token once; it is kept in an HttpOnly, SameSite=Strict cookie. A page that
-changes anything takes no request from another site (:func:`same_origin`).
+Signing in posts the token once (counted per address and per person, :mod:`api.throttle`) and
+opens a session kept server-side (:class:`identities.Sessions`): the HttpOnly, SameSite=Strict
+cookie holds the session's random id, never the token, and is ``Secure`` whenever the request
+came over https (behind a trusted proxy, as it says). A page that changes anything takes no
+request from another site (:func:`same_origin`); signing out, which ends the session, also
+needs the form's ``csrf`` value, which only a page of the session carries.
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,14 +30,14 @@ from api.auth import person_of
 from api.cycles import known_years, name_of
 from api.problems import ProblemError
 from api.streams import ledger_of
+from api.throttle import SignInLimits
 from domain.errors import RuleViolation
 from domain.kinds import KINDS
 from domain.limits import DEFAULT, Most
-from identities import Person
+from identities import Person, Sessions, Unauthenticated, csrf_of
 from stepping import StepRequest
 
-COOKIE = "intersessional_token"
-SESSION_SECONDS = 8 * 3600
+COOKIE = "intersessional_session"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
 
@@ -99,21 +104,26 @@ BUTTONS = {"hold_meeting": "Record as held", "dispense_with_meeting": "Dispense 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
            signed_out: bool = False) -> Response:
     """The template ``name`` with ``context``; the cookie dropped if ``signed_out``."""
-    response = templates.TemplateResponse(request, name, context, status_code=status)
+    session = request.cookies.get(COOKIE)
+    csrf = csrf_of(session) if session and not signed_out else None
+    response = templates.TemplateResponse(request, name, {"csrf": csrf, **context},
+                                          status_code=status)
     if signed_out:
         response.delete_cookie(COOKIE, path="/")
     return response
 
 
 async def signed_in_person(request: Request) -> tuple[Person | None, str | None]:
-    """The signed-in person, or ``None`` and why (a token revoked since signing in)."""
-    token = request.cookies.get(COOKIE)
-    if not token:
+    """The signed-in person, or ``None`` and why (a session ended or expired, a token revoked
+    since signing in)."""
+    session = request.cookies.get(COOKIE)
+    if not session:
         return None, None
+    sessions: Sessions = request.app.state.sessions
     try:
-        return await person_of(request.app.state.people, token), None
-    except ProblemError as error:
-        return None, f"You were signed out: {error.detail}"
+        return await run_in_threadpool(sessions.person_of, session), None
+    except Unauthenticated as error:
+        return None, f"You were signed out: {error}"
 
 
 def same_origin(request: Request) -> bool:
@@ -136,8 +146,16 @@ def not_taken(error: RuleViolation | ValidationError | ProblemError) -> tuple[st
 
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request) -> Response:
+    return await _front(request)
+
+
+async def _front(request: Request, notice: str | None = None, status: int = 200) -> Response:
+    """The front page: the years' cycles, who is signed in, and ``notice`` if given."""
+    person, lost = await signed_in_person(request)
     years = await run_in_threadpool(known_years, ledger_of(request))
-    return render(request, "index.html", {"years": years, "this_year": datetime.now(UTC).year})
+    return render(request, "index.html", {"years": years, "this_year": datetime.now(UTC).year,
+                                          "person": person, "notice": notice or lost}, status,
+                  signed_out=lost is not None)
 
 
 @router.get("/dashboard")
@@ -155,19 +173,36 @@ async def sign_in(request: Request, token: Annotated[str, Form(max_length=200)],
                   back: Annotated[str, Form(alias="next")] = "/") -> Response:
     if not same_origin(request):
         return Response("cross-site sign-in refused", status_code=403)
+    limits: SignInLimits = request.app.state.signins
+    if (too_many := limits.address(request.client.host if request.client else "")) is not None:
+        return await _front(request, f"Sign-in refused: {too_many}", 429)
     try:
-        await person_of(request.app.state.people, token.strip())
+        person = await person_of(request.app.state.people, token.strip())
     except ProblemError as error:
-        return render(request, "index.html", {"years": [], "this_year": datetime.now(UTC).year,
-                                               "notice": f"Not signed in: {error.detail}"}, 401)
+        return await _front(request, f"Sign-in failed: {error.detail}", 401)
+    if (too_many := limits.person(person.id)) is not None:
+        return await _front(request, f"Sign-in refused: {too_many}", 429)
+    sessions: Sessions = request.app.state.sessions
+    session = await run_in_threadpool(sessions.open, person)
     response = RedirectResponse(_back(back), status_code=303)
-    response.set_cookie(COOKIE, token.strip(), max_age=SESSION_SECONDS, path="/", httponly=True,
-                        samesite="strict", secure=request.url.scheme == "https")
+    response.set_cookie(COOKIE, session, max_age=request.app.state.settings.session_hours * 3600,
+                        path="/", httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
     return response
 
 
 @router.post("/signout")
-async def sign_out(back: Annotated[str, Form(alias="next")] = "/") -> Response:
+async def sign_out(request: Request, csrf: Annotated[str, Form(max_length=100)] = "",
+                   back: Annotated[str, Form(alias="next")] = "/") -> Response:
+    """End the session, for good (its row is revoked), and drop the cookie."""
+    session = request.cookies.get(COOKIE)
+    if not same_origin(request) or (
+            session and not hmac.compare_digest(csrf.encode(), csrf_of(session).encode())):
+        return Response("cross-site sign-out refused", status_code=403)
+    if session:
+        sessions: Sessions = request.app.state.sessions
+        await run_in_threadpool(sessions.revoke, session)
     response = RedirectResponse(_back(back), status_code=303)
-    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict",
+                           secure=request.url.scheme == "https")
     return response

@@ -22,7 +22,8 @@ log = logging.getLogger("intersessional.api")
 
 def config(settings: Settings) -> uvicorn.Config:
     return uvicorn.Config(create_app(settings), host=settings.api_host, port=settings.api_port,
-                          proxy_headers=False, server_header=False, log_config=None)
+                          proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies,
+                          server_header=False, log_config=None)
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> bool:

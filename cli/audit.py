@@ -35,7 +35,11 @@ def _moment(text: str | None) -> datetime | None:
     except ValueError:
         raise fail(f"--as-of {text!r} is not a date or date-time (e.g. 2028-03-01 or "
                    "2028-03-01T12:00:00Z)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00, 9999-12-31T23:59-01:00
+        raise fail(f"--as-of {text!r} is outside the moments the ledger can hold (years 1 to "
+                   "9999 in UTC).") from None
 
 
 @audit.command("verify")

@@ -63,6 +63,8 @@ RULES: Final[dict[str, tuple[str, str]]] = {
     "AT-2": ("engine, docs/SECURITY.md", "the attestation names this stream, this step, this "
              "input, this person and the version they acted on"),
     "AT-3": ("engine, docs/SECURITY.md", "an attestation is used once"),
+    # The engine's own, not the Convention's: what any text a person sends may hold
+    "TX-1": ("engine", "a text is NFC and holds no control or bidirectional-override character"),
 }
 
 

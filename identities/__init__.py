@@ -3,7 +3,8 @@
 ``People(engine)`` registers a person and hands back their token once (only its SHA-256 is
 kept), lists and revokes people, and authenticates a token to the :class:`Person` whose
 ``actor`` the engine records — the actor of a step always comes from the token, never from a
-request body.
+request body. ``Sessions(engine, lasts)`` keeps the dashboard's sessions, each opened by a
+token once and held in a cookie by its own random id (only its SHA-256 is kept).
 """
 
 from identities.errors import (
@@ -15,7 +16,8 @@ from identities.errors import (
 )
 from identities.people import People, Person
 from identities.schema import PERSON_ROLES
+from identities.sessions import Sessions, csrf_of
 from identities.validation import check_person
 
 __all__ = ["PERSON_ROLES", "AlreadyRevoked", "IdentityError", "InvalidPerson", "People",
-           "Person", "Unauthenticated", "UnknownPerson", "check_person"]
+           "Person", "Sessions", "Unauthenticated", "UnknownPerson", "check_person", "csrf_of"]

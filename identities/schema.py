@@ -5,6 +5,10 @@ does. A row is never deleted: revoking a person sets ``revoked_at``, so the audi
 always say who held a role when a step was taken. ``token_hash`` is the SHA-256 of the
 person's token (see ``identities.tokens``); the token itself is stored nowhere. Times are
 canonical UTC text, as in the ledger (``2025-06-02T09:00:00.000000Z``).
+
+The ``sessions`` table (migration ``0006``) holds the dashboard's sessions: a session's id is
+a random secret in the person's cookie, kept here only as its SHA-256 (``id_hash``), with the
+person it opens, when it was opened, when it expires and when it was revoked (signed out).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from sqlalchemy import (
     CHAR,
     CheckConstraint,
     Column,
+    ForeignKey,
     Integer,
     MetaData,
     String,
@@ -45,4 +50,16 @@ people = Table(
     CheckConstraint(ROLE_CHECK, name="ck_people_role"),
     CheckConstraint("revoked_at IS NULL OR revoked_at >= created_at",
                     name="ck_people_revoked_after_created"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", CHAR(64), primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id", name="fk_sessions_person"),
+           nullable=False),
+    Column("created_at", String(27), nullable=False),
+    Column("expires_at", String(27), nullable=False),
+    Column("revoked_at", String(27), nullable=True),
+    CheckConstraint("expires_at > created_at", name="ck_sessions_expire_after_created"),
 )

@@ -22,7 +22,7 @@ auditor                may represent a State or an organisation, or no one
 from __future__ import annotations
 
 from domain.convention import COMMITTEE_ORGANISATIONS, Role, Status, shipped_registry
-from domain.limits import NAME
+from domain.limits import NAME, nfc, unwritable
 from identities.errors import InvalidPerson
 from identities.schema import PERSON_ROLES
 
@@ -35,9 +35,10 @@ _STANDING = {Status.STATE_PARTY: "a State Party", Status.SIGNATORY: "a signatory
 
 
 def check_name(name: str) -> str:
-    """The name stripped; refused when empty, longer than 200 characters, or holding a control
-    character (the ledger would refuse to record it as the actor of a step)."""
-    stripped = name.strip()
+    """The name stripped, in Unicode NFC; refused when empty, longer than 200 characters, or
+    holding a control character (the ledger would refuse to record it as the actor of a step)
+    or a bidirectional override (TX-1: it would show the name in another order)."""
+    stripped = nfc(name.strip())
     if not stripped:
         raise InvalidPerson("a person needs a name, and an empty one was given.")
     if len(stripped) > MAX_NAME:
@@ -46,6 +47,8 @@ def check_name(name: str) -> str:
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in stripped):
         raise InvalidPerson("a name may not contain control characters (a tab, a line break), "
                             "which the ledger does not record.")
+    if (refused := unwritable(stripped, ("name",), lines=False)) is not None:
+        raise InvalidPerson(str(refused).split(": ", 1)[1], refused.rule_id)
     return stripped
 
 

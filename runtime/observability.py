@@ -38,15 +38,19 @@ def configure_logging(stream: TextIO = sys.stderr, level: str = "info", form: st
     ``level`` and above, the standard library's loggers rendered the same way."""
     renderer: Any = (structlog.processors.JSONRenderer() if form == "json"
                      else structlog.dev.ConsoleRenderer(colors=stream.isatty()))
+    # JSON keeps an error's traceback as a field (``exception``, the text Python prints), not
+    # a repr of the exception info that loses it; the console renderer prints it itself
+    tracebacks: list[Any] = [structlog.processors.format_exc_info] if form == "json" else []
     stamp = structlog.processors.TimeStamper(fmt="iso", utc=True)
     structlog.configure(
         processors=[structlog.contextvars.merge_contextvars, structlog.processors.add_log_level,
-                    stamp, renderer],
+                    stamp, *tracebacks, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(LEVELS[level]),
         logger_factory=structlog.PrintLoggerFactory(stream), cache_logger_on_first_use=False)
     handler = logging.StreamHandler(stream)
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *tracebacks,
+                    renderer],
         foreign_pre_chain=[structlog.stdlib.add_log_level, structlog.stdlib.add_logger_name,
                            structlog.stdlib.ExtraAdder(), stamp]))
     # the SDK's workflow and activity loggers: their ids as fields (``temporal_workflow``,

@@ -23,7 +23,7 @@ from domain.rules import RULES  # noqa: E402 - the project root is put on the pa
 CODE = ["domain", "workflows", "activities", "ledger", "identities", "audit", "api", "cli.py",
         "worker.py"]
 CATALOGUE = ROOT / "domain" / "rules.py"
-RULE_ID = re.compile(r"\b(?:IM|WG|CO|CC|ISU|CK|SP|G)-\d+\b")
+RULE_ID = re.compile(r"\b(?:IM|WG|CO|CC|ISU|CK|SP|TX|AT|G)-\d+\b")
 REQUIRED = re.compile(r"^(IM|WG|CO|CC|CK|SP)-\d+$|^ISU-[23]$")
 
 

@@ -27,7 +27,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError, to_json
 from temporalio.client import Client
 
@@ -39,17 +46,23 @@ from domain.commands import OpenCycle
 from domain.convention import shipped_registry
 from domain.errors import RuleViolation
 from domain.kinds import CYCLE, KINDS, Kind
-from domain.limits import DEFAULT, Most, check, check_size, within
+from domain.limits import DEFAULT, Most, check, check_size, normal, within
 from domain.procedure import ProcedureStep, RoleRule, check_role
 from identities import Person
 from stepping import client as engine
 
 
 class StepRequest(BaseModel):
-    """What a person sends to take a step: the step's data, never who they are; each field
-    within its limit (:mod:`domain.limits`)."""
+    """What a person sends to take a step: the step's data, never who they are; each text in
+    Unicode NFC, and each field within its limit and holding no character TX-1 refuses
+    (:mod:`domain.limits`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normal(cls, data: Any) -> Any:
+        return normal(data)  # the texts of data sent as JSON, a form or a file (a dict)
 
     @field_validator("*", mode="after")
     @classmethod

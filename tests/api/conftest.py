@@ -72,6 +72,13 @@ class Api:
         headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=STEP)
 
+    def sign_in(self, http: httpx.Client, who: str) -> None:
+        """Sign ``who`` in to the dashboard with their token: ``http`` holds the session's
+        cookie from then on."""
+        answer = http.post(f"{self.url}/signin", data={"token": self.tokens[who], "next": "/"})
+        assert answer.status_code == 303, answer.text
+        assert http.cookies.get("intersessional_session")
+
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log else ""
 

@@ -330,7 +330,7 @@ def test_a_delegate_agrees_from_the_dashboard_and_a_second_time_is_refused(
     cid = identify(api, charter())
     with httpx.Client(base_url=api.url) as http:
         anonymous = http.get(f"/dashboard/coalitions/{cid}")
-        http.cookies.set("intersessional_token", api.tokens["lao"])
+        api.sign_in(http, "lao")
         page = http.get(f"/dashboard/coalitions/{cid}")
         agreed = http.post(f"/dashboard/coalitions/{cid}/agree_to_co_coordinate")
         again = http.post(f"/dashboard/coalitions/{cid}/agree_to_co_coordinate")
@@ -338,7 +338,7 @@ def test_a_delegate_agrees_from_the_dashboard_and_a_second_time_is_refused(
                               data={"reason": "x"},
                               headers={"origin": "https://elsewhere.example"})
         not_offered = http.post(f"/dashboard/coalitions/{cid}/register_strategy")
-        http.cookies.set("intersessional_token", api.tokens["usa"])
+        api.sign_in(http, "usa")
         usa_page = http.get(f"/dashboard/coalitions/{cid}")
     action = f'action="/dashboard/coalitions/{cid}/agree_to_co_coordinate"'
     assert anonymous.status_code == 200

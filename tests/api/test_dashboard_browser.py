@@ -2,7 +2,8 @@
 playwright with ``executable_path``; no browser is downloaded) on a real uvicorn server over a
 real ``intersessional dev``: the President signs in with a token, approves the pending work
 plan, and sees it in the timeline under their name; a stale page's second approval is refused
-in one sentence with the rule id. A screenshot is kept in ``test-artifacts/dashboard.png``.
+in one sentence with the rule id. A screenshot is kept in ``test-artifacts/dashboard.png``. A
+page of another site that frames the dashboard gets a blank frame (``frame-ancestors``).
 
 Without ``/usr/bin/chromium`` the test is skipped, unless ``INTERSESSIONAL_REQUIRE_CHROMIUM=1``
 (CI), where it fails.
@@ -11,7 +12,10 @@ Without ``/usr/bin/chromium`` the test is skipped, unless ``INTERSESSIONAL_REQUI
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -67,4 +71,57 @@ def test_the_president_approves_the_work_plan_from_the_dashboard(browser: Browse
     assert [e.type for e in api.events(head) if e.role != Role.ENGINE] == []
     recorded = [(e.type, e.actor, e.role) for e in api.events() if e.type.startswith("Workplan")]
     assert recorded[-1] == ("WorkplanApprovedByCommittee", chair, "president")
+    context.close()
+
+
+
+@contextmanager
+def another_site(framing: str) -> Iterator[str]:
+    """A page of another origin (127.0.0.1 on a port of its own) that frames ``framing``."""
+    page = (f'<!doctype html><h1>Win a prize</h1><iframe id="victim" src="{framing}" '
+            'width="800" height="600"></iframe>').encode()
+
+    class Attacker(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Attacker)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_dashboard_refuses_to_be_framed_by_another_site(browser: Browser, api: Api) -> None:
+    """A page of another origin frames the dashboard (to have its approve button clicked
+    through): Chromium receives the page and keeps the frame blank, saying why."""
+    context = browser.new_context()
+    page = context.new_page()
+    said: list[str] = []
+    blocked: list[str] = []
+    page.on("console", lambda message: said.append(message.text))
+    page.on("requestfailed", lambda request: blocked.append(f"{request.url} {request.failure}"))
+    dashboard = f"{api.url}/dashboard/{YEAR}"
+    with another_site(dashboard) as attacker:
+        page.goto(attacker)
+        expect(page.locator("h1")).to_have_text("Win a prize")
+        page.wait_for_timeout(1000)  # time for the frame to show anything it would
+    [framed] = [f for f in page.frames if f is not page.main_frame]
+    assert framed.url.startswith("chrome-error://"), framed.url  # not the dashboard
+    assert framed.locator("#token").count() == 0
+    assert "intersessional" not in framed.content()
+    assert blocked == [f"{dashboard} net::ERR_BLOCKED_BY_RESPONSE"]
+    assert any("frame-ancestors 'none'" in line for line in said), said
+    own = context.new_page()  # the same page, not framed, shows as it should
+    own.goto(dashboard)
+    expect(own.locator("#token")).to_be_visible()
     context.close()

@@ -274,11 +274,12 @@ def test_the_dashboard_takes_no_step_without_a_session_or_from_another_site(api:
     with httpx.Client(base_url=api.url) as http:
         anonymous = http.post(f"/dashboard/{YEAR}/approve_workplan")
         bad = http.post("/signin", data={"token": FAKE_TOKEN, "next": "/"})
-        http.cookies.set("intersessional_token", api.tokens["president"])
+        api.sign_in(http, "president")
         elsewhere = http.post(f"/dashboard/{YEAR}/approve_workplan",
                               headers={"origin": "https://elsewhere.example"})
-        auditor = httpx.post(f"{api.url}/dashboard/{YEAR}/approve_workplan",
-                             cookies={"intersessional_token": api.tokens["auditor"]})
+        with httpx.Client(base_url=api.url) as auditing:
+            api.sign_in(auditing, "auditor")
+            auditor = auditing.post(f"/dashboard/{YEAR}/approve_workplan")
         other_text = http.post(f"/dashboard/{YEAR}/approve_workplan",  # not the plan it holds
                                data={"content_hash": "0" * 64})
     assert anonymous.status_code == 401
@@ -303,6 +304,9 @@ def test_signing_in_sets_a_strict_http_only_cookie(api: Api) -> None:
     cookie = answer.headers["set-cookie"].lower()
     assert "httponly" in cookie
     assert "samesite=strict" in cookie
+    assert "secure" not in cookie  # plain http, and no proxy said otherwise
+    assert cookie.startswith("intersessional_session=iss_")  # a session's id, not the token
+    assert api.tokens["president"].lower() not in cookie
     assert api.people["president"].name in page.text
     assert 'action="/dashboard/2027/approve_workplan"' in page.text
 

@@ -167,6 +167,35 @@ def test_a_title_over_its_limit_is_422_naming_the_field_and_the_limit(
 
 
 @pytest.mark.usefixtures("no_error_logged")
+def test_a_title_with_a_bidi_override_is_422_with_tx_1_and_the_next_draft_is_nfc(
+        drafting: Api) -> None:
+    """TX-1: a title that would show reversed (U+202E) is refused, naming the field and the
+    rule, with nothing recorded; the next draft, its title typed decomposed (e + U+0301), is
+    recorded in NFC."""
+    head = drafting.head()
+    with drafting.client("isu") as http:
+        answer = http.post(f"/cycles/{YEAR}/draft_workplan",
+                           json=with_title("Report to the MSP \u202egnitcerid"))
+        control = http.post(f"/cycles/{YEAR}/draft_workplan",
+                            json=with_title("Report to the MSP\x07"))
+    detail = problem(answer, 422, "invalid-request")
+    assert ("TX-1 (engine): workplan.items[0].title holds U+202E (RIGHT-TO-LEFT OVERRIDE), "
+            "and a text may hold no control or bidirectional-override character.") in detail
+    assert answer.json()["errors"][0]["loc"] == ["body", "workplan", "items", 0, "title"]
+    assert "TX-1 (engine): workplan.items[0].title holds U+0007" in (
+        problem(control, 422, "invalid-request"))
+    assert [e.type for e in drafting.events(head) if e.role != Role.ENGINE] == []
+    typed = "Pre\u0301parer la re\u0301union"
+    drafting.step("isu", "draft_workplan", with_title(typed))
+    recorded = plan(0).model_copy(update={"items": (
+        plan(0).items[0].model_copy(update={"title": "Préparer la réunion"}),
+        *plan(0).items[1:])})
+    assert drafting.state().draft_hash == recorded.content_hash()
+    assert [e.type for e in drafting.events(head) if e.role != Role.ENGINE] == [
+        "WorkplanDrafted"]
+
+
+@pytest.mark.usefixtures("no_error_logged")
 def test_a_step_over_256_kib_is_413_naming_that_limit(drafting: Api,
                                                       nothing_recorded: None) -> None:
     """Forty items of 9,000 characters each: every field within its limit, the body within
@@ -196,7 +225,7 @@ def test_the_limits_are_in_the_openapi_document(api: Api) -> None:
 @pytest.mark.usefixtures("nothing_recorded", "no_error_logged")
 def test_the_dashboard_says_a_limit_in_one_sentence(drafting: Api) -> None:
     with httpx.Client(base_url=drafting.url, timeout=30) as http:
-        http.cookies.set("intersessional_token", drafting.tokens["isu"])
+        drafting.sign_in(http, "isu")
         too_long = http.post(f"/dashboard/{YEAR}/hold_meeting",
                              data={"records_reference": "r" * 201})
         began = time.monotonic()

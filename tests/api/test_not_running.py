@@ -60,7 +60,7 @@ async def test_a_terminated_year_reads_from_the_ledger_and_names_the_repair(api:
 
     # the dashboard: the ledger's state on the page, the sentence for a step it cannot take
     with api.client() as http:
-        http.cookies.set("intersessional_token", api.tokens["president"])
+        api.sign_in(http, "president")
         page = http.get(f"/dashboard/{YEAR}")
         taken = http.post(f"/dashboard/{YEAR}/approve_workplan",
                           data={"content_hash": plan_hash})

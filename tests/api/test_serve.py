@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.serve import run
+from api.serve import config, run
 from settings import Settings
 from tests.ports import free_port
 
@@ -54,3 +54,15 @@ async def test_run_returns_when_its_port_is_taken(tmp_path: Path,
         async with asyncio.timeout(10):
             assert not await run(settings_for(tmp_path, port), asyncio.Event())
     assert "not served" in caplog.text
+
+
+@pytest.mark.parametrize("proxies", ["127.0.0.1", "10.0.0.5,10.0.0.6"])
+def test_the_server_believes_forwarded_headers_from_the_trusted_proxies_only(
+        tmp_path: Path, proxies: str) -> None:
+    """Behind a TLS proxy the scheme is https (a ``Secure`` cookie) and the address is the
+    client's (sign-ins counted per client), as the proxies of the setting say — no others."""
+    settings = settings_for(tmp_path, free_port()).model_copy(
+        update={"trusted_proxies": proxies})
+    served = config(settings)
+    assert served.proxy_headers is True
+    assert served.forwarded_allow_ips == proxies

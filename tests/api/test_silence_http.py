@@ -95,7 +95,7 @@ def test_silence_broken_then_not_adopted_and_silence_kept_then_adopted(process_a
     assert objected.json()["stream"] == broken
     assert assert_problem(twice, 409, "refused")["rule_id"] == "SP-2"
     with httpx.Client(base_url=api.url) as http:  # Australia objects from the dashboard
-        http.cookies.set("intersessional_token", api.tokens["aus"])
+        api.sign_in(http, "aus")
         page = http.get(f"/dashboard/silence/{broken}")
         from_page = http.post(f"/dashboard/silence/{broken}/break_silence",
                               data={"objection": "the costs are not known"})

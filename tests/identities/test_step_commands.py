@@ -222,3 +222,25 @@ def test_opening_takes_a_file_whose_year_agrees(tmp_path: Path, tokens: dict[str
     result = run("cycle", "open", "--year", str(YEAR), "--file", str(path), "--token",
                  tokens["isu"])
     assert "says year = 2028, and the command 2027" in refused(result, engine, sent)
+
+
+def test_a_title_with_a_bidi_override_is_exit_2_with_tx_1_and_the_next_draft_is_sent(
+        tmp_path: Path, tokens: dict[str, str], engine: Engine, sent: Engine_) -> None:
+    """TX-1 from the CLI: a work plan whose title would show reversed is refused in one line
+    naming the field and the rule, with nothing sent; the same plan, its title typed
+    decomposed, is then sent in NFC."""
+    plan = PLAN.model_dump(mode="json")
+    plan["items"][0]["title"] = "Report to the MSP \u202egnitcerid"
+    path = write_request(tmp_path / "plan.json", {"workplan": plan})
+    result = run("workplan", "draft", "--year", str(YEAR), "--file", str(path), "--token",
+                 tokens["isu"])
+    line = refused(result, engine, sent)
+    assert "TX-1 (engine): workplan.items[0].title holds U+202E (RIGHT-TO-LEFT OVERRIDE)" in line
+    plan["items"][0]["title"] = "Pre\u0301parer la re\u0301union"
+    write_request(path, {"workplan": plan})
+    done = run("workplan", "draft", "--year", str(YEAR), "--file", str(path), "--token",
+               tokens["isu"])
+    assert done.exit_code == 0, done.output
+    [(_, step, _, request)] = sent.taken
+    assert step is Step.DRAFT_WORKPLAN
+    assert getattr(request, "workplan").items[0].title == "Préparer la réunion"  # noqa: B009

@@ -141,3 +141,14 @@ def test_a_revoked_key_is_refused_at_once(activities: CycleActivities) -> None:
     revoked = revoke(activities.attestation_key, signer.key_id[:12], "left on a laptop")
     assert revoked.reason == "left on a laptop"
     assert _refused(activities, _offer(signer)) == "AT-1"  # the running gate reads it again
+
+
+def test_an_attestation_is_kept_once(activities: CycleActivities) -> None:
+    first = _offer(Signer.of(activities.attestation_key))
+    ActivityEnvironment().run(activities.record_event, first)
+    again = first.model_copy(update={"event_id": uuid.uuid4(), "expected_version": 1})
+    with pytest.raises(ApplicationError) as refused:
+        ActivityEnvironment().run(activities.record_event, again)
+    assert refused.value.details[0]["rule_id"] == "AT-3"
+    assert activities.ledger.head() == 1
+    assert _kept(activities) == 1
