@@ -17,6 +17,7 @@ from typer.testing import CliRunner, Result
 
 import runtime.temporal
 import stepping
+from attesting import Signer
 from cli.app import app
 from domain.kinds import Kind
 from domain.steps import Step
@@ -43,8 +44,9 @@ class Engine_:  # noqa: N801 - a stand-in, named after what it stands for
         return self
 
     async def take(self, _: object, kind: Kind[Any], stream: str, *, step: str, person: Person,
-                   request: stepping.StepRequest, recorded: object) -> Receipt:
+                   request: stepping.StepRequest, recorded: object, signer: Signer) -> Receipt:
         stepping.command(kind, step, person, request)  # as stepping.take judges it first
+        assert isinstance(signer, Signer)  # the CLI vouches for the person it authenticated
         year = int(stream.removeprefix(kind.prefix))
         self.taken.append((year, Step(step), person, request))
         return Receipt(event_id=uuid.uuid4(), stream=stream, version=2, position=7,
