@@ -19,9 +19,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from temporalio.client import Client
 
 import attesting
+from attesting import published_keyring
+from audit.verification import verify_ledger
 from contracts import cycle_id
 from domain import commands as c
 from domain.elections import ElectionResult, Term
@@ -29,7 +32,6 @@ from domain.errors import RuleViolation
 from domain.state import CycleState
 from ledger import Ledger, Receipt
 from ledger.checkpoints import load_public_key
-from ledger.verify import verify
 from reading.timeline import timeline_table
 from runtime.embedded import free_port, start_embedded
 from runtime.observability import configure_logging
@@ -142,11 +144,11 @@ async def run(console: Console) -> None:
                       f" signed; the engine opened {outcome.next_cycle}")
         console.print(timeline_table(ledger.read_stream(cycle_id(year)),
                                      f"The {year} cycle, read back from the ledger"))
-        report = verify(ledger.engine, load_public_key(settings.effective_signing_key))
+        report = verify_ledger(ledger.engine,
+                               load_public_key(settings.effective_signing_key), None,
+                               published_keyring(settings.effective_attestation_key))
         console.print(("[green]ledger verified[/green]: " if report.intact else
-                       "[red]ledger NOT intact[/red]: ") + str(report.problem or
-                      f"{report.events} events in {report.streams} stream(s), "
-                      f"{report.checkpoints} signed checkpoint(s) checked"))
+                       "[red]ledger NOT intact[/red]: ") + escape(report.sentence()))
         following = await scripted.run_year(
             env.client, year + 1, settings.task_queue, first=False, returns=0,
             until="approve_workplan")
