@@ -44,7 +44,7 @@ def open_ledger(settings: Settings) -> Ledger:
 def cycle_activities(ledger: Ledger, settings: Settings) -> list[Callable[..., Any]]:
     acts = CycleActivities(ledger, settings.effective_signing_key)
     return [acts.record_event, acts.read_stream, acts.note_attention, acts.prepare_cycle,
-            acts.read_registry, acts.take_checkpoint]
+            acts.read_registry, acts.read_record, acts.take_checkpoint]
 
 
 def cycle_worker(client: Client, task_queue: str, activities: Sequence[Callable[..., Any]],

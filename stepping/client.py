@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
+    WorkflowFailureError,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
@@ -87,11 +88,25 @@ def violation_in(error: BaseException) -> RuleViolation | None:
     return None
 
 
+async def _refused_beginning(handle: WorkflowHandle[Any, Any]) -> RuleViolation | None:
+    """The refusal that ended a run whose first step the rules refused in the workflow (on
+    what only the workflow reads: the record of who holds office), or ``None``."""
+    try:
+        await handle.result()
+    except WorkflowFailureError as failure:
+        return violation_in(failure.cause)
+    return None
+
+
 async def _began(handle: WorkflowHandle[Any, Any], kind: Kind[Any]) -> Receipt:
     try:
         receipt: Receipt = await handle.execute_update(kind.began, result_type=Receipt)
     except WorkflowUpdateFailedError as error:
-        if (violation := violation_in(error)) is None:
+        violation = violation_in(error)
+        if violation is None and isinstance(error.cause, ApplicationError) \
+                and error.cause.type == "AcceptedUpdateCompletedWorkflow":
+            violation = await _refused_beginning(handle)
+        if violation is None:
             raise  # the engine's own failure, its cause kept
         raise violation from None
     return receipt

@@ -32,13 +32,16 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ValidationError
 
     from contracts import (
+        READ_RECORD,
         READ_REGISTRY,
         FromLedger,
+        ReadRecord,
         ReadRegistry,
         Receipt,
         RecordedEvent,
         RegistryRead,
     )
+    from domain.authority import Record, needs_record
     from domain.convention import Actor, Role, State
     from domain.procedure import PendingStep
 
@@ -48,6 +51,9 @@ S = TypeVar("S", bound=BaseModel)
 C = TypeVar("C", bound=BaseModel)
 ENGINE = Actor(name="intersessional engine", role=Role.ENGINE)
 _REGISTRY_TIMEOUT = timedelta(minutes=2)
+#: patch: a coalition's or silence procedure's steps are judged on the record of who holds
+#: office (``domain.authority``), read from the ledger as it begins and before each step
+READING_RECORD = "authority-from-the-record"
 
 
 class ProcessCore(Recording[S]):
@@ -55,6 +61,8 @@ class ProcessCore(Recording[S]):
     judged on, and the handlers every kind shares: its steps, catching up, its queries."""
 
     _registry: Mapping[str, State]
+    _held_record: Record | None
+    _reads_record: bool
 
     def _setup(self) -> None:
         self._state = self.KIND.state()
@@ -63,6 +71,24 @@ class ProcessCore(Recording[S]):
         self._attention = None
         self._registry = {}
         self._patches()  # in the run's first activation, before any command
+        self._held_record = None
+        # asked once, first thing, as the recording's patches are (``Recording._patches``)
+        self._reads_record = self.KIND.reads_record and workflow.patched(READING_RECORD)
+
+    async def _read_record(self, purpose: str) -> None:
+        """Read who holds office around today from the ledger's cycle streams
+        (``domain.authority``), where this run judges authority on the record."""
+        if not self._reads_record:
+            return  # a run from before the patch replays as it ran
+        self._held_record = await workflow.execute_local_activity(
+            READ_RECORD, ReadRecord(day=workflow.now().date(), purpose=purpose),
+            result_type=Record, start_to_close_timeout=_REGISTRY_TIMEOUT)
+
+    def _authorised(self, command: BaseModel) -> None:
+        """Refuse ``command`` if the record held does not give its actor their role today."""
+        if self._held_record is not None:
+            record = self._held_record
+            judged(lambda: self.KIND.authority(self._state, command, record, workflow.now()))
 
     async def _read_registry(self, purpose: str) -> None:
         read: RegistryRead = await workflow.execute_activity(
@@ -111,6 +137,7 @@ class ProcessCore(Recording[S]):
         return command
 
     def _decide(self, command: BaseModel) -> RecordedEvent:
+        self._authorised(command)
         event: RecordedEvent = judged(lambda: self.KIND.decide(self._state, command,
                                                              self._registry, workflow.now()))
         return event
@@ -121,6 +148,8 @@ class ProcessCore(Recording[S]):
         command = self._command(name, args)
         await self._until(lambda: self._begun is not None, handler=True)
         async with self._lock:
+            if needs_record(command.actor):  # type: ignore[attr-defined]  # every step's has one
+                await self._read_record(f"judging who may take {name}")  # what it is now
             receipt = await self._record(lambda: self._decide(command))
         assert receipt is not None  # a step's decision is an event, or a refusal
         return receipt
