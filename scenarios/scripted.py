@@ -11,7 +11,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from google.protobuf.empty_pb2 import Empty
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from contracts import cycle_id
 from domain import commands as c
@@ -113,6 +115,24 @@ _BEFORE_WORKPLAN = {"elect_coordinators", "designate_president", "convene_meetin
                     "hold_meeting"}
 
 
+class EngineClock:
+    """The engine's date: a time-skipping test server's clock (moved by ``env.sleep``), else
+    the wall clock — the date a step is judged on."""
+
+    def __init__(self, client: Client) -> None:
+        self.client, self.skipping = client, True
+
+    async def today(self) -> date:
+        if self.skipping:
+            try:
+                reply = await self.client.test_service.get_current_time(Empty())
+            except RPCError:
+                self.skipping = False  # a real server: its clock is the wall clock
+            else:
+                return reply.time.ToDatetime().replace(tzinfo=UTC).date()
+        return datetime.now(UTC).date()
+
+
 async def open_cycle(client: Client, opening: c.OpenCycle, task_queue: str) -> Receipt:
     """Open the cycle of ``opening.year`` through the step client: its receipt."""
     return (await engine.begin(client, CYCLE, opening, task_queue))[1]
@@ -178,8 +198,11 @@ async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, r
         await step(name, receipt, state)
         return state
 
-    def president_now() -> Actor:
-        return chair(year, state)  # the President on the step's date, as the record says
+    clock = EngineClock(client)
+
+    async def president_now() -> Actor:
+        # the President on the step's date (the engine's), as the record says
+        return chair(year, state, await clock.today())
 
     carried = (first_presidency(year),) if first else ()
     opening = c.OpenCycle(year=year, actor=ISU, carried_presidencies=carried, calendar=calendar)
@@ -189,11 +212,13 @@ async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, r
     cal = state.calendar
     assert cal is not None
     await take("elect_coordinators", c.ElectCoordinators(
-        actor=president_now(), election=electing(year, state) if electing
+        actor=await president_now(), election=electing(year, state) if electing
         else election(year, state, registry)))
     await take("designate_president", c.DesignatePresident(
-        actor=president_now(), presidency=presidency(year, cal.opening_msp, cal.closing_msp)))
-    await take("convene_meeting", c.ConveneMeeting(actor=president_now(), meeting=meeting(year)))
+        actor=await president_now(),
+        presidency=presidency(year, cal.opening_msp, cal.closing_msp)))
+    await take("convene_meeting", c.ConveneMeeting(actor=await president_now(),
+                                                   meeting=meeting(year)))
     await take("hold_meeting", c.HoldMeeting(actor=ISU, records_reference=f"ISU/{year}/IM"))
     for attempt in range(returns + 1):
         plan = workplan(year + 1, str(612000 - 7000 * attempt) + ".00")
@@ -203,9 +228,11 @@ async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, r
                    c.SubmitWorkplanToCommittee(actor=ISU, content_hash=h))
         if attempt < returns:
             await take("return_workplan", c.ReturnWorkplan(
-                actor=president_now(), content_hash=h,
+                actor=await president_now(), content_hash=h,
                 reasons="staff costs above the previous level"))
-    await take("approve_workplan", c.ApproveWorkplan(actor=president_now(), content_hash=h))
-    await take("send_workplan_to_msp", c.SendWorkplanToMSP(actor=president_now(),
+    await take("approve_workplan", c.ApproveWorkplan(actor=await president_now(),
+                                                     content_hash=h))
+    await take("send_workplan_to_msp", c.SendWorkplanToMSP(actor=await president_now(),
                                                            content_hash=h))
-    return await take("adopt_workplan", c.AdoptWorkplan(actor=president_now(), content_hash=h))
+    return await take("adopt_workplan", c.AdoptWorkplan(actor=await president_now(),
+                                                        content_hash=h))

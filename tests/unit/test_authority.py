@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from domain import coalition, silence
+from domain import coalition, cycle, silence
 from domain import coalition_events as ce
 from domain import silence_events as se
 from domain.authority import (
@@ -31,6 +31,9 @@ from domain.elections import Term
 from domain.errors import RuleViolation
 from domain.rules import RULES
 from domain.silence_state import SilenceState
+from domain.state import CycleState
+from domain.steps import Step
+from tests.unit.cycle_factory import at, event_for
 
 DAY = date(2027, 3, 1)
 SITTING = Presidency(state="NZL", meeting="MSP of 2026", designated_on=date(2025, 9, 1),
@@ -185,3 +188,27 @@ def test_a_silence_procedure_is_circulated_by_the_state_presiding() -> None:
     assert "NZL holds the presidency" in violation.message
     silence.authority(SilenceState(), text.model_copy(update={
         "actor": who(Role.PRESIDENT, "NZL")}), RECORD, AT)
+
+
+def test_the_cycle_judges_authority_on_the_record_it_holds() -> None:
+    """CO-3 in the annual cycle: CHE presides (SITTING, carried in); a ``president`` of PHL,
+    designated but not yet in office, cannot convene the meeting; after PHL takes office, CHE
+    can no longer act as President."""
+    state = CycleState()
+    for day, step in enumerate((Step.OPEN_CYCLE, Step.ELECT_COORDINATORS,
+                                Step.DESIGNATE_PRESIDENT)):
+        state = cycle.apply(state, event_for(step, state, at(day)))
+    convening = event_for(Step.CONVENE_MEETING, state, at(3))
+    by_phl = convening.model_copy(update={"actor": who(Role.PRESIDENT, "PHL")})
+    violation = refused(cycle.apply, state, by_phl)
+    assert violation.rule_id == "CO-3"
+    assert "CHE holds the presidency of the 12MSP on 2024-09-05" in violation.message
+    convened = cycle.apply(state, convening)
+    assert convened.meeting is not None
+    after = convening.model_copy(update={"occurred_at": datetime(2025, 9, 2, tzinfo=UTC)})
+    assert "PHL holds the presidency of the 13MSP" in refused(cycle.apply, state,
+                                                              after).message
+    isu = event_for(Step.HOLD_MEETING, convened, at(4))
+    cycle.apply(convened, isu)
+    assert refused(cycle.apply, convened, isu.model_copy(update={
+        "actor": who(Role.ISU, "CHE")})).rule_id == "ISU-1"
