@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from temporalio import workflow
@@ -62,6 +62,7 @@ class ProcessCore(Recording[S]):
 
     _registry: Mapping[str, State]
     _held_record: Record | None
+    _record_day: date | None = None
     _reads_record: bool
 
     def _setup(self) -> None:
@@ -80,12 +81,17 @@ class ProcessCore(Recording[S]):
         (``domain.authority``), where this run judges authority on the record."""
         if not self._reads_record:
             return  # a run from before the patch replays as it ran
+        self._record_day = workflow.now().date()
         self._held_record = await workflow.execute_local_activity(
-            READ_RECORD, ReadRecord(day=workflow.now().date(), purpose=purpose),
+            READ_RECORD, ReadRecord(day=self._record_day, purpose=purpose),
             result_type=Record, start_to_close_timeout=_REGISTRY_TIMEOUT)
 
-    def _authorised(self, command: BaseModel) -> None:
-        """Refuse ``command`` if the record held does not give its actor their role today."""
+    def _authorised(self, command: BaseModel, *, validating: bool = False) -> None:
+        """Refuse ``command`` if the record held does not give its actor their role today.
+        The validator judges on a record read today only: one read on an earlier day may not
+        know an office taken since, which the handler, reading it again, judges."""
+        if validating and self._record_day != workflow.now().date():
+            return
         if self._held_record is not None:
             record = self._held_record
             judged(lambda: self.KIND.authority(self._state, command, record, workflow.now()))
@@ -136,8 +142,8 @@ class ProcessCore(Recording[S]):
                                    type="InvalidStep", non_retryable=True) from None
         return command
 
-    def _decide(self, command: BaseModel) -> RecordedEvent:
-        self._authorised(command)
+    def _decide(self, command: BaseModel, *, validating: bool = False) -> RecordedEvent:
+        self._authorised(command, validating=validating)
         event: RecordedEvent = judged(lambda: self.KIND.decide(self._state, command,
                                                              self._registry, workflow.now()))
         return event
@@ -163,7 +169,7 @@ class ProcessCore(Recording[S]):
             raise ApplicationError(f"{workflow.info().workflow_id} needs attention: "
                                    f"{self._attention}", type="NeedsAttention")
         if self._begun is not None:
-            self._decide(command)
+            self._decide(command, validating=True)
 
     @workflow.update(name="catch_up")
     async def catch_up(self) -> int:

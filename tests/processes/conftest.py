@@ -49,16 +49,17 @@ def presidency_of(state: str, since: date) -> Presidency:
 
 
 def hold_office(engine: Engine, presidencies: tuple[Presidency, ...],
-                terms: tuple[Term, ...]) -> None:
-    """Record, as the ISU opening this year's cycle does, who is in office: the record a
-    coalition's or a silence procedure's steps are judged on."""
+                terms: tuple[Term, ...], later: int = 0) -> None:
+    """Record, as the ISU opening this year's cycle (or the one ``later`` years on) does, who
+    is in office: the record a coalition's or a silence procedure's steps are judged on."""
     now = datetime.now(UTC)
-    event = opening(c.OpenCycle(year=now.year, actor=ISU), terms, presidencies, now)
-    engine.ledger.append(cycle_id(now.year), [NewEvent(
+    year = now.year + later
+    event = opening(c.OpenCycle(year=year, actor=ISU), terms, presidencies, now)
+    engine.ledger.append(cycle_id(year), [NewEvent(
         event_id=uuid.uuid4(), type=event.type, schema_version=event.schema_version,
         payload=event.model_dump(mode="json"), actor=event.actor.name,
         role=event.actor.role.value, occurred_at=event.occurred_at,
-        workflow_id=cycle_id(now.year), run_id=str(uuid.uuid4()))], 0)
+        workflow_id=cycle_id(year), run_id=str(uuid.uuid4()))], 0)
 
 
 def office(today: date) -> tuple[tuple[Presidency, ...], tuple[Term, ...]]:

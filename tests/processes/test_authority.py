@@ -17,13 +17,13 @@ from domain.convention import Actor, Role
 from domain.errors import RuleViolation
 from domain.kinds import COALITION, SILENCE
 from stepping import client as step_client
-from tests.processes.conftest import COMMITTEE, PRESIDENT, document
+from tests.processes.conftest import COMMITTEE, PRESIDENT, document, hold_office, presidency_of
 from tests.processes.test_refusals import ACTIVE, CHARTER, _refused
 from tests.workflows.conftest import Engine
 
 #: on the committee by no seat that day: THA holds no office on the record
 OUTSIDER = Actor(name="Somchai P.", role=Role.COMMITTEE_MEMBER, represents="THA")
-#: a President of a State whose presidency the record does not hold (MEX does)
+#: a President for CHL, whose presidency the record does not hold today (MEX does)
 PRETENDER = Actor(name="Lucía Gómez", role=Role.PRESIDENT, represents="CHL")
 #: coordinators: JPN holds no elected term; NOR holds the clearance one (CK-7)
 UNELECTED = Actor(name="Kenji Sato", role=Role.COORDINATOR, represents="JPN")
@@ -109,3 +109,25 @@ async def test_a_president_whose_state_does_not_preside_cannot_withdraw_a_text(
     receipt = await step_client.take(engine.client, SILENCE, pid, se.WithdrawText(
         actor=PRESIDENT, reason="no consensus"))
     assert engine.ledger.read_stream(pid)[-1].event_id == receipt.event_id
+
+
+async def test_a_presidency_taken_since_the_coalition_began_is_read_again(
+        engine: Engine) -> None:
+    """The record is read again before a step: CHL's presidency, recorded after the coalition
+    began and in office from tomorrow, lets CHL's President close it the day after; MEX's,
+    over by then, no longer does."""
+    cid, _ = await step_client.begin(engine.client, COALITION, ce.IdentifyCandidate(
+        actor=COMMITTEE, charter=CHARTER), engine.task_queue)
+    today = (await engine.env.get_current_time()).date()
+    hold_office(engine, (presidency_of("CHL", today + timedelta(days=1)),), (), later=1)
+    await engine.env.sleep(timedelta(days=2))
+    head = engine.ledger.head()
+    with pytest.raises(RuleViolation) as refused:
+        await step_client.take(engine.client, COALITION, cid, ce.CloseCoalition(
+            actor=PRESIDENT, reason="no progress"))
+    assert refused.value.rule_id == "CO-3"
+    assert "CHL holds the presidency" in refused.value.message
+    assert engine.ledger.head() == head
+    receipt = await step_client.take(engine.client, COALITION, cid, ce.CloseCoalition(
+        actor=PRETENDER, reason="no progress"))
+    assert engine.ledger.read_stream(cid)[-1].event_id == receipt.event_id
