@@ -45,7 +45,7 @@ def cycle_activities(ledger: Ledger, settings: Settings) -> list[Callable[..., A
     acts = CycleActivities(ledger, settings.effective_signing_key,
                            attestation_key=settings.effective_attestation_key)
     return [acts.record_event, acts.read_stream, acts.note_attention, acts.prepare_cycle,
-            acts.read_registry, acts.take_checkpoint]
+            acts.read_registry, acts.read_record, acts.take_checkpoint]
 
 
 def cycle_worker(client: Client, task_queue: str, activities: Sequence[Callable[..., Any]],

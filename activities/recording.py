@@ -19,6 +19,7 @@ from attesting.signer import configure
 from contracts import (
     NOTE_ATTENTION,
     PREPARE_CYCLE,
+    READ_RECORD,
     READ_REGISTRY,
     READ_STREAM,
     RECORD_EVENT,
@@ -28,6 +29,7 @@ from contracts import (
     LedgerEntry,
     NoteAttention,
     PrepareCycle,
+    ReadRecord,
     ReadRegistry,
     ReadStream,
     RecordEvent,
@@ -36,11 +38,15 @@ from contracts import (
     TakeCheckpoint,
     cycle_id,
 )
+from domain.authority import Record
+from domain.committee import Presidency
 from domain.convention import State, shipped_registry
 from domain.cycle import fold
+from domain.elections import Term
 from domain.errors import RuleViolation
-from domain.events import parse_event
+from domain.events import CoordinatorsElected, CycleOpened, PresidentDesignated, parse_event
 from domain.kinds import kind_of
+from domain.mandates import DEFAULT_MANDATES
 from domain.rules import source_of
 from ledger import EventIdConflict, Ledger, NewEvent, Receipt, StoredEvent, WrongExpectedVersion
 from ledger import attention as attention_table
@@ -162,6 +168,32 @@ class CycleActivities:
         judges the same States the same way."""
         _log().info("registry_read", purpose=request.purpose)
         return RegistryRead(registry=tuple(self.registry().values()))
+
+    @activity.defn(name=READ_RECORD)
+    def read_record(self, request: ReadRecord) -> Record:
+        """The terms and presidencies the cycle streams around ``request.day`` record, as
+        they were recorded (not judged again: who held office is what the ledger says), with
+        the mandates of the latest of those cycles; kept in the workflow's history, as the
+        registry is, so that a replay judges on the same record."""
+        terms: dict[Term, None] = {}
+        presidencies: dict[Presidency, None] = {}
+        mandates = DEFAULT_MANDATES
+        years = range(request.day.year - 1, request.day.year + 2)
+        for stored in (e for y in years for e in self.ledger.read_stream(cycle_id(y))):
+            match parse_event(stored.payload):
+                case CycleOpened() as opened:
+                    terms.update(dict.fromkeys(opened.carried_terms))
+                    presidencies.update(dict.fromkeys(opened.carried_presidencies))
+                    mandates = opened.mandates
+                case CoordinatorsElected() as elected:
+                    terms.update(dict.fromkeys(elected.election.terms))
+                case PresidentDesignated() as designated:
+                    presidencies[designated.presidency] = None
+                case _:
+                    pass
+        _log().info("record_read", purpose=request.purpose, day=request.day.isoformat(),
+                    terms=len(terms), presidencies=len(presidencies))
+        return Record(terms=tuple(terms), presidencies=tuple(presidencies), mandates=mandates)
 
     @activity.defn(name=TAKE_CHECKPOINT)
     def take_checkpoint(self, request: TakeCheckpoint) -> CheckpointTaken:

@@ -33,14 +33,22 @@ COMMAND_OF: dict[str, str] = {
 
 
 def may_take(step: PendingStep, person: Person, state: CycleState, today: date) -> bool:
-    """Whether ``person``'s role takes ``step``, and, for a committee member, whether whom they
-    represent sits on the Coordination Committee today (CC-3, as the domain judges it)."""
-    from domain.convention import Role
+    """Whether ``person``'s role takes ``step`` and the record of the cycle gives them that role
+    today (``domain.authority``, as the domain judges it: the President in office, a committee
+    member whose State or organisation sits on the Coordination Committee, CC-3)."""
+    from domain.authority import Record, authorise
+    from domain.convention import Actor
+    from domain.errors import RuleViolation
 
     if person.role not in step.roles:
         return False
-    return person.role is not Role.COMMITTEE_MEMBER or any(
-        m.represents == person.represents for m in state.committee_on(today))
+    try:
+        authorise(Actor(name=person.name, role=person.role, represents=person.represents),
+                  today, Record(terms=state.terms, presidencies=state.presidencies,
+                                mandates=state.mandates))
+    except RuleViolation:
+        return False
+    return True
 
 
 def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -> None:

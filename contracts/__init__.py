@@ -8,7 +8,7 @@ are the activities' registered names: stable, for running workflows replay by th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -27,6 +27,7 @@ from domain.silence_events import AnySilenceEvent
 RECORD_EVENT, PREPARE_CYCLE = "record_event", "prepare_cycle"
 READ_REGISTRY, TAKE_CHECKPOINT = "read_registry", "take_checkpoint"
 READ_STREAM, NOTE_ATTENTION = "read_stream", "note_attention"
+READ_RECORD = "read_record"
 
 #: every event of the three kinds the engine has always run (for type checking; a new kind's
 #: events are recorded all the same, see :class:`RecordEvent`)
@@ -193,6 +194,19 @@ class RegistryRead(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     registry: tuple[State, ...]
+
+
+class ReadRecord(BaseModel):
+    """What a coalition or a silence procedure judges authority on (``domain.authority``):
+    the terms and presidencies the ledger's cycle streams hold around ``day`` — the cycles of
+    the year before it, its own year and the year after (opened at the MSP of ``day``'s
+    year). The result, a :class:`domain.authority.Record`, is kept in the workflow's history,
+    so a replay judges on what was read then."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: date
+    purpose: str
 
 
 class TakeCheckpoint(BaseModel):

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain import coalition_events as ce
+from domain.authority import WORKSHOP_MANDATES, Citing, Record, authorise, check_delegate
 from domain.coalition_state import (
     AFFECTED_ONLY,
     BY_EVENT,
@@ -48,10 +49,19 @@ def _check_delegate(rule: Step, s: CoalitionState, e: ce.CoalitionEvent) -> None
         return
     speaks_for = ((s.charter.affected_state,) if rule.event in AFFECTED_ONLY
                   else s.co_coordinators)
-    if e.actor.represents not in speaks_for:
-        who = " or ".join(c for c in speaks_for if c)
-        raise RuleViolation(rule.rule_id, f"{rule.label} is for a delegate of {who}; "
-                            f"{e.actor.name} speaks for {e.actor.represents or 'no State'}.")
+    check_delegate(rule.rule_id, rule.label, e.actor, speaks_for)
+
+
+def authority(_state: CoalitionState, command: ce.CoalitionCommand, record: Record,
+              at: datetime) -> None:
+    """Refuse ``command`` if the record on ``at``'s date does not give its actor the role
+    they act in: the President presiding (CO-3), a committee member sitting that day (CC-3;
+    CK-7 to identify a candidate), a coordinator of clearance or of cooperation and assistance
+    in office for a workshop (CK-7). The role and the moment are ``apply``'s to judge."""
+    identifying = isinstance(command, ce.IdentifyCandidate)
+    authorise(command.actor, at.date(), record, Citing(
+        committee="CK-7" if identifying else "CC-3", coordinator="CK-7",
+        mandates=WORKSHOP_MANDATES))
 
 
 def _identified(s: CoalitionState, e: ce.CandidateIdentified) -> CoalitionState:

@@ -54,6 +54,18 @@ class CommitteeMember(BaseModel):
     paragraph: str
 
 
+def presiding_on(day: date, presidencies: Iterable[Presidency]) -> Presidency | None:
+    """CO-3: the presidency of the most recent meeting on ``day`` (``None`` where the record
+    names none); an earlier presidency left open-ended ends when a later one takes office."""
+    return max((p for p in presidencies if p.presides_on(day)),
+               key=lambda p: p.presides_from, default=None)
+
+
+def designates_on(day: date, presidencies: Iterable[Presidency]) -> tuple[Presidency, ...]:
+    """The presidencies designated and not yet in office on ``day`` (President-designate)."""
+    return tuple(p for p in presidencies if p.designate_on(day))
+
+
 def committee_on(
     day: date,
     terms: Iterable[Term],
@@ -63,10 +75,7 @@ def committee_on(
     """The Coordination Committee on ``day`` (CC-3, 2MSP P3.2 (a)–(f))."""
     known = catalogue if catalogue is not None else mandates()
     chosen = list(presidencies)
-    # CO-3: the President of the most recent meeting; an earlier presidency left open-ended
-    # ends when a later one takes office
-    presiding = max((p for p in chosen if p.presides_on(day)),
-                    key=lambda p: p.presides_from, default=None)
+    presiding = presiding_on(day, chosen)
     members = [CommitteeMember(represents=presiding.state,
                                basis=f"President of the {presiding.meeting}",
                                paragraph="P3.2(a)")] if presiding else []
@@ -77,7 +86,7 @@ def committee_on(
                                     paragraph=paragraph) for t in in_force.get(key, [])]
     members += [CommitteeMember(represents=p.state, basis=f"President-designate of the "
                                 f"{p.meeting}", paragraph="P3.2(d)")
-                for p in chosen if p.designate_on(day)]
+                for p in designates_on(day, chosen)]
     members += [CommitteeMember(represents=org, basis="Representative",
                                 paragraph="P3.2(f)" if org == "CMC" else "P3.2(e)")
                 for org in COMMITTEE_ORGANISATIONS]

@@ -2,7 +2,9 @@
 
 ``apply`` is the single judge of every step: the workflow's update validators call it on the
 candidate event before anything is recorded, and the audit fold calls it on recorded events.
-It checks, in order: the actor's role (the step's rule), the phase (the step's rule), then the
+It checks, in order: the actor's role (the step's rule), the phase (the step's rule), whether
+the record the cycle holds gives the actor that role on the step's date (``domain.authority``:
+the President presiding, a committee member sitting that day), then the
 data (the rules of elections, meetings and the work plan). It reads only the state and the
 event, so replaying a year never depends on the clock or on today's registry.
 """
@@ -11,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from domain.committee import sits_on_committee
-from domain.convention import Role
+from domain.authority import Record, authorise
 from domain.election_rules import validate_election
 from domain.errors import RuleViolation
 from domain.events import (
@@ -43,15 +44,10 @@ from domain.workplan import check_same_text, validate_workplan
 W = WorkplanStatus
 
 
-def _check_actor(rule: StepRule, state: CycleState, event: CycleEvent) -> None:
-    check_role(rule, event.actor)
-    if event.actor.role is Role.COMMITTEE_MEMBER and not sits_on_committee(
-        event.actor.represents, event.occurred_at.date(), state.terms, state.presidencies,
-        state.catalogue,
-    ):
-        raise RuleViolation("CC-3", f"{event.actor.represents or 'no one'} does not sit on the "
-                            f"Coordination Committee on {event.occurred_at.date()}, so "
-                            f"{event.actor.name} cannot take its decision.")
+def _check_authority(state: CycleState, event: CycleEvent) -> None:
+    # the record the cycle holds (its terms and presidencies) gives the role, on the step's date
+    authorise(event.actor, event.occurred_at.date(), Record(
+        terms=state.terms, presidencies=state.presidencies, mandates=state.mandates))
 
 
 def _check_phase(rule: StepRule, state: CycleState) -> None:
@@ -162,8 +158,9 @@ def apply(state: CycleState, event: CycleEvent) -> CycleState:
         raise ValueError(f"an event of the {event.year} cycle cannot apply to the {state.year} "
                          "cycle")
     rule = BY_EVENT[event.type]
-    _check_actor(rule, state, event)
+    check_role(rule, event.actor)
     _check_phase(rule, state)
+    _check_authority(state, event)
     after = _evolve(state, event)
     return after.model_copy(update={"event_count": state.event_count + 1})
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, TypeAdapter
 from domain import coalition, coalition_events, commands, events, silence, silence_events
 from domain import cycle as cycle_rules
 from domain import decide as cycle_decide
+from domain.authority import Record
 from domain.coalition_state import STEPS as COALITION_STEPS
 from domain.coalition_state import CoalitionPhase, CoalitionState
 from domain.convention import State
@@ -67,6 +68,12 @@ class Kind(Generic[S]):
     #: whether a stream in ``state`` has ended: its workflow has nothing more to do (the
     #: engine's recovery restarts only the streams that have not)
     ended: Callable[[Any], bool] = lambda _state: False
+    #: whether the actor of ``command`` holds, on ``at``'s date, the role they act in, as the
+    #: record given says (``domain.authority``); the annual cycle holds its record in its
+    #: state and judges it in ``apply``, so it needs none given
+    authority: Callable[[S, Any, Record, datetime], None] = lambda *_: None
+    #: whether the kind's workflow reads the record (``contracts.READ_RECORD``) to judge steps
+    reads_record: bool = False
     by_step: Mapping[str, ProcedureStep[S]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -118,7 +125,8 @@ COALITION: Kind[CoalitionState] = Kind(
     phase=lambda state: state.phase.value,
     # lower case, as every ledger stream name is, so that workflow id and stream are one name
     stream_name=lambda command, _at: f"coalition-{(command.charter.affected_state or '').lower()}-",
-    form="coalition-<iso3>-<n>", ended=lambda state: state.phase is CoalitionPhase.CLOSED)
+    form="coalition-<iso3>-<n>", ended=lambda state: state.phase is CoalitionPhase.CLOSED,
+    authority=coalition.authority, reads_record=True)
 
 SILENCE: Kind[SilenceState] = Kind(
     name="silence", title="silence procedure", prefix="silence-", workflow="SilenceProcedure",
@@ -128,7 +136,7 @@ SILENCE: Kind[SilenceState] = Kind(
     begin=lambda stream, command, _registry, at: silence.circulation(stream, command, at),
     decide=silence.decide, phase=lambda state: state.phase.value,
     stream_name=lambda _command, at: f"silence-{at.year}-", form="silence-<year>-<n>",
-    ended=lambda state: state.finished)
+    ended=lambda state: state.finished, authority=silence.authority, reads_record=True)
 
 #: every kind, by name
 KINDS: dict[str, Kind[Any]] = {kind.name: kind for kind in (CYCLE, COALITION, SILENCE)}

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain import silence_events as se
+from domain.authority import Record, authorise
 from domain.convention import Actor, State
 from domain.errors import RuleViolation
 from domain.procedure import check_open, check_role, open_steps
@@ -25,7 +26,7 @@ from domain.silence_state import (
 )
 
 __all__ = ["BY_EVENT", "BY_STEP", "ENGINE_ACTOR", "STEPS", "SilencePhase", "SilenceState",
-           "apply", "circulation", "decide", "fold", "outcome"]
+           "apply", "authority", "circulation", "decide", "fold", "outcome"]
 
 
 #: a silence procedure runs for days or weeks between meetings; a deadline further off than
@@ -122,6 +123,14 @@ def fold(events: Iterable[se.AnySilenceEvent]) -> SilenceState:
     for event in events:
         state = apply(state, event)
     return state
+
+
+def authority(_state: SilenceState, command: se.SilenceCommand, record: Record,
+              at: datetime) -> None:
+    """Refuse ``command`` if the record on ``at``'s date does not give its actor the role they
+    act in: the President circulates, recirculates and withdraws only while their State holds
+    the presidency (CO-3). A delegate's State is judged with the step (SP-2)."""
+    authorise(command.actor, at.date(), record)
 
 
 def circulation(procedure: str, command: se.CirculateText, at: datetime) -> se.TextCirculated:

@@ -47,9 +47,9 @@ def demo_year(today: date) -> int:
     return today.year if (today.month, today.day) <= (6, 15) else today.year + 1
 
 
-def _refused_steps(name: str, year: int) -> list[c.StepCommand]:
+def _refused_steps(name: str, year: int, state: CycleState) -> list[c.StepCommand]:
     """Steps a careless person might try at this point of the script, each refused."""
-    chair = scripted.president(year)
+    chair = scripted.chair(year, state)  # the President in office, as the record says
     if name == "open_cycle":
         term = Term(state="USA", mandate="clearance", first_year=year, last_year=year + 1)
         return [c.ApproveWorkplan(actor=scripted.ISU, content_hash="0" * 64),  # wrong role
@@ -88,8 +88,8 @@ def demo_directory(settings: Settings) -> Path:
     return directory
 
 
-def _your_turn(console: Console, directory: Path, year: int) -> None:
-    chair = scripted.president(year)
+def _your_turn(console: Console, directory: Path, year: int, state: CycleState) -> None:
+    chair = scripted.chair(year, state)  # the President in office today, as the record says
     console.print(f"""
 [bold]Your turn.[/bold] The demo's engine is kept in {directory} (emptied by the next demo). The
 {year} cycle, opened as the previous one closed, waits for the Coordination Committee to approve
@@ -133,7 +133,7 @@ async def run(console: Console) -> None:
         async def step(name: str, receipt: Receipt, state: CycleState) -> None:
             console.print(f"  [green]✓[/green] {name:<29} ledger #{receipt.position:<3} "
                           f"→ phase {state.phase.value}")
-            if refused := _refused_steps(name, year):
+            if refused := _refused_steps(name, year, state):
                 await _refuse(console, env.client, ledger, year, refused)
 
         await scripted.run_year(env.client, year, settings.task_queue, step=step)
@@ -154,7 +154,7 @@ async def run(console: Console) -> None:
             until="approve_workplan")
         console.print(f"the {year + 1} cycle driven as far as the committee: phase "
                       f"{following.phase.value}, work plan {following.workplan_status}")
-        _your_turn(console, tmp, year + 1)
+        _your_turn(console, tmp, year + 1, following)
     finally:
         stop.set()
         await worker

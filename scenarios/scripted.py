@@ -8,15 +8,17 @@ person's would be. The choices (which States stand, the budget) are plausible, n
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from google.protobuf.empty_pb2 import Empty
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from contracts import cycle_id
 from domain import commands as c
 from domain.calendar import CycleCalendar, default_calendar
-from domain.committee import Presidency
+from domain.committee import Presidency, presiding_on
 from domain.convention import Actor, Role, State, shipped_registry
 from domain.elections import ElectionResult, Term, plan_first_round, seats_open
 from domain.kinds import CYCLE
@@ -50,10 +52,23 @@ def presidency(msp_year: int, designated_on: date, presides_from: date) -> Presi
                       designated_on=designated_on, presides_from=presides_from)
 
 
-def first_presidency(year: int) -> Presidency:
-    """The presidency in office when the engine's first cycle opens (carried in by hand)."""
-    cal = default_calendar(year)
-    return presidency(year - 1, cal.opening_msp - timedelta(days=364), cal.opening_msp)
+def first_presidency(year: int, today: date | None = None) -> Presidency:
+    """The presidency in office when the engine's first cycle opens (carried in by hand): the
+    ``year`` cycle's, in office from the MSP that opens it — or from ``today`` (default: the
+    clock's) where the cycle is opened before then, since a step is judged on the presidency
+    in office on its date (``domain.authority``)."""
+    begins = min(default_calendar(year).opening_msp, today or datetime.now(UTC).date())
+    return presidency(year - 1, begins - timedelta(days=364), begins)
+
+
+def chair(year: int, state: CycleState, today: date | None = None) -> Actor:
+    """The President as the record of ``state`` names them on ``today`` (default: the
+    clock's): the representative of the State presiding then — ``president(year)`` in the
+    engine's first year, whoever the record says in a year opened by the one before."""
+    presiding = presiding_on(today or datetime.now(UTC).date(), state.presidencies)
+    if presiding is None:
+        return president(year)  # refused, as the record names no presidency: no hole
+    return Actor(name="President of the MSP", role=Role.PRESIDENT, represents=presiding.state)
 
 
 def election(year: int, state: CycleState, registry: Mapping[str, State]) -> ElectionResult:
@@ -98,6 +113,24 @@ def workplan(for_year: int, staff_cost: str) -> Workplan:
 
 _BEFORE_WORKPLAN = {"elect_coordinators", "designate_president", "convene_meeting",
                     "hold_meeting"}
+
+
+class EngineClock:
+    """The engine's date: a time-skipping test server's clock (moved by ``env.sleep``), else
+    the wall clock — the date a step is judged on."""
+
+    def __init__(self, client: Client) -> None:
+        self.client, self.skipping = client, True
+
+    async def today(self) -> date:
+        if self.skipping:
+            try:
+                reply = await self.client.test_service.get_current_time(Empty())
+            except RPCError:
+                self.skipping = False  # a real server: its clock is the wall clock
+            else:
+                return reply.time.ToDatetime().replace(tzinfo=UTC).date()
+        return datetime.now(UTC).date()
 
 
 async def open_cycle(client: Client, opening: c.OpenCycle, task_queue: str) -> Receipt:
@@ -150,18 +183,26 @@ async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, r
                     first: bool, resume: bool, until: str | None, electing: Electing | None,
                     calendar: CycleCalendar | None) -> CycleState:
     registry = shipped_registry()
-    chair = president(year)
+    state = CycleState()
 
     async def take(name: str, command: c.StepCommand) -> CycleState:
+        nonlocal state
         if name == until:
             raise _Reached(await state_of(client, year))
         if resume and name in _BEFORE_WORKPLAN and name not in {
                 p.step for p in await engine.pending(client, cycle_id(year))}:
-            return await state_of(client, year)
+            state = await state_of(client, year)
+            return state
         receipt = await take_step(client, year, command)
         state = await state_of(client, year)
         await step(name, receipt, state)
         return state
+
+    clock = EngineClock(client)
+
+    async def president_now() -> Actor:
+        # the President on the step's date (the engine's), as the record says
+        return chair(year, state, await clock.today())
 
     carried = (first_presidency(year),) if first else ()
     opening = c.OpenCycle(year=year, actor=ISU, carried_presidencies=carried, calendar=calendar)
@@ -171,11 +212,13 @@ async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, r
     cal = state.calendar
     assert cal is not None
     await take("elect_coordinators", c.ElectCoordinators(
-        actor=chair, election=electing(year, state) if electing else election(year, state,
-                                                                              registry)))
+        actor=await president_now(), election=electing(year, state) if electing
+        else election(year, state, registry)))
     await take("designate_president", c.DesignatePresident(
-        actor=chair, presidency=presidency(year, cal.opening_msp, cal.closing_msp)))
-    await take("convene_meeting", c.ConveneMeeting(actor=chair, meeting=meeting(year)))
+        actor=await president_now(),
+        presidency=presidency(year, cal.opening_msp, cal.closing_msp)))
+    await take("convene_meeting", c.ConveneMeeting(actor=await president_now(),
+                                                   meeting=meeting(year)))
     await take("hold_meeting", c.HoldMeeting(actor=ISU, records_reference=f"ISU/{year}/IM"))
     for attempt in range(returns + 1):
         plan = workplan(year + 1, str(612000 - 7000 * attempt) + ".00")
@@ -185,7 +228,11 @@ async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, r
                    c.SubmitWorkplanToCommittee(actor=ISU, content_hash=h))
         if attempt < returns:
             await take("return_workplan", c.ReturnWorkplan(
-                actor=chair, content_hash=h, reasons="staff costs above the previous level"))
-    await take("approve_workplan", c.ApproveWorkplan(actor=chair, content_hash=h))
-    await take("send_workplan_to_msp", c.SendWorkplanToMSP(actor=chair, content_hash=h))
-    return await take("adopt_workplan", c.AdoptWorkplan(actor=chair, content_hash=h))
+                actor=await president_now(), content_hash=h,
+                reasons="staff costs above the previous level"))
+    await take("approve_workplan", c.ApproveWorkplan(actor=await president_now(),
+                                                     content_hash=h))
+    await take("send_workplan_to_msp", c.SendWorkplanToMSP(actor=await president_now(),
+                                                           content_hash=h))
+    return await take("adopt_workplan", c.AdoptWorkplan(actor=await president_now(),
+                                                        content_hash=h))

@@ -7,12 +7,15 @@ no trace in history, which the replay then shows)."""
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
+from contracts import cycle_id
 from domain import coalition_events as ce
+from domain import commands as c
 from domain import silence_events as se
 from domain.coalitions import (
     CoalitionCharter,
@@ -24,9 +27,13 @@ from domain.coalitions import (
     WorkshopOutcomes,
     parse_focus,
 )
+from domain.committee import Presidency
 from domain.convention import Actor, Role
+from domain.decide import opening
+from domain.elections import Term
 from domain.errors import RuleViolation
 from domain.kinds import COALITION, SILENCE
+from ledger import Ledger, NewEvent
 from ledger.records import Receipt
 from stepping import client as engine
 
@@ -40,6 +47,30 @@ IN_2027 = datetime(2027, 6, 1, tzinfo=UTC)  # the year a silence procedure is nu
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+#: a coordinator with no elected term (the record's coordinators are IRQ and NOR)
+UNELECTED = Actor(name="JPN coordinator", role=Role.COORDINATOR, represents="JPN")
+
+
+def hold_office(ledger: Ledger, today: date) -> None:
+    """The record the steps are judged on, as the ISU opening this year's cycle records it:
+    MEX presiding since a month ago; IRQ (cooperation and assistance) and NOR (clearance)
+    coordinating this year and the next."""
+    since = today - timedelta(days=30)
+    presidency = Presidency(state="MEX", meeting=f"Meeting of States Parties of {since.year}",
+                            designated_on=since - timedelta(days=365), presides_from=since)
+    terms = tuple(Term(state=state, mandate=mandate, first_year=today.year,
+                       last_year=today.year + 1)
+                  for state, mandate in (("IRQ", "cooperation-assistance"), ("NOR", "clearance")))
+    at = datetime.now(UTC)
+    event = opening(c.OpenCycle(year=today.year, actor=Actor(name="ISU", role=Role.ISU)),
+                    terms, (presidency,), at)
+    ledger.append(cycle_id(today.year), [NewEvent(
+        event_id=uuid.uuid4(), type=event.type, schema_version=event.schema_version,
+        payload=event.model_dump(mode="json"), actor=event.actor.name,
+        role=event.actor.role.value, occurred_at=event.occurred_at,
+        workflow_id=cycle_id(today.year), run_id=str(uuid.uuid4()))], 0)
 
 
 async def _refused(step: Awaitable[Receipt]) -> None:
@@ -75,9 +106,11 @@ async def a_coalitions_life(env: WorkflowEnvironment, queue: str) -> list[str]:
                      kind="operator", name="UXO Lao")),
                  ce.AdmitParticipant(actor=LAO, participant=Participant(
                      kind="expert", name="GICHD")),
-                 ce.RecordDeparture(actor=LAO, name="GICHD"),
-                 ce.PlanWorkshop(actor=LAO, workshop=CountryWorkshop(
-                     place="Vientiane", starts=today + WEEK, ends=today + 2 * WEEK)))
+                 ce.RecordDeparture(actor=LAO, name="GICHD"))
+    workshop = CountryWorkshop(place="Vientiane", starts=today + WEEK, ends=today + 2 * WEEK)
+    await _refused(engine.take(env.client, COALITION, cid, ce.PlanWorkshop(  # CK-7: no term
+        actor=UNELECTED, workshop=workshop)))
+    await _steps(env, cid, ce.PlanWorkshop(actor=LAO, workshop=workshop))
     await _refused(engine.take(env.client, COALITION, cid, ce.HoldWorkshop(actor=LAO,
                                                                    outcomes=outcomes)))
     await env.sleep(WEEK)

@@ -88,11 +88,28 @@ def violation_in(error: BaseException) -> RuleViolation | None:
     return None
 
 
-async def _began(handle: WorkflowHandle[Any, Any], kind: Kind[Any]) -> Receipt:
+async def _refused_beginning(client: Client, handle: WorkflowHandle[Any, Any]
+                             ) -> RuleViolation | None:
+    """The refusal that ended a run whose first step the rules refused in the workflow (on
+    what only the workflow reads: the record of who holds office), or ``None``. Read from
+    its history, not by awaiting its result (which lets a time-skipping server skip time)."""
+    async for event in handle.fetch_history_events():
+        if event.HasField("workflow_execution_failed_event_attributes"):
+            failure = event.workflow_execution_failed_event_attributes.failure
+            return violation_in(await client.data_converter.decode_failure(failure))
+    return None
+
+
+async def _began(client: Client, handle: WorkflowHandle[Any, Any], kind: Kind[Any]
+                 ) -> Receipt:
     try:
         receipt: Receipt = await handle.execute_update(kind.began, result_type=Receipt)
     except WorkflowUpdateFailedError as error:
-        if (violation := violation_in(error)) is None:
+        violation = violation_in(error)
+        if violation is None and isinstance(error.cause, ApplicationError) \
+                and error.cause.type == "AcceptedUpdateCompletedWorkflow":
+            violation = await _refused_beginning(client, handle)
+        if violation is None:
             raise  # the engine's own failure, its cause kept
         raise violation from None
     return receipt
@@ -136,7 +153,7 @@ async def begin(client: Client, kind: Kind[Any], command: BaseModel, task_queue:
             rule = kind.by_step[kind.begins]
             raise RuleViolation(rule.rule_id, f"{stream} has already run and closed; a "
                                 f"{kind.title} runs once.") from None
-        return stream, await _began(handle, kind)
+        return stream, await _began(client, handle, kind)
     raise RuntimeError(f"no free number after {name}{first} in {MAX_TRIES} tries")
 
 

@@ -33,14 +33,20 @@ class CoalitionWorkflow(ProcessCore[CoalitionState]):
     async def run(self, identification: ce.IdentifyCandidate | FromLedger
                   ) -> CoalitionOutcome:
         await self._read_registry("identifying a coalition's candidate country")
+        await self._read_record("judging who identifies a coalition's candidate country")
         coalition = workflow.info().workflow_id
-        await self._begin(identification, lambda command: rules.identification(
-            coalition, command, self._registry, workflow.now()))
+        await self._begin(identification, lambda command: self._identified(coalition, command))
         await self._until(
             lambda: self._state.phase is CoalitionPhase.CLOSED and not self._lock.locked())
         await workflow.wait_condition(workflow.all_handlers_finished)
         return CoalitionOutcome(coalition=coalition, events=self._state.event_count,
                                 reports=tuple(r.msp_year for r in self._state.reports))
+
+    def _identified(self, coalition: str, command: ce.IdentifyCandidate
+                    ) -> ce.CandidateIdentified:
+        """The identification, once the record says its actor sits on the committee (CK-7)."""
+        self._authorised(command)
+        return rules.identification(coalition, command, self._registry, workflow.now())
 
     @workflow.update
     async def wait_identified(self) -> Receipt:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from temporalio import workflow
@@ -32,8 +32,10 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ValidationError
 
     from contracts import (
+        READ_RECORD,
         READ_REGISTRY,
         FromLedger,
+        ReadRecord,
         ReadRegistry,
         Receipt,
         RecordedEvent,
@@ -41,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from contracts.trust import TRUSTED
     from domain.attestation import attestation_of, bound
+    from domain.authority import Record, needs_record
     from domain.convention import Actor, Role, State
     from domain.errors import RuleViolation
     from domain.procedure import PendingStep
@@ -51,6 +54,9 @@ S = TypeVar("S", bound=BaseModel)
 C = TypeVar("C", bound=BaseModel)
 ENGINE = Actor(name="intersessional engine", role=Role.ENGINE)
 _REGISTRY_TIMEOUT = timedelta(minutes=2)
+#: patch: a coalition's or silence procedure's steps are judged on the record of who holds
+#: office (``domain.authority``), read from the ledger as it begins and before each step
+READING_RECORD = "authority-from-the-record"
 
 
 class ProcessCore(Recording[S]):
@@ -58,6 +64,9 @@ class ProcessCore(Recording[S]):
     judged on, and the handlers every kind shares: its steps, catching up, its queries."""
 
     _registry: Mapping[str, State]
+    _held_record: Record | None
+    _record_day: date | None = None
+    _reads_record: bool
 
     def _setup(self) -> None:
         self._state = self.KIND.state()
@@ -66,6 +75,29 @@ class ProcessCore(Recording[S]):
         self._attention = None
         self._registry = {}
         self._patches()  # in the run's first activation, before any command
+        self._held_record = None
+        # asked once, first thing, as the recording's patches are (``Recording._patches``)
+        self._reads_record = self.KIND.reads_record and workflow.patched(READING_RECORD)
+
+    async def _read_record(self, purpose: str) -> None:
+        """Read who holds office around today from the ledger's cycle streams
+        (``domain.authority``), where this run judges authority on the record."""
+        if not self._reads_record:
+            return  # a run from before the patch replays as it ran
+        self._record_day = workflow.now().date()
+        self._held_record = await workflow.execute_local_activity(
+            READ_RECORD, ReadRecord(day=self._record_day, purpose=purpose),
+            result_type=Record, start_to_close_timeout=_REGISTRY_TIMEOUT)
+
+    def _authorised(self, command: BaseModel, *, validating: bool = False) -> None:
+        """Refuse ``command`` if the record held does not give its actor their role today.
+        The validator judges on a record read today only: one read on an earlier day may not
+        know an office taken since, which the handler, reading it again, judges."""
+        if validating and self._record_day != workflow.now().date():
+            return
+        if self._held_record is not None:
+            record = self._held_record
+            judged(lambda: self.KIND.authority(self._state, command, record, workflow.now()))
 
     async def _read_registry(self, purpose: str) -> None:
         read: RegistryRead = await workflow.execute_activity(
@@ -130,13 +162,16 @@ class ProcessCore(Recording[S]):
                                    type="InvalidStep", non_retryable=True) from None
         return command
 
-    def _decide(self, command: BaseModel, name: str) -> RecordedEvent:
-        """The event ``command`` records now, judged by the rules — and, since the run knows
-        attestations, only if its attestation names this step at the version held (AT-2)."""
+    def _decide(self, command: BaseModel, name: str, *, validating: bool = False
+                ) -> RecordedEvent:
+        """The event ``command`` records now: only if its attestation names this step at a
+        version the stream has reached (AT-2, since the run knows attestations), the record
+        gives its actor their role today, and the rules accept it."""
         def decided() -> RecordedEvent:
             if self._attested:
                 bound(command, stream=workflow.info().workflow_id, step=name,
                       version=self._version)
+            self._authorised(command, validating=validating)
             event: RecordedEvent = self.KIND.decide(self._state, command, self._registry,
                                                     workflow.now())
             return event
@@ -148,6 +183,8 @@ class ProcessCore(Recording[S]):
         command = self._command(name, args)
         await self._until(lambda: self._begun is not None, handler=True)
         async with self._lock:
+            if needs_record(command.actor):  # type: ignore[attr-defined]  # every step's has one
+                await self._read_record(f"judging who may take {name}")  # what it is now
             receipt = await self._record(lambda: self._decide(command, name), by=command)
         assert receipt is not None  # a step's decision is an event, or a refusal
         return receipt
@@ -166,7 +203,7 @@ class ProcessCore(Recording[S]):
             raise ApplicationError(f"{workflow.info().workflow_id} needs attention: "
                                    f"{self._attention}", type="NeedsAttention")
         if self._begun is not None:
-            self._decide(command, name)
+            self._decide(command, name, validating=True)
         elif attestation is None:
             judged(lambda: bound(command, stream=workflow.info().workflow_id, step=name,
                                  version=0))

@@ -39,15 +39,20 @@ class SilenceProcedureWorkflow(ProcessCore[SilenceState]):
     @workflow.run
     async def run(self, circulation: se.CirculateText | FromLedger) -> SilenceOutcome:
         await self._read_registry("judging who may break silence")
+        await self._read_record("judging who presides as a text is circulated")
         procedure = workflow.info().workflow_id
-        await self._begin(circulation, lambda command: rules.circulation(procedure, command,
-                                                                         workflow.now()))
+        await self._begin(circulation, lambda command: self._circulated(procedure, command))
         while not self._state.finished:
             await self._until_deadline_or_change()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return SilenceOutcome(procedure=procedure, phase=self._state.phase.value,
                               circulations=self._state.circulation,
                               events=self._state.event_count)
+
+    def _circulated(self, procedure: str, command: se.CirculateText) -> se.TextCirculated:
+        """The circulation, once the record says its actor's State presides today (CO-3)."""
+        self._authorised(command)
+        return rules.circulation(procedure, command, workflow.now())
 
     async def _until_deadline_or_change(self) -> None:
         """Wait for the current circulation's deadline (recording its outcome), or for the

@@ -24,6 +24,7 @@ import pytest
 
 from contracts import cycle_id
 from domain.convention import shipped_registry
+from domain.elections import Term
 from domain.state import CycleState
 from identities import People, Person
 from ledger import Ledger, StoredEvent, create_ledger_engine
@@ -215,4 +216,21 @@ def process_api(api: Api) -> Api:
     """The API with :data:`PROCESS_PEOPLE` registered too: a committee member, and the
     delegates of Lao PDR, Australia and the United States."""
     api.register(PROCESS_PEOPLE)
+    hold_office(api)
     return api
+
+
+#: what the first year the engine keeps carries in for :data:`PROCESS_PEOPLE`: IRQ's term as a
+#: coordinator of cooperation and assistance, elected at the MSP of YEAR − 2 (on the committee)
+IRQ_TERM = Term(state="IRQ", mandate="cooperation-assistance", first_year=YEAR - 1,
+                last_year=YEAR)
+
+
+def hold_office(api: Api) -> None:
+    """The ISU opens YEAR with the presidency in office (the President's State) and IRQ's term
+    carried in: the record a coalition's and a silence procedure's steps are judged on."""
+    with api.client("isu") as http:
+        opened = http.post("/cycles", json={"year": YEAR, "carried_presidencies": [
+            first_presidency(YEAR).model_dump(mode="json")], "carried_terms": [
+            IRQ_TERM.model_dump(mode="json")]})
+    assert opened.status_code == 201, opened.text

@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from domain.committee import Presidency
+from domain.elections import Term
 from tests.e2e.conftest import Dev
+from tests.request_files import write_request
 
 ADDED = re.compile(r"added person (\d+):.*\ntoken: (isx_[A-Za-z0-9_-]{43})")
 
@@ -43,3 +49,27 @@ def register(dev: Dev, *people: tuple[str, str, str | None]) -> list[Someone]:
 def by(someone: Someone, *args: str) -> list[str]:
     """A command taken with ``someone``'s token."""
     return [*args, "--token", someone.token]
+
+
+def hold_office(dev: Dev, folder: Path, presiding: str, terms: Sequence[Term]) -> None:
+    """The ISU opens next year's cycle — the first the engine keeps — with what it carries in:
+    ``presiding``'s presidency, in office since a month ago, and ``terms``. A coalition's and
+    a silence procedure's steps are judged on that record (``domain.authority``)."""
+    [isu] = register(dev, ("Isa Unit", "isu", None))
+    today = datetime.now(UTC).date()
+    since = today - timedelta(days=30)
+    presidency = Presidency(state=presiding, meeting=f"Meeting of States Parties of "
+                            f"{since.year}", designated_on=since - timedelta(days=365),
+                            presides_from=since)
+    opening = write_request(folder / "opening.json", {
+        "carried_presidencies": [presidency.model_dump(mode="json")],
+        "carried_terms": [t.model_dump(mode="json") for t in terms]})
+    dev.cli(*by(isu, "cycle", "open", "--year", str(today.year + 1), "--file", str(opening)))
+    # the deadlines already past as it opens are recorded as missed at once: let them be, so
+    # that a test's "nothing recorded" compares the ledger after them
+    head, settled = dev.head(), time.monotonic() + 30
+    while time.monotonic() < settled:
+        time.sleep(1.0)
+        if dev.head() == head:
+            return
+        head = dev.head()

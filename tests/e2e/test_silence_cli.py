@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from tests.e2e.conftest import Dev, refused
-from tests.e2e.processes import Someone, by, register, together
+from tests.e2e.processes import Someone, by, hold_office, register, together
 
 OUTCOME = 30.0  # seconds after its deadline for a procedure's outcome to be recorded
 #: long enough for two commands (a refusal, an objection) to be taken before it, each a
@@ -27,8 +27,10 @@ WINDOW = "45s"  # four xdist workers on two cores: a command may take seconds to
 
 
 @pytest.fixture(scope="module")
-def people(shared_dev: Dev) -> dict[str, Someone]:
-    """The President, and the delegates of Lao PDR (a State Party) and Viet Nam (not one)."""
+def people(shared_dev: Dev, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Someone]:
+    """The President (for New Zealand, whose presidency the record holds), and the delegates
+    of Lao PDR (a State Party) and Viet Nam (not one)."""
+    hold_office(shared_dev, tmp_path_factory.mktemp("office"), "NZL", [])
     chair, lao, vnm = register(shared_dev, ("Aroha Ngata", "president", "NZL"),
                                ("Khamla Vongsa", "delegate", "LAO"),
                                ("Nguyen Van An", "delegate", "VNM"))

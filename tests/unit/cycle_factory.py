@@ -55,6 +55,10 @@ def actor(role: Role, represents: str | None = None) -> Actor:
     return Actor(name=f"a {role.value}", role=role, represents=represents)
 
 
+#: the President of the 2025 cycle: of CHE, whose presidency the record holds (SITTING)
+CHAIR = actor(Role.PRESIDENT, "CHE")
+
+
 def at(day: int) -> datetime:
     """A moment of the cycle: ``day`` days after the opening MSP."""
     return datetime(2024, 9, 2, 9, tzinfo=UTC) + timedelta(days=day)
@@ -77,7 +81,10 @@ def meeting(place: str = "Geneva", days: int = 5) -> IntersessionalMeeting:
 def event_for(step: Step, state: CycleState, when: datetime, role: Role | None = None,
               variant: int = 0) -> CycleEvent:
     """The event for ``step`` in ``state``, taken by the step's first role unless ``role``."""
-    who = actor(role or BY_STEP[step].roles[0], "CHE")
+    acting = role or BY_STEP[step].roles[0]
+    # CHE holds the presidency (SITTING) for the whole cycle; the ISU and the engine act for
+    # no State
+    who = actor(acting, None if acting in (Role.ISU, Role.ENGINE) else "CHE")
     common = {"year": YEAR, "occurred_at": when, "actor": who}
     plan = workplan(variant)
     draft = state.draft_hash or plan.content_hash()

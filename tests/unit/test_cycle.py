@@ -19,7 +19,17 @@ from domain.mandates import mandates
 from domain.rules import RULES
 from domain.state import CycleState, Phase, WorkplanStatus
 from domain.steps import BY_STEP, STEPS, Step, pending_steps
-from tests.unit.cycle_factory import YEAR, actor, at, event_for, meeting, workplan
+from tests.unit.cycle_factory import (
+    CHAIR,
+    DESIGNATED,
+    SITTING,
+    YEAR,
+    actor,
+    at,
+    event_for,
+    meeting,
+    workplan,
+)
 
 HAPPY_PATH = [Step.OPEN_CYCLE, Step.ELECT_COORDINATORS, Step.DESIGNATE_PRESIDENT,
               Step.CONVENE_MEETING, Step.HOLD_MEETING, Step.DRAFT_WORKPLAN,
@@ -142,12 +152,12 @@ def test_replay_reads_the_standings_recorded_not_todays_registry() -> None:
     proposed = event_for(Step.ELECT_COORDINATORS, state, at(1))
     assert isinstance(proposed, CoordinatorsElected)
     recorded = decide.election(state, proposed.election, shipped_registry(),
-                               actor(Role.PRESIDENT), at(1))
+                               CHAIR, at(1))
     assert {s.iso3 for s in recorded.standings} == {t.state for t in proposed.election.terms}
     later = dict(shipped_registry())
     later["LAO"] = later["LAO"].model_copy(update={"status": Status.NON_PARTY})
     with pytest.raises(RuleViolation) as excinfo:  # judged today, LAO would be refused …
-        decide.election(state, proposed.election, later, actor(Role.PRESIDENT), at(1))
+        decide.election(state, proposed.election, later, CHAIR, at(1))
     assert excinfo.value.rule_id == "CO-1"
     assert fold([*events, recorded]).election == proposed.election  # … its replay stands
 
@@ -253,7 +263,8 @@ def test_continuity_carries_earlier_terms_into_the_next_cycle() -> None:
     2026 is refused a seat beginning in 2027 in the next cycle's election."""
     earlier = plan_first_round(2025, NOMINATIONS_2026).terms
     opened = CycleOpened(year=2027, occurred_at=at(800), actor=actor(Role.ISU),
-                         calendar=default_calendar(2027), carried_terms=earlier)
+                         calendar=default_calendar(2027), carried_terms=earlier,
+                         carried_presidencies=(DESIGNATED,))  # PHL presides from 2025
     state = apply(CycleState(), opened)
     assert set(state.terms) == set(earlier)
     assert sum(seats_open(state.terms, 2027).values()) == 6  # single-year seats of 2026
@@ -263,7 +274,8 @@ def test_continuity_carries_earlier_terms_into_the_next_cycle() -> None:
              for key, n in seats_open(state.terms, 2027).items() for _ in range(n)]
     result = ElectionResult(msp_year=2026, terms=tuple(terms))
     with pytest.raises(RuleViolation) as excinfo:
-        decide.election(state, result, shipped_registry(), actor(Role.PRESIDENT), at(801))
+        decide.election(state, result, shipped_registry(), actor(Role.PRESIDENT, "PHL"),
+                        at(801))
     assert excinfo.value.rule_id == "CO-7"
     assert "CHL" in excinfo.value.message
 
@@ -324,12 +336,13 @@ def test_a_cycle_judges_its_election_by_the_mandates_it_opened_with() -> None:
     the fold of that year keeps judging by the mandates recorded when it opened."""
     one_year = tuple(mandates(term_years={"reporting": 1}).values())
     opened = CycleOpened(year=YEAR, occurred_at=at(0), actor=actor(Role.ISU),
-                         calendar=default_calendar(YEAR), mandates=one_year)
+                         calendar=default_calendar(YEAR), mandates=one_year,
+                         carried_presidencies=(SITTING,))
     state = apply(CycleState(), opened)
     result = plan_first_round(YEAR - 1, NOMINATIONS_2026, state.catalogue)
-    elected = decide.election(state, result, shipped_registry(), actor(Role.PRESIDENT), at(1))
+    elected = decide.election(state, result, shipped_registry(), CHAIR, at(1))
     assert fold([opened, elected]).catalogue["reporting"].term_years == 1
     default = apply(CycleState(), event_for(Step.OPEN_CYCLE, CycleState(), at(0)))
     with pytest.raises(RuleViolation) as excinfo:
-        decide.election(default, result, shipped_registry(), actor(Role.PRESIDENT), at(1))
+        decide.election(default, result, shipped_registry(), CHAIR, at(1))
     assert excinfo.value.rule_id == "CO-4"
