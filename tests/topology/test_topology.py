@@ -37,7 +37,15 @@ from contracts import cycle_id
 from domain.convention import shipped_registry
 from domain.state import CycleState, Phase
 from ledger import Ledger, create_ledger_engine
-from scenarios.scripted import election, first_presidency, meeting, presidency, president, workplan
+from scenarios.scripted import (
+    chair,
+    election,
+    first_presidency,
+    meeting,
+    presidency,
+    president,
+    workplan,
+)
 from tests.e2e.conftest import STARTUP
 from tests.topology.conftest import HTTP, Process, Topology
 
@@ -54,6 +62,12 @@ class Driver:
 
     def _as(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    @staticmethod
+    def chair(year: int, state: CycleState) -> str:
+        """Who acts as President: the representative of the State the record names presiding
+        today (CO-3), whose token the driver holds."""
+        return f"president-{chair(year, state).represents}"
 
     def state(self, year: int) -> CycleState:
         answer = self.http.get(f"/cycles/{year}")
@@ -94,7 +108,7 @@ class Driver:
         state = self.state(year)
         cal = state.calendar
         assert cal is not None
-        chair = f"president-{year}"
+        chair = self.chair(year, state)
         return [opened,
                 self.step(chair, year, "elect_coordinators", {"election": election(
                     year, state, shipped_registry()).model_dump(mode="json")}),
@@ -105,7 +119,7 @@ class Driver:
 
     def second_half(self, year: int) -> list[dict[str, Any]]:
         """Hold the meeting, draft and submit the work plan, approve, send it, adopt it."""
-        chair = f"president-{year}"
+        chair = self.chair(year, self.state(year))
         plan = workplan(year + 1, STAFF)
         h = {"content_hash": plan.content_hash()}
         return [self.step("isu", year, "hold_meeting", {"records_reference": f"ISU/{year}/IM"}),
@@ -145,10 +159,13 @@ def start(topology: Topology) -> tuple[Process, tuple[Process, Process], Process
     assert "latest schema" in migrated.stdout
     topology.run("db", "keygen", "--out", str(topology.signing_key))
     assert topology.signing_key.is_file()
+    # a President for every State that may preside while the three years run today: the one
+    # carried into the first year, and each year's designated one
+    presiding = {first_presidency(YEARS[0]).state} | {
+        president(year).represents or "" for year in YEARS}
     tokens = {"isu": topology.register("Isabel Unit", "isu")} | {
-        f"president-{year}": topology.register(f"President {year}", "president",
-                                               president(year).represents)
-        for year in YEARS}
+        f"president-{iso}": topology.register(f"President for {iso}", "president", iso)
+        for iso in sorted(presiding)}
     workers = topology.start_worker("worker-a", 0), topology.start_worker("worker-b", 1)
     api = topology.start_api()
     for worker in workers:
