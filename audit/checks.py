@@ -18,6 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import from_json
 from temporalio.client import WorkflowHistory
 
+from attesting.keyring import Keyring
 from audit.attestations import Attestations
 from audit.bundle_attested import check_bundled
 from audit.bundle_format import (
@@ -80,6 +81,7 @@ class Checks:
         self._roots: Callable[[], list[str]] = list
         self._computed: list[str] | None = None
         self.attested: Attestations | None = None
+        self.keyring: Keyring | None = None  # the auditor's own, pinned
 
     def read(self, name: str) -> bytes:
         try:
@@ -315,7 +317,7 @@ class Checks:
         if ATTESTED not in self.manifest.files:
             return
         try:
-            self.attested = check_bundled(self.zip, self.read(ATTESTED))
+            self.attested = check_bundled(self.zip, self.read(ATTESTED), self.keyring)
         except ValidationError as error:
             raise file_stop(ATTESTED, f"not what the format holds "
                             f"({error.errors()[0]['msg']})") from None

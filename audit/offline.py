@@ -33,6 +33,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from attesting.keyring import Keyring
 from audit.attestations import Attestations
 from audit.bundle_format import (
     FORMAT,
@@ -125,14 +126,18 @@ def _report(checks: Checks, problem: BundleProblem | None) -> BundleReport:
 
 
 def verify_bundle(path: Path, public_key: Ed25519PublicKey | None = None,
-                  progress: Progress | None = None) -> BundleReport:
+                  progress: Progress | None = None, keyring: Keyring | None = None
+                  ) -> BundleReport:
     """Check the bundle at ``path``, in the module docstring's order, up to the first problem.
     With ``public_key`` (pinned by the auditor) the checkpoints must be signed by it, and the
-    bundled key must be it. ``progress(done, total)`` follows the events. A file that is no
-    bundle at all raises :class:`NotABundle`."""
+    bundled key must be it; with ``keyring`` (the deployment's, as published to the auditor)
+    the attestations are checked against it instead of the keyring the bundle carries.
+    ``progress(done, total)`` follows the events. A file that is no bundle at all raises
+    :class:`NotABundle`."""
     archive, manifest = _open(path)
     with archive:
         checks = Checks(archive, manifest, public_key, progress)
+        checks.keyring = keyring
         try:
             for step in STEPS:
                 getattr(checks, step)()

@@ -115,15 +115,25 @@ def verify_bundle(bundle: Path = typer.Argument(..., dir_okay=False,  # noqa: B0
                                                 help="the bundle `audit export` wrote"),
                   public_key: Path | None = typer.Option(  # noqa: B008 - typer's idiom
                       None, "--public-key", dir_okay=False,
-                      help="pin the checkpoints' public key (PEM) instead of the bundle's")
+                      help="pin the checkpoints' public key (PEM) instead of the bundle's"),
+                  keyring: Path | None = typer.Option(  # noqa: B008 - typer's idiom
+                      None, "--keyring", dir_okay=False,
+                      help="pin the deployment's keyring (`keys list --json`) instead of the "
+                      "bundle's, to check the attestations against")
                   ) -> None:
     """Verify a bundle offline; exit 1 naming its first problem, 2 if it is no bundle."""
+    from attesting.keyring import Keyring
     from audit.offline import NotABundle
     from audit.offline import verify_bundle as check_bundle
     from audit.terminal import progress_bar
     from ledger.checkpoints import load_public_key
 
-    pinned = None
+    pinned, ring = None, None
+    if keyring is not None:
+        try:
+            ring = Keyring.model_validate_json(keyring.read_bytes())
+        except (OSError, ValueError) as error:
+            raise fail(f"the keyring {keyring} cannot be used: {error}.") from None
     if public_key is not None:
         try:
             pinned = load_public_key(public_key)
@@ -131,7 +141,7 @@ def verify_bundle(bundle: Path = typer.Argument(..., dir_okay=False,  # noqa: B0
             raise fail(f"the public key {public_key} cannot be used: {error}.") from None
     try:
         with progress_bar(console, "verifying events") as advance:
-            report = check_bundle(bundle, pinned, advance)
+            report = check_bundle(bundle, pinned, advance, ring)
     except NotABundle as error:
         raise fail(str(error)) from None
     if report.problem is not None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from temporalio.client import WorkflowHistory
 
-from attesting import keyring_path, published_keyring
+from attesting import Signer, keyring_path, published_keyring
 from attesting.keyring import Keyring, write_keyring
 from audit.bundle import export_bundle
 from audit.bundle_format import ATTESTED, MANIFEST
@@ -141,6 +141,16 @@ def test_a_bundle_proves_its_attestations_offline(
     assert refused.problem is not None
     assert refused.problem.kind == "attestation"
     assert "signature does not verify" in refused.problem.detail
+
+    # the auditor's own keyring pinned: one of another deployment believes nothing here
+    other = published_keyring(Path(tmp_path / "other" / "attestation-signing-key.pem"))
+    assert other is None
+    Signer.of(tmp_path / "other" / "attestation-signing-key.pem")
+    stranger = published_keyring(tmp_path / "other" / "attestation-signing-key.pem")
+    pinned = verify_bundle(bundle, keyring=stranger)
+    assert pinned.problem is not None
+    assert "does not publish" in pinned.problem.detail
+    assert verify_bundle(bundle, keyring=_keyring(world.settings)).intact
 
     removed = tmp_path / "removed.zip"
     _rewritten(bundle, removed, lambda held: held["attestations"].pop(0))
