@@ -4,9 +4,11 @@ A workflow class per kind (``workflows.cycle``, ``workflows.coalition``, ``workf
 names its :class:`domain.kinds.Kind` and writes only what is its own — how it begins, its
 timers, how it ends. Every step a person takes reaches :meth:`ProcessCore.step`, one update
 handler for every update name the kind's entry lists (``approve_workplan``, ``break_silence``
-…): its validator converts the payload into the step's input model and asks the domain whether
-this actor may take this step now, with this data (a refusal carries the rule id, its paragraph
-and one sentence; nothing is recorded, not even in history). Accepted, the handler judges again
+…): its validator converts the payload into the step's input model, believes its attestation
+only if its signature verifies, and asks whether this actor may take this step now, with this
+data (``workflows.acting``: the attestation, the record of their office, the kind's rules; a
+refusal carries the rule id, its paragraph and one sentence; nothing is recorded, not even in
+history). Accepted, the handler judges again
 under ``_lock`` (another step may have been recorded since) and records the event
 (``workflows.recording``: the ledger alone rebuilds every stream, and where it holds more than
 the workflow, the workflow yields to it).
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TypeVar
 
 from temporalio import workflow
@@ -32,10 +34,8 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ValidationError
 
     from contracts import (
-        READ_RECORD,
         READ_REGISTRY,
         FromLedger,
-        ReadRecord,
         ReadRegistry,
         Receipt,
         RecordedEvent,
@@ -43,30 +43,24 @@ with workflow.unsafe.imports_passed_through():
     )
     from contracts.trust import TRUSTED
     from domain.attestation import attestation_of, bound
-    from domain.authority import Record, needs_record
+    from domain.authority import needs_record
     from domain.convention import Actor, Role, State
-    from domain.errors import RuleViolation
     from domain.procedure import PendingStep
 
-from workflows.recording import Recording, judged
+from workflows.acting import READING_RECORD, Acting
+from workflows.recording import judged
 
 S = TypeVar("S", bound=BaseModel)
 C = TypeVar("C", bound=BaseModel)
 ENGINE = Actor(name="intersessional engine", role=Role.ENGINE)
 _REGISTRY_TIMEOUT = timedelta(minutes=2)
-#: patch: a coalition's or silence procedure's steps are judged on the record of who holds
-#: office (``domain.authority``), read from the ledger as it begins and before each step
-READING_RECORD = "authority-from-the-record"
 
 
-class ProcessCore(Recording[S]):
+class ProcessCore(Acting[S]):
     """A stream of ``KIND`` (``workflows.recording``), the registry of States its steps are
     judged on, and the handlers every kind shares: its steps, catching up, its queries."""
 
     _registry: Mapping[str, State]
-    _held_record: Record | None
-    _record_day: date | None = None
-    _reads_record: bool
 
     def _setup(self) -> None:
         self._state = self.KIND.state()
@@ -78,26 +72,6 @@ class ProcessCore(Recording[S]):
         self._held_record = None
         # asked once, first thing, as the recording's patches are (``Recording._patches``)
         self._reads_record = self.KIND.reads_record and workflow.patched(READING_RECORD)
-
-    async def _read_record(self, purpose: str) -> None:
-        """Read who holds office around today from the ledger's cycle streams
-        (``domain.authority``), where this run judges authority on the record."""
-        if not self._reads_record:
-            return  # a run from before the patch replays as it ran
-        self._record_day = workflow.now().date()
-        self._held_record = await workflow.execute_local_activity(
-            READ_RECORD, ReadRecord(day=self._record_day, purpose=purpose),
-            result_type=Record, start_to_close_timeout=_REGISTRY_TIMEOUT)
-
-    def _authorised(self, command: BaseModel, *, validating: bool = False) -> None:
-        """Refuse ``command`` if the record held does not give its actor their role today.
-        The validator judges on a record read today only: one read on an earlier day may not
-        know an office taken since, which the handler, reading it again, judges."""
-        if validating and self._record_day != workflow.now().date():
-            return
-        if self._held_record is not None:
-            record = self._held_record
-            judged(lambda: self.KIND.authority(self._state, command, record, workflow.now()))
 
     async def _read_registry(self, purpose: str) -> None:
         read: RegistryRead = await workflow.execute_activity(
@@ -125,22 +99,6 @@ class ProcessCore(Recording[S]):
         # coroutines first, and the order of commands in histories recorded before must hold
         return self._begun if self._begun is not None else await self._began(handler=False)
 
-    def _attested_beginning(self, beginning: C, decision: Callable[[C], RecordedEvent]
-                            ) -> RecordedEvent:
-        """``decision(beginning)``, if a person's attestation vouches for it (AT-1, AT-2) or
-        the engine began it from a workflow of its own (a year's close, the ISU's schedule):
-        a run started straight through Temporal, as anyone, begins nothing."""
-        if self._attested:
-            actor: Actor = beginning.actor  # type: ignore[attr-defined]
-            if actor.role is not Role.ENGINE or attestation_of(beginning) is not None:
-                bound(beginning, stream=workflow.info().workflow_id, step=self.KIND.begins,
-                      version=0)
-            elif workflow.info().parent is None:
-                raise RuleViolation("AT-1", f"{workflow.info().workflow_id} was started as "
-                                    "the engine from outside the engine; the engine begins a "
-                                    "process only from a workflow of its own.")
-        return decision(beginning)
-
     async def _began(self, *, handler: bool = True) -> Receipt:
         """The receipt of the stream's first event, once recorded (or applied)."""
         await self._until(lambda: self._begun is not None, handler=handler)
@@ -161,21 +119,6 @@ class ProcessCore(Recording[S]):
             raise ApplicationError(f"{name} takes a {model.__name__}: {error}",
                                    type="InvalidStep", non_retryable=True) from None
         return command
-
-    def _decide(self, command: BaseModel, name: str, *, validating: bool = False
-                ) -> RecordedEvent:
-        """The event ``command`` records now: only if its attestation names this step at a
-        version the stream has reached (AT-2, since the run knows attestations), the record
-        gives its actor their role today, and the rules accept it."""
-        def decided() -> RecordedEvent:
-            if self._attested:
-                bound(command, stream=workflow.info().workflow_id, step=name,
-                      version=self._version)
-            self._authorised(command, validating=validating)
-            event: RecordedEvent = self.KIND.decide(self._state, command, self._registry,
-                                                    workflow.now())
-            return event
-        return judged(decided)
 
     @workflow.update(dynamic=True)
     async def step(self, name: str, args: Sequence[RawValue]) -> Receipt:
