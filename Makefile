@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck unit rules-coverage histories bench-ledger bench-cycle bench-audit bench-startup chaos clean
+.PHONY: install demo test lint typecheck unit rules-coverage histories bench-ledger bench-cycle bench-audit bench-attestation bench-startup chaos clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "intersessional needs Python >= 3.11; set PYTHON=python3.11 or newer")'
@@ -67,6 +67,11 @@ bench-cycle: $(STAMP)
 # `$(BIN)/python bench/audit.py --quick` for a smoke run.
 bench-audit: $(STAMP)
 	$(BIN)/python bench/audit.py
+
+# What attesting a step costs (sign, verify twice, bind three times, one more row) beside a
+# durable append of the same event, measured in the same run. About half a minute.
+bench-attestation: $(STAMP)
+	$(BIN)/python bench/attestation.py
 
 # How fast `intersessional` starts: --help, states and every group's --help beside a minimal
 # two-command Typer app's --help, interleaved in the same run; fails above 1.5x. About a minute.

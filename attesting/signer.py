@@ -32,7 +32,7 @@ class Signer:
         key, _keyring = load_keyring(signing_key)
         return cls(key)
 
-    def attest(self, command: C, *, stream: str, step: str, version: int,
+    def attest(self, command: C, *, stream: str, step: str, version: int | None,
                person: int | None = None) -> C:
         """``command`` with the attestation that ``person`` (its actor) sends it as ``step``
         to ``stream`` at ``version``."""

@@ -49,7 +49,9 @@ class Statement(BaseModel):
     represents: str | None = None
     stream: str
     step: str
-    version: int = Field(ge=0, description="the stream's version the person acted on")
+    #: the stream's version the person acted on, as the entry point read it from the ledger
+    #: (``None``: a sender that did not read it — a scripted scenario, a test)
+    version: int | None = Field(default=None, ge=0)
     input_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     issued_at: str
 
@@ -114,7 +116,7 @@ def bound(command: BaseModel, *, stream: str, step: str, version: int) -> Attest
     if mismatch is not None:
         raise RuleViolation("AT-2", f"the attestation sent with {step} on {stream} names "
                             f"{mismatch}, so it does not vouch for this step.")
-    if said.version > version:
+    if said.version is not None and said.version > version:
         raise RuleViolation("AT-2", f"the attestation sent with {step} was issued at version "
                             f"{said.version} of {stream}, which is at version {version}: it "
                             "vouches for a moment the stream has not reached.")
@@ -130,7 +132,7 @@ def mismatch(statement: Statement, *, stream: str, version: int, records: str | 
     digest = hashlib.sha256(input_text.encode("utf-8")).hexdigest()
     return ("it names another stream" if statement.stream != stream else
             f"it was issued at version {statement.version}, after the event's ({version})"
-            if statement.version >= version else
+            if statement.version is not None and statement.version >= version else
             f"its step ({statement.step}) does not record {event_type}"
             if records != event_type else
             "it names someone other than the event's actor" if statement.actor != actor else
