@@ -47,12 +47,20 @@ from domain.errors import RuleViolation
 from domain.events import CoordinatorsElected, CycleOpened, PresidentDesignated, parse_event
 from domain.kinds import kind_of
 from domain.mandates import DEFAULT_MANDATES
-from domain.rules import source_of
 from ledger import EventIdConflict, Ledger, NewEvent, Receipt, StoredEvent, WrongExpectedVersion
 from ledger import attention as attention_table
 from ledger.checkpoints import load_or_create_key, take_checkpoint
 from ledger.errors import AttestationReused
 from settings import ATTESTATION_KEY
+
+
+def _refusal(violation: RuleViolation) -> ApplicationError:
+    """The refusal as the workflow passes it on to the person (``workflows.recording.refusal``
+    makes the same of a refusal in the workflow; activities cannot import it)."""
+    return ApplicationError(str(violation), {"rule_id": violation.rule_id,
+                                             "source": violation.source,
+                                             "message": violation.message},
+                            type="RuleViolation", non_retryable=True)
 
 
 def parse_any(stored: StoredEvent) -> object:
@@ -93,10 +101,7 @@ class CycleActivities:
             kept = self.gate.kept(request)
         except RuleViolation as refused:
             log.warning("event_refused_unattested", type=event.type, reason=str(refused))
-            raise ApplicationError(str(refused), {"rule_id": refused.rule_id,
-                                                  "source": refused.source,
-                                                  "message": refused.message},
-                                   type="RuleViolation", non_retryable=True) from None
+            raise _refusal(refused) from None
         new = NewEvent(event_id=request.event_id, type=event.type, attestation=kept,
                        schema_version=event.schema_version,
                        payload=event.model_dump(mode="json"), actor=event.actor.name,
@@ -105,9 +110,7 @@ class CycleActivities:
         try:
             [receipt] = self.ledger.append(request.stream, [new], request.expected_version)
         except AttestationReused as reused:
-            raise ApplicationError(str(reused), {"rule_id": "AT-3", "source": source_of("AT-3"),
-                                                 "message": str(reused)},
-                                   type="RuleViolation", non_retryable=True) from None
+            raise _refusal(RuleViolation("AT-3", str(reused))) from None
         except (WrongExpectedVersion, EventIdConflict) as refused:
             # never retried as it is: the workflow reads what the ledger holds and goes on
             # from there (workflows.core, ``_catch_up``)

@@ -86,8 +86,9 @@ class Attestations(BaseModel):
     registry_checked: bool = False
 
 
-def _problem(event: Any, kept: KeptAttestation | None, trust: Trust) -> str | None:
-    """Why the attestation of ``event`` (a stored event) cannot be believed, or ``None``."""
+def _believed(event: Any, kept: KeptAttestation | None, trust: Trust) -> Statement | str:
+    """The statement of ``event``'s attestation (``event`` a stored event) if it can be
+    believed; otherwise why not, in one clause."""
     if kept is None:
         return ("it records a step by a person, but no attestation stands beside it "
                 "(removed, or recorded around the engine)")
@@ -111,7 +112,7 @@ def _problem(event: Any, kept: KeptAttestation | None, trust: Trust) -> str | No
         return f"its attestation does not vouch for it: {found}"
     if statement.issued_at > event.recorded_at:
         return "its attestation was issued after the event was recorded"
-    return None
+    return statement
 
 
 def _registered(statement: Statement, people: Mapping[int, Registered]) -> bool:
@@ -139,14 +140,13 @@ def check_attestations(events: Iterable[Any], kept: Mapping[str, KeptAttestation
         if held is None and event.position < began:
             before += 1
             continue
-        if (problem := _problem(event, held, trust)) is not None:
+        statement = _believed(event, held, trust)
+        if isinstance(statement, str):
             problems.append(Unattested(position=event.position, stream=event.stream,
                                        version=event.version, event_id=str(event.event_id),
-                                       type=event.type, problem=problem))
+                                       type=event.type, problem=statement))
             continue
-        assert held is not None
         attested += 1
-        statement = Statement.model_validate_json(held.statement)
         by_person[f"{statement.name} ({statement.role.value.replace('_', ' ')}"
                   f"{', ' + statement.represents if statement.represents else ''})"] += 1
         if registry is not None and not _registered(statement, registry):

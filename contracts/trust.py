@@ -46,12 +46,6 @@ class Trust:
     def __contains__(self, key_id: object) -> bool:
         return key_id in self._keys
 
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def revoked_at(self, key_id: str) -> str | None:
-        return self._revoked.get(key_id)
-
     def problem(self, attestation: Attestation, *, signed_by: str | None = None) -> str | None:
         """Why ``attestation``'s signature cannot be believed, in one clause, or ``None``.
         ``signed_by`` is the latest moment it can have been signed (for an audit, when its

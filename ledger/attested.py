@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, select
 
 from ledger.schema import attestations, attestations_began, events
 
@@ -26,15 +27,15 @@ class KeptAttestation(BaseModel):
 _COLUMNS = tuple(attestations.c[name] for name in KeptAttestation.model_fields)
 
 
-def kept_attestations(engine: Engine) -> Iterator[KeptAttestation]:
-    """Every kept attestation (a few per cycle: one per person's step)."""
+def _kept(engine: Engine, query: Select[Any]) -> list[KeptAttestation]:
     with engine.connect() as conn:
-        for row in conn.execute(select(*_COLUMNS)):
-            yield KeptAttestation(**dict(zip(KeptAttestation.model_fields, row, strict=True)))
+        return [KeptAttestation(**dict(zip(KeptAttestation.model_fields, row, strict=True)))
+                for row in conn.execute(query)]
 
 
 def by_event(engine: Engine) -> dict[str, KeptAttestation]:
-    return {kept.event_id: kept for kept in kept_attestations(engine)}
+    """Every kept attestation (a few per cycle: one per person's step), by its event's id."""
+    return {kept.event_id: kept for kept in _kept(engine, select(*_COLUMNS))}
 
 
 def began(engine: Engine) -> int:
@@ -46,8 +47,6 @@ def began(engine: Engine) -> int:
 
 def kept_for_streams(engine: Engine, streams: Sequence[str]) -> list[KeptAttestation]:
     """The kept attestations of the events of ``streams``."""
-    query = (select(*_COLUMNS).join(events, events.c.event_id == attestations.c.event_id)
-             .where(events.c.stream.in_(list(streams))).order_by(events.c.position))
-    with engine.connect() as conn:
-        return [KeptAttestation(**dict(zip(KeptAttestation.model_fields, row, strict=True)))
-                for row in conn.execute(query)]
+    return _kept(engine, select(*_COLUMNS)
+                 .join(events, events.c.event_id == attestations.c.event_id)
+                 .where(events.c.stream.in_(list(streams))).order_by(events.c.position))

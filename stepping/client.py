@@ -19,7 +19,6 @@ get two numbers.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +37,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from attesting.signer import Signer, default_signer
 from contracts import Receipt
+from domain.attestation import canonical
 from domain.convention import shipped_registry
 from domain.errors import RuleViolation
 from domain.kinds import Kind
@@ -164,8 +164,7 @@ def _update_id(stream: str, step: str, command: BaseModel, seen: Any) -> str | N
     takes it once; the same step taken again later, at another version, is another."""
     if seen is None:
         return None
-    said = json.dumps(command.model_dump(mode="json", exclude={"attestation"}), sort_keys=True,
-                      separators=(",", ":"))
+    said = canonical(command.model_dump(mode="json", exclude={"attestation"}))
     return str(uuid5(_UPDATES, f"{stream}/{seen.event_count}/{step}/{said}"))
 
 
