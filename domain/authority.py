@@ -26,14 +26,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from domain.committee import Presidency, committee_on, designates_on, presiding_on
+from domain.committee import (
+    Presidency,
+    committee_on,
+    coordinators_on,
+    designates_on,
+    presiding_on,
+)
 from domain.convention import Actor, Role
-from domain.elections import Term, holders
+from domain.elections import Term
 from domain.errors import RuleViolation
 from domain.limits import Most
 from domain.mandates import DEFAULT_MANDATES, Mandate
+from domain.profile import FIRST_READING, Profile, profile
 
 #: the roles whose authority the record decides (a delegate's State is the step's business)
 BY_THE_RECORD = frozenset({Role.PRESIDENT, Role.PRESIDENT_DESIGNATE, Role.COMMITTEE_MEMBER,
@@ -51,6 +58,8 @@ class Record(BaseModel):
     terms: Annotated[tuple[Term, ...], Most(items=10_000)] = ()
     presidencies: Annotated[tuple[Presidency, ...], Most(items=10_000)] = ()
     mandates: Annotated[tuple[Mandate, ...], Most(items=100)] = DEFAULT_MANDATES
+    #: how terms run and who sits on the committee (the latest cycle's, as the ledger holds it)
+    profile: Profile = Field(default_factory=lambda: profile(FIRST_READING))
 
     @property
     def catalogue(self) -> dict[str, Mandate]:
@@ -105,7 +114,8 @@ def check_president_designate(rule_id: str, actor: Actor, day: date,
 def check_committee_member(rule_id: str, actor: Actor, day: date, record: Record) -> None:
     """Refuse ``actor`` unless the State or organisation they represent sits on the
     Coordination Committee on ``day`` (CC-3)."""
-    members = committee_on(day, record.terms, record.presidencies, record.catalogue)
+    members = committee_on(day, record.terms, record.presidencies, record.catalogue,
+                           record.profile)
     if actor.represents in [m.represents for m in members]:
         return
     sitting = ", ".join(dict.fromkeys(m.represents for m in members))
@@ -119,7 +129,7 @@ def check_coordinator(rule_id: str, actor: Actor, day: date, record: Record,
     """Refuse ``actor`` unless their State holds an elected term covering ``day`` for one of
     ``mandates`` (none given: no coordinator takes the step)."""
     keys, catalogue = tuple(mandates), record.catalogue
-    in_force = holders(record.terms, day.year)
+    in_force = coordinators_on(day, record.terms, record.profile.term_basis)
     if any(t.state == actor.represents for key in keys for t in in_force.get(key, [])):
         return
     names = " or ".join(catalogue[k].name if k in catalogue else k for k in keys)

@@ -9,6 +9,7 @@ one into the other, deriving what follows from the rules and judging the result 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from pydantic import ConfigDict, Field
@@ -16,11 +17,13 @@ from pydantic import ConfigDict, Field
 from domain.attestation import Attested
 from domain.calendar import CycleCalendar
 from domain.committee import Presidency
+from domain.conferences import FormalMeeting
 from domain.convention import Actor
 from domain.elections import ElectionResult, Term
-from domain.limits import ITEMS, Most, Name, Text
+from domain.limits import ITEMS, NAME, Most, Name, Text
 from domain.mandates import Mandate
 from domain.meetings import IntersessionalMeeting
+from domain.profile import Profile
 from domain.steps import Step
 from domain.workplan import Workplan
 
@@ -45,6 +48,11 @@ class OpenCycle(Command):
     mandates: Annotated[tuple[Mandate, ...] | None, Most(items=ITEMS)] = None
     carried_terms: Annotated[tuple[Term, ...], Most(items=ITEMS)] = ()
     carried_presidencies: Annotated[tuple[Presidency, ...], Most(items=ITEMS)] = ()
+    #: how terms run and who sits on the committee (``domain.profile``); default: the
+    #: profile the engine is set to (``INTERSESSIONAL_PROFILE``), else ``seeds``
+    profile: Profile | None = None
+    #: the meeting that closes the cycle, where it is known (a Review Conference, in parts)
+    closing_meeting: FormalMeeting | None = None
 
 
 class ElectCoordinators(Command):
@@ -76,13 +84,30 @@ class SubmitWorkplanToCommittee(Command):
     content_hash: ContentHash
 
 
+#: CC-5: the members present when the committee decided, as its chair records them
+Present = Annotated[tuple[Name, ...], Most(items=ITEMS)]
+
+
 class ApproveWorkplan(Command):
     content_hash: ContentHash
+    present: Present = ()
 
 
 class ReturnWorkplan(Command):
     content_hash: ContentHash
     reasons: Text = Field(min_length=1)
+    present: Present = ()
+
+
+class EndTermEarly(Command):
+    """Record that ``term`` ended on ``ended_on`` (CO-10), why, who decided it, and the State
+    that serves the rest of it, if one was chosen."""
+
+    term: Term
+    ended_on: date
+    reason: Text = Field(min_length=1)
+    decided_by: Name = Field(min_length=1, description="the body or decision that ended it")
+    replacement: Annotated[str | None, Most(NAME)] = None
 
 
 class SendWorkplanToMSP(Command):
@@ -100,7 +125,8 @@ class RejectWorkplan(Command):
 
 StepCommand = (ElectCoordinators | DesignatePresident | ConveneMeeting | DispenseWithMeeting
                | HoldMeeting | DraftWorkplan | SubmitWorkplanToCommittee | ApproveWorkplan
-               | ReturnWorkplan | SendWorkplanToMSP | AdoptWorkplan | RejectWorkplan)
+               | ReturnWorkplan | SendWorkplanToMSP | AdoptWorkplan | RejectWorkplan
+               | EndTermEarly)
 
 #: the step each command takes; the workflow's update of the same name takes that command
 COMMANDS: dict[Step, type[Command]] = {
@@ -110,5 +136,5 @@ COMMANDS: dict[Step, type[Command]] = {
     Step.SUBMIT_WORKPLAN_TO_COMMITTEE: SubmitWorkplanToCommittee,
     Step.APPROVE_WORKPLAN: ApproveWorkplan, Step.RETURN_WORKPLAN: ReturnWorkplan,
     Step.SEND_WORKPLAN_TO_MSP: SendWorkplanToMSP, Step.ADOPT_WORKPLAN: AdoptWorkplan,
-    Step.REJECT_WORKPLAN: RejectWorkplan,
+    Step.REJECT_WORKPLAN: RejectWorkplan, Step.END_TERM_EARLY: EndTermEarly,
 }

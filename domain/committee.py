@@ -1,6 +1,8 @@
 """The Coordination Committee on any date, derived from recorded elections and presidencies.
 
-CC-3: the membership of a given day follows from what was recorded — never typed in by hand.
+CC-3: the membership of a given day follows from what was recorded — never typed in by hand —
+and from the cycle's profile (``domain.profile``): which seats sit, as members or observers,
+and how terms run from day to day.
 CC-1 (chaired by the President, meets ad hoc) and CC-2 (coordinates the coordinators' work with
 the MSP's) are served by the cycle: the committee's decisions on the work plan are taken by its
 members or its chair and recorded with who took them. CC-4 (reviewed at the First Review
@@ -9,15 +11,16 @@ Conference) is served by the audit trail: every committee decision is an event i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
 from domain.convention import COMMITTEE_ORGANISATIONS
-from domain.elections import Term, holders
+from domain.elections import Term, holders, in_force_on
 from domain.limits import Name
 from domain.mandates import Mandate, mandates
+from domain.profile import FIRST_READING, Profile, SeatKind, SitsAs, TermBasis, profile
 
 
 class Presidency(BaseModel):
@@ -52,6 +55,7 @@ class CommitteeMember(BaseModel):
     represents: str
     basis: str
     paragraph: str
+    sits_as: SitsAs = SitsAs.MEMBER
 
 
 def presiding_on(day: date, presidencies: Iterable[Presidency]) -> Presidency | None:
@@ -66,31 +70,71 @@ def designates_on(day: date, presidencies: Iterable[Presidency]) -> tuple[Presid
     return tuple(p for p in presidencies if p.designate_on(day))
 
 
+def former_on(day: date, presidencies: Iterable[Presidency]) -> Presidency | None:
+    """The presidency before the one presiding on ``day`` (the former President)."""
+    chosen = list(presidencies)
+    presiding = presiding_on(day, chosen)
+    if presiding is None:
+        return None
+    return max((p for p in chosen if p.presides_from < presiding.presides_from),
+               key=lambda p: p.presides_from, default=None)
+
+
+def coordinators_on(day: date, terms: Iterable[Term], basis: TermBasis
+                    ) -> dict[str, list[Term]]:
+    """The coordinators' terms running on ``day`` under ``basis``, by mandate."""
+    if basis is TermBasis.MEETING_TO_MEETING:
+        return in_force_on(terms, day)
+    return holders(terms, day.year)
+
+
+def _seats(kind: SeatKind, day: date, terms: Sequence[Term], chosen: Sequence[Presidency],
+           *, known: Mapping[str, Mandate], basis: TermBasis) -> list[tuple[str, str, str]]:
+    # (who, on what basis, the paragraph when the profile's is the seeds')
+    match kind:
+        case SeatKind.PRESIDENT:
+            p = presiding_on(day, chosen)
+            return [(p.state, f"President of the {p.meeting}", "P3.2(a)")] if p else []
+        case SeatKind.COORDINATORS:
+            running = coordinators_on(day, terms, basis)
+            return [(t.state, f"Coordinator, {m.name}",
+                     "P3.2(b)" if m.is_working_group else "P3.2(c)")
+                    for key, m in known.items() for t in running.get(key, [])]
+        case SeatKind.PRESIDENT_DESIGNATE:
+            return [(p.state, f"President-designate of the {p.meeting}", "P3.2(d)")
+                    for p in designates_on(day, chosen)]
+        case SeatKind.FORMER_PRESIDENT:
+            f = former_on(day, chosen)
+            return [(f.state, f"former President, of the {f.meeting}", "practice")] if f else []
+        case SeatKind.ORGANISATIONS:
+            return [(org, "Representative", "P3.2(f)" if org == "CMC" else "P3.2(e)")
+                    for org in COMMITTEE_ORGANISATIONS]
+
+
 def committee_on(
     day: date,
     terms: Iterable[Term],
     presidencies: Iterable[Presidency],
     catalogue: Mapping[str, Mandate] | None = None,
+    chosen_profile: Profile | None = None,
 ) -> tuple[CommitteeMember, ...]:
-    """The Coordination Committee on ``day`` (CC-3, 2MSP P3.2 (a)–(f))."""
+    """The Coordination Committee on ``day`` (CC-3, 2MSP P3.2 (a)–(f)), seat by seat as the
+    profile lists them (default: the engine's first reading)."""
     known = catalogue if catalogue is not None else mandates()
-    chosen = list(presidencies)
-    presiding = presiding_on(day, chosen)
-    members = [CommitteeMember(represents=presiding.state,
-                               basis=f"President of the {presiding.meeting}",
-                               paragraph="P3.2(a)")] if presiding else []
-    in_force = holders(terms, day.year)
-    for key, m in known.items():
-        paragraph = "P3.2(b)" if m.is_working_group else "P3.2(c)"
-        members += [CommitteeMember(represents=t.state, basis=f"Coordinator, {m.name}",
-                                    paragraph=paragraph) for t in in_force.get(key, [])]
-    members += [CommitteeMember(represents=p.state, basis=f"President-designate of the "
-                                f"{p.meeting}", paragraph="P3.2(d)")
-                for p in designates_on(day, chosen)]
-    members += [CommitteeMember(represents=org, basis="Representative",
-                                paragraph="P3.2(f)" if org == "CMC" else "P3.2(e)")
-                for org in COMMITTEE_ORGANISATIONS]
+    rules = chosen_profile or profile(FIRST_READING)
+    chosen, recorded = list(presidencies), list(terms)
+    members: list[CommitteeMember] = []
+    for seat in rules.committee:
+        members += [CommitteeMember(represents=who, basis=basis, paragraph=paragraph,
+                                    sits_as=seat.sits_as)
+                    for who, basis, paragraph in _seats(seat.seat, day, recorded, chosen,
+                                                        known=known, basis=rules.term_basis)]
     return tuple(members)
+
+
+def deciding_members(members: Iterable[CommitteeMember]) -> list[str]:
+    """Who sits as a member (not an observer), each once: those a quorum counts (CC-5)."""
+    return list(dict.fromkeys(m.represents for m in members if m.sits_as is SitsAs.MEMBER))
 
 
 def sits_on_committee(
@@ -99,7 +143,10 @@ def sits_on_committee(
     terms: Iterable[Term],
     presidencies: Iterable[Presidency],
     catalogue: Mapping[str, Mandate] | None = None,
+    *,
+    chosen_profile: Profile | None = None,
 ) -> bool:
     """Whether a State or organisation holds a committee seat on ``day``."""
     return represents is not None and any(
-        m.represents == represents for m in committee_on(day, terms, presidencies, catalogue))
+        m.represents == represents
+        for m in committee_on(day, terms, presidencies, catalogue, chosen_profile))

@@ -7,6 +7,7 @@ secretariat can correct a status without touching code.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from enum import StrEnum
 from functools import cache
 from typing import Annotated
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from domain import registry_file
 from domain.limits import NAME, Most, Name
+from domain.quiet import Quiet
 
 
 class Status(StrEnum):
@@ -25,10 +27,11 @@ class Status(StrEnum):
     NON_PARTY = "non_party"
 
 
-class State(BaseModel):
+class State(Quiet):
     """A State as the registry knows it; ``iso3`` is its ISO 3166-1 alpha-3 code."""
 
     model_config = ConfigDict(frozen=True)
+    QUIET = ("joined", "in_force", "withdrew")
 
     iso3: str
     name: str
@@ -36,6 +39,12 @@ class State(BaseModel):
     affected: bool
     donor: bool
     note: str = ""
+    #: deposit of its instrument of ratification, accession or succession
+    joined: date | None = None
+    #: the Convention's entry into force for the State (Art. 17)
+    in_force: date | None = None
+    #: the day its withdrawal took effect (Art. 20)
+    withdrew: date | None = None
 
     @field_validator("iso3")
     @classmethod
@@ -47,6 +56,25 @@ class State(BaseModel):
     @property
     def is_state_party(self) -> bool:
         return self.status is Status.STATE_PARTY
+
+    def party_on(self, day: date | None) -> bool:
+        """Whether the State was a State Party on ``day``: bound by the Convention (in force
+        for it) and not withdrawn; without the dates (or a day), its standing today."""
+        if day is None or (self.in_force is None and self.withdrew is None):
+            return self.is_state_party
+        began = self.in_force is not None and self.in_force <= day
+        return began and (self.withdrew is None or day < self.withdrew)
+
+    def standing_on(self, day: date | None) -> str:
+        """The State's standing on ``day``, in words, for a refusal."""
+        if self.party_on(day):
+            return "a State Party"
+        if day is not None and self.in_force is not None and day < self.in_force:
+            return f"not yet a State Party on {day} (the Convention entered into force for it " \
+                   f"on {self.in_force})"
+        if day is not None and self.withdrew is not None and day >= self.withdrew:
+            return f"no longer a State Party on {day} (it withdrew on {self.withdrew})"
+        return f"a {self.status.value.replace('_', '-')}, not a State Party"
 
 
 class Role(StrEnum):
@@ -111,8 +139,14 @@ class Registry(Mapping[str, State]):
 def parse_registry(text: str) -> Registry:
     """Parse the registry's CSV text (header ``iso3,name,status,affected,donor,note``)."""
     return Registry([State(iso3=r.iso3, name=r.name, status=Status(r.status),
-                           affected=r.affected, donor=r.donor, note=r.note)
+                           affected=r.affected, donor=r.donor, note=r.note,
+                           joined=_day(r.joined), in_force=_day(r.in_force),
+                           withdrew=_day(r.withdrew))
                      for r in registry_file.rows(text)])
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 @cache

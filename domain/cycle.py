@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from domain.authority import Record, authorise
+from domain.committee_decisions import check_collective, end_early
 from domain.election_rules import validate_election
 from domain.errors import RuleViolation
 from domain.events import (
@@ -27,6 +28,7 @@ from domain.events import (
     IntersessionalMeetingDispensedWith,
     IntersessionalMeetingHeld,
     PresidentDesignated,
+    TermEndedEarly,
     WorkplanAdoptedByMSP,
     WorkplanApprovedByCommittee,
     WorkplanDrafted,
@@ -37,6 +39,7 @@ from domain.events import (
 )
 from domain.meetings import validate_meeting
 from domain.procedure import check_role
+from domain.profile import TermBasis
 from domain.state import CycleState, Phase, WorkplanStatus
 from domain.steps import BY_EVENT, StepRule, pending_steps
 from domain.workplan import check_same_text, validate_workplan
@@ -47,7 +50,8 @@ W = WorkplanStatus
 def _check_authority(state: CycleState, event: CycleEvent) -> None:
     # the record the cycle holds (its terms and presidencies) gives the role, on the step's date
     authorise(event.actor, event.occurred_at.date(), Record(
-        terms=state.terms, presidencies=state.presidencies, mandates=state.mandates))
+        terms=state.terms, presidencies=state.presidencies, mandates=state.mandates,
+        profile=state.profile))
 
 
 def _check_phase(rule: StepRule, state: CycleState) -> None:
@@ -68,15 +72,25 @@ def _opened(s: CycleState, e: CycleOpened) -> CycleState:
                             f"{e.year} cycle being opened.")
     return s.model_copy(update={"year": e.year, "calendar": e.calendar,
                                 "mandates": e.mandates, "terms": e.carried_terms,
-                                "presidencies": e.carried_presidencies})
+                                "presidencies": e.carried_presidencies, "profile": e.profile,
+                                "closing_meeting": e.closing_meeting,
+                                "records_workplan": e.records_workplan})
 
 
 def _elected(s: CycleState, e: CoordinatorsElected) -> CycleState:
     if e.election.msp_year != e.year - 1:
         raise RuleViolation("CO-2", f"the {e.year} cycle records the election at the MSP of "
                             f"{e.year - 1}, not of {e.election.msp_year}.")
+    day = e.occurred_at.date()
+    if s.profile.term_basis is TermBasis.MEETING_TO_MEETING:
+        late = [t for t in e.election.terms if t.begins != day]
+        if late:
+            raise RuleViolation("CO-2", f"terms run from the meeting that elects them to the "
+                                f"one that ends them ({s.profile.name} profile): "
+                                f"{late[0].state}'s term for {late[0].mandate} begins on "
+                                f"{late[0].begins or 'no day'}, not on {day}, the election's.")
     standings = {state.iso3: state for state in e.standings}
-    warnings = validate_election(e.election, s.terms, standings, s.catalogue)
+    warnings = validate_election(e.election, s.terms, standings, s.catalogue, day)
     return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms,
                                 "warnings": s.warnings + warnings})
 
@@ -104,6 +118,28 @@ def _hash_of_draft(s: CycleState, presented: str, step: str) -> None:
                             f"the current draft (sha256 {(s.draft_hash or '')[:12]}…).")
 
 
+def _designated(s: CycleState, e: PresidentDesignated) -> CycleState:
+    if any(p.meeting == e.presidency.meeting for p in s.presidencies
+           if p.designated_on.year >= e.year - 1):
+        raise RuleViolation("CO-3", f"the President of the {e.presidency.meeting} is already "
+                            "designated in this cycle; a meeting has one President.")
+    return s.model_copy(update={"designated": s.designated or e.presidency,
+                                "presidencies": (*s.presidencies, e.presidency)})
+
+
+def _ended(s: CycleState, e: TermEndedEarly) -> CycleState:
+    standings = {state.iso3: state for state in e.standings}
+    return s.model_copy(update={"terms": end_early(s, e.term, e.ended_on, e.replacement,
+                                                   standings)})
+
+
+def _committee_decided(s: CycleState, e: WorkplanApprovedByCommittee
+                       | WorkplanReturnedForRevision) -> None:
+    deciding = ("the approval of the work plan" if isinstance(e, WorkplanApprovedByCommittee)
+                else "the return of the work plan")
+    check_collective(s, e.actor, e.present, e.occurred_at.date(), deciding)
+
+
 def _decided(s: CycleState, e: WorkplanAdoptedByMSP | WorkplanRejectedByMSP) -> CycleState:
     status = W.ADOPTED if isinstance(e, WorkplanAdoptedByMSP) else W.REJECTED
     check_same_text(s.submitted_hash, e.content_hash, f"{status.value} by the MSP")
@@ -117,8 +153,9 @@ def _evolve(s: CycleState, e: CycleEvent) -> CycleState:
         case CoordinatorsElected():
             return _elected(s, e)
         case PresidentDesignated():
-            return s.model_copy(update={"designated": e.presidency,
-                                        "presidencies": (*s.presidencies, e.presidency)})
+            return _designated(s, e)
+        case TermEndedEarly():
+            return _ended(s, e)
         case IntersessionalMeetingConvened():
             return _convened(s, e)
         case IntersessionalMeetingDispensedWith():
@@ -132,10 +169,12 @@ def _evolve(s: CycleState, e: CycleEvent) -> CycleState:
             return s.model_copy(update={"workplan_status": W.WITH_COMMITTEE})
         case WorkplanApprovedByCommittee():
             _hash_of_draft(s, e.content_hash, "approved")
+            _committee_decided(s, e)
             return s.model_copy(update={"workplan_status": W.APPROVED,
                                         "approved_hash": e.content_hash})
         case WorkplanReturnedForRevision():
             _hash_of_draft(s, e.content_hash, "returned")
+            _committee_decided(s, e)
             return s.model_copy(update={"workplan_status": W.RETURNED,
                                         "returns": (*s.returns, e.reasons)})
         case WorkplanSubmittedToMSP():

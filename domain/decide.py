@@ -27,6 +27,7 @@ from domain.events import (
 )
 from domain.mandates import DEFAULT_MANDATES
 from domain.meetings import IntersessionalMeeting
+from domain.profile import FIRST_READING, Profile, TermBasis, profile
 from domain.state import CycleState
 from domain.workplan import Workplan
 
@@ -41,6 +42,11 @@ def election(state: CycleState, result: ElectionResult, registry: Mapping[str, S
     """The ``CoordinatorsElected`` event for ``result``, recording the standing in today's
     registry of every State it was judged on (so a replay never depends on a later registry)."""
     year = state.year if state.year is not None else result.terms_begin
+    if state.profile.term_basis is TermBasis.MEETING_TO_MEETING:
+        # from meeting to meeting: the terms begin with the election that records them
+        result = result.model_copy(update={"terms": tuple(
+            t if t.begins else t.model_copy(update={"begins": at.date()})
+            for t in result.terms)})
     # every State the judgement reads: the elected (CO-1) and those already in office (CO-6)
     judged = {t.state for t in (*state.terms, *result.terms)}
     standings = tuple(s for code, s in registry.items() if code in judged)
@@ -66,13 +72,16 @@ def drafting(state: CycleState, plan: Workplan, actor: Actor, at: datetime) -> W
 
 
 def opening(command: c.OpenCycle, terms: Iterable[Term], presidencies: Iterable[Presidency],
-            at: datetime) -> e.CycleOpened:
+            at: datetime, default_profile: Profile | None = None) -> e.CycleOpened:
     """The ``CycleOpened`` event for ``command``, carrying over the given terms and
-    presidencies (CO-8), judged on a cycle not yet opened."""
+    presidencies (CO-8), judged on a cycle not yet opened; the command's profile, else
+    ``default_profile``, else the engine's first reading."""
     event = e.CycleOpened(year=command.year, occurred_at=at, actor=command.actor,
                           calendar=command.calendar or default_calendar(command.year),
                           mandates=command.mandates or DEFAULT_MANDATES,
-                          carried_terms=tuple(terms), carried_presidencies=tuple(presidencies))
+                          carried_terms=tuple(terms), carried_presidencies=tuple(presidencies),
+                          profile=command.profile or default_profile or profile(FIRST_READING),
+                          closing_meeting=command.closing_meeting)
     apply(CycleState(), event)
     return event
 
@@ -102,7 +111,14 @@ def decide(state: CycleState, command: c.StepCommand, registry: Mapping[str, Sta
         case c.ReturnWorkplan():
             event = e.WorkplanReturnedForRevision(year=year, occurred_at=at, actor=who,
                                                   content_hash=command.content_hash,
-                                                  reasons=command.reasons)
+                                                  reasons=command.reasons,
+                                                  present=command.present)
+        case c.ApproveWorkplan():
+            event = e.WorkplanApprovedByCommittee(year=year, occurred_at=at, actor=who,
+                                                  content_hash=command.content_hash,
+                                                  present=command.present)
+        case c.EndTermEarly():
+            event = ending(state, command, registry, at)
         case c.RejectWorkplan():
             event = e.WorkplanRejectedByMSP(year=year, occurred_at=at, actor=who,
                                             content_hash=command.content_hash,
@@ -114,12 +130,25 @@ def decide(state: CycleState, command: c.StepCommand, registry: Mapping[str, Sta
     return event
 
 
+def ending(state: CycleState, command: c.EndTermEarly, registry: Mapping[str, State],
+           at: datetime) -> e.TermEndedEarly:
+    """The ``TermEndedEarly`` event: the replacement's term is the rest of the one ended, from
+    the day it ended, first serving this cycle; its State's standing recorded (CO-1)."""
+    term = command.term
+    replacement = None if command.replacement is None else Term(
+        state=command.replacement, mandate=term.mandate, first_year=state.year or term.first_year,
+        last_year=term.last_year, begins=command.ended_on, replacing=term.state)
+    standings = tuple(s for code, s in registry.items() if code == command.replacement)
+    return e.TermEndedEarly(year=state.year or 0, occurred_at=at, actor=command.actor,
+                            term=term, ended_on=command.ended_on, reason=command.reason,
+                            decided_by=command.decided_by, replacement=replacement,
+                            standings=standings)
+
+
 _HASH_STEPS: dict[type[c.Command], type[e.WorkplanSubmittedToCommittee
-                                          | e.WorkplanApprovedByCommittee
                                           | e.WorkplanSubmittedToMSP
                                           | e.WorkplanAdoptedByMSP]] = {
     c.SubmitWorkplanToCommittee: e.WorkplanSubmittedToCommittee,
-    c.ApproveWorkplan: e.WorkplanApprovedByCommittee,
     c.SendWorkplanToMSP: e.WorkplanSubmittedToMSP,
     c.AdoptWorkplan: e.WorkplanAdoptedByMSP,
 }

@@ -7,18 +7,22 @@ and returns the soft-rule warnings (CO-6) to record with the result.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
-from domain.convention import State, Status
+from domain.convention import State
 from domain.elections import ElectionResult, Term, holders
 from domain.errors import RuleViolation, RuleWarning
 from domain.mandates import Mandate, mandate, mandates
 
 
-def _check_eligibility(term: Term, m: Mandate, registry: Mapping[str, State]) -> None:
+def check_eligibility(term: Term, m: Mandate, registry: Mapping[str, State],
+                      day: date | None = None) -> None:
+    """CO-1: refuse a coordinator from a State that is not a State Party on ``day`` (its
+    standing today where the registry has no dates, or no day is given)."""
     state = registry.get(term.state)
-    if state is None or state.status is not Status.STATE_PARTY:
+    if state is None or not state.party_on(day):
         standing = "is not a State in the registry" if state is None else (
-            f"is a {state.status.value.replace('_', '-')}, not a State Party")
+            f"is {state.standing_on(day)}")
         raise RuleViolation("CO-1", f"{term.state} {standing}; a coordinator for "
                             f"{m.name} must come from a State Party.")
 
@@ -81,7 +85,7 @@ def _check_rotation(previous: Sequence[Term], result: ElectionResult,
     for term in result.terms:
         renewal = known[term.mandate].renewable  # the same State may serve a renewable seat again
         before = [p for p in previous if p.state == term.state
-                  and p.last_year + 1 == term.first_year
+                  and p.served_until + 1 == term.first_year
                   and not (renewal and p.mandate == term.mandate)]
         if not before:
             continue
@@ -90,7 +94,7 @@ def _check_rotation(previous: Sequence[Term], result: ElectionResult,
             continue
         p = before[0]
         raise RuleViolation("CO-7", f"{term.state} provided the {p.mandate} coordinator for "
-                            f"{p.first_year}–{p.last_year}, so it may not provide a coordinator "
+                            f"{p.first_year}–{p.served_until}, so it may not provide a coordinator "
                             f"for {term.mandate} in the term right after ({term.first_year}–"
                             f"{term.last_year}) unless the Meeting records why it is necessary.")
     for n in result.necessity:
@@ -121,16 +125,17 @@ def validate_election(
     previous: Sequence[Term],
     registry: Mapping[str, State],
     catalogue: Mapping[str, Mandate] | None = None,
+    day: date | None = None,
 ) -> tuple[RuleWarning, ...]:
-    """Refuse an election result that breaks CO-1, CO-2, CO-4, CO-5, CO-7, WG-2 or WG-3,
-    given every earlier term; return the CO-6 warnings to record with it."""
+    """Refuse an election result that breaks CO-1 (on ``day``, the election's), CO-2, CO-4,
+    CO-5, CO-7, WG-2 or WG-3, given every earlier term; return the CO-6 warnings to record."""
     known = catalogue if catalogue is not None else mandates()
     if not result.terms:
         raise RuleViolation("CO-2", f"the MSP of {result.msp_year} elected no coordinator; "
                             "record at least the seats that fall vacant.")
     for term in result.terms:
         m = mandate(term.mandate, known)
-        _check_eligibility(term, m, registry)
+        check_eligibility(term, m, registry, day)
         first_round = not any(p.mandate == term.mandate for p in previous)
         _check_length(term, m, first_round, result)
     combined = [*previous, *result.terms]

@@ -16,25 +16,33 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, ConfigDict, Field, TypeAdapter
 
 from domain.calendar import CycleCalendar
 from domain.committee import Presidency
+from domain.conferences import FormalMeeting
 from domain.convention import Actor, State
 from domain.elections import ElectionResult, Term
 from domain.errors import RuleWarning
+from domain.limits import ITEMS, Most, Name, Text, Title
 from domain.mandates import DEFAULT_MANDATES, Mandate
 from domain.meetings import IntersessionalMeeting
+from domain.profile import FIRST_READING, Profile, profile
+from domain.quiet import Quiet
 from domain.workplan import Workplan
 
 
-class Event(BaseModel):
+class Event(Quiet):
     model_config = ConfigDict(frozen=True, extra="forbid")
+    QUIET = ("source", "present", "closing_meeting")
 
     schema_version: int = 1
     year: int
     occurred_at: AwareDatetime
     actor: Actor
+    #: the document that records the fact, for a fact taken from the Convention's record
+    #: (``intersessional history import``); ``None`` for a step taken in the engine
+    source: Title | None = None
 
 
 class Deadline(StrEnum):
@@ -57,6 +65,27 @@ class CycleOpened(Event):
     mandates: tuple[Mandate, ...] = DEFAULT_MANDATES
     carried_terms: tuple[Term, ...] = ()
     carried_presidencies: tuple[Presidency, ...] = ()
+    #: how terms run and who sits on the committee this year (``domain.profile``); a cycle
+    #: recorded before profiles existed was judged by the engine's first reading
+    profile: Profile = Field(default_factory=lambda: profile(FIRST_READING))
+    #: the meeting that closes the cycle, where the record knows it (its kind and parts)
+    closing_meeting: FormalMeeting | None = None
+    #: whether the cycle's record holds the ISU's work plan (ISU-2(h)); a year imported from
+    #: before the ISU, or whose work plan is known by its document only, does not
+    records_workplan: bool = True
+
+
+class TermEndedEarly(Event):
+    """A coordinator's term ended before its time (CO-10), with why and who decided it, and
+    the State that serves the rest of it, if one was chosen."""
+
+    type: Literal["TermEndedEarly"] = "TermEndedEarly"
+    term: Term
+    ended_on: date
+    reason: Text = Field(min_length=1)
+    decided_by: Name = Field(min_length=1)
+    replacement: Term | None = None
+    standings: tuple[State, ...] = ()
 
 
 class CoordinatorsElected(Event):
@@ -102,11 +131,15 @@ class WorkplanSubmittedToCommittee(Event):
 class WorkplanApprovedByCommittee(Event):
     type: Literal["WorkplanApprovedByCommittee"] = "WorkplanApprovedByCommittee"
     content_hash: str
+    #: the committee's members present when it decided (CC-5), as its chair recorded them
+    present: Annotated[tuple[Name, ...], Most(items=ITEMS)] = ()
 
 
 class WorkplanReturnedForRevision(Event):
     type: Literal["WorkplanReturnedForRevision"] = "WorkplanReturnedForRevision"
     content_hash: str
+    #: the committee's members present when it decided (CC-5), as its chair recorded them
+    present: Annotated[tuple[Name, ...], Most(items=ITEMS)] = ()
     reasons: str = Field(min_length=1)
 
 
@@ -148,7 +181,7 @@ CycleEvent = Annotated[
     | IntersessionalMeetingDispensedWith | IntersessionalMeetingHeld | WorkplanDrafted
     | WorkplanSubmittedToCommittee | WorkplanApprovedByCommittee | WorkplanReturnedForRevision
     | WorkplanSubmittedToMSP | WorkplanAdoptedByMSP | WorkplanRejectedByMSP
-    | DeadlineReminderSent | DeadlineMissed | CycleClosed,
+    | DeadlineReminderSent | DeadlineMissed | CycleClosed | TermEndedEarly,
     Field(discriminator="type"),
 ]
 

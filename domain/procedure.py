@@ -32,6 +32,10 @@ class ProcedureStep(Generic[S]):
     rule_id: str
     when: Callable[[S], bool]
     due: Callable[[S], date | None] = lambda _: None
+    #: whether the step is *waiting* to be taken (listed as pending); by default, whenever it
+    #: is open — a step that may be taken but need not be (a second designation, ending a
+    #: term early) says otherwise
+    pending: Callable[[S], bool] | None = None
 
 
 class RoleRule(Protocol):
@@ -74,7 +78,8 @@ def open_steps(table: Sequence[ProcedureStep[S]], state: S, include_engine: bool
     """The steps open in ``state``, in the table's order (the engine's own only if asked)."""
     return [PendingStep(step=r.step, label=r.label, roles=r.roles, rule_id=r.rule_id,
                         due=r.due(state))
-            for r in table if r.when(state) and (include_engine or Role.ENGINE not in r.roles)]
+            for r in table if (r.pending or r.when)(state)
+            and (include_engine or Role.ENGINE not in r.roles)]
 
 
 def check_open(rule: ProcedureStep[S], state: S, where: str) -> None:

@@ -12,7 +12,8 @@ STATE_PARTY = "state_party"
 
 
 class Row(NamedTuple):
-    """One line of the file (header ``iso3,name,status,affected,donor,note``)."""
+    """One line of the file (header ``iso3,name,status,affected,donor,note`` and, where the
+    Depositary's record gives them, ``joined,in_force,withdrew``: dates, ISO 8601)."""
 
     iso3: str
     name: str
@@ -20,6 +21,9 @@ class Row(NamedTuple):
     affected: bool
     donor: bool
     note: str
+    joined: str = ""
+    in_force: str = ""
+    withdrew: str = ""
 
     @property
     def is_state_party(self) -> bool:
@@ -40,7 +44,9 @@ def rows(text: str) -> list[Row]:
         where = f"states.csv line {line}"
         found.append(Row(iso3=row["iso3"], name=row["name"], status=row["status"],
                          affected=_parse_bool(row["affected"], where),
-                         donor=_parse_bool(row["donor"], where), note=row.get("note") or ""))
+                         donor=_parse_bool(row["donor"], where), note=row.get("note") or "",
+                         joined=row.get("joined") or "", in_force=row.get("in_force") or "",
+                         withdrew=row.get("withdrew") or ""))
     return found
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.calendar import CycleCalendar
 from domain.committee import CommitteeMember, Presidency, committee_on
+from domain.conferences import FormalMeeting
 from domain.elections import ElectionResult, Term
 from domain.errors import RuleWarning
 from domain.events import Deadline
 from domain.mandates import DEFAULT_MANDATES, Mandate
 from domain.meetings import IntersessionalMeeting
+from domain.profile import FIRST_READING, Profile, profile
 from domain.workplan import Workplan
 
 
@@ -67,6 +69,9 @@ class CycleState(BaseModel):
     deadlines_missed: tuple[Deadline, ...] = ()
     closed: bool = False
     event_count: int = 0
+    profile: Profile = Field(default_factory=lambda: profile(FIRST_READING))
+    closing_meeting: FormalMeeting | None = None
+    records_workplan: bool = True
 
     @property
     def phase(self) -> Phase:
@@ -84,6 +89,8 @@ class CycleState(BaseModel):
             return Phase.ELECTION
         if not (self.meeting_held or self.meeting_dispensed):
             return Phase.INTERSESSIONAL_MEETING
+        if not self.records_workplan:
+            return Phase.CLOSING  # a year whose record holds no work plan closes at its meeting
         return Phase.WORKPLAN
 
     @property
@@ -93,4 +100,4 @@ class CycleState(BaseModel):
 
     def committee_on(self, day: date) -> tuple[CommitteeMember, ...]:
         """CC-3: the Coordination Committee on ``day``, from this cycle's recorded facts."""
-        return committee_on(day, self.terms, self.presidencies, self.catalogue)
+        return committee_on(day, self.terms, self.presidencies, self.catalogue, self.profile)

@@ -32,6 +32,7 @@ class Step(StrEnum):
     SEND_REMINDER = "send_reminder"
     MISS_DEADLINE = "miss_deadline"
     CLOSE_CYCLE = "close_cycle"
+    END_TERM_EARLY = "end_term_early"
 
 
 #: a row of the annual cycle's table of steps
@@ -55,6 +56,8 @@ def _meeting_due(s: CycleState) -> date | None:
 
 
 P, ISU, CM = Role.PRESIDENT, Role.ISU, Role.COMMITTEE_MEMBER
+_BEFORE_CLOSING = (Phase.ELECTION, Phase.INTERSESSIONAL_MEETING, Phase.WORKPLAN,
+                   Phase.SUBMISSION, Phase.MSP_DECISION)
 S = Step
 STEPS: tuple[StepRule, ...] = (
     StepRule(step=S.OPEN_CYCLE, event="CycleOpened", label="opening the cycle",
@@ -66,7 +69,11 @@ STEPS: tuple[StepRule, ...] = (
              due=_cal("opening_msp")),
     StepRule(step=S.DESIGNATE_PRESIDENT, event="PresidentDesignated",
              label="recording the designation of the next President", roles=(P,),
-             rule_id="CO-3", when=lambda s: s.phase is Phase.ELECTION and s.designated is None,
+             rule_id="CO-3", when=lambda s: s.phase is Phase.ELECTION or (
+                 s.designated is not None and s.phase in _BEFORE_CLOSING),
+             # a further designation (the incoming Review Conference's President beside the
+             # next MSP's) may follow the first; only the first is awaited
+             pending=lambda s: s.phase is Phase.ELECTION and s.designated is None,
              due=_cal("opening_msp")),
     StepRule(step=S.CONVENE_MEETING, event="IntersessionalMeetingConvened",
              label="convening the intersessional meeting", roles=(P,), rule_id="IM-5",
@@ -112,6 +119,10 @@ STEPS: tuple[StepRule, ...] = (
              when=lambda s: s.phase not in (Phase.NOT_OPENED, Phase.CLOSED)),
     StepRule(step=S.CLOSE_CYCLE, event="CycleClosed", label="closing the cycle",
              roles=(ISU, Role.ENGINE), rule_id="ISU-3", when=_in(Phase.CLOSING)),
+    StepRule(step=S.END_TERM_EARLY, event="TermEndedEarly",
+             label="recording that a coordinator's term ended early", roles=(P, ISU),
+             rule_id="CO-10", when=lambda s: s.phase in _BEFORE_CLOSING,
+             pending=lambda _: False),
 )
 
 BY_EVENT: dict[str, StepRule] = {rule.event: rule for rule in STEPS}

@@ -12,7 +12,7 @@ from decimal import Decimal
 from domain.calendar import default_calendar
 from domain.committee import Presidency
 from domain.convention import Actor, Role, shipped_registry
-from domain.elections import plan_first_round
+from domain.elections import Term, plan_first_round
 from domain.events import (
     CoordinatorsElected,
     CycleClosed,
@@ -25,6 +25,7 @@ from domain.events import (
     IntersessionalMeetingDispensedWith,
     IntersessionalMeetingHeld,
     PresidentDesignated,
+    TermEndedEarly,
     WorkplanAdoptedByMSP,
     WorkplanApprovedByCommittee,
     WorkplanDrafted,
@@ -128,3 +129,7 @@ def event_for(step: Step, state: CycleState, when: datetime, role: Role | None =
                                   due=date(YEAR, 7, 21), escalated_to="CHE")
         case Step.CLOSE_CYCLE:
             return CycleClosed(**common)
+        case Step.END_TERM_EARLY:  # of a term the record does not hold: always refused
+            return TermEndedEarly(**common, term=Term(state="XXX", mandate="reporting",
+                                                      first_year=YEAR, last_year=YEAR + 1),
+                                  ended_on=when.date(), reason="resigned", decided_by="MSP")

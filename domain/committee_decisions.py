@@ -1,0 +1,94 @@
+"""The Coordination Committee decides as a committee (CC-5), and a term may end early (CO-10).
+
+CC-5 — the seeds give the decision on the ISU's work plan to the committee (2MSP P4.4(h)), which
+the President chairs (CC-1). Under a profile with a quorum, no single member decides for it:
+its chair records the decision with the members present, every one of whom sits on the
+committee that day, and enough of them (members, not observers) to make the profile's quorum.
+Under the engine's first reading (no quorum), a member's step is the committee's, as cycles
+recorded before profiles existed were judged.
+
+CO-10 — a term ended before its time is recorded with the reason and who decided it; its
+replacement serves the rest of it: same mandate, same last year, from the day it ended, and
+from a State Party on that day (CO-1) that does not already hold a seat of the mandate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from domain.committee import committee_on, coordinators_on, deciding_members
+from domain.convention import Actor, Role, State
+from domain.elections import Term, span
+from domain.errors import RuleViolation
+from domain.profile import Profile
+from domain.state import CycleState
+
+
+def check_collective(state: CycleState, actor: Actor, present: tuple[str, ...], day: date,
+                     deciding: str) -> None:
+    """Refuse a committee decision that is not the committee's under the cycle's profile."""
+    rules: Profile = state.profile
+    if rules.quorum is None:
+        return
+    if actor.role is not Role.PRESIDENT:
+        raise RuleViolation("CC-5", f"the Coordination Committee decides as a committee: its "
+                            f"chair, the President, records {deciding} with the members "
+                            f"present; {actor.name} is one member and cannot decide for it.")
+    members = committee_on(day, state.terms, state.presidencies, state.catalogue, rules)
+    sitting = {m.represents for m in members}
+    named = list(dict.fromkeys(present))
+    strangers = [p for p in named if p not in sitting]
+    if strangers:
+        raise RuleViolation("CC-5", f"{', '.join(strangers)} did not sit on the Coordination "
+                            f"Committee on {day}, so cannot be recorded as present; that day it "
+                            f"is {', '.join(dict.fromkeys(m.represents for m in members))}.")
+    if actor.represents not in named:
+        raise RuleViolation("CC-5", f"the chair ({actor.represents}) records {deciding} at a "
+                            "meeting of the committee it chairs, so is among those present.")
+    voting = deciding_members(members)
+    counted = [p for p in named if p in voting]
+    needed = rules.needed(len(voting)) or 0
+    if len(counted) < needed:
+        raise RuleViolation("CC-5", f"{len(counted)} of the committee's {len(voting)} members "
+                            f"were present on {day}; under the {rules.name} profile it decides "
+                            f"with at least {needed} present.")
+
+
+def _running(state: CycleState, term: Term, day: date) -> Term:
+    held = [t for t in state.terms if t.same_seat(term) and t.ends is None]
+    if not held:
+        raise RuleViolation("CO-10", f"the record holds no running term of {term.state} for "
+                            f"{term.mandate} ({term.first_year}–{term.last_year}) to end.")
+    elections = sorted({t.begins for t in state.terms if t.begins and t.replacing is None})
+    first, end = span(held[0], elections)
+    if not first < day < end:
+        raise RuleViolation("CO-10", f"{term.state}'s term for {term.mandate} runs from {first} "
+                            f"to {end}; it cannot end early on {day}.")
+    return held[0]
+
+
+def end_early(state: CycleState, term: Term, day: date, replacement: Term | None,
+              standings: Mapping[str, State]) -> tuple[Term, ...]:
+    """The cycle's terms once ``term`` ends on ``day`` and ``replacement`` (if any) takes the
+    rest of it; ``RuleViolation`` (CO-10, CO-1) if the record does not allow it."""
+    ended = _running(state, term, day).model_copy(update={"ends": day})
+    terms = tuple(ended if t.same_seat(term) else t for t in state.terms)
+    if replacement is None:
+        return terms
+    rest = Term(state=replacement.state, mandate=term.mandate, first_year=replacement.first_year,
+                last_year=term.last_year, begins=day, replacing=term.state)
+    if replacement != rest:
+        raise RuleViolation("CO-10", f"a replacement serves the rest of {term.state}'s term: "
+                            f"{term.mandate}, from {day} to the end of {term.last_year}.")
+    standing = standings.get(replacement.state)
+    if standing is None or not standing.party_on(day):
+        words = standing.standing_on(day) if standing else "not a State in the registry"
+        raise RuleViolation("CO-1", f"{replacement.state} is {words}; a coordinator comes from "
+                            "a State Party.")
+    holding = coordinators_on(day, terms, state.profile.term_basis).get(term.mandate, [])
+    if any(t.state == replacement.state for t in holding):
+        raise RuleViolation("CO-10", f"{replacement.state} already holds a seat of "
+                            f"{term.mandate} on {day}; the rest of the term goes to another "
+                            "State.")
+    return (*terms, rest)
