@@ -85,7 +85,9 @@ def replay_command(year: int | None = typer.Option(None, "--year", help="the cyc
                                                     help="the ledger's time (UTC if no zone)"),
                    as_json: bool = JSON) -> None:
     """A year's cycle, a coalition or a silence procedure as the ledger held it at a moment,
-    folded from its events alone (exactly one of --year, --coalition, --silence)."""
+    folded from its events alone (one of --year, --coalition, --silence); with --as-of
+    alone, the machinery on that day: the cycle running, the President, the Coordination
+    Committee as it sat."""
     from audit.replay import NotReplayed, called, replay
     from audit.review import summary
     from cli.db import ledger_engine
@@ -102,10 +104,15 @@ def replay_command(year: int | None = typer.Option(None, "--year", help="the cyc
         (CYCLE, "year", None if year is None else cycle_id(year)),
         (COALITION, "coalition", coalition), (SILENCE, "silence", silence)]
     named = [(kind, option, stream) for kind, option, stream in given if stream is not None]
-    if len(named) != 1:
-        raise fail("give exactly one of --year, --coalition and --silence.")
-    ((kind, option, stream),) = named
     moment = _moment(as_of)
+    if not named and moment is not None:
+        from cli.audit_day import show_day
+        show_day(moment, as_json)
+        return
+    if len(named) != 1:
+        raise fail("give exactly one of --year, --coalition and --silence (or --as-of alone, "
+                   "for the machinery on that day).")
+    ((kind, option, stream),) = named
     settings = Settings()
     key = checkpoint_public_key(settings.effective_signing_key)
     try:

@@ -78,7 +78,7 @@ def _check_stagger(combined: Sequence[Term], known: Mapping[str, Mandate]) -> No
                                         "them serves a single year).")
 
 
-def _check_rotation(previous: Sequence[Term], result: ElectionResult,
+def check_rotation(previous: Sequence[Term], result: ElectionResult,
                     known: Mapping[str, Mandate]) -> None:
     excused = {(n.state, n.mandate) for n in result.necessity}
     used = set()
@@ -141,5 +141,5 @@ def validate_election(
     combined = [*previous, *result.terms]
     _check_seats(combined, result, known)
     _check_stagger(combined, known)
-    _check_rotation(previous, result, known)
+    check_rotation(previous, result, known)
     return _affected_warnings(combined, result, known, registry)
