@@ -58,12 +58,15 @@ class State(Quiet):
         return self.status is Status.STATE_PARTY
 
     def party_on(self, day: date | None) -> bool:
-        """Whether the State was a State Party on ``day``: bound by the Convention (in force
-        for it) and not withdrawn; without the dates (or a day), its standing today."""
+        """Whether the State was a State Party on ``day``: the Convention in force for it and
+        not withdrawn; a State that is no party today was one only between those dates. With
+        no dates (or no day), its standing today."""
         if day is None or (self.in_force is None and self.withdrew is None):
             return self.is_state_party
         began = self.in_force is not None and self.in_force <= day
-        return began and (self.withdrew is None or day < self.withdrew)
+        if self.withdrew is not None:
+            return began and day < self.withdrew
+        return began and self.is_state_party
 
     def standing_on(self, day: date | None) -> str:
         """The State's standing on ``day``, in words, for a refusal."""

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from domain.authority import Record, authorise
 from domain.committee_decisions import check_collective, end_early
-from domain.election_rules import validate_election
+from domain.election_rules import validate_election, validate_recorded_slate
 from domain.errors import RuleViolation
 from domain.events import (
     CoordinatorsElected,
@@ -90,6 +90,9 @@ def _elected(s: CycleState, e: CoordinatorsElected) -> CycleState:
                                 f"{late[0].state}'s term for {late[0].mandate} begins on "
                                 f"{late[0].begins or 'no day'}, not on {day}, the election's.")
     standings = {state.iso3: state for state in e.standings}
+    if e.incomplete is not None:
+        validate_recorded_slate(e.election, s.terms, standings, s.catalogue, day)
+        return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms})
     warnings = validate_election(e.election, s.terms, standings, s.catalogue, day)
     return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms,
                                 "warnings": s.warnings + warnings})

@@ -143,3 +143,31 @@ def validate_election(
     _check_stagger(combined, known)
     check_rotation(previous, result, known)
     return _affected_warnings(combined, result, known, registry)
+
+
+def validate_recorded_slate(
+    result: ElectionResult,
+    previous: Sequence[Term],
+    registry: Mapping[str, State],
+    catalogue: Mapping[str, Mandate] | None = None,
+    day: date | None = None,
+) -> None:
+    """Judge the coordinators an incomplete record names for one cycle: each from a State
+    Party on ``day`` (CO-1), serving that cycle only (their real terms are not known), and no
+    mandate over its seats or held twice by one State (WG-2, WG-3)."""
+    known = catalogue if catalogue is not None else mandates()
+    for term in result.terms:
+        m = mandate(term.mandate, known)
+        check_eligibility(term, m, registry, day)
+        if (term.first_year, term.last_year) != (result.terms_begin, result.terms_begin):
+            raise RuleViolation("CO-2", f"an incomplete record names who served the "
+                                f"{result.terms_begin} cycle; {term.state}'s term for {m.name} "
+                                f"is given as {term.first_year}–{term.last_year}.")
+    in_force = holders([*previous, *result.terms], result.terms_begin)
+    for key, m in known.items():
+        states = [t.state for t in in_force.get(key, [])]
+        rule = "WG-2" if m.is_working_group else "WG-3"
+        if len(states) > m.max_seats or len(set(states)) < len(states):
+            raise RuleViolation(rule, f"{m.name} would have {', '.join(states)} as "
+                                f"coordinators in {result.terms_begin}; it is led by at most "
+                                f"{m.max_seats}, from as many States.")

@@ -34,7 +34,7 @@ from domain.workplan import Workplan
 
 class Event(Quiet):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    QUIET = ("source", "present", "closing_meeting")
+    QUIET = ("source", "present", "closing_meeting", "incomplete")
 
     schema_version: int = 1
     year: int
@@ -93,6 +93,11 @@ class CoordinatorsElected(Event):
     election: ElectionResult
     standings: tuple[State, ...]
     warnings: tuple[RuleWarning, ...] = ()
+    #: for a year taken from an incomplete record: why it is incomplete. The election then
+    #: lists the coordinators the sources name as serving this cycle (one-cycle terms, their
+    #: real terms unknown), judged on CO-1 and the seats (WG-2, WG-3) but not on what only
+    #: the unknown terms could show (CO-4, CO-5, CO-7, a mandate left without a coordinator)
+    incomplete: Text | None = None
 
 
 class PresidentDesignated(Event):

@@ -243,3 +243,26 @@ def test_events_and_terms_recorded_before_keep_their_form() -> None:
                                         content_hash="a" * 64)
     assert "present" not in event.model_dump(mode="json")
     assert "source" not in event.model_dump(mode="json")
+
+
+def test_an_incomplete_record_is_judged_on_what_it_names() -> None:
+    """A year whose sources name only some coordinators records them for that cycle, judged
+    on CO-1 on the day and the seats, and not on the unknown terms (no WG-2 'no coordinator',
+    no CO-7); a slate over a mandate's seats is still refused."""
+    opened = CycleOpened(year=YEAR, occurred_at=OPENED, actor=ISU,
+                         calendar=default_calendar(YEAR), carried_presidencies=(SITTING,),
+                         profile=profile("seeds"))
+    state = apply(CycleState(), opened)
+    named = (Term(state="NZL", mandate="national-implementation", first_year=YEAR,
+                  last_year=YEAR, begins=OPENED.date()),)
+    registry = shipped_registry()
+    event = decide.election(state, ElectionResult(msp_year=YEAR - 1, terms=named), registry,
+                            CHAIR, OPENED).model_copy(update={"incomplete": "sources name one"})
+    assert apply(state, event).terms == named
+    crowded = tuple(Term(state=s, mandate="reporting", first_year=YEAR, last_year=YEAR,
+                         begins=OPENED.date()) for s in ("BEL", "NZL"))
+    over = event.model_copy(update={"election": ElectionResult(msp_year=YEAR - 1,
+                                                               terms=crowded)})
+    assert _refused(state, over, "WG-3")
+    complete = event.model_copy(update={"incomplete": None})
+    assert "no coordinator" in _refused(state, complete, "WG-2")
