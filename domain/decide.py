@@ -38,7 +38,7 @@ def _new_warnings(state: CycleState, event: CycleEvent) -> tuple[RuleWarning, ..
 
 
 def election(state: CycleState, result: ElectionResult, registry: Mapping[str, State],
-             actor: Actor, at: datetime) -> CoordinatorsElected:
+             actor: Actor, at: datetime, incomplete: str | None = None) -> CoordinatorsElected:
     """The ``CoordinatorsElected`` event for ``result``, recording the standing in today's
     registry of every State it was judged on (so a replay never depends on a later registry)."""
     year = state.year if state.year is not None else result.terms_begin
@@ -51,7 +51,7 @@ def election(state: CycleState, result: ElectionResult, registry: Mapping[str, S
     judged = {t.state for t in (*state.terms, *result.terms)}
     standings = tuple(s for code, s in registry.items() if code in judged)
     event = CoordinatorsElected(year=year, occurred_at=at, actor=actor, election=result,
-                                standings=standings)
+                                standings=standings, incomplete=incomplete)
     return event.model_copy(update={"warnings": _new_warnings(state, event)})
 
 

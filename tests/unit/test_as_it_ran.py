@@ -257,7 +257,7 @@ def test_an_incomplete_record_is_judged_on_what_it_names() -> None:
                   last_year=YEAR, begins=OPENED.date()),)
     registry = shipped_registry()
     event = decide.election(state, ElectionResult(msp_year=YEAR - 1, terms=named), registry,
-                            CHAIR, OPENED).model_copy(update={"incomplete": "sources name one"})
+                            CHAIR, OPENED, incomplete="the sources name one coordinator")
     assert apply(state, event).terms == named
     crowded = tuple(Term(state=s, mandate="reporting", first_year=YEAR, last_year=YEAR,
                          begins=OPENED.date()) for s in ("BEL", "NZL"))
