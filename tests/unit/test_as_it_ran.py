@@ -261,8 +261,9 @@ def test_an_incomplete_record_is_judged_on_what_it_names() -> None:
     assert apply(state, event).terms == named
     crowded = tuple(Term(state=s, mandate="reporting", first_year=YEAR, last_year=YEAR,
                          begins=OPENED.date()) for s in ("BEL", "NZL"))
-    over = event.model_copy(update={"election": ElectionResult(msp_year=YEAR - 1,
-                                                               terms=crowded)})
-    assert _refused(state, over, "WG-3")
+    with pytest.raises(RuleViolation) as refused:
+        decide.election(state, ElectionResult(msp_year=YEAR - 1, terms=crowded), registry,
+                        CHAIR, OPENED, incomplete="the sources name two")
+    assert refused.value.rule_id == "WG-3"
     complete = event.model_copy(update={"incomplete": None})
     assert "no coordinator" in _refused(state, complete, "WG-2")
