@@ -266,4 +266,4 @@ def test_an_incomplete_record_is_judged_on_what_it_names() -> None:
                         CHAIR, OPENED, incomplete="the sources name two")
     assert refused.value.rule_id == "WG-3"
     complete = event.model_copy(update={"incomplete": None})
-    assert "no coordinator" in _refused(state, complete, "WG-2")
+    assert "serves 2 year(s)" in _refused(state, complete, "CO-4")  # judged whole, it fails
