@@ -126,6 +126,12 @@ class Settings(BaseSettings):
                                  "close opens keeps that year's)")
     reminder_days: int = Field(default=14, ge=1, le=90, description="days before a deadline "
                                "that its reminder goes out (likewise)")
+    # the Convention profile (``domain.profile``) of a cycle opened without one: how terms
+    # run, who sits on the committee and how it decides
+    profile: str = Field(default="seeds", description="the Convention profile a cycle opened "
+                         "without one runs by (`domain/data/profiles.json`): `seeds` (terms "
+                         "from meeting to meeting, the committee decides with a majority "
+                         "present), `ccm-practice`, or `engine-2026`, the engine's first reading")
 
     @field_validator("ledger_url")
     @classmethod
@@ -151,6 +157,14 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError("not a rate such as `10/minute` or `30 per hour`") from None
         return rate
+
+    @field_validator("profile")
+    @classmethod
+    def _a_known_profile(cls, name: str) -> str:
+        from domain.profile import profile  # noqa: PLC0415 - only for a profile given
+
+        profile(name)  # a ValueError naming the known profiles
+        return name
 
     @field_validator("otlp_endpoint")
     @classmethod

@@ -43,7 +43,8 @@ def open_ledger(settings: Settings) -> Ledger:
 
 def cycle_activities(ledger: Ledger, settings: Settings) -> list[Callable[..., Any]]:
     acts = CycleActivities(ledger, settings.effective_signing_key,
-                           attestation_key=settings.effective_attestation_key)
+                           attestation_key=settings.effective_attestation_key,
+                           default_profile=settings.profile)
     return [acts.record_event, acts.read_stream, acts.note_attention, acts.prepare_cycle,
             acts.read_registry, acts.read_record, acts.take_checkpoint]
 

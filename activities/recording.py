@@ -44,9 +44,16 @@ from domain.convention import State, shipped_registry
 from domain.cycle import fold
 from domain.elections import Term
 from domain.errors import RuleViolation
-from domain.events import CoordinatorsElected, CycleOpened, PresidentDesignated, parse_event
+from domain.events import (
+    CoordinatorsElected,
+    CycleOpened,
+    PresidentDesignated,
+    TermEndedEarly,
+    parse_event,
+)
 from domain.kinds import kind_of
 from domain.mandates import DEFAULT_MANDATES
+from domain.profile import DEFAULT, FIRST_READING, Profile, profile
 from ledger import EventIdConflict, Ledger, NewEvent, Receipt, StoredEvent, WrongExpectedVersion
 from ledger import attention as attention_table
 from ledger.checkpoints import load_or_create_key, take_checkpoint
@@ -77,12 +84,14 @@ def _log(**bound: object) -> structlog.stdlib.BoundLogger:
 
 class CycleActivities:
     """The activities of the annual cycle over ``ledger``; checkpoints are signed with the key
-    at ``signing_key`` (created on first use, outside the database)."""
+    at ``signing_key`` (created on first use, outside the database); a cycle opened without a
+    profile runs by ``default_profile`` (the setting ``INTERSESSIONAL_PROFILE``)."""
 
     def __init__(self, ledger: Ledger, signing_key: Path,
                  registry: Callable[[], Mapping[str, State]] = shipped_registry,
-                 attestation_key: Path | None = None) -> None:
+                 attestation_key: Path | None = None, default_profile: str = DEFAULT) -> None:
         self.ledger = ledger
+        self.default_profile = profile(default_profile)
         self.signing_key = signing_key
         self.registry = registry
         self.attestation_key = attestation_key or signing_key.with_name(ATTESTATION_KEY)
@@ -163,7 +172,8 @@ class CycleActivities:
                                      previous_events=len(recorded))
         return CycleBasis(previous_recorded=bool(recorded), carried_terms=terms,
                           carried_presidencies=presidencies,
-                          registry=tuple(self.registry().values()))
+                          registry=tuple(self.registry().values()),
+                          profile=self.default_profile)
 
     @activity.defn(name=READ_REGISTRY)
     def read_registry(self, request: ReadRegistry) -> RegistryRead:
@@ -176,27 +186,34 @@ class CycleActivities:
     def read_record(self, request: ReadRecord) -> Record:
         """The terms and presidencies the cycle streams around ``request.day`` record, as
         they were recorded (not judged again: who held office is what the ledger says), with
-        the mandates of the latest of those cycles; kept in the workflow's history, as the
+        the mandates and profile of the latest of those cycles; a term ended early (CO-10)
+        counts as it ended, beside its replacement's. Kept in the workflow's history, as the
         registry is, so that a replay judges on the same record."""
         terms: dict[Term, None] = {}
         presidencies: dict[Presidency, None] = {}
         mandates = DEFAULT_MANDATES
+        chosen: Profile = profile(FIRST_READING)
         years = range(request.day.year - 1, request.day.year + 2)
         for stored in (e for y in years for e in self.ledger.read_stream(cycle_id(y))):
             match parse_event(stored.payload):
                 case CycleOpened() as opened:
                     terms.update(dict.fromkeys(opened.carried_terms))
                     presidencies.update(dict.fromkeys(opened.carried_presidencies))
-                    mandates = opened.mandates
+                    mandates, chosen = opened.mandates, opened.profile
                 case CoordinatorsElected() as elected:
                     terms.update(dict.fromkeys(elected.election.terms))
+                case TermEndedEarly() as ended:
+                    terms[ended.term.model_copy(update={"ends": ended.ended_on})] = None
+                    if ended.replacement is not None:
+                        terms[ended.replacement] = None
                 case PresidentDesignated() as designated:
                     presidencies[designated.presidency] = None
                 case _:
                     pass
         _log().info("record_read", purpose=request.purpose, day=request.day.isoformat(),
                     terms=len(terms), presidencies=len(presidencies))
-        return Record(terms=tuple(terms), presidencies=tuple(presidencies), mandates=mandates)
+        return Record(terms=tuple(terms), presidencies=tuple(presidencies), mandates=mandates,
+                      profile=chosen)
 
     @activity.defn(name=TAKE_CHECKPOINT)
     def take_checkpoint(self, request: TakeCheckpoint) -> CheckpointTaken:

@@ -21,6 +21,7 @@ from domain.convention import Actor, State
 from domain.elections import Term
 from domain.events import CycleEvent
 from domain.kinds import kind_of
+from domain.profile import Profile
 from domain.silence_events import AnySilenceEvent
 
 #: the activities' registered names
@@ -143,12 +144,19 @@ class StreamRead(BaseModel):
 
 class FromLedger(BaseModel):
     """Start a stream's workflow again from the events the ledger holds (``intersessional
-    engine recover``): it applies them and goes on from there, without beginning anew."""
+    engine recover``): it applies them and goes on from there, without beginning anew.
+
+    ``quiet_until``: when the ledger recorded the stream's latest event. A deadline whose
+    reminder or escalation fell before it had already passed when that was recorded — a
+    back-dated year, or one recorded after its time — and stays quiet: the obligation stays
+    open and the year waits at its step, instead of every past timer firing at once. One
+    that fell due after it (the engine was down) still fires."""
 
     model_config = ConfigDict(frozen=True)
 
     stream: str
     reason: str
+    quiet_until: datetime | None = None
 
 
 class NoteAttention(BaseModel):
@@ -180,6 +188,9 @@ class CycleBasis(BaseModel):
     carried_terms: tuple[Term, ...] = ()
     carried_presidencies: tuple[Presidency, ...] = ()
     registry: tuple[State, ...] = ()
+    #: the profile a cycle opened without one runs by (the setting ``INTERSESSIONAL_PROFILE``);
+    #: ``None`` from a worker before profiles existed
+    profile: Profile | None = None
 
 
 class ReadRegistry(BaseModel):

@@ -70,6 +70,8 @@ def _check_stagger(combined: Sequence[Term], known: Mapping[str, Mandate]) -> No
         group = [t for t in combined if t.mandate == key]
         for i, a in enumerate(group):
             for b in group[i + 1:]:
+                if b.replacing == a.state or a.replacing == b.state:
+                    continue  # CO-10: a replacement serves the rest of the same seat
                 overlap = a.first_year <= b.last_year and b.first_year <= a.last_year
                 if overlap and a.last_year == b.last_year:
                     raise RuleViolation("CO-5", f"both coordinators of {m.name} ({a.state} and "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -42,8 +42,14 @@ class Repaired:
         return self.after is None
 
 
+def _last_recorded(ledger: Ledger, stream: str) -> datetime | None:
+    """When the ledger recorded ``stream``'s latest event (``FromLedger.quiet_until``)."""
+    recorded = ledger.read_stream(stream, max(ledger.version(stream), 1))
+    return datetime.fromisoformat(recorded[-1].recorded_at) if recorded else None
+
+
 async def restart(client: Client, stream: str, task_queue: str, reason: str, *,
-                  running: bool) -> None:
+                  running: bool, quiet_until: datetime | None = None) -> None:
     """Start ``stream``'s workflow again from the ledger (its run terminated first if it is
     ``running``: a run that has ended, or never was, is left as it is, so that two recoveries
     at once — the worker's at start-up and an operator's — start it once)."""
@@ -55,7 +61,8 @@ async def restart(client: Client, stream: str, task_queue: str, reason: str, *,
     kind = kind_of(stream)
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await client.start_workflow(
-            kind.workflow, FromLedger(stream=stream, reason=reason), id=stream,
+            kind.workflow, FromLedger(stream=stream, reason=reason, quiet_until=quiet_until),
+            id=stream,
             task_queue=task_queue, id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
     # resumed once its first event is applied again: then it has applied all it read
@@ -77,14 +84,16 @@ async def repair(client: Client, ledger: Ledger, found: Standing, task_queue: st
                                                                           result_type=int)
             action = "caught up from the ledger"
         except (WorkflowUpdateFailedError, RPCError):
-            await restart(client, found.stream, task_queue, found.cause, running=True)
+            await restart(client, found.stream, task_queue, found.cause, running=True,
+                          quiet_until=_last_recorded(ledger, found.stream))
     elif found.problem == "unanswered":
         action = "nothing: start a worker"
     elif found.problem == "altered":
         action = f"nothing: `{found.repair}` says where"
     else:
         await restart(client, found.stream, task_queue, found.cause,
-                      running=found.workflow == "running")
+                      running=found.workflow == "running",
+                      quiet_until=_last_recorded(ledger, found.stream))
     after = await standing(client, ledger, found.stream)
     return Repaired(found.stream, found.problem, found.cause, action, after.problem)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from temporalio import workflow
@@ -39,12 +39,15 @@ with workflow.unsafe.imports_passed_through():
     from domain.deadlines import Watch, escalated_to, met, watches
     from domain.events import CycleClosed, DeadlineMissed, DeadlineReminderSent
     from domain.kinds import CYCLE
+    from domain.profile import FIRST_READING, profile
     from domain.state import CycleState, Phase
     from workflows.models import CycleOutcome
 
 from workflows.core import ENGINE, ProcessCore
 
 _PREPARING = timedelta(minutes=2)
+#: patch ids: the default profile from the worker's setting; past deadlines stay quiet
+CONVENTION_PROFILE, QUIET_PAST = "convention-profile", "past-deadlines-stay-quiet"
 
 
 T = TypeVar("T")
@@ -62,6 +65,7 @@ class AnnualCycleWorkflow(ProcessCore[CycleState]):
     @workflow.init
     def __init__(self, opening: OpenCycle | FromLedger) -> None:
         self._setup()
+        self._quiet_until: datetime | None = None
 
     @workflow.run
     async def run(self, opening: OpenCycle | FromLedger) -> CycleOutcome:
@@ -73,6 +77,11 @@ class AnnualCycleWorkflow(ProcessCore[CycleState]):
             PREPARE_CYCLE, PrepareCycle(year=year), result_type=CycleBasis,
             start_to_close_timeout=_PREPARING)
         self._registry = {s.iso3: s for s in basis.registry}
+        # a year recovered from the ledger keeps its past deadlines quiet (asked only where
+        # recovery says when the ledger last recorded: histories before it never ask)
+        self._quiet_until = (opening.quiet_until if isinstance(opening, FromLedger)
+                             and opening.quiet_until is not None
+                             and workflow.patched(QUIET_PAST) else None)
         await self._begin(opening, lambda command: self._opening(command, basis))
         watchers = [asyncio.create_task(self._watch(w)) for w in watches(self._state)]
         await self._until(lambda: self._state.phase in (Phase.CLOSING, Phase.CLOSED)
@@ -101,9 +110,19 @@ class AnnualCycleWorkflow(ProcessCore[CycleState]):
 
     @staticmethod
     def _opening(opening: OpenCycle, basis: CycleBasis) -> RecordedEvent:
+        # a cycle opened without a profile runs by the engine's setting; histories from
+        # before profiles opened it by the first reading
+        default = (basis.profile if workflow.patched(CONVENTION_PROFILE)
+                   else profile(FIRST_READING))
         return decide.opening(opening, _unique(basis.carried_terms + opening.carried_terms),
                               _unique(basis.carried_presidencies
-                                      + opening.carried_presidencies), workflow.now())
+                                      + opening.carried_presidencies), workflow.now(),
+                              default_profile=default)
+
+    def _quiet(self, moment: datetime) -> bool:
+        """Whether ``moment`` had passed when the ledger last recorded this year
+        (``FromLedger.quiet_until``): its reminder or escalation stays unrecorded."""
+        return self._quiet_until is not None and moment < self._quiet_until
 
     async def _watch(self, watch: Watch) -> None:
         """Remind before a deadline, escalate after it: both recorded, or nothing if met."""
@@ -118,6 +137,8 @@ class AnnualCycleWorkflow(ProcessCore[CycleState]):
                 return
             if reminding and workflow.now() >= watch.missed_at:
                 continue  # opened too late to remind: straight to the missed deadline
+            if self._quiet(moment):
+                continue  # past when the year was recorded: the year waits at its step
             async with self._lock:
                 if met(watch.deadline, self._state):
                     return

@@ -54,6 +54,7 @@ def refusal(environ: dict[str, str]) -> str:
     ("INTERSESSIONAL_TEMPORAL_TLS", "perhaps", "valid boolean"),
     # SQLite would read a misspelt value as NORMAL without a word
     ("INTERSESSIONAL_TEMPORAL_SQLITE_SYNCHRONOUS", "ful", "'full', 'extra' or 'normal'"),
+    ("INTERSESSIONAL_PROFILE", "practice", "no Convention profile called 'practice'"),
 ])
 def test_a_wrong_value_is_one_sentence_naming_its_variable(name: str, value: str,
                                                             says: str) -> None:
@@ -64,6 +65,11 @@ def test_a_wrong_value_is_one_sentence_naming_its_variable(name: str, value: str
 
 def test_temporals_embedded_sqlite_loses_no_acknowledged_commit_by_default() -> None:
     assert load({}).temporal_sqlite_synchronous == "full"
+
+
+def test_cycles_run_by_the_seeds_unless_another_profile_is_set() -> None:
+    assert load({}).profile == "seeds"
+    assert load({"INTERSESSIONAL_PROFILE": "engine-2026"}).profile == "engine-2026"
 
 
 def test_the_ledger_url_is_never_repeated_in_a_refusal() -> None:

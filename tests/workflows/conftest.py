@@ -18,6 +18,7 @@ from temporalio.worker import Worker
 
 from domain.cycle import fold
 from domain.events import parse_event
+from domain.profile import FIRST_READING
 from domain.state import CycleState
 from ledger import Ledger
 from runtime.embedded import installed_binary
@@ -62,11 +63,16 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture
 def engine_parts(env: WorkflowEnvironment, tmp_path: Path, request: pytest.FixtureRequest
                  ) -> Iterator[Engine]:
-    """The parts, with the ledger on SQLite (or, parametrized indirectly, on "postgresql")."""
+    """The parts, with the ledger on SQLite (or, parametrized indirectly, on "postgresql").
+
+    The worker opens cycles by the engine's first reading (one member's step decides for the
+    committee), as the scripted years (``scenarios.scripted``) were written for; a test of
+    the seeds' profile asks for it (``tests/workflows/test_as_it_ran.py``)."""
     with ledger_database(getattr(request, "param", "sqlite"), tmp_path) as database, \
             ThreadPoolExecutor(max_workers=8) as executor:
         yield Engine(env=env, client=env.client, task_queue=f"cycles-{uuid.uuid4()}",
-                     ledger=Ledger(database), settings=Settings(data_dir=tmp_path),
+                     ledger=Ledger(database), settings=Settings(data_dir=tmp_path,
+                                                                profile=FIRST_READING),
                      executor=executor)
 
 

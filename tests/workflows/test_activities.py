@@ -5,7 +5,7 @@ run id and event id bound."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,12 +15,15 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.recording import CycleActivities
 from attesting import Signer
-from contracts import PrepareCycle, RecordEvent, TakeCheckpoint
+from contracts import PrepareCycle, ReadRecord, RecordEvent, TakeCheckpoint
 from domain.attestation import canonical_input
 from domain.calendar import default_calendar
 from domain.commands import OpenCycle
-from domain.events import CycleOpened
-from ledger import Ledger, create_ledger_engine, upgrade
+from domain.committee import coordinators_on
+from domain.elections import Term
+from domain.events import CycleOpened, TermEndedEarly
+from domain.profile import profile
+from ledger import Ledger, NewEvent, create_ledger_engine, upgrade
 from scenarios import scripted
 
 
@@ -98,3 +101,39 @@ def test_prepare_carries_what_the_previous_year_leaves_running(
     env.run(activities.record_event, _opening(2027, signer))
     basis = env.run(activities.prepare_cycle, PrepareCycle(year=2028))
     assert basis.previous_recorded
+
+
+def test_prepare_gives_the_profile_a_cycle_opened_without_one_runs_by(tmp_path: Path) -> None:
+    engine = create_ledger_engine(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    upgrade(engine)
+    env = ActivityEnvironment()
+    for setting in ("seeds", "engine-2026"):
+        acts = CycleActivities(Ledger(engine), tmp_path / "key.pem", default_profile=setting)
+        basis = env.run(acts.prepare_cycle, PrepareCycle(year=2027))
+        assert basis.profile is not None
+        assert basis.profile.name == setting
+
+
+def test_the_record_read_holds_a_term_ended_early_and_its_replacement(
+        activities: CycleActivities) -> None:
+    bih = Term(state="BIH", mandate="stockpile-destruction", first_year=2027, last_year=2027,
+               begins=date(2026, 9, 7))
+    fra = Term(state="FRA", mandate=bih.mandate, first_year=2027, last_year=2027,
+               begins=date(2027, 3, 1), replacing="BIH")
+    at = datetime(2027, 3, 2, tzinfo=UTC)
+    events: list[CycleOpened | TermEndedEarly] = [CycleOpened(
+        year=2027, occurred_at=at, actor=scripted.ISU, carried_terms=(bih,),
+        calendar=default_calendar(2027), profile=profile("seeds")), TermEndedEarly(
+        year=2027, occurred_at=at, actor=scripted.ISU, term=bih, ended_on=date(2027, 3, 1),
+        reason="withdrew", decided_by="the committee", replacement=fra)]
+    activities.ledger.append("cycle-2027", [NewEvent(
+        event_id=uuid.uuid4(), type=e.type, schema_version=e.schema_version,
+        payload=e.model_dump(mode="json"), actor=e.actor.name, role=e.actor.role.value,
+        occurred_at=e.occurred_at) for e in events], 0)
+    record = ActivityEnvironment().run(activities.read_record, ReadRecord(
+        day=date(2027, 4, 1), purpose="a test"))
+    assert record.profile.name == "seeds"
+    assert bih.model_copy(update={"ends": date(2027, 3, 1)}) in record.terms
+    assert fra in record.terms
+    running = coordinators_on(date(2027, 4, 1), record.terms, record.profile.term_basis)
+    assert [t.state for t in running[bih.mandate]] == ["FRA"]
