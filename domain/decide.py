@@ -38,7 +38,8 @@ def _new_warnings(state: CycleState, event: CycleEvent) -> tuple[RuleWarning, ..
 
 
 def election(state: CycleState, result: ElectionResult, registry: Mapping[str, State],
-             actor: Actor, at: datetime, incomplete: str | None = None) -> CoordinatorsElected:
+             actor: Actor, at: datetime, *, incomplete: str | None = None
+             ) -> CoordinatorsElected:
     """The ``CoordinatorsElected`` event for ``result``, recording the standing in today's
     registry of every State it was judged on (so a replay never depends on a later registry)."""
     year = state.year if state.year is not None else result.terms_begin
