@@ -120,7 +120,8 @@ def import_history(text: str, ledger: Ledger, registry: Mapping[str, State],
                 y.year)
             done.years.append(YearOutcome(y.year, "refused"))
             continue
-        previous = states.get(y.year - 1) or _recorded(ledger, y.year - 1)
+        previous = states[y.year - 1] if y.year - 1 in states else _recorded(ledger,
+                                                                            y.year - 1)
         try:
             built = build(file, i, previous, lines, registry)
             if importer is not None:

@@ -10,7 +10,7 @@ from attesting.keyring import trust_of
 from audit.attestations import check_attestations
 from audit.verification import verify_ledger
 from domain.attestation import IMPORT_HISTORY, Statement
-from domain.events import parse_event
+from domain.events import CycleOpened, parse_event
 from history.format import schema_text
 from ledger.attested import by_event
 from tests.history.conftest import Recorder, line_of, three_years
@@ -117,3 +117,19 @@ def test_the_lines_of_a_refused_fact(sqlite_recorder: Recorder) -> None:
     assert done.refusal is not None
     assert done.refusal.line == line_of(text, "{state: BEL, mandate: general-status, "
                                               "elected_at: 4msp")
+
+
+def test_a_later_file_goes_on_from_the_year_the_ledger_holds(recorder: Recorder) -> None:
+    text = three_years()
+    head, years = text.split("years:\n")
+    first, rest = years.split("  - year: 2013\n")
+    second = "  - year: 2013\n" + rest.split("  - year: 2014\n")[0]
+    assert recorder.run(f"{head}years:\n{first}").refusal is None
+    # the 2013 file names only the coordinators the 3MSP elected: those of 2012 still in
+    # office (the thematic areas' among them) come from the ledger's 2012 cycle
+    done = recorder.run(f"{head}years:\n{second}")
+    assert done.refusal is None, done.refusal and done.refusal.message
+    assert [(y.year, y.outcome) for y in done.years] == [(2013, "recorded")]
+    opened = parse_event(recorder.ledger.read_stream("cycle-2013")[0].payload)
+    assert isinstance(opened, CycleOpened)
+    assert {t.state for t in opened.carried_terms} >= {"NZL", "BGR", "BEL"}
