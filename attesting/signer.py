@@ -45,6 +45,12 @@ class Signer:
         attestation = Attestation(statement=statement, key_id=self.key_id, signature=signature)
         return command.model_copy(update={"attestation": attestation})
 
+    def vouch(self, statement: Statement) -> Attestation:
+        """The attestation of ``statement`` as it is (a fact imported from the Convention's
+        record, vouched for by the person who imported it: ``history.recording``)."""
+        signature = base64.b64encode(self._key.sign(statement.signed_bytes())).decode()
+        return Attestation(statement=statement, key_id=self.key_id, signature=signature)
+
 
 _default: list[Signer] = []
 

@@ -107,7 +107,7 @@ def _believed(event: Any, kept: KeptAttestation | None, trust: Trust) -> Stateme
     actor = Actor.model_validate(event.payload.get("actor"))
     found = mismatch(statement, stream=event.stream, version=event.version,
                      records=rule.event if rule else None, event_type=event.type, actor=actor,
-                     input_text=kept.input)
+                     input_text=kept.input, payload=event.payload)
     if found is not None:
         return f"its attestation does not vouch for it: {found}"
     if statement.issued_at > event.recorded_at:

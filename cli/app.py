@@ -47,6 +47,9 @@ COMMANDS: dict[str, Entry] = {
                      "(later practice, not in the seed papers; rules SP-1 … SP-4). A text "
                      "circulated with a deadline is adopted at the deadline unless a State Party "
                      "breaks silence before it."),
+    "history": Entry("cli.history", "history", "The Convention's past from a history file: "
+                     "import it, each year whole with its historical dates (ISU), or print "
+                     "the format's JSON Schema."),
     "pending": Entry("cli.pending", "pending", "What may be done now in the year's cycle, who "
                      "may do it and by when; with a token, the steps that are yours are marked."),
     "elect": Entry("cli.steps", "elect", "Record the MSP's election of coordinators "

@@ -24,6 +24,10 @@ from domain.convention import Actor, Role
 from domain.errors import RuleViolation
 
 FORMAT: Final = "intersessional-attestation/1"
+#: the step of a fact imported from the Convention's record (``intersessional history
+#: import``): the ISU person who imported it vouches for the fact, whose actor is who acted
+#: then (the President of a meeting, the record), and its input is the event itself
+IMPORT_HISTORY: Final = "import_history"
 #: what a step's canonical input leaves out: who (the attestation says it) and the attestation
 NOT_INPUT = frozenset({"actor", "attestation"})
 
@@ -124,12 +128,30 @@ def bound(command: BaseModel, *, stream: str, step: str, version: int) -> Attest
 
 
 def mismatch(statement: Statement, *, stream: str, version: int, records: str | None,
-             event_type: str, actor: Actor, input_text: str) -> str | None:
+             event_type: str, actor: Actor, input_text: str,
+             payload: dict[str, Any] | None = None) -> str | None:
     """Why ``statement`` does not vouch for the event recorded at ``version`` of ``stream``
     (of type ``event_type``, by ``actor``, decided from the input ``input_text``, by a step
     that ``records`` that type of event, if the step is known), in one clause; ``None`` if it
-    does. What the ledger checks as it keeps an event, and the audit as it reads one."""
+    does. What the ledger checks as it keeps an event, and the audit as it reads one.
+
+    An imported fact (step :data:`IMPORT_HISTORY`) is vouched for by the ISU person who
+    imported it, not by its actor: it is believed only for an event (``payload``, as recorded)
+    that names the document recording it (``source``), attested by someone in the ISU's role,
+    with the event itself as its input."""
     digest = hashlib.sha256(input_text.encode("utf-8")).hexdigest()
+    if statement.step == IMPORT_HISTORY:
+        return ("it names another stream" if statement.stream != stream else
+                f"it was issued at version {statement.version}, after the event's ({version})"
+                if statement.version is not None and statement.version >= version else
+                "it imports history, but the event names no source document"
+                if payload is None or not payload.get("source") else
+                f"history is imported by the ISU, not by someone in the role "
+                f"{statement.role.value}" if statement.role is not Role.ISU else
+                "the input kept with it is not the input it names"
+                if digest != statement.input_sha256 else
+                "the input kept with it is not the event" if canonical(payload) != input_text
+                else None)
     return ("it names another stream" if statement.stream != stream else
             f"it was issued at version {statement.version}, after the event's ({version})"
             if statement.version is not None and statement.version >= version else

@@ -20,10 +20,10 @@ sys.path.insert(0, str(ROOT))
 
 from domain.rules import RULES  # noqa: E402 - the project root is put on the path first
 
-CODE = ["domain", "workflows", "activities", "ledger", "identities", "audit", "api", "cli.py",
-        "worker.py"]
+CODE = ["domain", "workflows", "activities", "ledger", "identities", "audit", "api", "history",
+        "cli.py", "worker.py"]
 CATALOGUE = ROOT / "domain" / "rules.py"
-RULE_ID = re.compile(r"\b(?:IM|WG|CO|CC|ISU|CK|SP|TX|AT|G)-\d+\b")
+RULE_ID = re.compile(r"\b(?:IM|WG|CO|CC|ISU|CK|SP|TX|AT|HI|G)-\d+\b")
 REQUIRED = re.compile(r"^(IM|WG|CO|CC|CK|SP)-\d+$|^ISU-[23]$")
 
 
