@@ -73,6 +73,12 @@ def _opened(s: CycleState, e: CycleOpened) -> CycleState:
     return s.model_copy(update={"year": e.year, "calendar": e.calendar,
                                 "mandates": e.mandates, "terms": e.carried_terms,
                                 "presidencies": e.carried_presidencies, "profile": e.profile,
+                                # a President designated at an earlier meeting for one after
+                                # this cycle's opening (the Second Review Conference's, at
+                                # the 8MSP) is the cycle's designation: none is awaited
+                                "designated": next((p for p in e.carried_presidencies
+                                                    if p.presides_from
+                                                    > e.calendar.opening_msp), None),
                                 "closing_meeting": e.closing_meeting,
                                 "records_workplan": e.records_workplan})
 
@@ -91,8 +97,9 @@ def _elected(s: CycleState, e: CoordinatorsElected) -> CycleState:
                                 f"{late[0].begins or 'no day'}, not on {day}, the election's.")
     standings = {state.iso3: state for state in e.standings}
     if e.incomplete is not None:
-        validate_recorded_slate(e.election, s.terms, standings, s.catalogue, day)
-        return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms})
+        noted = validate_recorded_slate(e.election, s.terms, standings, s.catalogue, day)
+        return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms,
+                                    "warnings": s.warnings + noted})
     warnings = validate_election(e.election, s.terms, standings, s.catalogue, day)
     return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms,
                                 "warnings": s.warnings + warnings})

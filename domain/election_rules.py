@@ -16,15 +16,25 @@ from domain.mandates import Mandate, mandate, mandates
 
 
 def check_eligibility(term: Term, m: Mandate, registry: Mapping[str, State],
-                      day: date | None = None) -> None:
+                      day: date | None = None) -> tuple[RuleWarning, ...]:
     """CO-1: refuse a coordinator from a State that is not a State Party on ``day`` (its
-    standing today where the registry has no dates, or no day is given)."""
+    standing today where the registry has no dates, or no day is given). A State that had
+    deposited its instrument, the Convention not yet in force for it, is accepted with a
+    recorded warning: it had consented to be bound (the practice elected such States)."""
     state = registry.get(term.state)
+    if (state is not None and day is not None and not state.party_on(day)
+            and state.joined is not None and state.joined <= day and state.withdrew is None
+            and state.is_state_party):
+        return (RuleWarning.of("CO-1", f"{term.state} had deposited its instrument on "
+                               f"{state.joined}, and the Convention entered into force for it "
+                               f"on {state.in_force}: elected for {m.name} on {day}, before it "
+                               "was a State Party; accepted, and recorded."),)
     if state is None or not state.party_on(day):
         standing = "is not a State in the registry" if state is None else (
             f"is {state.standing_on(day)}")
         raise RuleViolation("CO-1", f"{term.state} {standing}; a coordinator for "
                             f"{m.name} must come from a State Party.")
+    return ()
 
 
 def _check_length(term: Term, m: Mandate, first_round: bool, result: ElectionResult) -> None:
@@ -132,19 +142,20 @@ def validate_election(
     """Refuse an election result that breaks CO-1 (on ``day``, the election's), CO-2, CO-4,
     CO-5, CO-7, WG-2 or WG-3, given every earlier term; return the CO-6 warnings to record."""
     known = catalogue if catalogue is not None else mandates()
+    early: tuple[RuleWarning, ...] = ()
     if not result.terms:
         raise RuleViolation("CO-2", f"the MSP of {result.msp_year} elected no coordinator; "
                             "record at least the seats that fall vacant.")
     for term in result.terms:
         m = mandate(term.mandate, known)
-        check_eligibility(term, m, registry, day)
+        early += check_eligibility(term, m, registry, day)
         first_round = not any(p.mandate == term.mandate for p in previous)
         _check_length(term, m, first_round, result)
     combined = [*previous, *result.terms]
     _check_seats(combined, result, known)
     _check_stagger(combined, known)
     check_rotation(previous, result, known)
-    return _affected_warnings(combined, result, known, registry)
+    return early + _affected_warnings(combined, result, known, registry)
 
 
 def validate_recorded_slate(
@@ -153,14 +164,15 @@ def validate_recorded_slate(
     registry: Mapping[str, State],
     catalogue: Mapping[str, Mandate] | None = None,
     day: date | None = None,
-) -> None:
+) -> tuple[RuleWarning, ...]:
     """Judge the coordinators an incomplete record names for one cycle: each from a State
     Party on ``day`` (CO-1), serving that cycle only (their real terms are not known), and no
     mandate over its seats or held twice by one State (WG-2, WG-3)."""
     known = catalogue if catalogue is not None else mandates()
+    early: tuple[RuleWarning, ...] = ()
     for term in result.terms:
         m = mandate(term.mandate, known)
-        check_eligibility(term, m, registry, day)
+        early += check_eligibility(term, m, registry, day)
         if (term.first_year, term.last_year) != (result.terms_begin, result.terms_begin):
             raise RuleViolation("CO-2", f"an incomplete record names who served the "
                                 f"{result.terms_begin} cycle; {term.state}'s term for {m.name} "
@@ -173,3 +185,4 @@ def validate_recorded_slate(
             raise RuleViolation(rule, f"{m.name} would have {', '.join(states)} as "
                                 f"coordinators in {result.terms_begin}; it is led by at most "
                                 f"{m.max_seats}, from as many States.")
+    return early

@@ -113,7 +113,8 @@ def _elect(file: HistoryFile, i: int, year: Year, president: Actor, *, lines: Li
     y, here = file.years[i], ("years", i)
     meetings = {m.key: m for m in file.meetings}
     opening = meetings[y.opened_at]
-    chosen = [(j, co) for j, co in enumerate(y.coordinators) if co.elected_at == y.opened_at]
+    chosen = [(j, co) for j, co in enumerate(y.coordinators)
+              if co.elected_at == y.opened_at or y.incomplete is not None]
     if not chosen:
         raise HistoryRefusal("CO-2", f"the file names no coordinator elected at the "
                              f"{opening.name} (elected_at: {y.opened_at}); the {y.year} cycle "
@@ -121,6 +122,8 @@ def _elect(file: HistoryFile, i: int, year: Year, president: Actor, *, lines: Li
                              y.year)
     terms = tuple(k.term_of(co, meetings, y.year, lines.of((*here, "coordinators", j)))
                   for j, co in chosen)
+    if y.incomplete is not None:  # named serving this cycle: from the meeting that opened it
+        terms = tuple(t.model_copy(update={"begins": opening.ends}) for t in terms)
     result = ElectionResult(msp_year=y.year - 1, terms=terms, necessity=tuple(
         NecessityException(state=n.state, mandate=n.mandate, reason=n.reason)
         for n in y.necessity))
@@ -137,7 +140,8 @@ def _elect(file: HistoryFile, i: int, year: Year, president: Actor, *, lines: Li
         return lines.of(min(found)[2]) if found else None
 
     year.add(lambda n: decide.election(year.state, result, registry, president,
-                                       k.at(opening.ends, n)).model_copy(
+                                       k.at(opening.ends, n),
+                                       incomplete=y.incomplete).model_copy(
         update={"source": sources[:500]}), lines.of((*here, "coordinators")), line_of)
 
 

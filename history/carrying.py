@@ -61,8 +61,8 @@ def carried_terms(y: HistoryYear, i: int, previous: CycleState | None,
     terms = [] if previous is None else [t for t in previous.terms
                                          if t.last_year >= y.year - 1]
     for j, c in enumerate(y.coordinators):
-        if c.elected_at == y.opened_at:
-            continue
+        if c.elected_at == y.opened_at or y.incomplete is not None:
+            continue  # elected in the year (an incomplete year's are all its own)
         term = term_of(c, meetings, y.year, lines.of(("years", i, "coordinators", j)))
         if not any(t.same_seat(term) for t in terms):
             terms.append(term)
@@ -78,7 +78,7 @@ def presidency(meeting: Meeting, meetings: Mapping[str, Meeting], line: int | No
     by = meetings.get(meeting.designated_at or "")
     return Presidency(state=meeting.president, meeting=meeting.name,
                       designated_on=by.ends if by else meeting.opens,
-                      presides_from=meeting.opens)
+                      presides_from=meeting.presides_from or meeting.opens)
 
 
 def carried_presidencies(y: HistoryYear, previous: CycleState | None,

@@ -62,6 +62,9 @@ class Meeting(_Strict):
     name: Title = Field(min_length=1)
     president: ISO3 | None = None
     designated_at: Key | None = None
+    #: the day its President took office, where the record says it was not the meeting's
+    #: opening (the Netherlands presided from 1 January 2016, before the 6MSP)
+    presides_from: date | None = None
     parts: list[Part] = Field(min_length=1, max_length=10)
     source: Key
 
@@ -148,6 +151,10 @@ class HistoryYear(_Strict):
     workplan: WorkplanRecord | None = None
     early_ends: list[EarlyEnd] = Field(default_factory=list, max_length=100)
     committee_practice: Text | None = None
+    #: why the year's record is incomplete: its coordinators are then those the sources name
+    #: serving this cycle (``first_year`` = ``last_year`` = the year), recorded as such and
+    #: judged on CO-1 and the seats only (``domain.election_rules.validate_recorded_slate``)
+    incomplete: Text | None = None
 
 
 class HistoryFile(_Strict):

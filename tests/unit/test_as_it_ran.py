@@ -202,9 +202,13 @@ def test_co1_a_state_is_judged_a_party_on_the_day() -> None:
     assert undated.party_on(date(1990, 1, 1))  # no dates: its standing today
     term = Term(state="LKA", mandate="reporting", first_year=2019, last_year=2020)
     with pytest.raises(RuleViolation, match="not yet a State Party") as refused:
-        check_eligibility(term, mandate("reporting"), {"LKA": lka}, date(2018, 8, 1))
+        check_eligibility(term, mandate("reporting"), {"LKA": lka}, date(2018, 2, 1))
     assert refused.value.rule_id == "CO-1"
-    check_eligibility(term, mandate("reporting"), {"LKA": lka}, date(2018, 9, 3))
+    # instrument deposited, not yet in force: accepted, with a recorded warning (Sweden, 2012)
+    (noted,) = check_eligibility(term, mandate("reporting"), {"LKA": lka}, date(2018, 8, 1))
+    assert noted.rule_id == "CO-1"
+    assert "before it was a State Party" in noted.message
+    assert check_eligibility(term, mandate("reporting"), {"LKA": lka}, date(2018, 9, 3)) == ()
 
 
 def test_a_meeting_in_parts_opens_with_its_first_and_ends_with_its_last() -> None:
