@@ -1,0 +1,91 @@
+"""The Convention's record 2011–2020 shipped with the engine: it imports whole, with CO-7
+necessity flags exactly where the real slates needed them, and the machinery on any day of
+those years reads back as the sources name it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from audit.verification import verify_ledger
+from reading.on_day import on_day
+from tests.history.conftest import Recorder
+
+SHIPPED = Path(__file__).parents[2] / "history" / "data" / "ccm-2011-2020.yaml"
+
+
+def _text() -> str:
+    return SHIPPED.read_text(encoding="utf-8")
+
+
+def test_the_shipped_record_imports_whole_and_verifies(recorder: Recorder) -> None:
+    done = recorder.run(_text())
+    assert done.refusal is None, done.refusal and done.refusal.sentence("shipped")
+    assert [y.year for y in done.years] == list(range(2012, 2021))
+    assert all(y.outcome == "recorded" for y in done.years)
+    assert recorder.ledger.streams("cycle-") == [f"cycle-{y}" for y in range(2012, 2021)]
+    verified = verify_ledger(recorder.engine, None, keyring=recorder.keyring)
+    assert verified.intact, verified
+    again = recorder.run(_text())
+    assert [y.outcome for y in again.years] == ["already recorded"] * 9
+
+
+def test_co7_flags_stand_exactly_where_the_real_slates_needed_them(
+        sqlite_recorder: Recorder) -> None:
+    """Each necessity exception the file records is needed: without it the year is refused
+    CO-7 at that coordinator's line (an unneeded one would be refused too)."""
+    document = yaml.safe_load(_text())
+    flagged = [(y["year"], n["state"], n["mandate"]) for y in document["years"]
+               for n in y["necessity"]]
+    assert flagged == [(2013, "LAO", "clearance"), (2013, "ESP", "stockpile-destruction"),
+                       (2014, "MEX", "victim-assistance"), (2014, "BEL", "reporting"),
+                       (2014, "NZL", "national-implementation")]
+    dry = sqlite_recorder.run(_text(), dry_run=True)
+    assert dry.refusal is None
+    assert sqlite_recorder.ledger.head() == 0
+    for year, state, _mandate in flagged:
+        trimmed = {**document, "years": [
+            {**y, "necessity": [n for n in y["necessity"]
+                                if (y["year"], n["state"]) != (year, state)]}
+            for y in document["years"]]}
+        refused = sqlite_recorder.run(yaml.safe_dump(trimmed, sort_keys=False),
+                                      dry_run=True).refusal
+        assert refused is not None
+        assert (refused.rule_id, refused.year) == ("CO-7", year)
+        assert state in refused.message and refused.line is not None, refused.message
+
+
+@pytest.mark.parametrize(("day", "president", "coordinators"), [
+    (date(2012, 3, 1), "LBN", {"VAT", "ZMB", "JPN", "PRT", "AUT", "BIH", "LAO", "IRL", "DEU",
+                               "HRV", "ESP", "MEX", "BEL", "NZL"}),
+    # from meeting to meeting: the 4MSP (9–13 September 2013) elected 2014's coordinators
+    (date(2013, 10, 1), "ZMB", {"CRI", "GHA", "AFG", "LAO", "ESP", "SWE", "NLD", "NOR",
+                                "MEX", "CHE", "ALB", "CHL", "BEL", "NZL"}),
+    (date(2018, 10, 1), "NIC", {"PAN", "AUT", "MOZ", "IRL", "ESP", "NZL"}),
+])
+def test_any_day_reads_back_the_president_and_the_coordinators(
+        sqlite_recorder: Recorder, day: date, president: str, coordinators: set[str]) -> None:
+    assert sqlite_recorder.run(_text()).refusal is None
+    found = on_day(sqlite_recorder.ledger, day)
+    assert found is not None
+    assert found.president == president
+    assert {c.state for c in found.coordinators} == coordinators
+    sitting = {m.represents for m in found.committee}
+    assert sitting >= coordinators | {president, "ICRC", "UN", "CMC"}
+
+
+def test_the_second_review_conference_sits_in_two_parts_and_closes_2020(
+        sqlite_recorder: Recorder) -> None:
+    assert sqlite_recorder.run(_text()).refusal is None
+    found = on_day(sqlite_recorder.ledger, date(2019, 10, 1))
+    assert found is not None
+    assert set(found.designated) == {"CHE"}
+    events = [e.payload for e in sqlite_recorder.ledger.read_stream("cycle-2020")]
+    closing = events[0]["closing_meeting"]
+    assert closing["kind"] == "review_conference"
+    assert len(closing["parts"]) == 2
+    assert events[-1]["type"] == "CycleClosed"
+    assert all(e.get("source") for e in events)
