@@ -37,6 +37,7 @@ from domain.events import (
     IntersessionalMeetingConvened,
     IntersessionalMeetingDispensedWith,
     IntersessionalMeetingHeld,
+    PresidentDesignated,
     WorkplanDrafted,
 )
 from domain.kinds import CYCLE
@@ -88,7 +89,11 @@ def _make(read: Sequence[Read], years: Years) -> Made:
                                                       years.registry),
                 meeting=_meeting(recorded), workplan=_workplan(recorded),
                 approvals=_approvals(recorded), deviations=deviations(year, recorded, opened),
-                closed=any(e.type == "CycleClosed" for _, e in recorded)))
+                closed=any(e.type == "CycleClosed" for _, e in recorded),
+                incomplete=_incomplete(recorded), closing_meeting=opened.closing_meeting,
+                designations=tuple(e.presidency for _, e in recorded
+                                   if isinstance(e, PresidentDesignated)),
+                sources=tuple(dict.fromkeys(e.source for _, e in recorded if e.source))))
     return tuple(found), {code: state.name for code, state in standings.items()}
 
 
@@ -141,8 +146,15 @@ def _coordinators(year: int, opened: CycleOpened, recorded: Recorded,
                 first_year=term.first_year, last_year=term.last_year,
                 necessity=necessity.get((term.state, m.key))))
         seats.append(MandateSeats(key=m.key, name=m.name, letter=m.letter,
-                                  working_group=m.is_working_group, coordinators=tuple(people)))
+                                  working_group=m.is_working_group, coordinators=tuple(people),
+                                  unknown=_incomplete(recorded) is not None))
     return tuple(seats)
+
+
+def _incomplete(recorded: Recorded) -> str | None:
+    """Why the year's record is incomplete, if its election says so."""
+    return next((e.incomplete for _, e in recorded
+                 if isinstance(e, CoordinatorsElected) and e.incomplete), None)
 
 
 def _meeting(recorded: Recorded) -> MeetingFacts:

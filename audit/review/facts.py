@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.committee import Presidency
+from domain.conferences import FormalMeeting
 from domain.events import CycleEvent
 from domain.meetings import IntersessionalMeeting
 from domain.state import WorkplanStatus
@@ -72,6 +74,9 @@ class MandateSeats(Fact):
     letter: str | None
     working_group: bool
     coordinators: tuple[Coordinator, ...]
+    #: the year's record is incomplete (``CoordinatorsElected.incomplete``): an empty seat is
+    #: not known, not vacant, and CO-6 is not judged on it
+    unknown: bool = False
 
     @property
     def affected(self) -> int:
@@ -80,7 +85,7 @@ class MandateSeats(Fact):
     @property
     def lacks_affected(self) -> bool:
         """CO-6: a working group none of whose coordinators comes from an affected State."""
-        return self.working_group and self.affected == 0
+        return self.working_group and self.affected == 0 and not self.unknown
 
 
 class MeetingFacts(Fact):
@@ -152,6 +157,14 @@ class YearFacts(Fact):
     approvals: tuple[Approval, ...]
     deviations: tuple[Deviation, ...]
     closed: bool
+    #: why the year's record is incomplete, for a year imported from incomplete sources
+    incomplete: str | None = None
+    #: the documents the year's facts were recorded from (an imported year's sources)
+    sources: tuple[str, ...] = ()
+    #: the meeting that closes the cycle, where the record knows it (kind, parts, venues)
+    closing_meeting: FormalMeeting | None = None
+    #: the Presidents designated during the cycle (CO-3), in the order recorded
+    designations: tuple[Presidency, ...] = ()
 
     @property
     def held(self) -> list[Coordinator]:

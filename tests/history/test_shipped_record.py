@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from audit.report import report_html
 from audit.verification import verify_ledger
 from reading.on_day import on_day
 from tests.history.conftest import Recorder
@@ -55,7 +56,8 @@ def test_co7_flags_stand_exactly_where_the_real_slates_needed_them(
                                       dry_run=True).refusal
         assert refused is not None
         assert (refused.rule_id, refused.year) == ("CO-7", year)
-        assert state in refused.message and refused.line is not None, refused.message
+        assert state in refused.message, refused.message
+        assert refused.line is not None
 
 
 @pytest.mark.parametrize(("day", "president", "coordinators"), [
@@ -89,3 +91,16 @@ def test_the_second_review_conference_sits_in_two_parts_and_closes_2020(
     assert len(closing["parts"]) == 2
     assert events[-1]["type"] == "CycleClosed"
     assert all(e.get("source") for e in events)
+
+
+def test_the_report_of_2016_to_2020_gives_the_coordinators_and_meetings_as_recorded(
+        sqlite_recorder: Recorder) -> None:
+    assert sqlite_recorder.run(_text()).refusal is None
+    verified = verify_ledger(sqlite_recorder.engine, None, keyring=sqlite_recorder.keyring)
+    page = report_html(sqlite_recorder.ledger, 2016, 2020, verified)
+    for said in ("Second Review Conference", "2020-11-25–2020-11-27", "2021-09-20–2021-09-21",
+                 "Sri Lanka (LKA) for the Ninth Meeting of States Parties",
+                 "Switzerland (CHE) for the Second Review Conference", "Namibia", "Panama",
+                 "not in the record", "Taken from an incomplete record"):
+        assert said in page, said
+    assert ">vacant<" not in page  # an incomplete year's empty seat is unknown, not vacant
