@@ -1,12 +1,13 @@
 """The Coordination Committee deciding as a committee, from the command line (CC-5).
 
 ``workplan approve|return --present CODES``: its chair, the President, records the decision
-with the members present. Before anything is sent the command shows the committee sitting that
-day, as the ledger records it (CC-3), marking who was named present — the "show before decide"
-of the dashboard's cycle page. The quorum and the chair's presence are the domain's to judge
-under the cycle's profile; a code that names no one sitting that day is refused here, before
-anything is sent, under CC-5 as the domain words it (under the engine's first reading the
-domain records ``present`` without reading it).
+with the members present. Before anything is sent the command shows a person at a terminal the
+committee sitting that day, as the ledger records it (CC-3), marking who was named present —
+what the dashboard's cycle page shows beside its boxes; a script (no terminal, or ``--json``)
+reads one line, the receipt or the refusal, as for every step. The quorum and the chair's
+presence are the domain's to judge under the cycle's profile; a code that names no one sitting
+that day is refused here, before anything is sent, under CC-5 as the domain words it (under the
+engine's first reading the domain records ``present`` without reading it).
 """
 
 from __future__ import annotations

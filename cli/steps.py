@@ -25,6 +25,7 @@ from cli.common import (
     YEAR,
     authenticate,
     connect_engine,
+    console,
     fail,
     recorded_cycle,
     run,
@@ -79,8 +80,9 @@ def _on_workplan(step: str, year: int, token: str | None, content_hash: str | No
                  as_json: bool, *, present: tuple[str, ...] | None = None, **fields: str
                  ) -> None:
     """A step naming the work plan by its hash: the one given, or the one the ledger records
-    as the cycle's current one. A decision of the committee (``present`` given, CC-5) shows
-    the committee sitting today first, and refuses a code naming no one sitting."""
+    as the cycle's current one. A decision of the committee (``present`` given, CC-5) refuses
+    a code naming no one sitting today, then shows a person at a terminal the committee sitting
+    today, those present marked, before the step is sent."""
     import stepping
     from contracts import cycle_id
     from domain.errors import RuleViolation
@@ -99,9 +101,9 @@ def _on_workplan(step: str, year: int, token: str | None, content_hash: str | No
         chosen = content_hash
         if present is not None and (held := committee.recorded(year)) is not None:
             today = datetime.now(UTC).date()  # the engine judges the step on its clock's day
-            if not as_json:
-                committee.show(year, held, today, present)
             committee.check_sitting(held, today, present)
+            if not as_json and console.is_terminal:  # to a person; a script reads one line
+                committee.show(year, held, today, present)
         if chosen is None:
             state = recorded_cycle(year)
             if state.draft_hash is None:
