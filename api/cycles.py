@@ -16,9 +16,10 @@ from api.auth import SignedIn
 from api.steps import add_step_route, add_step_routes, begun
 from api.streams import READ, Served, add_read_routes, held
 from contracts import Receipt, cycle_id
-from domain.committee import CommitteeMember
+from domain.committee import CommitteeMember, deciding_members, presiding_on
 from domain.convention import COMMITTEE_ORGANISATIONS, shipped_registry
 from domain.kinds import CYCLE
+from domain.profile import SitsAs
 from domain.state import CycleState, Phase, WorkplanStatus
 from ledger import Ledger
 from ledger.attention import Attention
@@ -49,6 +50,8 @@ class Seat(BaseModel):
     name: str
     basis: str
     paragraph: str
+    sits_as: SitsAs = Field(SitsAs.MEMBER, description="a member counts towards the quorum "
+                            "of the cycle's profile (CC-5); an observer sits and does not")
 
 
 class Committee(BaseModel):
@@ -57,6 +60,18 @@ class Committee(BaseModel):
     year: int
     on: date
     seats: list[Seat]
+    chair: str | None = Field(None, description="the State presiding that day, which chairs "
+                              "the committee and records its decisions (CC-1, CC-5)")
+    quorum: int | None = Field(None, description="the members present the committee needs to "
+                               "decide that day under the cycle's profile; none: one member's "
+                               "step decides")
+
+    def attending(self) -> list[Seat]:
+        """Each one sitting once (a State may hold two seats): who may be recorded present."""
+        once: dict[str, Seat] = {}
+        for seat in self.seats:
+            once.setdefault(seat.represents, seat)
+        return list(once.values())
 
 
 def year_of(stream: str) -> int:
@@ -78,9 +93,12 @@ def name_of(code: str) -> str:
 
 def committee(year: int, state: CycleState, on: date) -> Committee:
     members: tuple[CommitteeMember, ...] = state.committee_on(on)
+    presiding = presiding_on(on, state.presidencies)
     return Committee(year=year, on=on, seats=[
         Seat(represents=m.represents, name=name_of(m.represents), basis=m.basis,
-             paragraph=m.paragraph) for m in members])
+             paragraph=m.paragraph, sits_as=m.sits_as) for m in members],
+        chair=presiding.state if presiding else None,
+        quorum=state.profile.needed(len(deciding_members(members))))
 
 
 def known_years(ledger: Ledger) -> list[int]:

@@ -24,7 +24,15 @@ from starlette.concurrency import run_in_threadpool
 import stepping
 from api.coalitions import COALITIONS, coalition_reports
 from api.cycles import CYCLES, committee, year_of
-from api.pages import BUTTONS, FORMS, not_taken, render, same_origin, signed_in_person
+from api.pages import (
+    BUTTONS,
+    FORMS,
+    PRESENT,
+    not_taken,
+    render,
+    same_origin,
+    signed_in_person,
+)
 from api.problems import ProblemError
 from api.silence import EXTENSION, PROCEDURES
 from api.steps import sent
@@ -124,7 +132,9 @@ async def take(request: Request, page: Page, stream: str, step: str) -> Response
         return await show(request, page, stream, "Sign in with your token to take a step.",
                           401)
     posted = await request.form()
-    data = {name: str(posted.get(name) or "") for name, _, _ in form.fields}
+    data: dict[str, Any] = {name: str(posted.get(name) or "") for name, _, _ in form.fields}
+    if form.present:  # the boxes ticked: the members present, as the chair records them (CC-5)
+        data[PRESENT] = [str(code) for code in posted.getlist(PRESENT)]
     try:
         stepping.permitted(kind, step, person)
         state = await held(request, page.served, stream)  # 404 before the engine is asked

@@ -57,24 +57,31 @@ templates.env.filters["utc"] = _utc
 templates.env.globals["name_of"] = name_of  # a State or an organisation by name
 
 
+#: the field of a committee's decision naming the members present (CC-5): a page asks for it
+#: as the committee sitting that day, one checkbox a seat
+PRESENT = "present"
+
+
 @dataclass(frozen=True)
 class StepForm:
     """What a page asks for to take a step: its text fields (name, required, the most
-    characters it holds), and whether it carries the hash of the text the page shows."""
+    characters it holds), whether it carries the hash of the text the page shows, and whether
+    it asks who of the committee is present (CC-5)."""
 
     fields: tuple[tuple[str, bool, int], ...]
     hashed: bool
+    present: bool = False
 
 
 def form_of(request: type[StepRequest]) -> StepForm | None:
-    """The form of a step whose request is text besides a ``content_hash``; ``None`` for a step
-    that needs more (an election, a work plan, a charter…)."""
+    """The form of a step whose request is text besides a ``content_hash`` and the members
+    ``present``; ``None`` for a step that needs more (an election, a work plan, a charter…)."""
     fields = request.model_fields
-    text = [name for name in fields if name != "content_hash"]
+    text = [name for name in fields if name not in ("content_hash", PRESENT)]
     if not all(fields[name].annotation is str for name in text):
         return None
     return StepForm(tuple((name, fields[name].is_required(), _most(fields[name].metadata))
-                          for name in text), "content_hash" in fields)
+                          for name in text), "content_hash" in fields, PRESENT in fields)
 
 
 def _most(metadata: list[Any]) -> int:

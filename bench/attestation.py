@@ -19,7 +19,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 _BENCH = Path(__file__).resolve().parent
@@ -31,12 +31,19 @@ from contracts import RecordEvent  # noqa: E402
 from contracts.trust import TRUSTED  # noqa: E402
 from domain.attestation import bound, canonical_input  # noqa: E402
 from domain.commands import ApproveWorkplan  # noqa: E402
-from domain.convention import Actor, Role  # noqa: E402
+from domain.elections import plan_first_round  # noqa: E402
 from domain.events import WorkplanApprovedByCommittee  # noqa: E402
+from domain.state import CycleState  # noqa: E402
 from ledger import Ledger, NewEvent, create_ledger_engine, upgrade  # noqa: E402
+from scenarios import scripted  # noqa: E402
 
-CHAIR = Actor(name="President of the MSP", role=Role.PRESIDENT, represents="NZL")
+CHAIR = scripted.president(2027)  # who presides over the first year below
 HASH = "ab" * 32
+#: the members present (CC-5) as the chair records them: the committee of a first year, the
+#: size a real approval carries (the President, thirteen coordinators, ICRC, UN and CMC)
+_FIRST_YEAR = CycleState(year=2027, terms=plan_first_round(2026, scripted.FIRST_ROUND).terms,
+                         presidencies=(scripted.first_presidency(2027, date(2027, 1, 1)),))
+PRESENT = scripted.present(_FIRST_YEAR, date(2027, 1, 15))
 
 
 def _timed(step: Callable[[int], object], n: int) -> float:
@@ -56,9 +63,9 @@ def main() -> None:
         key = Path(tmp) / "attestation-signing-key.pem"
         signer = configure(key) or Signer.of(key)
         gate = Gate(key)
-        command = ApproveWorkplan(actor=CHAIR, content_hash=HASH)
+        command = ApproveWorkplan(actor=CHAIR, content_hash=HASH, present=PRESENT)
         event = WorkplanApprovedByCommittee(year=2027, occurred_at=datetime.now(UTC),
-                                            actor=CHAIR, content_hash=HASH)
+                                            actor=CHAIR, content_hash=HASH, present=PRESENT)
         attested = signer.attest(command, stream="cycle-2027", step="approve_workplan",
                                  version=0)
         assert attested.attestation is not None

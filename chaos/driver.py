@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel
 from temporalio.client import Client
@@ -28,7 +28,7 @@ from attesting import Signer
 from chaos.processes import TASK_QUEUE, Engine
 from contracts import cycle_id
 from domain import commands as c
-from domain.convention import shipped_registry
+from domain.convention import Actor, shipped_registry
 from domain.cycle import fold
 from domain.events import parse_event
 from domain.kinds import CYCLE
@@ -40,6 +40,7 @@ from scenarios.scripted import (
     election,
     first_presidency,
     meeting,
+    present,
     presidency,
     president,
     workplan,
@@ -69,6 +70,14 @@ class Planned:
 def _always(command: BaseModel) -> Callable[[CycleState], BaseModel]:
     """A step whose command does not depend on the year's state."""
     return lambda _: command
+
+
+def _committee(decision: type[c.ApproveWorkplan | c.ReturnWorkplan], chair: Actor,
+               content_hash: str, **more: str) -> Callable[[CycleState], BaseModel]:
+    """The committee's decision, its chair recording the members present on the day it is
+    sent (CC-5): the engine judges a step on its own clock, the wall clock's date here."""
+    return lambda state: decision(actor=chair, content_hash=content_hash,
+                                  present=present(state, datetime.now(UTC).date()), **more)
 
 
 def plan(year: int, returns: int = 1) -> list[Planned]:
@@ -101,11 +110,10 @@ def plan(year: int, returns: int = 1) -> list[Planned]:
                   Planned("submit_workplan_to_committee", "WorkplanSubmittedToCommittee",
                           _always(c.SubmitWorkplanToCommittee(actor=ISU, content_hash=h)))]
         if attempt < returns:
-            steps.append(Planned("return_workplan", "WorkplanReturnedForRevision", _always(
-                c.ReturnWorkplan(actor=chair, content_hash=h,
-                                 reasons="staff costs above the previous level"))))
+            steps.append(Planned("return_workplan", "WorkplanReturnedForRevision", _committee(
+                c.ReturnWorkplan, chair, h, reasons="staff costs above the previous level")))
     steps += [Planned("approve_workplan", "WorkplanApprovedByCommittee",
-                      _always(c.ApproveWorkplan(actor=chair, content_hash=h))),
+                      _committee(c.ApproveWorkplan, chair, h)),
               Planned("send_workplan_to_msp", "WorkplanSubmittedToMSP",
                       _always(c.SendWorkplanToMSP(actor=chair, content_hash=h))),
               Planned("adopt_workplan", "WorkplanAdoptedByMSP",

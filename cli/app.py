@@ -58,6 +58,9 @@ COMMANDS: dict[str, Entry] = {
     "meeting": Entry("cli.steps", "meeting", "The year's intersessional meeting."),
     "workplan": Entry("cli.steps", "workplan", "The ISU's work plan and budget."),
     "msp": Entry("cli.steps", "msp", "The MSP's decision on the work plan."),
+    "end-term": Entry("cli.terms", "end_term", "Record that a coordinator's term ended early "
+                      "(President or ISU, CO-10): the term, the day, why, who decided it and, "
+                      "if chosen, the State that serves the rest of it."),
     "demo": Entry("cli.serving", "demo", "Run one whole year on the embedded engine (free "
                   "ports, data in <data dir>/demo) with scripted people, print the timeline "
                   "from the ledger and the ledger's verification, and leave the next year's "

@@ -26,9 +26,11 @@ COMMAND_OF: dict[str, str] = {
     "convene_meeting": "meeting convene", "dispense_with_meeting": "meeting dispense",
     "hold_meeting": "meeting held --records …", "draft_workplan": "workplan draft --file …",
     "submit_workplan_to_committee": "workplan submit",
-    "approve_workplan": "workplan approve", "return_workplan": "workplan return --reasons …",
+    "approve_workplan": "workplan approve --present …",
+    "return_workplan": "workplan return --reasons … --present …",
     "send_workplan_to_msp": "workplan send-to-msp", "adopt_workplan": "msp adopt",
     "reject_workplan": "msp reject --reason …", "close_cycle": "",
+    "end_term_early": "end-term --state … --mandate … --ended-on …",
 }
 
 
@@ -45,7 +47,7 @@ def may_take(step: PendingStep, person: Person, state: CycleState, today: date) 
     try:
         authorise(Actor(name=person.name, role=person.role, represents=person.represents),
                   today, Record(terms=state.terms, presidencies=state.presidencies,
-                                mandates=state.mandates))
+                                mandates=state.mandates, profile=state.profile))
     except RuleViolation:
         return False
     return True

@@ -11,13 +11,13 @@ says what may be done now.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cli import taking
+from cli import committee, taking
 from cli.common import (
     FILE,
     JSON,
@@ -25,6 +25,7 @@ from cli.common import (
     YEAR,
     authenticate,
     connect_engine,
+    console,
     fail,
     recorded_cycle,
     run,
@@ -48,7 +49,8 @@ HASH = typer.Option(None, "--hash", metavar="SHA256",
                     help="the work plan's content hash; default: the one the cycle holds now")
 #: the flag that gives each field, for a field error's sentence
 FLAGS = {"content_hash": "--hash", "reasons": "--reasons", "reason": "--reason",
-         "records_reference": "--records", "decided_by": "--decided-by"}
+         "records_reference": "--records", "decided_by": "--decided-by",
+         "present": "--present"}
 
 
 def _step(step: str) -> KindStep:
@@ -75,9 +77,12 @@ def _from_file(step: str, year: int, file: Path, token: str | None, as_json: boo
 
 
 def _on_workplan(step: str, year: int, token: str | None, content_hash: str | None,
-                 as_json: bool, **fields: str) -> None:
+                 as_json: bool, *, present: tuple[str, ...] | None = None, **fields: str
+                 ) -> None:
     """A step naming the work plan by its hash: the one given, or the one the ledger records
-    as the cycle's current one."""
+    as the cycle's current one. A decision of the committee (``present`` given, CC-5) refuses
+    a code naming no one sitting today, then shows a person at a terminal the committee sitting
+    today, those present marked, before the step is sent."""
     import stepping
     from contracts import cycle_id
     from domain.errors import RuleViolation
@@ -86,13 +91,19 @@ def _on_workplan(step: str, year: int, token: str | None, content_hash: str | No
     from settings import Settings
 
     person = authenticate(token)
+    collective = {} if present is None else {"present": present}
     # the other fields are checked now, with a stand-in for a hash still to be read
-    given = request(_step(step), {"content_hash": content_hash or "0" * 64, **fields}, OPTIONS,
-                    FLAGS)
+    given = request(_step(step), {"content_hash": content_hash or "0" * 64, **fields,
+                                  **collective}, OPTIONS, FLAGS)
 
     async def work() -> None:
         stepping.permitted(CYCLE, step, person)
         chosen = content_hash
+        if present is not None and (held := committee.recorded(year)) is not None:
+            today = datetime.now(UTC).date()  # the engine judges the step on its clock's day
+            committee.check_sitting(held, today, present)
+            if not as_json and console.is_terminal:  # to a person; a script reads one line
+                committee.show(year, held, today, present)
         if chosen is None:
             state = recorded_cycle(year)
             if state.draft_hash is None:
@@ -201,18 +212,25 @@ def submit(year: int = YEAR, content_hash: str | None = HASH, token: str | None 
 
 
 @workplan.command("approve")
-def approve(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
+def approve(*, year: int = YEAR, content_hash: str | None = HASH,
+            present: str | None = committee.PRESENT, token: str | None = TOKEN,
             as_json: bool = JSON) -> None:
-    """Approve the work plan for the Coordination Committee (President or a member)."""
-    _on_workplan("approve_workplan", year, token, content_hash, as_json)
+    """Approve the work plan for the Coordination Committee (its chair, the President, with
+    the members present; a member, where the profile has no quorum). Shows the committee
+    sitting today first."""
+    _on_workplan("approve_workplan", year, token, content_hash, as_json,
+                 present=committee.present_of(present))
 
 
 @workplan.command("return")
-def send_back(year: int = YEAR, reasons: str = typer.Option(..., "--reasons"),
-              content_hash: str | None = HASH, token: str | None = TOKEN,
-              as_json: bool = JSON) -> None:
-    """Return the work plan to the ISU for revision (President or a committee member)."""
-    _on_workplan("return_workplan", year, token, content_hash, as_json, reasons=reasons)
+def send_back(*, year: int = YEAR, reasons: str = typer.Option(..., "--reasons"),
+              content_hash: str | None = HASH, present: str | None = committee.PRESENT,
+              token: str | None = TOKEN, as_json: bool = JSON) -> None:
+    """Return the work plan to the ISU for revision (its chair, the President, with the
+    members present; a member, where the profile has no quorum). Shows the committee sitting
+    today first."""
+    _on_workplan("return_workplan", year, token, content_hash, as_json,
+                 present=committee.present_of(present), reasons=reasons)
 
 
 @workplan.command("send-to-msp")

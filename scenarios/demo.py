@@ -52,7 +52,8 @@ def _refused_steps(name: str, year: int, state: CycleState) -> list[c.StepComman
     chair = scripted.chair(year, state)  # the President in office, as the record says
     if name == "open_cycle":
         term = Term(state="USA", mandate="clearance", first_year=year, last_year=year + 1)
-        return [c.ApproveWorkplan(actor=scripted.ISU, content_hash="0" * 64),  # wrong role
+        return [c.ApproveWorkplan(actor=scripted.ISU, content_hash="0" * 64,  # wrong role
+                                  present=scripted.present(state, datetime.now(UTC).date())),
                 c.ElectCoordinators(actor=chair, election=ElectionResult(  # not a State Party
                     msp_year=year - 1, terms=(term,)))]
     if name == "approve_workplan":
@@ -90,16 +91,19 @@ def demo_directory(settings: Settings) -> Path:
 
 def _your_turn(console: Console, directory: Path, year: int, state: CycleState) -> None:
     chair = scripted.chair(year, state)  # the President in office today, as the record says
+    # CC-5: the chair records the committee's members present, as the record seats them today
+    present = ",".join(scripted.present(state, datetime.now(UTC).date()))
     console.print(f"""
 [bold]Your turn.[/bold] The demo's engine is kept in {directory} (emptied by the next demo). The
 {year} cycle, opened as the previous one closed, waits for the Coordination Committee to approve
-its work plan. Sign in as its President and approve it:
+its work plan. Sign in as its President and approve it, recording the members present (the
+command shows the committee sitting today first):
 
   export INTERSESSIONAL_DATA_DIR={directory}
   .venv/bin/intersessional dev &        # the engine resumed, with the API and dashboard
   .venv/bin/intersessional users add "Your Name" --role president --state {chair.represents}
   export INTERSESSIONAL_TOKEN=…         # the token users add printed
-  .venv/bin/intersessional workplan approve --year {year}
+  .venv/bin/intersessional workplan approve --year {year} --present {present}
   .venv/bin/intersessional cycle timeline --year {year}
   and the dashboard: http://127.0.0.1:8000/dashboard/{year}
 

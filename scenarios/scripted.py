@@ -18,7 +18,7 @@ from temporalio.service import RPCError
 from contracts import cycle_id
 from domain import commands as c
 from domain.calendar import CycleCalendar, default_calendar
-from domain.committee import Presidency, presiding_on
+from domain.committee import Presidency, deciding_members, presiding_on
 from domain.convention import Actor, Role, State, shipped_registry
 from domain.elections import ElectionResult, Term, plan_first_round, seats_open
 from domain.kinds import CYCLE
@@ -69,6 +69,14 @@ def chair(year: int, state: CycleState, today: date | None = None) -> Actor:
     if presiding is None:
         return president(year)  # refused, as the record names no presidency: no hole
     return Actor(name="President of the MSP", role=Role.PRESIDENT, represents=presiding.state)
+
+
+def present(state: CycleState, day: date) -> tuple[str, ...]:
+    """CC-5: the members the chair records as present when the committee decides on ``day``:
+    every member (not observer) sitting that day by the record of ``state`` — the chair, the
+    President presiding, among them. Under a profile with a quorum this is all the committee
+    can muster; under the engine's first reading it is recorded and not required."""
+    return tuple(deciding_members(state.committee_on(day)))
 
 
 def election(year: int, state: CycleState, registry: Mapping[str, State]) -> ElectionResult:
@@ -204,6 +212,10 @@ async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, r
         # the President on the step's date (the engine's), as the record says
         return chair(year, state, await clock.today())
 
+    async def present_now() -> tuple[str, ...]:
+        # the committee's members sitting on the step's date, as the record says (CC-5)
+        return present(state, await clock.today())
+
     carried = (first_presidency(year),) if first else ()
     opening = c.OpenCycle(year=year, actor=ISU, carried_presidencies=carried, calendar=calendar)
     receipt = await open_cycle(client, opening, task_queue)
@@ -229,9 +241,9 @@ async def _run_year(client: Client, year: int, task_queue: str, *, step: Step, r
         if attempt < returns:
             await take("return_workplan", c.ReturnWorkplan(
                 actor=await president_now(), content_hash=h,
-                reasons="staff costs above the previous level"))
+                reasons="staff costs above the previous level", present=await present_now()))
     await take("approve_workplan", c.ApproveWorkplan(actor=await president_now(),
-                                                     content_hash=h))
+                                                     content_hash=h, present=await present_now()))
     await take("send_workplan_to_msp", c.SendWorkplanToMSP(actor=await president_now(),
                                                            content_hash=h))
     return await take("adopt_workplan", c.AdoptWorkplan(actor=await president_now(),

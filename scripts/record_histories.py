@@ -59,9 +59,11 @@ WITH_LEDGER = {"year-recovered"}
 
 async def a_year_with_a_return_and_refusals(env: WorkflowEnvironment, queue: str) -> list[str]:
     """A whole year: one return for revision, two refused steps, adoption, the next opened."""
-    async def refuse(name: str, _: Receipt, __: CycleState) -> None:
+    async def refuse(name: str, _: Receipt, state: CycleState) -> None:
         if name == "open_cycle":
-            for wrong in (c.ApproveWorkplan(actor=scripted.ISU, content_hash="0" * 64),
+            present = scripted.present(state, (await env.get_current_time()).date())
+            for wrong in (c.ApproveWorkplan(actor=scripted.ISU, content_hash="0" * 64,
+                                            present=present),
                           c.HoldMeeting(actor=scripted.ISU, records_reference="early")):
                 try:
                     await take_step(env.client, 2027, wrong)

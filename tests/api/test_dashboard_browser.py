@@ -1,9 +1,10 @@
 """The dashboard end to end, in headless Chromium (Debian's ``chromium`` package, driven by
 playwright with ``executable_path``; no browser is downloaded) on a real uvicorn server over a
 real ``intersessional dev``: the President signs in with a token, approves the pending work
-plan, and sees it in the timeline under their name; a stale page's second approval is refused
-in one sentence with the rule id. A screenshot is kept in ``test-artifacts/dashboard.png``. A
-page of another site that frames the dashboard gets a blank frame (``frame-ancestors``).
+plan with the members present ticked (CC-5), and sees it in the timeline under their name; a
+stale page's second approval is refused in one sentence with the rule id. A screenshot is kept
+in ``test-artifacts/dashboard.png``. A page of another site that frames the dashboard gets a
+blank frame (``frame-ancestors``).
 
 Without ``/usr/bin/chromium`` the test is skipped, unless ``INTERSESSIONAL_REQUIRE_CHROMIUM=1``
 (CI), where it fails.
@@ -53,9 +54,17 @@ def test_the_president_approves_the_work_plan_from_the_dashboard(browser: Browse
     stale = context.new_page()  # the same dashboard, left open in another tab
     stale.goto(f"{api.url}/dashboard/{YEAR}")
 
+    # CC-5: the committee sitting today, the chair's box ticked; ICRC ticked beside it
+    deciding = page.locator(f'form[action="/dashboard/{YEAR}/approve_workplan"]')
+    presiding = api.people["president"].represents
+    expect(deciding.locator(f'input[name="present"][value="{presiding}"]')).to_be_checked()
+    deciding.get_by_label("International Committee of the Red Cross (ICRC)").check()
+    before = api.head()
     page.get_by_role("button", name="Approve").click()
     approved = page.locator("#timeline tr", has_text="WorkplanApprovedByCommittee")
     expect(approved).to_have_count(1, timeout=WAIT)
+    assert [e.payload["present"] for e in api.events(before)
+            if e.type == "WorkplanApprovedByCommittee"] == [[presiding, "ICRC"]]
     expect(approved).to_contain_text(chair)
     expect(approved).to_contain_text("president")
     expect(approved).to_contain_text(f"sha256 {plan_hash[:12]}")

@@ -52,8 +52,8 @@ def valid_body(step: Step, plan_hash: str) -> dict[str, Any]:
         return {"year": YEAR + 1}
     fields = REQUESTS[step].model_fields
     if "content_hash" in fields:
-        return {"content_hash": plan_hash, **{name: "reasons given" for name in fields
-                                              if name != "content_hash"}}
+        return {"content_hash": plan_hash, **{name: [] if name == "present" else "reasons given"
+                                              for name in fields if name != "content_hash"}}
     if step is Step.HOLD_MEETING:
         return {"records_reference": "ISU/2027/IM"}
     if step is Step.DISPENSE_WITH_MEETING:
@@ -309,11 +309,34 @@ def test_signing_in_sets_a_strict_http_only_cookie(api: Api) -> None:
     assert api.tokens["president"].lower() not in cookie
     assert api.people["president"].name in page.text
     assert 'action="/dashboard/2027/approve_workplan"' in page.text
+    # CC-5: the committee sitting today, one box a seat, the chair's ticked
+    chair = api.state().presidencies[0].state
+    assert f'name="present" value="{chair}" checked' in page.text
+    assert page.text.count('name="present" value="ICRC"') == 2  # approve, return
+
+
+@pytest.mark.usefixtures("unchanged")
+def test_present_is_a_list_of_codes(api: Api, plan_hash: str) -> None:
+    with api.client("president") as http:
+        answer = http.post(f"/cycles/{YEAR}/approve_workplan",
+                           json={"content_hash": plan_hash, "present": "CHE,NOR"})
+    problem = assert_problem(answer, 422, "invalid-request")
+    assert ["body", "present"] in [e["loc"][:2] for e in problem["errors"]]
 
 
 def test_the_president_approves_over_http_and_the_next_return_is_refused(
         api: Api, plan_hash: str) -> None:
-    api.step("president", "approve_workplan", {"content_hash": plan_hash})
+    """The chair records the committee's decision with the members present (CC-5): the
+    members sitting today, as ``GET /cycles/{year}/committee`` seats them."""
+    with api.client("president") as http:
+        committee = http.get(f"/cycles/{YEAR}/committee").json()
+    present = list(dict.fromkeys(s["represents"] for s in committee["seats"]
+                                 if s["sits_as"] == "member"))
+    assert committee["chair"] in present
+    head = api.head()
+    api.step("president", "approve_workplan", {"content_hash": plan_hash, "present": present})
+    approved = [e for e in api.events(head) if e.type == "WorkplanApprovedByCommittee"]
+    assert [e.payload["present"] for e in approved] == [present]
     with api.client("president") as http:
         again = http.post(f"/cycles/{YEAR}/return_workplan",
                           json={"content_hash": plan_hash, "reasons": "too late"})
@@ -343,3 +366,22 @@ def test_a_step_on_a_cycle_that_has_run_and_closed_is_409_not_404(
     problem = assert_problem(answer, 409, "refused")
     assert problem["rule_id"] == "ISU-3"
     assert [e.type for e in api.events(head) if e.role != Role.ENGINE] == []
+
+
+def test_the_dashboard_records_the_members_ticked_present(api: Api) -> None:
+    """CC-5 from the dashboard: the committee sitting today as boxes, the chair's ticked; the
+    boxes ticked are the members present the approval records. A year of its own (ten on,
+    when the same State presides), so that the years above keep their course."""
+    year = YEAR + 10
+    plan = to_the_committee(api, year)
+    chair = api.people["president"].represents
+    with api.client() as http:
+        api.sign_in(http, "president")
+        page = http.get(f"/dashboard/{year}")
+        assert f'name="present" value="{chair}" checked' in page.text
+        head = api.head()
+        taken = http.post(f"/dashboard/{year}/approve_workplan",
+                          data={"content_hash": plan, "present": [chair, "ICRC"]})
+    assert taken.status_code == 303, taken.text
+    assert [e.payload["present"] for e in api.events(head)
+            if e.type == "WorkplanApprovedByCommittee"] == [[chair, "ICRC"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from temporalio.client import Client
@@ -23,6 +24,7 @@ from scenarios.scripted import (
     election,
     first_presidency,
     meeting,
+    present,
     presidency,
     president,
     workplan,
@@ -65,12 +67,14 @@ async def second_half(client: Client) -> list[Receipt]:
     chair = president(YEAR)
     plan = workplan(YEAR + 1, "612000.00")
     h = plan.content_hash()
+    # CC-5: the members sitting today, as the chair records them (no election comes between)
+    sitting = present(await cycle_state(client, YEAR), datetime.now(UTC).date())
     async with asyncio.timeout(STEP * 6):
         return [await take_step(client, YEAR, command) for command in (
             c.HoldMeeting(actor=ISU, records_reference=f"ISU/{YEAR}/IM"),
             c.DraftWorkplan(actor=ISU, workplan=plan),
             c.SubmitWorkplanToCommittee(actor=ISU, content_hash=h),
-            c.ApproveWorkplan(actor=chair, content_hash=h),
+            c.ApproveWorkplan(actor=chair, content_hash=h, present=sitting),
             c.SendWorkplanToMSP(actor=chair, content_hash=h),
             c.AdoptWorkplan(actor=chair, content_hash=h))]
 

@@ -2,7 +2,8 @@
 registered with `intersessional users add` and authenticated by their token, against one
 running `intersessional dev`: the ledger records the actor and role the token names, and a
 refused step — a role that never takes it, a revoked token, a step out of phase, a stale
-hash — prints its rule and records nothing."""
+hash, a member present who does not sit (CC-5), a term that cannot end (CO-10) — prints its
+rule and records nothing."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ import pytest
 from contracts import cycle_id
 from domain.calendar import default_calendar
 from domain.convention import shipped_registry
+from domain.cycle import fold
+from domain.events import parse_event
 from domain.state import CycleState
+from scenarios import scripted
 from scenarios.demo import demo_year
 from scenarios.scripted import election, first_presidency, meeting, presidency, president, workplan
 from tests.e2e.conftest import Dev, refused
@@ -119,6 +123,18 @@ def test_a_whole_year_by_people_with_tokens(shared_dev: Dev, people: dict[str, S
         "elect_coordinators": True, "designate_president": True}
     step(dev, chair, "elect", "--file", str(files["election"]))
     step(dev, chair, "president", "designate", "--file", str(files["presidency"]))
+    # CO-10: a term ended early, the rest of it served by another State; bad input refused
+    # first in one sentence with the rule, nothing recorded
+    bel = next(t for t in election(YEAR, CycleState(), shipped_registry()).terms
+               if t.mandate == "reporting")
+    ending = ("end-term", "--state", "BEL", "--mandate", "reporting", "--first-year", Y,
+              "--last-year", str(bel.last_year), "--reason", "the delegation withdrew",
+              "--decided-by", "the Coordination Committee", "--replacement", "FRA")
+    assert refused(dev, *ending, "--year", Y, "--ended-on", f"{YEAR}-02-30",
+                   token=chair.token).startswith("CO-10: the options given are not valid")
+    assert refused(dev, *ending, "--year", Y, "--ended-on", f"{YEAR - 1}-12-01",
+                   token=chair.token).startswith("refused CO-10 (")
+    step(dev, chair, *ending, "--ended-on", f"{YEAR}-03-01")
     step(dev, chair, "meeting", "convene", "--file", str(files["meeting"]))
     step(dev, isu, "meeting", "held", "--records", f"ISU/{YEAR}/IM")
 
@@ -135,7 +151,17 @@ def test_a_whole_year_by_people_with_tokens(shared_dev: Dev, people: dict[str, S
     mine = json.loads(dev.cli("pending", "--year", Y, "--json", "--token", member.token).stdout)
     assert {s["step"]: s["yours"] for s in mine["pending"]} == {
         "approve_workplan": True, "return_workplan": True}
-    assert f"work plan sha256 {approved}" in step(dev, member, "workplan", "approve").stdout
+    # CC-5: the chair records the members present; a code naming no one sitting is refused
+    present = scripted.present(fold(parse_event(e.payload) for e in dev.stream(cycle_id(YEAR))),
+                               datetime.now(UTC).date())
+    assert refused(dev, "workplan", "approve", "--year", Y, "--present", "XYZ",
+                   token=chair.token).startswith("refused CC-5 (")
+    assert "(CC-5)" in refused(dev, "workplan", "approve", "--year", Y, "--present", "NOR,,UN",
+                               token=chair.token)
+    took = step(dev, chair, "workplan", "approve", "--present", ",".join(present).lower())
+    assert f"work plan sha256 {approved}" in took.stdout
+    assert [e.payload["present"] for e in dev.stream(cycle_id(YEAR))
+            if e.type == "WorkplanApprovedByCommittee"] == [list(present)]
     step(dev, chair, "workplan", "send-to-msp")
     adopted = json.loads(step(dev, chair, "msp", "adopt", "--json").stdout)
     assert (adopted["content_hash"], adopted["actor"], adopted["represents"]) == (
@@ -151,9 +177,10 @@ def test_a_whole_year_by_people_with_tokens(shared_dev: Dev, people: dict[str, S
           "member": (member.name, "committee_member")}
     assert recorded == [(kind, *by[who]) for kind, who in (
         ("CycleOpened", "isu"), ("CoordinatorsElected", "president"),
-        ("PresidentDesignated", "president"), ("IntersessionalMeetingConvened", "president"),
+        ("PresidentDesignated", "president"), ("TermEndedEarly", "president"),
+        ("IntersessionalMeetingConvened", "president"),
         ("IntersessionalMeetingHeld", "isu"), ("WorkplanDrafted", "isu"),
         ("WorkplanSubmittedToCommittee", "isu"), ("WorkplanReturnedForRevision", "member"),
         ("WorkplanDrafted", "isu"), ("WorkplanSubmittedToCommittee", "isu"),
-        ("WorkplanApprovedByCommittee", "member"), ("WorkplanSubmittedToMSP", "president"),
+        ("WorkplanApprovedByCommittee", "president"), ("WorkplanSubmittedToMSP", "president"),
         ("WorkplanAdoptedByMSP", "president"))]

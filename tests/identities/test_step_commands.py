@@ -137,11 +137,28 @@ def test_the_token_comes_from_the_environment_and_the_role_from_the_token(
     assert done.exit_code == 0, done.output
     ((year, step, person, request),) = sent.taken
     assert (year, step, person.name, request.model_dump()) == (
-        YEAR, Step.APPROVE_WORKPLAN, "Jean Roux", {"content_hash": HASH})
+        YEAR, Step.APPROVE_WORKPLAN, "Jean Roux", {"content_hash": HASH, "present": ()})
     body = json.loads(done.output)
     assert (body["position"], body["stream"], body["content_hash"]) == (7, "cycle-2027", HASH)
     assert (body["actor"], body["role"], body["represents"]) == (
         "Jean Roux", "committee_member", "ICRC")
+
+
+def test_present_is_sent_as_codes_each_once(tokens: dict[str, str], engine: Engine,
+                                            sent: Engine_) -> None:
+    """CC-5: ``--present`` in capitals, each once; a list with a hole is one sentence with the
+    rule, nothing sent (a code naming no one sitting is refused on the ledger's committee:
+    tests/e2e/test_steps_cli.py)."""
+    chair = {"INTERSESSIONAL_TOKEN": tokens["president"]}
+    holed = run("workplan", "return", "--year", str(YEAR), "--hash", HASH, "--reasons", "dear",
+                "--present", "NZL,,ICRC", env=chair)
+    assert "(CC-5)" in refused(holed, engine, sent)
+    done = run("workplan", "return", "--year", str(YEAR), "--hash", HASH, "--reasons", "dear",
+               "--present", " nzl, ICRC ,NZL", "--json", env=chair)
+    assert done.exit_code == 0, done.output
+    ((_, step, _, request),) = sent.taken
+    assert (step, request.model_dump()) == (Step.RETURN_WORKPLAN, {
+        "content_hash": HASH, "reasons": "dear", "present": ("NZL", "ICRC")})
 
 
 def test_files_are_toml_or_json_holding_the_document_or_the_request(

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import signal
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -42,6 +42,7 @@ from scenarios.scripted import (
     election,
     first_presidency,
     meeting,
+    present,
     presidency,
     president,
     workplan,
@@ -119,14 +120,17 @@ class Driver:
 
     def second_half(self, year: int) -> list[dict[str, Any]]:
         """Hold the meeting, draft and submit the work plan, approve, send it, adopt it."""
-        chair = self.chair(year, self.state(year))
+        state = self.state(year)
+        chair = self.chair(year, state)
         plan = workplan(year + 1, STAFF)
         h = {"content_hash": plan.content_hash()}
+        # CC-5: the members sitting today, as the chair records them (no election between)
+        sitting = {**h, "present": list(present(state, datetime.now(UTC).date()))}
         return [self.step("isu", year, "hold_meeting", {"records_reference": f"ISU/{year}/IM"}),
                 self.step("isu", year, "draft_workplan",
                           {"workplan": plan.model_dump(mode="json")}),
                 self.step("isu", year, "submit_workplan_to_committee", h),
-                self.step(chair, year, "approve_workplan", h),
+                self.step(chair, year, "approve_workplan", sitting),
                 self.step(chair, year, "send_workplan_to_msp", h),
                 self.step(chair, year, "adopt_workplan", h)]
 

@@ -1,0 +1,91 @@
+"""The Coordination Committee deciding as a committee, from the command line (CC-5).
+
+``workplan approve|return --present CODES``: its chair, the President, records the decision
+with the members present. Before anything is sent the command shows a person at a terminal the
+committee sitting that day, as the ledger records it (CC-3), marking who was named present —
+what the dashboard's cycle page shows beside its boxes; a script (no terminal, or ``--json``)
+reads one line, the receipt or the refusal, as for every step. The quorum and the chair's
+presence are the domain's to judge under the cycle's profile; a code that names no one sitting
+that day is refused here, before anything is sent, under CC-5 as the domain words it (under the
+engine's first reading the domain records ``present`` without reading it).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from cli.common import console, fail, ledger
+
+if TYPE_CHECKING:
+    from domain.state import CycleState
+
+PRESENT = typer.Option(None, "--present", metavar="CODES",
+                       help="the members present, as the chair records them (CC-5): "
+                            "comma-separated alpha-3 codes, ICRC, UN or CMC, the chair's own "
+                            "among them")
+
+
+def present_of(codes: str | None) -> tuple[str, ...]:
+    """``--present`` as codes, each once and in capitals; none given, none recorded. A list
+    with an empty entry is one sentence and exit 2, nothing sent."""
+    if codes is None:
+        return ()
+    named = [code.strip().upper() for code in codes.split(",")]
+    if not all(named):
+        raise fail(f"--present {codes!r} is not a list of codes (CC-5): give the members "
+                   "present separated by commas, e.g. --present CHE,NOR,ICRC.")
+    return tuple(dict.fromkeys(named))
+
+
+def recorded(year: int) -> CycleState | None:
+    """The ``year`` cycle as the ledger records it, if it does (else the engine answers)."""
+    from contracts import cycle_id
+    from reading.streams import state_of
+
+    with ledger() as held:
+        state: CycleState | None = state_of(held, cycle_id(year))
+    return state
+
+
+def show(year: int, state: CycleState, day: date, present: tuple[str, ...]) -> None:
+    """The committee sitting on ``day`` (CC-3), each seat marked if named present."""
+    from domain.convention import COMMITTEE_ORGANISATIONS, shipped_registry
+
+    registry = shipped_registry()
+    table = Table("Present", "Member", "Basis", "Sits as", "2MSP",
+                  title=f"The Coordination Committee on {day} (the {year} cycle, "
+                        f"{state.profile.name} profile)")
+    for m in state.committee_on(day):
+        name = m.represents if m.represents in COMMITTEE_ORGANISATIONS else (
+            registry.describe(m.represents))
+        table.add_row("✔" if m.represents in present else "", escape(name), escape(m.basis),
+                      m.sits_as.value, m.paragraph)
+    console.print(table)
+    needed = state.profile.needed(len(_members(state, day)))
+    console.print(f"quorum: {needed} members present" if needed else
+                  "no quorum under this profile: present is recorded, not required",
+                  highlight=False)
+
+
+def check_sitting(state: CycleState, day: date, present: tuple[str, ...]) -> None:
+    """Refuse (CC-5: a ``RuleViolation``, nothing sent) a code naming no one sitting on
+    ``day``."""
+    from domain.errors import RuleViolation
+
+    sitting = list(dict.fromkeys(m.represents for m in state.committee_on(day)))
+    strangers = [code for code in present if code not in sitting]
+    if strangers:
+        raise RuleViolation("CC-5", f"{', '.join(strangers)} did not sit on the Coordination "
+                            f"Committee on {day}, so cannot be recorded as present; that day "
+                            f"it is {', '.join(sitting)}.")
+
+
+def _members(state: CycleState, day: date) -> list[str]:
+    from domain.committee import deciding_members
+
+    return deciding_members(state.committee_on(day))
