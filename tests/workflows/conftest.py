@@ -18,7 +18,6 @@ from temporalio.worker import Worker
 
 from domain.cycle import fold
 from domain.events import parse_event
-from domain.profile import FIRST_READING
 from domain.state import CycleState
 from ledger import Ledger
 from runtime.embedded import installed_binary
@@ -65,14 +64,12 @@ def engine_parts(env: WorkflowEnvironment, tmp_path: Path, request: pytest.Fixtu
                  ) -> Iterator[Engine]:
     """The parts, with the ledger on SQLite (or, parametrized indirectly, on "postgresql").
 
-    The worker opens cycles by the engine's first reading (one member's step decides for the
-    committee), as the scripted years (``scenarios.scripted``) were written for; a test of
-    the seeds' profile asks for it (``tests/workflows/test_as_it_ran.py``)."""
+    The worker opens cycles by the default profile (``seeds``): the scripted chair records
+    the members present (``scenarios.scripted.present``)."""
     with ledger_database(getattr(request, "param", "sqlite"), tmp_path) as database, \
             ThreadPoolExecutor(max_workers=8) as executor:
         yield Engine(env=env, client=env.client, task_queue=f"cycles-{uuid.uuid4()}",
-                     ledger=Ledger(database), settings=Settings(data_dir=tmp_path,
-                                                                profile=FIRST_READING),
+                     ledger=Ledger(database), settings=Settings(data_dir=tmp_path),
                      executor=executor)
 
 
