@@ -27,14 +27,11 @@ from domain.state import CycleState
 
 def check_collective(state: CycleState, actor: Actor, present: tuple[str, ...], day: date,
                      deciding: str) -> None:
-    """Refuse a committee decision that is not the committee's under the cycle's profile."""
+    """Refuse a committee decision that is not the committee's under the cycle's profile; a
+    ``present`` list naming someone who did not sit that day is refused under any profile."""
     rules: Profile = state.profile
-    if rules.quorum is None:
+    if rules.quorum is None and not present:
         return
-    if actor.role is not Role.PRESIDENT:
-        raise RuleViolation("CC-5", f"the Coordination Committee decides as a committee: its "
-                            f"chair, the President, records {deciding} with the members "
-                            f"present; {actor.name} is one member and cannot decide for it.")
     members = committee_on(day, state.terms, state.presidencies, state.catalogue, rules)
     sitting = {m.represents for m in members}
     named = list(dict.fromkeys(present))
@@ -43,6 +40,12 @@ def check_collective(state: CycleState, actor: Actor, present: tuple[str, ...], 
         raise RuleViolation("CC-5", f"{', '.join(strangers)} did not sit on the Coordination "
                             f"Committee on {day}, so cannot be recorded as present; that day it "
                             f"is {', '.join(dict.fromkeys(m.represents for m in members))}.")
+    if rules.quorum is None:
+        return
+    if actor.role is not Role.PRESIDENT:
+        raise RuleViolation("CC-5", f"the Coordination Committee decides as a committee: its "
+                            f"chair, the President, records {deciding} with the members "
+                            f"present; {actor.name} is one member and cannot decide for it.")
     if actor.represents not in named:
         raise RuleViolation("CC-5", f"the chair ({actor.represents}) records {deciding} at a "
                             "meeting of the committee it chairs, so is among those present.")

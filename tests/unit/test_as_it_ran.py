@@ -144,6 +144,9 @@ def test_cc5_the_first_reading_lets_one_member_decide_as_before() -> None:
     member = actor(Role.COMMITTEE_MEMBER, "NZL")
     day = OPENED + timedelta(days=150)  # calendar-year terms: NZL sits from 1 January 2025
     assert apply(state, _approval(state, member, (), day)).phase is Phase.SUBMISSION
+    # whoever is named present sat that day, under any profile
+    assert "did not sit" in _refused(state, _approval(state, member, ("NZL", "USA"), day),
+                                     "CC-5")
 
 
 def test_co10_a_term_ended_early_gives_the_rest_of_it_to_its_replacement() -> None:
