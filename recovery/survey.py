@@ -54,14 +54,19 @@ class Standing:
         return REPAIR if self.problem else ""
 
 
-def _needs_workflow(ledger: Ledger, stream: str, kind: Kind[Any], ended: bool) -> bool:
+def needs_workflow(ledger: Ledger, stream: str, kind: Kind[Any], ended: bool) -> bool:
     """Whether ``stream`` needs its workflow: open, or the latest closed year whose workflow
-    must still open the next one."""
+    must still open the next one — unless the year was closed by the Convention's record
+    (``intersessional history import``: its closing names its source), whose next year is
+    the record's, or the ISU's, to open; no workflow ever ran it."""
     if not ended:
         return True
     if kind is not CYCLE:
         return False
-    return ledger.version(f"cycle-{int(stream.removeprefix('cycle-')) + 1}") == 0
+    if ledger.version(f"cycle-{int(stream.removeprefix('cycle-')) + 1}") != 0:
+        return False
+    closing = ledger.read_stream(stream, ledger.version(stream))
+    return not (closing and closing[-1].payload.get("source"))
 
 
 async def _workflow(client: Client, stream: str) -> tuple[str | None, int | None, bool]:
@@ -115,7 +120,7 @@ async def standing(client: Client, ledger: Ledger, stream: str,
             return _with(base, problem, f"{stream}'s workflow {how}has applied {applied} "
                          f"events; the ledger holds {version}")
         return base
-    if not _needs_workflow(ledger, stream, kind, ended):
+    if not needs_workflow(ledger, stream, kind, ended):
         return base
     if status is None:
         return _with(base, "missing", f"the ledger holds {version} events of {stream}, open, "

@@ -12,7 +12,9 @@ import yaml
 
 from audit.report import report_html
 from audit.verification import verify_ledger
+from domain.kinds import CYCLE
 from reading.on_day import on_day
+from recovery.survey import needs_workflow
 from tests.history.conftest import Recorder
 
 SHIPPED = Path(__file__).parents[2] / "history" / "data" / "ccm-2011-2020.yaml"
@@ -104,3 +106,14 @@ def test_the_report_of_2016_to_2020_gives_the_coordinators_and_meetings_as_recor
                  "not in the record", "Taken from an incomplete record"):
         assert said in page, said
     assert ">vacant<" not in page  # an incomplete year's empty seat is unknown, not vacant
+
+
+def test_a_year_closed_by_the_record_needs_no_workflow_to_open_the_next(
+        sqlite_recorder: Recorder) -> None:
+    """The engine heals open streams from the ledger; the last year the record closed is not
+    one: no workflow ran it, and opening 2021 is the ISU's (no engine-opened year whose
+    deadlines all lie in the past)."""
+    assert sqlite_recorder.run(_text()).refusal is None
+    ledger = sqlite_recorder.ledger
+    assert not needs_workflow(ledger, "cycle-2020", CYCLE, ended=True)
+    assert not needs_workflow(ledger, "cycle-2019", CYCLE, ended=True)
