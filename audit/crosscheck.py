@@ -103,7 +103,8 @@ def compare(rows: Sequence[StoredEvent], recordings: Sequence[Recorded],
     """Every recording (``audit.histories.recorded_in``) against its row (by event id), and
     every row against its recording. A row of a run whose history is ``gone`` (with why) is
     unconfirmed only if no other history holds it (one that caught up with the ledger may):
-    then its run is named, once, as ``no-history``."""
+    then its run is named, once, as ``no-history``. A fact imported from the Convention's
+    record (``intersessional history import``: no workflow, a source) is no history's."""
     gone = gone or {}
     by_id = {e.event_id: e for e in rows}
     confirmed: set[UUID] = set()
@@ -129,8 +130,8 @@ def compare(rows: Sequence[StoredEvent], recordings: Sequence[Recorded],
                                     f"v{ours[1]} at {ours[2]} hash {ours[3][:16]}…"))
     named: set[tuple[str, str | None]] = set()
     for row in rows:
-        if row.event_id in confirmed:
-            continue
+        if row.event_id in confirmed or (row.workflow_id is None and row.payload.get("source")):
+            continue  # a fact imported from the Convention's record: no workflow recorded it
         run = (row.workflow_id or "(none)", row.run_id)
         if run in gone:
             if run not in named:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from audit.crosscheck import compare
 from audit.report import report_html
 from audit.verification import verify_ledger
 from domain.kinds import CYCLE
@@ -117,3 +118,13 @@ def test_a_year_closed_by_the_record_needs_no_workflow_to_open_the_next(
     ledger = sqlite_recorder.ledger
     assert not needs_workflow(ledger, "cycle-2020", CYCLE, ended=True)
     assert not needs_workflow(ledger, "cycle-2019", CYCLE, ended=True)
+
+
+def test_imported_facts_are_no_workflow_historys_to_confirm(sqlite_recorder: Recorder) -> None:
+    """The cross-check confirms each row against Temporal's histories; a fact imported from
+    the Convention's record has none and is not reported, an engine's row with none is."""
+    assert sqlite_recorder.run(_text()).refusal is None
+    rows = sqlite_recorder.ledger.read_stream("cycle-2014")
+    assert compare(rows, []) == []
+    unsourced = rows[0].model_copy(update={"payload": {**rows[0].payload, "source": None}})
+    assert [d.kind for d in compare([unsourced], [])] == ["unconfirmed"]
