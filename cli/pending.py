@@ -39,10 +39,11 @@ def may_take(step: PendingStep, person: Person, state: CycleState, today: date) 
     today (``domain.authority``, as the domain judges it: the President in office, a committee
     member whose State or organisation sits on the Coordination Committee, CC-3)."""
     from domain.authority import Record, authorise
+    from domain.committee_decisions import chair_alone
     from domain.convention import Actor
     from domain.errors import RuleViolation
 
-    if person.role not in step.roles:
+    if person.role not in step.roles or chair_alone(state, step.step, person.role):
         return False
     try:
         authorise(Actor(name=person.name, role=person.role, represents=person.represents),

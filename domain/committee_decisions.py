@@ -24,6 +24,16 @@ from domain.errors import RuleViolation
 from domain.profile import Profile
 from domain.state import CycleState
 
+#: the steps that are the committee's decisions (2MSP P4.4(h)), taken under CC-5
+COLLECTIVE_STEPS = frozenset({"approve_workplan", "return_workplan"})
+
+
+def chair_alone(state: CycleState, step: str, role: Role) -> bool:
+    """Whether ``step`` is, under the cycle's profile, the chair's to record and ``role`` is
+    not the chair's: a member may not take it for the committee (CC-5)."""
+    return (step in COLLECTIVE_STEPS and state.profile.quorum is not None
+            and role is not Role.PRESIDENT)
+
 
 def check_collective(state: CycleState, actor: Actor, present: tuple[str, ...], day: date,
                      deciding: str) -> None:

@@ -113,11 +113,11 @@ def decide(state: CycleState, command: c.StepCommand, registry: Mapping[str, Sta
             event = e.WorkplanReturnedForRevision(year=year, occurred_at=at, actor=who,
                                                   content_hash=command.content_hash,
                                                   reasons=command.reasons,
-                                                  present=command.present)
+                                                  present=tuple(dict.fromkeys(command.present)))
         case c.ApproveWorkplan():
             event = e.WorkplanApprovedByCommittee(year=year, occurred_at=at, actor=who,
                                                   content_hash=command.content_hash,
-                                                  present=command.present)
+                                                  present=tuple(dict.fromkeys(command.present)))
         case c.EndTermEarly():
             event = ending(state, command, registry, at)
         case c.RejectWorkplan():

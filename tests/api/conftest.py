@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,6 +29,7 @@ from domain.elections import Term
 from domain.state import CycleState
 from identities import People, Person
 from ledger import Ledger, StoredEvent, create_ledger_engine
+from scenarios import scripted
 from scenarios.scripted import election, first_presidency, meeting, presidency, president, workplan
 from tests.e2e.conftest import STARTUP, Dev, group_alive
 from tests.ports import free_port
@@ -158,6 +160,10 @@ class Api:
             answer = http.get(f"/cycles/{year}")
         assert answer.status_code == 200, answer.text
         return CycleState.model_validate(answer.json()["state"])
+
+    def present(self, year: int = YEAR) -> list[str]:
+        """The members sitting today, as the chair records them present (CC-5)."""
+        return list(scripted.present(self.state(year), datetime.now(UTC).date()))
 
     def step(self, who: str, step: str, body: dict[str, Any], year: int = YEAR
              ) -> dict[str, Any]:

@@ -144,7 +144,8 @@ def test_10_mb_of_reasons_is_413_at_once_and_the_return_then_works(drafting: Api
         assert took < FAST, f"refused after {took:.2f} s"
     assert [e.type for e in drafting.events(head) if e.role != Role.ENGINE] == []
     drafting.step("president", "return_workplan", {"content_hash": submitted,
-                                                   "reasons": "staff costs above last year"})
+                                                   "reasons": "staff costs above last year",
+                                                   "present": drafting.present()})
     assert drafting.state().workplan_status == "returned"
     redraft_works(drafting, 2)
 

@@ -44,7 +44,8 @@ async def test_a_terminated_year_reads_from_the_ledger_and_names_the_repair(api:
 
     head = api.head()
     with api.client("president") as http:
-        approve = http.post(f"/cycles/{YEAR}/approve_workplan", json={"content_hash": plan_hash})
+        approve = http.post(f"/cycles/{YEAR}/approve_workplan",
+                            json={"content_hash": plan_hash, "present": api.present()})
         adopt = http.post(f"/cycles/{YEAR}/adopt_workplan", json={"content_hash": plan_hash})
         unknown = http.post("/cycles/2031/approve_workplan", json={"content_hash": plan_hash})
     with api.client("isu") as http:
@@ -63,7 +64,7 @@ async def test_a_terminated_year_reads_from_the_ledger_and_names_the_repair(api:
         api.sign_in(http, "president")
         page = http.get(f"/dashboard/{YEAR}")
         taken = http.post(f"/dashboard/{YEAR}/approve_workplan",
-                          data={"content_hash": plan_hash})
+                          data={"content_hash": plan_hash, "present": api.present()})
     assert page.status_code == 200
     assert 'action="/dashboard/2027/approve_workplan"' in page.text
     assert taken.status_code == 503

@@ -16,8 +16,11 @@ import pytest
 from contracts import cycle_id
 from domain.calendar import default_calendar
 from domain.convention import shipped_registry
+from domain.cycle import fold
+from domain.events import parse_event
 from domain.limits import REQUEST_BYTES, TEXT, TITLE
 from domain.state import CycleState
+from scenarios import scripted
 from scenarios.demo import demo_year
 from scenarios.scripted import election, first_presidency, meeting, presidency, president, workplan
 from tests.e2e.conftest import Dev, refused
@@ -116,6 +119,8 @@ def test_reasons_over_their_limit_are_one_sentence_and_the_return_is_then_record
     assert line.endswith(f"--reasons: reasons is {TEXT + 1:,} characters long; it may be at "
                          f"most {TEXT:,} characters.")
     assert _events(dev) == before
+    state = fold(parse_event(e.payload) for e in dev.stream(cycle_id(YEAR)))
+    sitting = ",".join(scripted.present(state, datetime.now(UTC).date()))  # CC-5
     dev.cli("workplan", "return", "--year", Y, "--reasons", "staff costs above last year",
-            "--token", tokens["president"])
+            "--present", sitting, "--token", tokens["president"])
     assert _events(dev) == [*before, "WorkplanReturnedForRevision"]

@@ -11,7 +11,7 @@ from domain import commands as c
 from domain.convention import Actor, Role
 from domain.errors import RuleViolation
 from domain.state import Phase
-from scenarios.scripted import chair, first_presidency, meeting, run_year
+from scenarios.scripted import EngineClock, chair, first_presidency, meeting, present, run_year
 from tests.cycles import cycle_state, take_step
 from tests.workflows.conftest import Engine
 
@@ -49,7 +49,8 @@ async def test_a_president_whose_state_does_not_preside_cannot_convene_the_meeti
 
 async def test_a_committee_member_not_on_the_committee_cannot_approve_the_work_plan(
         engine: Engine) -> None:
-    """CC-3: THA holds no seat; the committee's decision is taken by one who sits."""
+    """CC-3: THA holds no seat; CC-5: ICRC sits, yet one member does not decide for the
+    committee; its chair records the decision with the members present."""
     state = await run_year(engine.client, YEAR, engine.task_queue, until="approve_workplan")
     assert state.draft_hash is not None
     outsider = Actor(name="Somchai P.", role=Role.COMMITTEE_MEMBER, represents="THA")
@@ -61,6 +62,13 @@ async def test_a_committee_member_not_on_the_committee_cannot_approve_the_work_p
     assert "THA does not sit on the Coordination Committee" in refused.value.message
     assert engine.ledger.head() == head
     member = Actor(name="Ana Díaz", role=Role.COMMITTEE_MEMBER, represents="ICRC")
+    with pytest.raises(RuleViolation) as alone:
+        await take_step(engine.client, YEAR, c.ApproveWorkplan(
+            actor=member, content_hash=state.draft_hash, present=("ICRC",)))
+    assert alone.value.rule_id == "CC-5"
+    assert engine.ledger.head() == head
+    today = await EngineClock(engine.client).today()
     receipt = await take_step(engine.client, YEAR, c.ApproveWorkplan(
-        actor=member, content_hash=state.draft_hash))
+        actor=chair(YEAR, state, today), content_hash=state.draft_hash,
+        present=present(state, today)))
     assert engine.ledger.read_stream(cycle_id(YEAR))[-1].event_id == receipt.event_id

@@ -18,7 +18,14 @@ from domain.kinds import CYCLE
 from domain.state import CycleState, Phase, WorkplanStatus
 from ledger.records import Receipt
 from reading.streams import state_of
-from scenarios.scripted import ISU, first_presidency, president, run_year
+from scenarios.scripted import (
+    ISU,
+    EngineClock,
+    first_presidency,
+    present,
+    president,
+    run_year,
+)
 from stepping import client as engine_client
 from stepping.client import NotRunning
 from tests.workflows.conftest import Engine
@@ -75,7 +82,8 @@ async def test_a_step_to_a_terminated_cycle_is_judged_on_the_ledger(engine: Engi
     head = engine.ledger.head()
     chair = president(YEAR)
 
-    approve = c.ApproveWorkplan(actor=chair, content_hash=before.draft_hash)
+    approve = c.ApproveWorkplan(actor=chair, content_hash=before.draft_hash,
+                                present=present(before, await EngineClock(engine.client).today()))
     with pytest.raises(NotRunning) as stopped:
         await engine_client.take(engine.client, CYCLE, STREAM, approve, recorded=recorded)
     assert str(stopped.value) == (
