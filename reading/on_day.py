@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from domain.committee import CommitteeMember, coordinators_on, designates_on, presiding_on
 from domain.cycle import fold
 from domain.events import CycleEvent, parse_event
-from domain.state import CycleState
+from domain.state import CycleState, Phase
 from ledger import Ledger
 
 
@@ -75,7 +75,10 @@ def on_day(ledger: Ledger, day: date) -> OnDay | None:
     coordinators = tuple(Coordinator(mandate=key, state=t.state, first_year=t.first_year,
                                      last_year=t.last_year, replacing=t.replacing)
                          for key in state.catalogue for t in running.get(key, []))
-    return OnDay(day=day, year=year, phase=state.phase.value, profile=state.profile.name,
+    phase = state.phase.value
+    if not state.records_workplan and state.phase is Phase.CLOSING:
+        phase = "awaiting_its_closing_meeting"  # a year whose record holds no work plan
+    return OnDay(day=day, year=year, phase=phase, profile=state.profile.name,
                  president=presiding.state if presiding else None,
                  designated=tuple(p.state for p in designates_on(day, state.presidencies)),
                  coordinators=coordinators, committee=state.committee_on(day),
