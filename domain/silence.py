@@ -50,9 +50,11 @@ def _broken(s: SilenceState, e: se.SilenceBroken) -> SilenceState:
     if e.occurred_at >= s.deadline:
         raise RuleViolation("SP-2", f"silence can be broken only before the deadline "
                             f"({s.deadline.isoformat()}).")
-    if e.standing.iso3 != e.actor.represents or not e.standing.is_state_party:
+    day = e.occurred_at.date()  # a State Party on the day it speaks (its recorded dates)
+    if e.standing.iso3 != e.actor.represents or not e.standing.party_on(day):
         raise RuleViolation("SP-2", f"silence is broken by a State Party; {e.actor.name} "
-                            f"speaks for {e.actor.represents or 'no State'}, which is not one.")
+                            f"speaks for {e.actor.represents or 'no State'}, which is not one "
+                            f"on {day}.")
     if e.circulation != s.circulation:
         raise RuleViolation("SP-2", f"the text is in its circulation {s.circulation}, not "
                             f"{e.circulation}.")

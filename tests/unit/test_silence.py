@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -368,3 +368,18 @@ def test_an_event_of_another_procedure_does_not_apply() -> None:
     with pytest.raises(ValueError, match="silence-2027-2"):
         silence.apply(under_silence(), silence.outcome(
             silence.apply(SilenceState(), other), DEADLINE))
+
+
+def test_a_state_breaks_silence_only_once_it_is_a_state_party_that_day_sp2() -> None:
+    """States with dates: a State is judged a party on the day it speaks, not by its standing
+    today (the Convention entered into force for it later, or it had withdrawn)."""
+    registry = dict(shipped_registry())
+    registry["JPN"] = registry["JPN"].model_copy(update={"in_force": date(2027, 5, 5)})
+    early = _refused(lambda: silence.decide(under_silence(), se.BreakSilence(
+        actor=JPN, objection="no"), registry, T0 + timedelta(days=1)))
+    assert early.rule_id == "SP-2"
+    assert "which is not one on 2027-05-02" in early.message
+    later = silence.decide(under_silence(), se.BreakSilence(actor=JPN, objection="no"),
+                           registry, T0 + timedelta(days=5))
+    assert isinstance(later, se.SilenceBroken)
+    assert silence.apply(under_silence(), later).objections
