@@ -25,6 +25,7 @@ from domain.mandates import Mandate
 from domain.meetings import IntersessionalMeeting
 from domain.profile import Profile
 from domain.quiet import Quiet
+from domain.silence_decision import SILENCE_STREAM
 from domain.steps import Step
 from domain.workplan import Workplan
 
@@ -36,7 +37,7 @@ class Command(Attested, Quiet):
     model_config = ConfigDict(frozen=True, extra="forbid")
     # fields added after steps were first attested: left out of the input while empty, so an
     # attestation signed before they existed still names the same input (AT-2 on replay)
-    QUIET = ("present", "profile", "closing_meeting")
+    QUIET = ("present", "profile", "closing_meeting", "by_silence")
 
     actor: Actor
 
@@ -90,17 +91,22 @@ class SubmitWorkplanToCommittee(Command):
 
 #: CC-5: the members present when the committee decided, as its chair records them
 Present = Annotated[tuple[Name, ...], Most(items=ITEMS)]
+#: CC-5: or the silence procedure among the committee's members that decided it
+BySilence = Annotated[str | None, Field(pattern=SILENCE_STREAM,
+                                        description="a silence stream, silence-<year>-<n>")]
 
 
 class ApproveWorkplan(Command):
     content_hash: ContentHash
     present: Present = ()
+    by_silence: BySilence = None
 
 
 class ReturnWorkplan(Command):
     content_hash: ContentHash
     reasons: Text = Field(min_length=1)
     present: Present = ()
+    by_silence: BySilence = None
 
 
 class EndTermEarly(Command):

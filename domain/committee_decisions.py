@@ -22,6 +22,7 @@ from domain.convention import Actor, Role, State
 from domain.elections import Term, span
 from domain.errors import RuleViolation
 from domain.profile import Profile
+from domain.silence_decision import SilenceDecision
 from domain.state import CycleState
 
 #: the steps that are the committee's decisions (2MSP P4.4(h)), taken under CC-5
@@ -35,10 +36,40 @@ def chair_alone(state: CycleState, step: str, role: Role) -> bool:
             and role is not Role.PRESIDENT)
 
 
+def check_by_silence(state: CycleState, actor: Actor, present: tuple[str, ...],
+                     decision: SilenceDecision, *, approving: bool, deciding: str) -> None:
+    """Refuse a committee decision recorded as taken by silence procedure among its members
+    unless its chair records it, with no one present (there was no meeting), from a procedure
+    circulated among the committee on the draft in hand, whose outcome is this decision:
+    adopted to approve, not adopted (a member broke silence) to return (CC-5)."""
+    if actor.role is not Role.PRESIDENT:
+        raise RuleViolation("CC-5", f"the chair, the President, records {deciding} the "
+                            f"committee took by silence procedure; {actor.name} cannot.")
+    if present:
+        raise RuleViolation("CC-5", f"{deciding} by silence procedure was taken at no meeting: "
+                            "no member is recorded as present.")
+    if not decision.among:
+        raise RuleViolation("CC-5", f"silence procedure {decision.procedure} was circulated to "
+                            "every State Party, not among the committee's members.")
+    if decision.content_hash != state.draft_hash:
+        raise RuleViolation("CC-5", f"silence procedure {decision.procedure} circulated "
+                            f"another document (sha256 {decision.content_hash[:12]}…) than the "
+                            f"draft work plan (sha256 {(state.draft_hash or '')[:12]}…).")
+    if (decision.outcome == "adopted") is not approving:
+        raise RuleViolation("CC-5", f"silence procedure {decision.procedure} was "
+                            f"{decision.outcome.replace('_', ' ')}, so it is not {deciding}.")
+
+
 def check_collective(state: CycleState, actor: Actor, present: tuple[str, ...], day: date,
-                     deciding: str) -> None:
+                     deciding: str, *, by_silence: SilenceDecision | None = None,
+                     approving: bool = True) -> None:
     """Refuse a committee decision that is not the committee's under the cycle's profile; a
-    ``present`` list naming someone who did not sit that day is refused under any profile."""
+    ``present`` list naming someone who did not sit that day is refused under any profile.
+    One taken ``by_silence`` procedure among its members is judged on that (CC-5)."""
+    if by_silence is not None:
+        check_by_silence(state, actor, present, by_silence, approving=approving,
+                         deciding=deciding)
+        return
     rules: Profile = state.profile
     if rules.quorum is None and not present:
         return

@@ -147,7 +147,8 @@ def _committee_decided(s: CycleState, e: WorkplanApprovedByCommittee
                        | WorkplanReturnedForRevision) -> None:
     deciding = ("the approval of the work plan" if isinstance(e, WorkplanApprovedByCommittee)
                 else "the return of the work plan")
-    check_collective(s, e.actor, e.present, e.occurred_at.date(), deciding)
+    check_collective(s, e.actor, e.present, e.occurred_at.date(), deciding,
+                     by_silence=e.by_silence, approving=isinstance(e, WorkplanApprovedByCommittee))
 
 
 def _decided(s: CycleState, e: WorkplanAdoptedByMSP | WorkplanRejectedByMSP) -> CycleState:

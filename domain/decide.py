@@ -18,7 +18,7 @@ from domain.committee import Presidency
 from domain.convention import Actor, State
 from domain.cycle import apply
 from domain.elections import ElectionResult, Term
-from domain.errors import RuleWarning
+from domain.errors import RuleViolation, RuleWarning
 from domain.events import (
     CoordinatorsElected,
     CycleEvent,
@@ -28,6 +28,7 @@ from domain.events import (
 from domain.mandates import DEFAULT_MANDATES
 from domain.meetings import IntersessionalMeeting
 from domain.profile import FIRST_READING, Profile, TermBasis, profile
+from domain.silence_decision import SilenceDecision
 from domain.state import CycleState
 from domain.workplan import Workplan
 
@@ -87,9 +88,22 @@ def opening(command: c.OpenCycle, terms: Iterable[Term], presidencies: Iterable[
     return event
 
 
+def by_silence(command: c.ApproveWorkplan | c.ReturnWorkplan,
+               silence: SilenceDecision | None) -> SilenceDecision | None:
+    """The decision of the silence procedure ``command`` names, as given (read from the
+    ledger by the caller); ``RuleViolation`` (CC-5) if what is given is of another one."""
+    if command.by_silence is None:
+        return None
+    if silence is None or silence.procedure != command.by_silence:
+        raise RuleViolation("CC-5", f"the outcome of silence procedure {command.by_silence} is "
+                            "not known to the engine, so no decision can be recorded from it.")
+    return silence
+
+
 def decide(state: CycleState, command: c.StepCommand, registry: Mapping[str, State],
-           at: datetime) -> CycleEvent:
-    """The event ``command`` records in ``state`` at ``at``; ``RuleViolation`` if refused."""
+           at: datetime, silence: SilenceDecision | None = None) -> CycleEvent:
+    """The event ``command`` records in ``state`` at ``at``; ``RuleViolation`` if refused.
+    A committee decision ``by_silence`` carries ``silence``, that procedure's outcome (CC-5)."""
     year, who = state.year or 0, command.actor
     event: CycleEvent
     match command:
@@ -113,11 +127,13 @@ def decide(state: CycleState, command: c.StepCommand, registry: Mapping[str, Sta
             event = e.WorkplanReturnedForRevision(year=year, occurred_at=at, actor=who,
                                                   content_hash=command.content_hash,
                                                   reasons=command.reasons,
-                                                  present=tuple(dict.fromkeys(command.present)))
+                                                  present=tuple(dict.fromkeys(command.present)),
+                                                  by_silence=by_silence(command, silence))
         case c.ApproveWorkplan():
             event = e.WorkplanApprovedByCommittee(year=year, occurred_at=at, actor=who,
                                                   content_hash=command.content_hash,
-                                                  present=tuple(dict.fromkeys(command.present)))
+                                                  present=tuple(dict.fromkeys(command.present)),
+                                                  by_silence=by_silence(command, silence))
         case c.EndTermEarly():
             event = ending(state, command, registry, at)
         case c.RejectWorkplan():

@@ -29,12 +29,13 @@ from domain.mandates import DEFAULT_MANDATES, Mandate
 from domain.meetings import IntersessionalMeeting
 from domain.profile import FIRST_READING, Profile, profile
 from domain.quiet import Quiet
+from domain.silence_decision import SilenceDecision
 from domain.workplan import Workplan
 
 
 class Event(Quiet):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    QUIET = ("source", "present", "closing_meeting", "incomplete")
+    QUIET = ("source", "present", "closing_meeting", "incomplete", "by_silence")
 
     schema_version: int = 1
     year: int
@@ -138,6 +139,7 @@ class WorkplanApprovedByCommittee(Event):
     content_hash: str
     #: the committee's members present when it decided (CC-5), as its chair recorded them
     present: Annotated[tuple[Name, ...], Most(items=ITEMS)] = ()
+    by_silence: SilenceDecision | None = None  # or by silence among its members (CC-5)
 
 
 class WorkplanReturnedForRevision(Event):
@@ -145,6 +147,7 @@ class WorkplanReturnedForRevision(Event):
     content_hash: str
     #: the committee's members present when it decided (CC-5), as its chair recorded them
     present: Annotated[tuple[Name, ...], Most(items=ITEMS)] = ()
+    by_silence: SilenceDecision | None = None  # or by silence among its members (CC-5)
     reasons: str = Field(min_length=1)
 
 

@@ -59,7 +59,8 @@ RULES: Final[dict[str, tuple[str, str]]] = {
     "SP-4": ("extension", "the President may withdraw the text, or recirculate it"),
     # The Convention as it really ran (issue 20; docs/HISTORY.md): extensions, not the seeds
     "CC-5": ("2MSP P3.1, P4.4(h); extension", "the committee decides as a committee: its chair "
-             "records the decision with the members present, at the profile's quorum"),
+             "records the decision with the members present, at the profile's quorum, or by "
+             "silence procedure among its members"),
     "CO-10": ("extension", "a term ended early is recorded with its reason and who decided it; "
               "the replacement serves the rest of it"),
     "HI-1": ("engine, docs/HISTORY.md", "a history file follows the published format: known "

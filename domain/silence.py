@@ -11,9 +11,10 @@ from typing import Any
 
 from domain import silence_events as se
 from domain.authority import Record, authorise
-from domain.convention import Actor, State
+from domain.convention import Actor, Role, State
 from domain.errors import RuleViolation
 from domain.procedure import check_open, check_role, open_steps
+from domain.silence_among import check_among, check_breaker
 from domain.silence_state import (
     BY_EVENT,
     BY_STEP,
@@ -50,19 +51,25 @@ def _broken(s: SilenceState, e: se.SilenceBroken) -> SilenceState:
     if e.occurred_at >= s.deadline:
         raise RuleViolation("SP-2", f"silence can be broken only before the deadline "
                             f"({s.deadline.isoformat()}).")
+    check_breaker(s.among, e)  # among the committee, only its members (CC-5)
     day = e.occurred_at.date()  # a State Party on the day it speaks (its recorded dates)
-    if e.standing.iso3 != e.actor.represents or not e.standing.party_on(day):
+    if e.standing is None:
+        if e.actor.role is not Role.COMMITTEE_MEMBER:
+            raise RuleViolation("SP-2", "silence is broken by a State Party, whose standing is "
+                                "recorded with the objection.")
+    elif e.standing.iso3 != e.actor.represents or not e.standing.party_on(day):
         raise RuleViolation("SP-2", f"silence is broken by a State Party; {e.actor.name} "
                             f"speaks for {e.actor.represents or 'no State'}, which is not one "
                             f"on {day}.")
     if e.circulation != s.circulation:
         raise RuleViolation("SP-2", f"the text is in its circulation {s.circulation}, not "
                             f"{e.circulation}.")
-    if e.standing.iso3 in [state for state, _ in s.objections]:
-        raise RuleViolation("SP-2", f"{e.standing.name} has already broken silence on this "
+    objector = e.standing.iso3 if e.standing is not None else e.actor.represents or ""
+    if objector in [state for state, _ in s.objections]:
+        named = e.standing.name if e.standing is not None else objector
+        raise RuleViolation("SP-2", f"{named} has already broken silence on this "
                             "circulation.")
-    return s.model_copy(update={"objections": (*s.objections,
-                                               (e.standing.iso3, e.objection))})
+    return s.model_copy(update={"objections": (*s.objections, (objector, e.objection))})
 
 
 def _deadline_came(s: SilenceState, e: se.DecisionAdoptedBySilence | se.DecisionNotAdopted
@@ -75,10 +82,10 @@ def _deadline_came(s: SilenceState, e: se.DecisionAdoptedBySilence | se.Decision
     if isinstance(e, se.DecisionAdoptedBySilence):
         if e.content_hash != s.text.sha256:
             raise RuleViolation("SP-3", "the decision adopted is the text circulated.")
-        return s.model_copy(update={"adopted": True})
+        return s.model_copy(update={"adopted": True, "decided_at": e.occurred_at})
     if e.objected_by != tuple(state for state, _ in s.objections):
         raise RuleViolation("SP-3", "the States that broke silence are those recorded.")
-    return s.model_copy(update={"deadline_passed": True})
+    return s.model_copy(update={"deadline_passed": True, "decided_at": e.occurred_at})
 
 
 def _evolve(s: SilenceState, e: se.AnySilenceEvent) -> SilenceState:
@@ -87,14 +94,14 @@ def _evolve(s: SilenceState, e: se.AnySilenceEvent) -> SilenceState:
             _deadline_ahead(e.occurred_at, e.deadline, "SP-1")
             return s.model_copy(update={"procedure": e.procedure, "subject": e.subject,
                                         "text": e.text, "deadline": e.deadline,
-                                        "circulation": 1})
+                                        "circulation": 1, "among": e.among})
         case se.TextRecirculated():
             _deadline_ahead(e.occurred_at, e.deadline, "SP-4")
             if e.circulation != s.circulation + 1:
                 raise RuleViolation("SP-4", f"this is circulation {s.circulation + 1}.")
             return s.model_copy(update={"text": e.text, "deadline": e.deadline,
                                         "circulation": e.circulation, "objections": (),
-                                        "deadline_passed": False})
+                                        "deadline_passed": False, "decided_at": None})
         case se.SilenceBroken():
             return _broken(s, e)
         case se.DecisionAdoptedBySilence() | se.DecisionNotAdopted():
@@ -131,15 +138,18 @@ def authority(_state: SilenceState, command: se.SilenceCommand, record: Record,
               at: datetime) -> None:
     """Refuse ``command`` if the record on ``at``'s date does not give its actor the role they
     act in: the President circulates, recirculates and withdraws only while their State holds
-    the presidency (CO-3). A delegate's State is judged with the step (SP-2)."""
+    the presidency (CO-3), and circulates ``among`` the committee only to its members that day
+    (CC-5). A delegate's State is judged with the step (SP-2)."""
     authorise(command.actor, at.date(), record)
+    if isinstance(command, se.CirculateText) and command.among:
+        check_among(command.among, at.date(), record)
 
 
 def circulation(procedure: str, command: se.CirculateText, at: datetime) -> se.TextCirculated:
     """The ``TextCirculated`` event for ``command``, judged on a procedure not yet begun."""
     event = se.TextCirculated(procedure=procedure, occurred_at=at, actor=command.actor,
                               subject=command.subject, text=command.text,
-                              deadline=command.deadline)
+                              deadline=command.deadline, among=command.among)
     apply(SilenceState(), event)
     return event
 
@@ -155,7 +165,7 @@ def decide(state: SilenceState, command: se.SilenceStepCommand, registry: Mappin
     match command:
         case se.BreakSilence():
             standing = registry.get(command.actor.represents or "")
-            if standing is None:
+            if standing is None and command.actor.role is not Role.COMMITTEE_MEMBER:
                 raise RuleViolation("SP-2", f"silence is broken by a State Party; "
                                     f"{command.actor.name} speaks for no State of the registry.")
             event = se.SilenceBroken(**common, standing=standing, objection=command.objection,

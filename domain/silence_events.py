@@ -11,18 +11,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, ConfigDict, Field, TypeAdapter
 
 from domain.attestation import Attested
 from domain.coalitions import Document
 from domain.convention import Actor, State
-from domain.limits import SENTENCE
+from domain.limits import ITEMS, NAME, SENTENCE, Most
+from domain.quiet import Quiet
 
 Sentence = Annotated[str, Field(min_length=1, max_length=SENTENCE)]
+#: CC-5: those a text is circulated among — the Coordination Committee's deciding members on
+#: the day of circulation (States' codes, ICRC/UN/CMC); empty: circulated to every State Party
+Among = Annotated[tuple[Annotated[str, Most(NAME)], ...], Most(items=ITEMS)]
 
 
-class SilenceEvent(BaseModel):
+class SilenceEvent(Quiet):
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # fields added after events were first recorded: left out while empty (``domain.quiet``)
+    QUIET = ("among", "standing")
 
     schema_version: int = 1
     procedure: str
@@ -37,6 +43,7 @@ class TextCirculated(SilenceEvent):
     subject: Sentence
     text: Document
     deadline: AwareDatetime
+    among: Among = ()
 
 
 class TextRecirculated(SilenceEvent):
@@ -51,10 +58,11 @@ class TextRecirculated(SilenceEvent):
 
 class SilenceBroken(SilenceEvent):
     """A State Party broke silence before the deadline; ``standing`` is its registry entry as
-    judged (SP-2)."""
+    judged (SP-2) — none for an organisation of the committee (ICRC, UN, CMC) breaking silence
+    on a text circulated among the committee (CC-5)."""
 
     type: Literal["SilenceBroken"] = "SilenceBroken"
-    standing: State
+    standing: State | None = None
     objection: Sentence
     circulation: int = Field(ge=1)
 
@@ -88,18 +96,22 @@ AnySilenceEvent = Annotated[
 SILENCE_EVENT: TypeAdapter[AnySilenceEvent] = TypeAdapter(AnySilenceEvent)
 
 
-class SilenceCommand(Attested):
+class SilenceCommand(Attested, Quiet):
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # left out of the attested input while empty, so attestations signed before it still hold
+    QUIET = ("among",)
 
     actor: Actor
 
 
 class CirculateText(SilenceCommand):
-    """The President circulates a draft decision under silence until ``deadline`` (SP-1)."""
+    """The President circulates a draft decision under silence until ``deadline`` (SP-1);
+    with ``among``, to the Coordination Committee's deciding members that day (CC-5)."""
 
     subject: Sentence
     text: Document
     deadline: AwareDatetime
+    among: Among = ()
 
 
 class BreakSilence(SilenceCommand):

@@ -31,6 +31,10 @@ class SilenceState(BaseModel):
     deadline: AwareDatetime | None = None
     circulation: int = 0
     objections: tuple[tuple[str, str], ...] = ()  # (State, objection) in this circulation
+    #: the committee's members it is circulated among (CC-5); empty: every State Party
+    among: tuple[str, ...] = ()
+    #: when the engine recorded the current circulation's outcome (SP-3)
+    decided_at: AwareDatetime | None = None
     deadline_passed: bool = False
     adopted: bool = False
     withdrawn: bool = False
@@ -55,12 +59,13 @@ class SilenceState(BaseModel):
 
 P = SilencePhase
 PRESIDENT, DELEGATE, ENGINE = Role.PRESIDENT, Role.DELEGATE, Role.ENGINE
+MEMBER = Role.COMMITTEE_MEMBER  # ICRC, UN, CMC, on a text circulated among the committee
 RUNNING = (P.UNDER_SILENCE, P.SILENCE_BROKEN, P.NOT_ADOPTED)
 Step = ProcedureStep[SilenceState]
 STEPS: tuple[Step, ...] = (
     Step("circulate_text", "TextCirculated", "circulating a text under silence procedure",
          (PRESIDENT,), "SP-1", lambda s: s.phase is P.NOT_CIRCULATED),
-    Step("break_silence", "SilenceBroken", "breaking silence", (DELEGATE,), "SP-2",
+    Step("break_silence", "SilenceBroken", "breaking silence", (DELEGATE, MEMBER), "SP-2",
          lambda s: s.phase in (P.UNDER_SILENCE, P.SILENCE_BROKEN)),
     Step("recirculate_text", "TextRecirculated", "recirculating the text", (PRESIDENT,),
          "SP-4", lambda s: s.phase in RUNNING),

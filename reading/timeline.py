@@ -101,7 +101,8 @@ def process_what(p: dict[str, Any]) -> str:
         case "TextRecirculated":
             return f"circulation {p['circulation']}: {_sha(p['text'])}, until {p['deadline']}"
         case "SilenceBroken":
-            return f"{p['standing']['iso3']} objects: {p['objection']}"
+            by = p["standing"]["iso3"] if p.get("standing") else p["actor"].get("represents")
+            return f"{by} objects: {p['objection']}"
         case "DecisionAdoptedBySilence":
             return f"circulation {p['circulation']} adopted, sha256 {p['content_hash'][:12]}…"
         case "DecisionNotAdopted":

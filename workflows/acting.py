@@ -88,7 +88,11 @@ class Acting(Recording[S]):
                 bound(command, stream=workflow.info().workflow_id, step=name,
                       version=self._version)
             self._authorised(command, validating=validating)
-            event: RecordedEvent = self.KIND.decide(self._state, command, self._registry,
-                                                    workflow.now())
-            return event
+            return self._judge(command)
         return judged(decided)
+
+    def _judge(self, command: BaseModel) -> RecordedEvent:
+        """The kind's rules on ``command`` now (a kind may give them facts it has read)."""
+        event: RecordedEvent = self.KIND.decide(self._state, command, self._registry,
+                                                workflow.now())
+        return event

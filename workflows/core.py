@@ -128,6 +128,7 @@ class ProcessCore(Acting[S]):
         async with self._lock:
             if needs_record(command.actor):  # type: ignore[attr-defined]  # every step's has one
                 await self._read_record(f"judging who may take {name}")  # what it is now
+            await self._facts_for(command)
             receipt = await self._record(lambda: self._decide(command, name), by=command)
         assert receipt is not None  # a step's decision is an event, or a refusal
         return receipt
@@ -145,11 +146,21 @@ class ProcessCore(Acting[S]):
         if self._attention is not None:
             raise ApplicationError(f"{workflow.info().workflow_id} needs attention: "
                                    f"{self._attention}", type="NeedsAttention")
-        if self._begun is not None:
+        if self._begun is not None and not self._handler_judges(command):
             self._decide(command, name, validating=True)
         elif attestation is None:
             judged(lambda: bound(command, stream=workflow.info().workflow_id, step=name,
                                  version=0))
+
+    async def _facts_for(self, command: BaseModel) -> None:
+        """Read from the ledger what ``command`` is judged on beyond this stream, where a kind
+        needs it (the cycle: a committee decision by silence procedure, CC-5); by default
+        nothing, and no command of the workflow's history is added."""
+
+    def _handler_judges(self, command: BaseModel) -> bool:
+        """Whether only the handler, having read ``_facts_for`` it, can judge ``command``: the
+        validator (no activities there) lets it through."""
+        return False
 
     @workflow.update(name="catch_up")
     async def catch_up(self) -> int:

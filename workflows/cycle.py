@@ -40,10 +40,11 @@ with workflow.unsafe.imports_passed_through():
     from domain.events import CycleClosed, DeadlineMissed, DeadlineReminderSent
     from domain.kinds import CYCLE
     from domain.profile import FIRST_READING, profile
-    from domain.state import CycleState, Phase
+    from domain.state import Phase
     from workflows.models import CycleOutcome
 
-from workflows.core import ENGINE, ProcessCore
+from workflows.by_silence import DecidingBySilence
+from workflows.core import ENGINE
 
 _PREPARING = timedelta(minutes=2)
 #: patch ids: the default profile from the worker's setting; past deadlines stay quiet
@@ -58,7 +59,7 @@ def _unique(items: tuple[T, ...]) -> tuple[T, ...]:
 
 
 @workflow.defn(name="AnnualCycle")
-class AnnualCycleWorkflow(ProcessCore[CycleState]):
+class AnnualCycleWorkflow(DecidingBySilence):
     KIND = CYCLE
     PATCHED_RECORDING = True
 

@@ -25,7 +25,9 @@ from ledger import StoredEvent
 
 
 class Objection(Fact):
-    standing: State  # the objecting State as judged (SP-2)
+    #: the objecting State as judged (SP-2); none for ICRC, UN or CMC objecting among the
+    #: committee (CC-5), named by ``taken.represents``
+    standing: State | None = None
     objection: str
     taken: Taken
 

@@ -105,7 +105,8 @@ def test_the_silence_procedures_are_reported_with_their_outcomes(
         WITHDRAWN, SUBJECTS[1], "withdrawn")
     (broken,) = withdrawn.circulations
     assert broken.outcome == "not adopted"
-    assert [(o.standing.iso3, o.standing.status, o.objection, o.taken.actor)
+    assert [(o.standing and o.standing.iso3, o.standing and o.standing.status, o.objection,
+             o.taken.actor)
             for o in broken.objections] == [("JPN", Status.STATE_PARTY, OBJECTION, JPN.name)]
     assert broken.objections[0].taken.occurred_at < broken.deadline
     assert withdrawn.withdrawn is not None

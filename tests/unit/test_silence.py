@@ -177,6 +177,7 @@ def test_an_objection_records_the_states_standing_sp2() -> None:
     event = silence.decide(under_silence(), se.BreakSilence(actor=JPN, objection="no"),
                            shipped_registry(), T0 + timedelta(hours=1))
     assert isinstance(event, se.SilenceBroken)
+    assert event.standing is not None
     assert (event.standing.iso3, event.circulation) == ("JPN", 1)
     assert event.standing.is_state_party
 

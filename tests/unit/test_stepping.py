@@ -28,7 +28,7 @@ def test_every_step_a_person_takes_has_a_request_without_an_actor() -> None:
         assert "actor" not in request.model_fields, step
         assert request.__name__.endswith("Request")
     approve = stepping.REQUESTS[CYCLE.name][Step.APPROVE_WORKPLAN]
-    assert set(approve.model_fields) == {"content_hash", "present"}
+    assert set(approve.model_fields) == {"content_hash", "present", "by_silence"}
 
 
 def test_a_request_naming_its_own_actor_is_refused() -> None:
