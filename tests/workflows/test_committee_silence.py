@@ -17,7 +17,7 @@ from domain import commands as c
 from domain import silence_events as se
 from domain.coalitions import Document
 from domain.committee import deciding_members
-from domain.convention import Actor, Role, shipped_registry
+from domain.convention import COMMITTEE_ORGANISATIONS, Actor, Role, shipped_registry
 from domain.errors import RuleViolation
 from domain.kinds import SILENCE
 from domain.profile import DEFAULT
@@ -66,6 +66,7 @@ async def test_the_committee_approves_the_work_plan_by_silence(engine: Engine) -
     other = Document(reference="another text", sha256=hashlib.sha256(b"other").hexdigest())
     pid = await _circulate(engine, chair, draft, members, now)
     elsewhere = await _circulate(engine, chair, other, members, now)
+    objected = await _circulate(engine, chair, draft, members, now)
     circulated = engine.ledger.read_stream(pid)[0].payload
     assert circulated["among"] == list(members)
     assert circulated["text"]["sha256"] == state.draft_hash
@@ -77,6 +78,12 @@ async def test_the_committee_approves_the_work_plan_by_silence(engine: Engine) -
             actor=Actor(name="a delegate", role=Role.DELEGATE, represents=outsider),
             objection="We object."))
     assert refused.value.rule_id == "SP-2", refused.value
+    member = next(m for m in members if m not in COMMITTEE_ORGANISATIONS)
+    for objector in (Actor(name="a member's delegate", role=Role.DELEGATE, represents=member),
+                     Actor(name="the ICRC's member", role=Role.COMMITTEE_MEMBER,
+                           represents="ICRC")):
+        await step_client.take(engine.client, SILENCE, objected, se.BreakSilence(
+            actor=objector, objection="Not this work plan."))
 
     approve = {"actor": chair, "content_hash": state.draft_hash}
     under_silence = await _refused(engine, c.ApproveWorkplan(**approve, by_silence=pid))
@@ -86,7 +93,9 @@ async def test_the_committee_approves_the_work_plan_by_silence(engine: Engine) -
     await engine.env.sleep(DAY + timedelta(hours=1))
     assert [e.type for e in engine.ledger.read_stream(pid)] == [
         "TextCirculated", "DecisionAdoptedBySilence"]
-    for named in (elsewhere, f"silence-{now.year}-9"):  # another document; never circulated
+    assert engine.ledger.read_stream(objected)[-1].payload["objected_by"] == [member, "ICRC"]
+    # another document; a member broke silence; never circulated
+    for named in (elsewhere, objected, f"silence-{now.year}-9"):
         refusal = await _refused(engine, c.ApproveWorkplan(**approve, by_silence=named))
         assert refusal.rule_id == "CC-5", refusal
     returned = await _refused(engine, c.ReturnWorkplan(**approve, reasons="objected",
