@@ -60,6 +60,10 @@ templates.env.globals["name_of"] = name_of  # a State or an organisation by name
 #: the field of a committee's decision naming the members present (CC-5): a page asks for it
 #: as the committee sitting that day, one checkbox a seat
 PRESENT = "present"
+#: the field naming a silence procedure the committee decided by (CC-5): the dashboard records
+#: a decision taken at a meeting, with the members present; one by silence is taken through
+#: the API (``by_silence``), naming the procedure
+BY_SILENCE = "by_silence"
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ def form_of(request: type[StepRequest]) -> StepForm | None:
     """The form of a step whose request is text besides a ``content_hash`` and the members
     ``present``; ``None`` for a step that needs more (an election, a work plan, a charter…)."""
     fields = request.model_fields
-    text = [name for name in fields if name not in ("content_hash", PRESENT)]
+    text = [name for name in fields if name not in ("content_hash", PRESENT, BY_SILENCE)]
     if not all(fields[name].annotation is str for name in text):
         return None
     return StepForm(tuple((name, fields[name].is_required(), _most(fields[name].metadata))

@@ -137,7 +137,8 @@ def test_the_token_comes_from_the_environment_and_the_role_from_the_token(
     assert done.exit_code == 0, done.output
     ((year, step, person, request),) = sent.taken
     assert (year, step, person.name, request.model_dump()) == (
-        YEAR, Step.APPROVE_WORKPLAN, "Jean Roux", {"content_hash": HASH, "present": ()})
+        YEAR, Step.APPROVE_WORKPLAN, "Jean Roux",
+        {"content_hash": HASH, "present": (), "by_silence": None})
     body = json.loads(done.output)
     assert (body["position"], body["stream"], body["content_hash"]) == (7, "cycle-2027", HASH)
     assert (body["actor"], body["role"], body["represents"]) == (
@@ -158,7 +159,7 @@ def test_present_is_sent_as_codes_each_once(tokens: dict[str, str], engine: Engi
     assert done.exit_code == 0, done.output
     ((_, step, _, request),) = sent.taken
     assert (step, request.model_dump()) == (Step.RETURN_WORKPLAN, {
-        "content_hash": HASH, "reasons": "dear", "present": ("NZL", "ICRC")})
+        "content_hash": HASH, "reasons": "dear", "present": ("NZL", "ICRC"), "by_silence": None})
 
 
 def test_files_are_toml_or_json_holding_the_document_or_the_request(
