@@ -50,7 +50,10 @@ HASH = typer.Option(None, "--hash", metavar="SHA256",
 #: the flag that gives each field, for a field error's sentence
 FLAGS = {"content_hash": "--hash", "reasons": "--reasons", "reason": "--reason",
          "records_reference": "--records", "decided_by": "--decided-by",
-         "present": "--present"}
+         "present": "--present", "by_silence": "--by-silence"}
+BY_SILENCE = typer.Option(None, "--by-silence", metavar="PROCEDURE",
+                          help="the silence procedure among the committee's members that "
+                               "decided it (CC-5), e.g. silence-2027-1, instead of --present")
 
 
 def _step(step: str) -> KindStep:
@@ -213,24 +216,27 @@ def submit(year: int = YEAR, content_hash: str | None = HASH, token: str | None 
 
 @workplan.command("approve")
 def approve(*, year: int = YEAR, content_hash: str | None = HASH,
-            present: str | None = committee.PRESENT, token: str | None = TOKEN,
-            as_json: bool = JSON) -> None:
+            present: str | None = committee.PRESENT, by_silence: str | None = BY_SILENCE,
+            token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Approve the work plan for the Coordination Committee (its chair, the President, with
-    the members present; a member, where the profile has no quorum). Shows the committee
-    sitting today first."""
+    the members present, or on a silence procedure among them; a member, where the profile
+    has no quorum). Shows the committee sitting today first."""
     _on_workplan("approve_workplan", year, token, content_hash, as_json,
-                 present=committee.present_of(present))
+                 present=committee.present_of(present),
+                 **({"by_silence": by_silence} if by_silence else {}))
 
 
 @workplan.command("return")
 def send_back(*, year: int = YEAR, reasons: str = typer.Option(..., "--reasons"),
               content_hash: str | None = HASH, present: str | None = committee.PRESENT,
-              token: str | None = TOKEN, as_json: bool = JSON) -> None:
+              by_silence: str | None = BY_SILENCE, token: str | None = TOKEN,
+              as_json: bool = JSON) -> None:
     """Return the work plan to the ISU for revision (its chair, the President, with the
-    members present; a member, where the profile has no quorum). Shows the committee sitting
-    today first."""
+    members present, or on a silence procedure among them in which a member objected; a
+    member, where the profile has no quorum). Shows the committee sitting today first."""
     _on_workplan("return_workplan", year, token, content_hash, as_json,
-                 present=committee.present_of(present), reasons=reasons)
+                 present=committee.present_of(present), reasons=reasons,
+                 **({"by_silence": by_silence} if by_silence else {}))
 
 
 @workplan.command("send-to-msp")

@@ -264,3 +264,15 @@ def test_a_title_with_a_bidi_override_is_exit_2_with_tx_1_and_the_next_draft_is_
     [(_, step, _, request)] = sent.taken
     assert step is Step.DRAFT_WORKPLAN
     assert getattr(request, "workplan").items[0].title == "Préparer la réunion"  # noqa: B009
+
+
+def test_by_silence_is_sent_as_the_procedure_named(tokens: dict[str, str], engine: Engine,
+                                                   sent: Engine_) -> None:
+    """CC-5 by silence procedure: the chair names the procedure; the engine judges it."""
+    chair = {"INTERSESSIONAL_TOKEN": tokens["president"]}
+    done = run("workplan", "approve", "--year", str(YEAR), "--hash", HASH, "--by-silence",
+               "silence-2027-1", "--json", env=chair)
+    assert done.exit_code == 0, done.output
+    ((_, step, _, request),) = sent.taken
+    assert (step, request.model_dump()["by_silence"]) == (Step.APPROVE_WORKPLAN,
+                                                         "silence-2027-1")
