@@ -39,21 +39,13 @@ from contracts import (
     cycle_id,
 )
 from domain.authority import Record
-from domain.committee import Presidency
 from domain.convention import State, shipped_registry
 from domain.cycle import fold
-from domain.elections import Term
 from domain.errors import RuleViolation
-from domain.events import (
-    CoordinatorsElected,
-    CycleOpened,
-    PresidentDesignated,
-    TermEndedEarly,
-    parse_event,
-)
+from domain.events import parse_event
 from domain.kinds import kind_of
-from domain.mandates import DEFAULT_MANDATES
-from domain.profile import DEFAULT, FIRST_READING, Profile, profile
+from domain.offices import record_of
+from domain.profile import DEFAULT, profile
 from ledger import EventIdConflict, Ledger, NewEvent, Receipt, StoredEvent, WrongExpectedVersion
 from ledger import attention as attention_table
 from ledger.checkpoints import load_or_create_key, take_checkpoint
@@ -189,31 +181,12 @@ class CycleActivities:
         the mandates and profile of the latest of those cycles; a term ended early (CO-10)
         counts as it ended, beside its replacement's. Kept in the workflow's history, as the
         registry is, so that a replay judges on the same record."""
-        terms: dict[Term, None] = {}
-        presidencies: dict[Presidency, None] = {}
-        mandates = DEFAULT_MANDATES
-        chosen: Profile = profile(FIRST_READING)
         years = range(request.day.year - 1, request.day.year + 2)
-        for stored in (e for y in years for e in self.ledger.read_stream(cycle_id(y))):
-            match parse_event(stored.payload):
-                case CycleOpened() as opened:
-                    terms.update(dict.fromkeys(opened.carried_terms))
-                    presidencies.update(dict.fromkeys(opened.carried_presidencies))
-                    mandates, chosen = opened.mandates, opened.profile
-                case CoordinatorsElected() as elected:
-                    terms.update(dict.fromkeys(elected.election.terms))
-                case TermEndedEarly() as ended:
-                    terms[ended.term.model_copy(update={"ends": ended.ended_on})] = None
-                    if ended.replacement is not None:
-                        terms[ended.replacement] = None
-                case PresidentDesignated() as designated:
-                    presidencies[designated.presidency] = None
-                case _:
-                    pass
+        record = record_of(parse_event(stored.payload)
+                           for y in years for stored in self.ledger.read_stream(cycle_id(y)))
         _log().info("record_read", purpose=request.purpose, day=request.day.isoformat(),
-                    terms=len(terms), presidencies=len(presidencies))
-        return Record(terms=tuple(terms), presidencies=tuple(presidencies), mandates=mandates,
-                      profile=chosen)
+                    terms=len(record.terms), presidencies=len(record.presidencies))
+        return record
 
     @activity.defn(name=TAKE_CHECKPOINT)
     def take_checkpoint(self, request: TakeCheckpoint) -> CheckpointTaken:

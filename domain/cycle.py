@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from domain.authority import Record, authorise
-from domain.committee_decisions import check_collective, end_early
-from domain.election_rules import validate_election, validate_recorded_slate
+from domain.committee_decisions import check_collective
 from domain.errors import RuleViolation
 from domain.events import (
     CoordinatorsElected,
@@ -38,8 +37,8 @@ from domain.events import (
     WorkplanSubmittedToMSP,
 )
 from domain.meetings import validate_meeting
+from domain.offices import designated, elected, ended, opened
 from domain.procedure import check_role
-from domain.profile import TermBasis
 from domain.state import CycleState, Phase, WorkplanStatus
 from domain.steps import BY_EVENT, StepRule, pending_steps
 from domain.workplan import check_same_text, validate_workplan
@@ -66,45 +65,6 @@ def _check_phase(rule: StepRule, state: CycleState) -> None:
                         f"what may be done is: {open_now}.")
 
 
-def _opened(s: CycleState, e: CycleOpened) -> CycleState:
-    if e.calendar.year != e.year:
-        raise RuleViolation("ISU-2", f"the calendar given is for {e.calendar.year}, not for the "
-                            f"{e.year} cycle being opened.")
-    return s.model_copy(update={"year": e.year, "calendar": e.calendar,
-                                "mandates": e.mandates, "terms": e.carried_terms,
-                                "presidencies": e.carried_presidencies, "profile": e.profile,
-                                # a President designated at an earlier meeting for one after
-                                # this cycle's opening (the Second Review Conference's, at
-                                # the 8MSP) is the cycle's designation: none is awaited
-                                "designated": next((p for p in e.carried_presidencies
-                                                    if p.presides_from
-                                                    > e.calendar.opening_msp), None),
-                                "closing_meeting": e.closing_meeting,
-                                "records_workplan": e.records_workplan})
-
-
-def _elected(s: CycleState, e: CoordinatorsElected) -> CycleState:
-    if e.election.msp_year != e.year - 1:
-        raise RuleViolation("CO-2", f"the {e.year} cycle records the election at the MSP of "
-                            f"{e.year - 1}, not of {e.election.msp_year}.")
-    day = e.occurred_at.date()
-    if s.profile.term_basis is TermBasis.MEETING_TO_MEETING:
-        late = [t for t in e.election.terms if t.begins != day]
-        if late:
-            raise RuleViolation("CO-2", f"terms run from the meeting that elects them to the "
-                                f"one that ends them ({s.profile.name} profile): "
-                                f"{late[0].state}'s term for {late[0].mandate} begins on "
-                                f"{late[0].begins or 'no day'}, not on {day}, the election's.")
-    standings = {state.iso3: state for state in e.standings}
-    if e.incomplete is not None:
-        noted = validate_recorded_slate(e.election, s.terms, standings, s.catalogue, day)
-        return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms,
-                                    "warnings": s.warnings + noted})
-    warnings = validate_election(e.election, s.terms, standings, s.catalogue, day)
-    return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms,
-                                "warnings": s.warnings + warnings})
-
-
 def _convened(s: CycleState, e: IntersessionalMeetingConvened) -> CycleState:
     if e.meeting.year != e.year:
         raise RuleViolation("IM-1", f"the {e.year} cycle convenes the {e.year} meeting, not one "
@@ -128,21 +88,6 @@ def _hash_of_draft(s: CycleState, presented: str, step: str) -> None:
                             f"the current draft (sha256 {(s.draft_hash or '')[:12]}…).")
 
 
-def _designated(s: CycleState, e: PresidentDesignated) -> CycleState:
-    if any(p.meeting == e.presidency.meeting for p in s.presidencies
-           if p.designated_on.year >= e.year - 1):
-        raise RuleViolation("CO-3", f"the President of the {e.presidency.meeting} is already "
-                            "designated in this cycle; a meeting has one President.")
-    return s.model_copy(update={"designated": s.designated or e.presidency,
-                                "presidencies": (*s.presidencies, e.presidency)})
-
-
-def _ended(s: CycleState, e: TermEndedEarly) -> CycleState:
-    standings = {state.iso3: state for state in e.standings}
-    return s.model_copy(update={"terms": end_early(s, e.term, e.ended_on, e.replacement,
-                                                   standings)})
-
-
 def _committee_decided(s: CycleState, e: WorkplanApprovedByCommittee
                        | WorkplanReturnedForRevision) -> None:
     deciding = ("the approval of the work plan" if isinstance(e, WorkplanApprovedByCommittee)
@@ -160,13 +105,13 @@ def _decided(s: CycleState, e: WorkplanAdoptedByMSP | WorkplanRejectedByMSP) -> 
 def _evolve(s: CycleState, e: CycleEvent) -> CycleState:
     match e:
         case CycleOpened():
-            return _opened(s, e)
+            return opened(s, e)
         case CoordinatorsElected():
-            return _elected(s, e)
+            return elected(s, e)
         case PresidentDesignated():
-            return _designated(s, e)
+            return designated(s, e)
         case TermEndedEarly():
-            return _ended(s, e)
+            return ended(s, e)
         case IntersessionalMeetingConvened():
             return _convened(s, e)
         case IntersessionalMeetingDispensedWith():
