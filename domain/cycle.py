@@ -27,6 +27,7 @@ from domain.events import (
     IntersessionalMeetingDispensedWith,
     IntersessionalMeetingHeld,
     PresidentDesignated,
+    RecordCompleted,
     TermEndedEarly,
     WorkplanAdoptedByMSP,
     WorkplanApprovedByCommittee,
@@ -37,7 +38,7 @@ from domain.events import (
     WorkplanSubmittedToMSP,
 )
 from domain.meetings import validate_meeting
-from domain.offices import designated, elected, ended, opened
+from domain.offices import completed, designated, elected, ended, opened
 from domain.procedure import check_role
 from domain.state import CycleState, Phase, WorkplanStatus
 from domain.steps import BY_EVENT, StepRule, pending_steps
@@ -112,6 +113,8 @@ def _evolve(s: CycleState, e: CycleEvent) -> CycleState:
             return designated(s, e)
         case TermEndedEarly():
             return ended(s, e)
+        case RecordCompleted():
+            return completed(s, e)
         case IntersessionalMeetingConvened():
             return _convened(s, e)
         case IntersessionalMeetingDispensedWith():

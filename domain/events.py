@@ -89,6 +89,15 @@ class TermEndedEarly(Event):
     standings: tuple[State, ...] = ()
 
 
+class RecordCompleted(Event):
+    """A year imported from an incomplete record is completed: coordinators further sources
+    name as serving that cycle, added beside those recorded; nothing recorded is changed."""
+
+    type: Literal["RecordCompleted"] = "RecordCompleted"
+    terms: tuple[Term, ...] = Field(min_length=1)
+    standings: tuple[State, ...] = ()
+
+
 class CoordinatorsElected(Event):
     type: Literal["CoordinatorsElected"] = "CoordinatorsElected"
     election: ElectionResult
@@ -189,7 +198,7 @@ CycleEvent = Annotated[
     | IntersessionalMeetingDispensedWith | IntersessionalMeetingHeld | WorkplanDrafted
     | WorkplanSubmittedToCommittee | WorkplanApprovedByCommittee | WorkplanReturnedForRevision
     | WorkplanSubmittedToMSP | WorkplanAdoptedByMSP | WorkplanRejectedByMSP
-    | DeadlineReminderSent | DeadlineMissed | CycleClosed | TermEndedEarly,
+    | DeadlineReminderSent | DeadlineMissed | CycleClosed | TermEndedEarly | RecordCompleted,
     Field(discriminator="type"),
 ]
 

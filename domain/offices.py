@@ -12,13 +12,14 @@ from domain.authority import Record
 from domain.committee import Presidency
 from domain.committee_decisions import end_early
 from domain.election_rules import validate_election, validate_recorded_slate
-from domain.elections import Term
+from domain.elections import ElectionResult, Term
 from domain.errors import RuleViolation
 from domain.events import (
     CoordinatorsElected,
     CycleEvent,
     CycleOpened,
     PresidentDesignated,
+    RecordCompleted,
     TermEndedEarly,
 )
 from domain.mandates import DEFAULT_MANDATES
@@ -59,7 +60,8 @@ def elected(s: CycleState, e: CoordinatorsElected) -> CycleState:
     if e.incomplete is not None:
         noted = validate_recorded_slate(e.election, s.terms, standings, s.catalogue, day)
         return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms,
-                                    "warnings": s.warnings + noted})
+                                    "warnings": s.warnings + noted,
+                                    "incomplete": e.incomplete})
     warnings = validate_election(e.election, s.terms, standings, s.catalogue, day)
     return s.model_copy(update={"election": e.election, "terms": s.terms + e.election.terms,
                                 "warnings": s.warnings + warnings})
@@ -80,6 +82,27 @@ def ended(s: CycleState, e: TermEndedEarly) -> CycleState:
                                                    standings)})
 
 
+def completed(s: CycleState, e: RecordCompleted) -> CycleState:
+    """HI-2: the coordinators further sources name for an incomplete year, beside those
+    recorded: one-cycle terms from the day its election was recorded, judged as the
+    incomplete election was (CO-1 on that day, the seats)."""
+    begun = {t.begins for t in (s.election.terms if s.election else ())}
+    if any(t.begins not in begun for t in e.terms):
+        raise RuleViolation("HI-2", "a completion names who served the cycle from its "
+                            f"election ({', '.join(str(d) for d in begun)}), as the "
+                            "coordinators recorded with it.")
+    known = {(t.state, t.mandate) for t in s.terms if t.covers(e.year)}
+    again = [t for t in e.terms if (t.state, t.mandate) in known]
+    if again:
+        raise RuleViolation("HI-2", f"{again[0].state} is already recorded for "
+                            f"{again[0].mandate} in the {e.year} cycle; a completion adds.")
+    standings = {state.iso3: state for state in e.standings}
+    day = next(iter(begun), None)
+    noted = validate_recorded_slate(ElectionResult(msp_year=e.year - 1, terms=e.terms),
+                                    s.terms, standings, s.catalogue, day)
+    return s.model_copy(update={"terms": s.terms + e.terms, "warnings": s.warnings + noted})
+
+
 def record_of(events: Iterable[CycleEvent]) -> Record:
     """The terms and presidencies ``events`` (of one or more cycles, in order) record, as they
     were recorded (not judged again: who held office is what the ledger says), with the
@@ -96,6 +119,8 @@ def record_of(events: Iterable[CycleEvent]) -> Record:
                 mandates, chosen = opening.mandates, opening.profile
             case CoordinatorsElected() as election:
                 terms.update(dict.fromkeys(election.election.terms))
+            case RecordCompleted() as completion:
+                terms.update(dict.fromkeys(completion.terms))
             case TermEndedEarly() as ending:
                 terms[ending.term.model_copy(update={"ends": ending.ended_on})] = None
                 if ending.replacement is not None:

@@ -65,6 +65,8 @@ RULES: Final[dict[str, tuple[str, str]]] = {
               "the replacement serves the rest of it"),
     "HI-1": ("engine, docs/HISTORY.md", "a history file follows the published format: known "
              "States, meetings and sources, dates in order"),
+    "HI-2": ("engine, docs/HISTORY.md", "a year imported from an incomplete record is "
+             "completed only by adding what further sources name; nothing recorded changes"),
     # The engine's own, not the Convention's (docs/SECURITY.md): who acted is proven
     "AT-1": ("engine, docs/SECURITY.md", "a person's step carries an attestation signed with "
              "a key the deployment publishes"),

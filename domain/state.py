@@ -72,6 +72,8 @@ class CycleState(BaseModel):
     profile: Profile = Field(default_factory=lambda: profile(FIRST_READING))
     closing_meeting: FormalMeeting | None = None
     records_workplan: bool = True
+    #: why the cycle's record of its coordinators is incomplete (an imported year), if it is
+    incomplete: str | None = None
 
     @property
     def phase(self) -> Phase:

@@ -33,6 +33,7 @@ class Step(StrEnum):
     MISS_DEADLINE = "miss_deadline"
     CLOSE_CYCLE = "close_cycle"
     END_TERM_EARLY = "end_term_early"
+    COMPLETE_RECORD = "complete_record"
 
 
 #: a row of the annual cycle's table of steps
@@ -122,6 +123,10 @@ STEPS: tuple[StepRule, ...] = (
     StepRule(step=S.END_TERM_EARLY, event="TermEndedEarly",
              label="recording that a coordinator's term ended early", roles=(P, ISU),
              rule_id="CO-10", when=lambda s: s.phase in _BEFORE_CLOSING,
+             pending=lambda _: False),
+    StepRule(step=S.COMPLETE_RECORD, event="RecordCompleted",
+             label="completing an incomplete year's record of its coordinators", roles=(ISU,),
+             rule_id="HI-2", when=lambda s: s.incomplete is not None,
              pending=lambda _: False),
 )
 

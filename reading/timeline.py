@@ -28,6 +28,9 @@ def what(p: dict[str, Any]) -> str:
                     f"{p['election']['msp_year']}: {', '.join(t['state'] for t in terms)}"
                     + (f"; warnings {', '.join(w['rule_id'] for w in p['warnings'])}"
                        if p["warnings"] else ""))
+        case "RecordCompleted":
+            return (f"{len(p['terms'])} coordinator(s) further sources name: "
+                    f"{', '.join(t['state'] for t in p['terms'])}")
         case "PresidentDesignated":
             return f"{p['presidency']['state']} for the {p['presidency']['meeting']}"
         case "IntersessionalMeetingConvened":

@@ -38,6 +38,7 @@ from domain.events import (
     IntersessionalMeetingDispensedWith,
     IntersessionalMeetingHeld,
     PresidentDesignated,
+    RecordCompleted,
     WorkplanDrafted,
 )
 from domain.kinds import CYCLE
@@ -132,7 +133,8 @@ def _coordinators(year: int, opened: CycleOpened, recorded: Recorded,
     """Who held each mandate in ``year`` (the carried terms and the year's election), each
     State marked affected or not as recorded with its election (CO-6); CO-7's exceptions kept."""
     elections = [e for _, e in recorded if isinstance(e, CoordinatorsElected)]
-    terms = opened.carried_terms + tuple(t for e in elections for t in e.election.terms)
+    terms = opened.carried_terms + tuple(t for e in elections for t in e.election.terms) + tuple(
+        t for _, e in recorded if isinstance(e, RecordCompleted) for t in e.terms)
     necessity = {(n.state, n.mandate): n.reason for e in elections for n in e.election.necessity}
     in_force = holders(terms, year)
     seats = []

@@ -128,3 +128,61 @@ def test_imported_facts_are_no_workflow_historys_to_confirm(sqlite_recorder: Rec
     assert compare(rows, []) == []
     unsourced = rows[0].model_copy(update={"payload": {**rows[0].payload, "source": None}})
     assert [d.kind for d in compare([unsourced], [])] == ["unconfirmed"]
+
+
+def _with_2017_clearance(text: str, state: str = "NOR") -> str:
+    """The shipped file with one more coordinator named for 2017 (a source found later)."""
+    document = yaml.safe_load(text)
+    for y in document["years"]:
+        if y["year"] == 2017:
+            y["coordinators"].append({
+                "state": state, "mandate": "clearance", "elected_at": None,
+                "first_year": 2017, "last_year": 2017, "source": "isu-tc-clearance",
+                "note": "a later source"})
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+
+
+def test_an_incomplete_year_is_completed_by_a_later_file_and_nothing_recorded_changes(
+        recorder: Recorder) -> None:
+    """HI-2: a later file naming more coordinators for an incomplete year adds them in one
+    event; the recorded events stay; importing it again changes nothing; a file that records
+    the year otherwise, or names more for a whole year, is refused HI-1."""
+    assert recorder.run(_text()).refusal is None
+    before = [e.hash for e in recorder.ledger.read_stream("cycle-2017")]
+    completed = recorder.run(_with_2017_clearance(_text()))
+    assert completed.refusal is None, completed.refusal and completed.refusal.message
+    assert [y.outcome for y in completed.years if y.year == 2017] == ["completed"]
+    after = recorder.ledger.read_stream("cycle-2017")
+    assert [e.hash for e in after[:-1]] == before
+    assert after[-1].type == "RecordCompleted"
+    assert [t["state"] for t in after[-1].payload["terms"]] == ["NOR"]
+    found = on_day(recorder.ledger, date(2017, 3, 1))
+    assert found is not None
+    assert "NOR" in {c.state for c in found.coordinators}
+    again = recorder.run(_with_2017_clearance(_text()))
+    assert [y.outcome for y in again.years if y.year == 2017] == ["already recorded"]
+    assert recorder.ledger.read_stream("cycle-2017")[-1].event_id == after[-1].event_id
+    verified = verify_ledger(recorder.engine, None, keyring=recorder.keyring)
+    assert verified.intact, verified
+    # another change to a recorded year, or more names for a whole one: refused, nothing kept
+    head = recorder.ledger.head()
+    moved = yaml.safe_load(_with_2017_clearance(_text(), "SWE"))
+    closing = next(m for m in moved["meetings"] if m["key"] == "7msp")  # 2017's closing
+    closing["parts"][0]["venue"] = "Vienna"
+    refused = recorder.run(yaml.safe_dump(moved, sort_keys=False, allow_unicode=True)).refusal
+    assert (refused or _NONE).rule_id == "HI-1"
+    assert recorder.ledger.head() == head
+    document = yaml.safe_load(_text())
+    document["years"][1]["coordinators"].append({
+        "state": "NOR", "mandate": "reporting", "elected_at": "3msp", "first_year": 2013,
+        "last_year": 2014, "source": "isu-composition-2012-2013", "note": ""})
+    whole = recorder.run(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    assert (whole.refusal or _NONE).rule_id == "HI-1"
+    assert recorder.ledger.head() == head
+
+
+class _NoRefusal:
+    rule_id = "none"
+
+
+_NONE = _NoRefusal()

@@ -25,6 +25,7 @@ from domain.events import (
     IntersessionalMeetingDispensedWith,
     IntersessionalMeetingHeld,
     PresidentDesignated,
+    RecordCompleted,
     TermEndedEarly,
     WorkplanAdoptedByMSP,
     WorkplanApprovedByCommittee,
@@ -129,6 +130,9 @@ def event_for(step: Step, state: CycleState, when: datetime, role: Role | None =
                                   due=date(YEAR, 7, 21), escalated_to="CHE")
         case Step.CLOSE_CYCLE:
             return CycleClosed(**common)
+        case Step.COMPLETE_RECORD:  # of a cycle whose record is whole: always refused
+            return RecordCompleted(**common, terms=(Term(
+                state="NZL", mandate="reporting", first_year=YEAR, last_year=YEAR),))
         case Step.END_TERM_EARLY:  # of a term the record does not hold: always refused
             return TermEndedEarly(**common, term=Term(state="XXX", mandate="reporting",
                                                       first_year=YEAR, last_year=YEAR + 1),
