@@ -3,9 +3,10 @@
 Per year, in the file's order: a year the ledger already holds as this file records it (the
 same deterministic event ids) is "already recorded"; a year it holds otherwise is refused
 (HI-1), unless its record is incomplete and the file only names more coordinators: then they
-are added in one event (HI-2, ``history.completing``); any other year is judged from the state the record leaves (the year before, as this
-run built it or as the ledger holds it) and appended to its empty stream ``cycle-<year>``
-with the historical ``occurred_at`` (the ledger sets ``recorded_at``: now). Every event is
+are added in one event (HI-2, ``history.completing``); any other year is judged from the
+state the record leaves (the year before, as this run built it or as the ledger holds it) and
+appended to its empty stream ``cycle-<year>`` with the historical ``occurred_at`` (the ledger
+sets ``recorded_at``: now). Every event is
 attested by the ISU person running the import: step ``import_history``, input the event's
 canonical JSON. The first refused year stops the import; the years before it stay recorded.
 """
