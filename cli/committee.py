@@ -6,8 +6,7 @@ committee sitting that day, as the ledger records it (CC-3), marking who was nam
 what the dashboard's cycle page shows beside its boxes; a script (no terminal, or ``--json``)
 reads one line, the receipt or the refusal, as for every step. The quorum and the chair's
 presence are the domain's to judge under the cycle's profile; a code that names no one sitting
-that day is refused here, before anything is sent, under CC-5 as the domain words it (under the
-engine's first reading the domain records ``present`` without reading it).
+that day is refused here, before anything is sent, by the domain's own check (CC-5).
 """
 
 from __future__ import annotations
@@ -74,15 +73,10 @@ def show(year: int, state: CycleState, day: date, present: tuple[str, ...]) -> N
 
 def check_sitting(state: CycleState, day: date, present: tuple[str, ...]) -> None:
     """Refuse (CC-5: a ``RuleViolation``, nothing sent) a code naming no one sitting on
-    ``day``."""
-    from domain.errors import RuleViolation
+    ``day``, as the domain judges it (``domain.committee_decisions.check_sitting``)."""
+    from domain.committee_decisions import check_sitting as sitting_that_day
 
-    sitting = list(dict.fromkeys(m.represents for m in state.committee_on(day)))
-    strangers = [code for code in present if code not in sitting]
-    if strangers:
-        raise RuleViolation("CC-5", f"{', '.join(strangers)} did not sit on the Coordination "
-                            f"Committee on {day}, so cannot be recorded as present; that day "
-                            f"it is {', '.join(sitting)}.")
+    sitting_that_day(state.committee_on(day), present, day)
 
 
 def _members(state: CycleState, day: date) -> list[str]:

@@ -14,10 +14,10 @@ from a State Party on that day (CO-1) that does not already hold a seat of the m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
-from domain.committee import committee_on, coordinators_on, deciding_members
+from domain.committee import CommitteeMember, committee_on, coordinators_on, deciding_members
 from domain.convention import Actor, Role, State
 from domain.elections import Term, span
 from domain.errors import RuleViolation
@@ -60,6 +60,18 @@ def check_by_silence(state: CycleState, actor: Actor, present: tuple[str, ...],
                             f"{decision.outcome.replace('_', ' ')}, so it is not {deciding}.")
 
 
+def check_sitting(members: Sequence[CommitteeMember], present: Sequence[str], day: date
+                  ) -> None:
+    """Refuse (CC-5) a ``present`` naming anyone who did not sit among ``members`` on
+    ``day``."""
+    sitting = list(dict.fromkeys(m.represents for m in members))
+    strangers = [p for p in dict.fromkeys(present) if p not in sitting]
+    if strangers:
+        raise RuleViolation("CC-5", f"{', '.join(strangers)} did not sit on the Coordination "
+                            f"Committee on {day}, so cannot be recorded as present; that day it "
+                            f"is {', '.join(sitting)}.")
+
+
 def check_collective(state: CycleState, actor: Actor, present: tuple[str, ...], day: date,
                      deciding: str, *, by_silence: SilenceDecision | None = None,
                      approving: bool = True) -> None:
@@ -74,13 +86,8 @@ def check_collective(state: CycleState, actor: Actor, present: tuple[str, ...], 
     if rules.quorum is None and not present:
         return
     members = committee_on(day, state.terms, state.presidencies, state.catalogue, rules)
-    sitting = {m.represents for m in members}
+    check_sitting(members, present, day)
     named = list(dict.fromkeys(present))
-    strangers = [p for p in named if p not in sitting]
-    if strangers:
-        raise RuleViolation("CC-5", f"{', '.join(strangers)} did not sit on the Coordination "
-                            f"Committee on {day}, so cannot be recorded as present; that day it "
-                            f"is {', '.join(dict.fromkeys(m.represents for m in members))}.")
     if rules.quorum is None:
         return
     if actor.role is not Role.PRESIDENT:

@@ -41,8 +41,8 @@ class MeetingPart(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> MeetingPart:
         if self.last_day < self.first_day:
-            raise ValueError(f"a part cannot end ({self.last_day}) before it begins "
-                             f"({self.first_day})")
+            raise ValueError(f"dates out of order: the part ends ({self.last_day}) before it "
+                             f"begins ({self.first_day})")
         return self
 
 

@@ -54,7 +54,8 @@ def _check_length(term: Term, m: Mandate, first_round: bool, result: ElectionRes
 
 
 def _check_seats(combined: Sequence[Term], result: ElectionResult,
-                 known: Mapping[str, Mandate]) -> None:
+                 known: Mapping[str, Mandate], *, complete: bool = True) -> None:
+    # complete: the result names every seat that falls vacant (an incomplete record does not)
     last = max(t.last_year for t in result.terms)
     for year in range(result.terms_begin, last + 1):
         in_force = holders(combined, year)
@@ -68,7 +69,7 @@ def _check_seats(combined: Sequence[Term], result: ElectionResult,
             if len(set(states)) < len(states):
                 raise RuleViolation(rule, f"{states[0]} would hold both seats of {m.name} in "
                                     f"{year}; two coordinators come from two States.")
-            if year == result.terms_begin and not states:
+            if complete and year == result.terms_begin and not states:
                 raise RuleViolation(rule, f"{m.name} would have no coordinator in {year}; "
                                     f"elect one (it is led by 1 to {m.max_seats}).")
 
@@ -177,12 +178,5 @@ def validate_recorded_slate(
             raise RuleViolation("CO-2", f"an incomplete record names who served the "
                                 f"{result.terms_begin} cycle; {term.state}'s term for {m.name} "
                                 f"is given as {term.first_year}–{term.last_year}.")
-    in_force = holders([*previous, *result.terms], result.terms_begin)
-    for key, m in known.items():
-        states = [t.state for t in in_force.get(key, [])]
-        rule = "WG-2" if m.is_working_group else "WG-3"
-        if len(states) > m.max_seats or len(set(states)) < len(states):
-            raise RuleViolation(rule, f"{m.name} would have {', '.join(states)} as "
-                                f"coordinators in {result.terms_begin}; it is led by at most "
-                                f"{m.max_seats}, from as many States.")
+    _check_seats([*previous, *result.terms], result, known, complete=False)
     return early

@@ -13,8 +13,9 @@ import json
 from datetime import date
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from domain.conferences import MeetingPart
 from domain.limits import Name, Text, Title
 
 FORMAT: Final = "intersessional-history/1"
@@ -38,19 +39,12 @@ class Source(_Strict):
     url: Title | None = None
 
 
-class Part(_Strict):
+class Part(MeetingPart):  # the domain's part (its days in order), read strictly
     """One part of a meeting: its days (inclusive) and where it sat."""
 
-    first_day: date
-    last_day: date
-    venue: Name = Field(min_length=1)
+    model_config = _Strict.model_config
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Part:
-        if self.last_day < self.first_day:
-            raise ValueError(f"dates out of order: the part ends ({self.last_day}) before it "
-                             f"begins ({self.first_day})")
-        return self
+    venue: Name = Field(min_length=1)
 
 
 class Meeting(_Strict):

@@ -16,13 +16,16 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from domain.commands import StepCommand
 from domain.cycle import fold
+from domain.errors import RuleViolation
 from domain.events import parse_event
 from domain.state import CycleState
 from ledger import Ledger
 from runtime.embedded import installed_binary
 from settings import Settings
 from tests.backends import ledger_database
+from tests.cycles import cycle_state, take_step
 from tests.ports import free_port
 from worker import cycle_activities, cycle_worker
 
@@ -78,3 +81,15 @@ async def engine(engine_parts: Engine) -> AsyncIterator[Engine]:
     """The parts, with a worker running for the length of the test."""
     async with engine_parts.worker():
         yield engine_parts
+
+
+async def refused_leaving_all_as_it_was(engine: Engine, year: int, command: StepCommand
+                                        ) -> RuleViolation:
+    """Send ``command`` to the ``year`` cycle; assert it is refused and that neither the
+    ledger nor the cycle's state changed; the refusal."""
+    head, state = engine.ledger.head(), await cycle_state(engine.client, year)
+    with pytest.raises(RuleViolation) as refused:
+        await take_step(engine.client, year, command)
+    assert engine.ledger.head() == head
+    assert await cycle_state(engine.client, year) == state
+    return refused.value

@@ -22,7 +22,7 @@ from domain.errors import RuleViolation
 from domain.profile import DEFAULT
 from scenarios import scripted
 from tests.cycles import cycle_state, open_cycle, pending, take_step
-from tests.workflows.conftest import Engine
+from tests.workflows.conftest import Engine, refused_leaving_all_as_it_was
 
 YEAR = 2027
 SECOND_REVIEW = FormalMeeting(kind=MeetingKind.REVIEW_CONFERENCE,
@@ -33,20 +33,8 @@ SECOND_REVIEW = FormalMeeting(kind=MeetingKind.REVIEW_CONFERENCE,
                                               last_day=date(2028, 9, 21), venue="Geneva")))
 
 
-@pytest.fixture
-def engine_parts(engine_parts: Engine) -> Engine:
-    """The engine's own default: cycles opened without a profile run by the seeds'."""
-    engine_parts.settings = engine_parts.settings.model_copy(update={"profile": DEFAULT})
-    return engine_parts
-
-
 async def _refused(engine: Engine, year: int, command: c.StepCommand) -> RuleViolation:
-    head, state = engine.ledger.head(), await cycle_state(engine.client, year)
-    with pytest.raises(RuleViolation) as refused:
-        await take_step(engine.client, year, command)
-    assert engine.ledger.head() == head
-    assert await cycle_state(engine.client, year) == state
-    return refused.value
+    return await refused_leaving_all_as_it_was(engine, year, command)
 
 
 async def _today(engine: Engine) -> date:

@@ -20,30 +20,17 @@ from domain.committee import deciding_members
 from domain.convention import COMMITTEE_ORGANISATIONS, Actor, Role, shipped_registry
 from domain.errors import RuleViolation
 from domain.kinds import SILENCE
-from domain.profile import DEFAULT
 from scenarios import scripted
 from stepping import client as step_client
 from tests.cycles import cycle_state, take_step
-from tests.workflows.conftest import Engine
+from tests.workflows.conftest import Engine, refused_leaving_all_as_it_was
 
 YEAR = 2027
 DAY = timedelta(days=1)
 
 
-@pytest.fixture
-def engine_parts(engine_parts: Engine) -> Engine:
-    """The engine's own default: cycles opened without a profile run by the seeds'."""
-    engine_parts.settings = engine_parts.settings.model_copy(update={"profile": DEFAULT})
-    return engine_parts
-
-
 async def _refused(engine: Engine, command: c.StepCommand) -> RuleViolation:
-    head, state = engine.ledger.head(), await cycle_state(engine.client, YEAR)
-    with pytest.raises(RuleViolation) as refused:
-        await take_step(engine.client, YEAR, command)
-    assert engine.ledger.head() == head
-    assert await cycle_state(engine.client, YEAR) == state
-    return refused.value
+    return await refused_leaving_all_as_it_was(engine, YEAR, command)
 
 
 async def _circulate(engine: Engine, chair: Actor, text: Document, among: tuple[str, ...],
