@@ -18,7 +18,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, FilePath, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    FilePath,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 PREFIX = "INTERSESSIONAL_"
@@ -132,6 +139,27 @@ class Settings(BaseSettings):
                          "without one runs by (`domain/data/profiles.json`): `seeds` (terms "
                          "from meeting to meeting, the committee decides with a majority "
                          "present), `ccm-practice`, or `engine-2026`, the engine's first reading")
+    # notices by e-mail (issue 21); without a host, notices are kept pending and shown
+    smtp_host: str | None = Field(
+        default=None, description="the SMTP server notices are sent through; default: none, "
+        "notices are kept pending (`intersessional notices`, the dashboard) and never lost")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="its port (587: "
+                           "submission, with STARTTLS)")
+    smtp_starttls: bool = Field(default=True, description="upgrade the connection with "
+                                "STARTTLS before logging in and sending (the system's roots "
+                                "check the server's certificate)")
+    smtp_from: str | None = Field(default=None, description="the address notices are sent "
+                                  "from, e.g. `isu@example.org`; needed with a host")
+    smtp_user: str | None = Field(default=None, description="the user to log in as, if the "
+                                  "server asks for one")
+    smtp_password: SecretStr | None = Field(default=None, description="its password (or, "
+                                            "better, the file below)")
+    smtp_password_file: FilePath | None = Field(
+        default=None, description="a file holding the password, e.g. a compose secret")
+    public_url: str | None = Field(
+        default=None, description="the API's address as people reach it, e.g. "
+        "`https://ccm.example.org`, for the links notices and `users calendar-url` give; "
+        "default: `http://<api host>:<api port>`")
 
     @field_validator("ledger_url")
     @classmethod
@@ -166,7 +194,18 @@ class Settings(BaseSettings):
         profile(name)  # a ValueError naming the known profiles
         return name
 
-    @field_validator("otlp_endpoint")
+    @field_validator("smtp_from")
+    @classmethod
+    def _an_address(cls, address: str | None) -> str | None:
+        from email_validator import EmailNotValidError, validate_email  # noqa: PLC0415
+
+        try:
+            return None if address is None else validate_email(
+                address, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise ValueError(f"not an e-mail address ({error})") from None
+
+    @field_validator("otlp_endpoint", "public_url")
     @classmethod
     def _an_http_url(cls, url: str | None) -> str | None:
         if url is not None and not url.startswith(("http://", "https://")):
@@ -180,6 +219,29 @@ class Settings(BaseSettings):
                              f"{variable('temporal_tls_key')} go together: mutual TLS needs "
                              "the certificate and its key")
         return self
+
+    @model_validator(mode="after")
+    def _smtp_whole(self) -> Settings:
+        if self.smtp_host is not None and self.smtp_from is None:
+            raise ValueError(f"{variable('smtp_host')} needs {variable('smtp_from')}: the "
+                             "address notices are sent from")
+        if self.smtp_password is not None and self.smtp_password_file is not None:
+            raise ValueError(f"{variable('smtp_password')} and "
+                             f"{variable('smtp_password_file')} are two ways of giving one "
+                             "password: set one")
+        return self
+
+    @property
+    def effective_smtp_password(self) -> str | None:
+        """The SMTP password, from the setting or the first line of its file."""
+        if self.smtp_password_file is not None:
+            lines = self.smtp_password_file.read_text(encoding="utf-8").splitlines()
+            return lines[0] if lines else ""
+        return self.smtp_password.get_secret_value() if self.smtp_password else None
+
+    @property
+    def effective_public_url(self) -> str:
+        return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
 
     @property
     def effective_ledger_url(self) -> str:
@@ -223,7 +285,8 @@ def _sentence(error: ValidationError) -> str:
         field = str(problem["loc"][0]) if problem["loc"] else ""
         message = problem["msg"].removeprefix("Value error, ")
         if field in Settings.model_fields:
-            shown = "" if field == "ledger_url" else f" (got {problem['input']!r})"
+            hidden = field in ("ledger_url", "smtp_password")
+            shown = "" if hidden else f" (got {problem['input']!r})"
             parts.append(f"{variable(field)}{shown}: {message}")
         else:
             parts.append(message)

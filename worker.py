@@ -22,6 +22,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 import runtime.health as worker_health
+from activities.notices import NoticeActivities
 from activities.recording import CycleActivities
 from ledger import Ledger, create_ledger_engine, upgrade
 from recovery.repair import recover
@@ -45,8 +46,10 @@ def cycle_activities(ledger: Ledger, settings: Settings) -> list[Callable[..., A
     acts = CycleActivities(ledger, settings.effective_signing_key,
                            attestation_key=settings.effective_attestation_key,
                            default_profile=settings.profile)
+    sending = NoticeActivities(ledger, settings)
     return [acts.record_event, acts.read_stream, acts.note_attention, acts.prepare_cycle,
-            acts.read_registry, acts.read_record, acts.take_checkpoint]
+            acts.read_registry, acts.read_record, acts.take_checkpoint, sending.plan_notices,
+            sending.send_notice]
 
 
 def cycle_worker(client: Client, task_queue: str, activities: Sequence[Callable[..., Any]],

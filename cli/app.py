@@ -50,6 +50,8 @@ COMMANDS: dict[str, Entry] = {
     "history": Entry("cli.history", "history", "The Convention's past from a history file: "
                      "import it, each year whole with its historical dates (ISU), or print "
                      "the format's JSON Schema."),
+    "notices": Entry("cli.notices", "notices", "The notices owed to people: pending, sent, or "
+                     "unsent and why (newest first)."),
     "pending": Entry("cli.pending", "pending", "What may be done now in the year's cycle, who "
                      "may do it and by when; with a token, the steps that are yours are marked."),
     "elect": Entry("cli.steps", "elect", "Record the MSP's election of coordinators "

@@ -36,22 +36,10 @@ COMMAND_OF: dict[str, str] = {
 
 def may_take(step: PendingStep, person: Person, state: CycleState, today: date) -> bool:
     """Whether ``person``'s role takes ``step`` and the record of the cycle gives them that role
-    today (``domain.authority``, as the domain judges it: the President in office, a committee
-    member whose State or organisation sits on the Coordination Committee, CC-3)."""
-    from domain.authority import Record, authorise
-    from domain.committee_decisions import chair_alone
-    from domain.convention import Actor
-    from domain.errors import RuleViolation
+    today (``domain.awaiting.may_take``, as the domain judges it)."""
+    from domain import awaiting
 
-    if person.role not in step.roles or chair_alone(state, step.step, person.role):
-        return False
-    try:
-        authorise(Actor(name=person.name, role=person.role, represents=person.represents),
-                  today, Record(terms=state.terms, presidencies=state.presidencies,
-                                mandates=state.mandates, profile=state.profile))
-    except RuleViolation:
-        return False
-    return True
+    return awaiting.may_take(step, person.actor, state, today)
 
 
 def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -> None:

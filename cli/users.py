@@ -1,4 +1,5 @@
-"""``intersessional users …``: register people, list them, revoke their tokens.
+"""``intersessional users …``: register people, list them, revoke their tokens, give them an
+e-mail address for their notices and the address of their private calendar.
 
 The people live in the ledger's database (``INTERSESSIONAL_LEDGER_URL``, default SQLite under
 ``INTERSESSIONAL_DATA_DIR``), opened as ``intersessional db`` opens it and migrated to the
@@ -18,8 +19,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from i18n import _
+
 if TYPE_CHECKING:
     from identities import IdentityError, People, Person
+    from settings import Settings
 
 users = typer.Typer(no_args_is_help=True, help="People: who holds which role, and their tokens.")
 console = Console(soft_wrap=True)  # one sentence, and a token, stay one line in a pipe
@@ -32,6 +36,12 @@ def _refuse(error: IdentityError) -> typer.Exit:
 
 @contextmanager
 def _people() -> Iterator[People]:
+    with _people_and_settings() as (people, _settings):
+        yield people
+
+
+@contextmanager
+def _people_and_settings() -> Iterator[tuple[People, Settings]]:
     """The people of the ledger the settings point at, the schema migrated to the latest
     revision first (a no-op when it is there already); the connections closed afterwards."""
     from cli.db import ledger_engine
@@ -39,10 +49,11 @@ def _people() -> Iterator[People]:
     from ledger import upgrade
     from settings import Settings
 
-    engine = ledger_engine(Settings())
+    settings = Settings()
+    engine = ledger_engine(settings)
     try:
         upgrade(engine)
-        yield People(engine)
+        yield People(engine), settings
     finally:
         engine.dispose()
 
@@ -56,14 +67,19 @@ def users_add(
                                      help="whom they represent: a State's alpha-3 code (a "
                                      "delegate's or a coordinator's State), or ICRC, UN or "
                                      "CMC for a committee member"),
+    email: str | None = typer.Option(None, "--email", metavar="ADDR",
+                                     help="where their notices (reminders, escalations, steps "
+                                     "that await them) are sent; none: they are sent nothing"),
 ) -> None:
     """Register a person in a role and print their token, once."""
-    from identities import IdentityError, check_person
+    from identities import IdentityError, check_email, check_person
 
     try:
         check_person(name, role, state)  # before the database is opened, let alone written
+        if email is not None:
+            check_email(email)
         with _people() as people:
-            person, token = people.add(name, role, state)
+            person, token = people.add(name, role, state, email)
     except IdentityError as error:
         raise _refuse(error) from None
     console.print(f"added person {person.id}: {escape(person.describe())}")
@@ -91,11 +107,12 @@ def users_list(
     if as_json:
         typer.echo(json.dumps([_as_json(p) for p in everyone], ensure_ascii=False, indent=2))
         return
-    table = Table("Id", "Name", "Role", "Represents", "Added (UTC)", "Revoked (UTC)",
-                  title="People")
+    table = Table("Id", "Name", "Role", "Represents", _("E-mail"), "Added (UTC)",
+                  "Revoked (UTC)", title="People")
     for p in everyone:
         table.add_row(str(p.id), escape(p.name), p.role.value.replace("_", " "),
-                      p.represents or "", _moment(p.created_at), _moment(p.revoked_at))
+                      p.represents or "", escape(p.email or ""), _moment(p.created_at),
+                      _moment(p.revoked_at))
     console.print(table)
 
 
@@ -112,3 +129,52 @@ def users_revoke(person_id: int = typer.Argument(..., metavar="ID", help="the pe
         raise _refuse(error) from None
     console.print(f"revoked person {person.id}: {escape(person.describe())}, at "
                   f"{person.revoked_at}; their token opens nothing from now on")
+
+
+@users.command("set-email")
+def users_set_email(
+    person_id: int = typer.Argument(..., metavar="ID", help="the person's id"),
+    address: str | None = typer.Argument(None, metavar="ADDR", help="their e-mail address"),
+    clear: bool = typer.Option(False, "--clear", help="remove the address: they are sent "
+                               "nothing from now on"),
+) -> None:
+    """Set (or, with --clear, remove) the address a person's notices are sent to."""
+    from identities import IdentityError, check_email
+
+    if (address is None) == (not clear):
+        console.print(f"[red]{escape(_('give an e-mail address, or --clear to remove one.'))}"
+                      "[/red]")
+        raise typer.Exit(2)
+    try:
+        if address is not None:
+            check_email(address)  # before the database is opened, let alone written
+        with _people() as people:
+            person = people.set_email(person_id, address)
+    except IdentityError as error:
+        raise _refuse(error) from None
+    said = (_("notices to {person} now go to {address}").format(
+        person=person.describe(), address=person.email) if person.email else
+        _("{person} has no e-mail address now, and is sent no notices").format(
+            person=person.describe()))
+    console.print(escape(said))
+
+
+@users.command("calendar-url")
+def users_calendar_url(
+    person_id: int = typer.Argument(..., metavar="ID", help="the person's id"),
+) -> None:
+    """Make the address of a person's private calendar of deadlines (iCalendar) and print it,
+    once; an address made before opens nothing from now on."""
+    from identities import IdentityError, new_calendar
+
+    try:
+        with _people_and_settings() as (people, settings):
+            person = people.get(person_id)
+            secret = new_calendar(people.engine, person.id)
+    except IdentityError as error:
+        raise _refuse(error) from None
+    console.print(escape(_("the calendar of {person}:").format(person=person.describe())))
+    console.print(f"{settings.effective_public_url}/calendar/{secret}.ics", highlight=False)
+    console.print(escape(_("This address will not be shown again: only its SHA-256 is kept. "
+                           "Anyone holding it can read these deadlines; run this again to "
+                           "replace it.")))

@@ -19,15 +19,16 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, insert, select, update
 
 from domain.convention import Actor, Role, shipped_registry
+from i18n import _
 from identities.errors import AlreadyRevoked, Unauthenticated, UnknownPerson
 from identities.schema import people
 from identities.tokens import new_token, token_hash, well_formed
-from identities.validation import check_person
+from identities.validation import check_email, check_person
 from ledger.encoding import canonical_time
 from ledger.engine import writing
 
 _COLUMNS = (people.c.id, people.c.name, people.c.role, people.c.represents, people.c.created_at,
-            people.c.revoked_at)
+            people.c.revoked_at, people.c.email)
 
 
 def _utc_now() -> datetime:
@@ -45,6 +46,9 @@ class Person(BaseModel):
     represents: str | None
     created_at: str
     revoked_at: str | None
+    #: where the engine's notices go; ``None``: the person is sent nothing (shown only to the
+    #: person and the ISU)
+    email: str | None = None
 
     @property
     def revoked(self) -> bool:
@@ -66,7 +70,7 @@ class Person(BaseModel):
 def _person(row: Sequence[Any]) -> Person:
     """A person from a row of ``_COLUMNS`` (in that order)."""
     return Person(id=row[0], name=row[1], role=Role(row[2]), represents=row[3],
-                  created_at=row[4], revoked_at=row[5])
+                  created_at=row[4], revoked_at=row[5], email=row[6])
 
 
 class People:
@@ -81,22 +85,40 @@ class People:
         self._engine = engine
         self._clock = clock
 
-    def add(self, name: str, role: Role | str, represents: str | None = None
-            ) -> tuple[Person, str]:
-        """Register a person; return them and their token, which is stored nowhere: hand it
-        over now. Raises :class:`~identities.errors.InvalidPerson` before touching the table."""
+    @property
+    def engine(self) -> Engine:
+        """The database the people are kept in."""
+        return self._engine
+
+    def add(self, name: str, role: Role | str, represents: str | None = None,
+            email: str | None = None) -> tuple[Person, str]:
+        """Register a person (with the address their notices go to, if given); return them
+        and their token, which is stored nowhere: hand it over now. Raises
+        :class:`~identities.errors.InvalidPerson` before touching the table."""
         name, chosen, code = check_person(name, role, represents)
+        address = check_email(email) if email is not None else None
         token = new_token()
         created_at = canonical_time(self._clock())
         with writing(self._engine) as conn:
             result = conn.execute(insert(people).values(
                 name=name, role=chosen.value, represents=code, token_hash=token_hash(token),
-                created_at=created_at, revoked_at=None))
+                created_at=created_at, revoked_at=None, email=address))
             (person_id,) = result.inserted_primary_key or (None,)
         assert isinstance(person_id, int)
         person = Person(id=person_id, name=name, role=chosen, represents=code,
-                        created_at=created_at, revoked_at=None)
+                        created_at=created_at, revoked_at=None, email=address)
         return person, token
+
+    def set_email(self, person_id: int, email: str | None) -> Person:
+        """Give the person the address their notices go to (``None``: none, they are sent
+        nothing from now on). A bad address is refused before the table is touched."""
+        address = check_email(email) if email is not None else None
+        with writing(self._engine) as conn:
+            done = conn.execute(update(people).where(people.c.id == person_id)
+                                .values(email=address))
+        if done.rowcount != 1:
+            raise UnknownPerson(_("no person has id {id}.").format(id=person_id))
+        return self.get(person_id)
 
     def get(self, person_id: int) -> Person:
         """The person with ``person_id``, revoked or not; :class:`UnknownPerson` if none."""

@@ -3,7 +3,9 @@
 Migration ``0002`` of ``ledger/migrations`` creates it (``0003`` widens its roles); code never
 does. A row is never deleted: revoking a person sets ``revoked_at``, so the audit trail can
 always say who held a role when a step was taken. ``token_hash`` is the SHA-256 of the
-person's token (see ``identities.tokens``); the token itself is stored nowhere. Times are
+person's token (see ``identities.tokens``); the token itself is stored nowhere. Migration
+``0007`` adds ``email`` and ``calendar_hash`` (the SHA-256 of the secret of the person's
+iCalendar feed, ``identities.calendars``). Times are
 canonical UTC text, as in the ledger (``2025-06-02T09:00:00.000000Z``).
 
 The ``sessions`` table (migration ``0006``) holds the dashboard's sessions: a session's id is
@@ -18,6 +20,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -45,6 +48,11 @@ people = Table(
     Column("token_hash", CHAR(64), nullable=False),
     Column("created_at", String(27), nullable=False),
     Column("revoked_at", String(27), nullable=True),
+    # migration 0007: where notices go (none: the person is sent nothing), and the SHA-256 of
+    # the secret in the address of their private iCalendar feed (none until one is made)
+    Column("email", String(254), nullable=True),
+    Column("calendar_hash", CHAR(64), nullable=True),
+    Index("uq_people_calendar_hash", "calendar_hash", unique=True),
     # its index is both the guard against a duplicate and the path authenticate() looks up by
     UniqueConstraint("token_hash", name="uq_people_token_hash"),
     CheckConstraint(ROLE_CHECK, name="ck_people_role"),

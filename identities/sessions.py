@@ -28,7 +28,7 @@ from ledger.engine import writing
 PREFIX = "iss_"
 _FORM = re.compile(r"iss_[A-Za-z0-9_-]{43}")
 _COLUMNS = (people.c.id, people.c.name, people.c.role, people.c.represents, people.c.created_at,
-            people.c.revoked_at, sessions.c.expires_at, sessions.c.revoked_at,
+            people.c.revoked_at, people.c.email, sessions.c.expires_at, sessions.c.revoked_at,
             sessions.c.id_hash)
 
 
@@ -78,11 +78,11 @@ class Sessions:
                                .where(sessions.c.id_hash == digest)).one_or_none()
         if row is None or not hmac.compare_digest(row[-1], digest):
             raise Unauthenticated("that session is not known; sign in again.")
-        if row[7] is not None:
-            raise Unauthenticated(f"that session was ended at {row[7]}; sign in again.")
-        if row[6] <= canonical_time(self._clock()):
-            raise Unauthenticated(f"that session expired at {row[6]}; sign in again.")
-        person = _person(row[:6])
+        if row[8] is not None:
+            raise Unauthenticated(f"that session was ended at {row[8]}; sign in again.")
+        if row[7] <= canonical_time(self._clock()):
+            raise Unauthenticated(f"that session expired at {row[7]}; sign in again.")
+        person = _person(row[:7])
         if person.revoked_at is not None:
             raise Unauthenticated(f"your token was revoked at {person.revoked_at}; ask the ISU "
                                   "for a new one.")

@@ -21,8 +21,11 @@ auditor                may represent a State or an organisation, or no one
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
+
 from domain.convention import COMMITTEE_ORGANISATIONS, Role, Status, shipped_registry
 from domain.limits import NAME, nfc, unwritable
+from i18n import _
 from identities.errors import InvalidPerson
 from identities.schema import PERSON_ROLES
 
@@ -50,6 +53,19 @@ def check_name(name: str) -> str:
     if (refused := unwritable(stripped, ("name",), lines=False)) is not None:
         raise InvalidPerson(str(refused).split(": ", 1)[1], refused.rule_id)
     return stripped
+
+
+def check_email(address: str) -> str:
+    """The address normalised as ``email-validator`` normalises it (the domain lower-cased and
+    IDNA-checked), if it is the syntax of an address mail can be sent to; its deliverability
+    is not looked up (no DNS at registration: a mail server may be down that day)."""
+    try:
+        checked = validate_email(address.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidPerson(_("{address!r} is not an e-mail address: {reason}").format(
+            address=address, reason=str(error))) from None
+    normalized: str = checked.normalized
+    return normalized
 
 
 def check_role(role: Role | str) -> Role:

@@ -110,3 +110,30 @@ attestations_began = Table(
     Column("position", BigInteger, nullable=False),
     CheckConstraint("id = 1", name="ck_attestations_began_single_row"),
 )
+
+#: the notices the engine owes people (migration 0007): a reminder, an escalation, a step that
+#: awaits them; keyed by (event, person, kind), which is also the Message-ID it is sent under;
+#: the state of delivery beside the record, not part of it (``ledger.notices``)
+notices = Table(
+    "notices",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("message_id", String(250), nullable=False),
+    Column("stream", String(200), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("person_id", Integer, nullable=False),
+    Column("recipient", String(254), nullable=True),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", String(27), nullable=False),
+    Column("attempted_at", String(27), nullable=True),
+    Column("sent_at", String(27), nullable=True),
+    UniqueConstraint("message_id", name="uq_notices_message_id"),
+    CheckConstraint("status IN ('pending', 'sent', 'unsent')", name="ck_notices_status"),
+    CheckConstraint("attempts >= 0", name="ck_notices_attempts"),
+    Index("ix_notices_status", "status"),
+)

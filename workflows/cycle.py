@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -20,6 +21,8 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+
     from contracts import (
         PREPARE_CYCLE,
         TAKE_CHECKPOINT,
@@ -32,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         TakeCheckpoint,
         cycle_id,
     )
+    from contracts.notices import NOTICES_WORKFLOW, PlanNotices, notices_id
     from domain import decide
     from domain.calendar import CycleCalendar, following_calendar
     from domain.commands import OpenCycle
@@ -49,6 +53,8 @@ from workflows.core import ENGINE
 _PREPARING = timedelta(minutes=2)
 #: patch ids: the default profile from the worker's setting; past deadlines stay quiet
 CONVENTION_PROFILE, QUIET_PAST = "convention-profile", "past-deadlines-stay-quiet"
+#: patch id: each recorded event starts the workflow of the notices it owes (issue 21)
+NOTICES_SENT = "notices-sent"
 
 
 T = TypeVar("T")
@@ -108,6 +114,34 @@ class AnnualCycleWorkflow(DecidingBySilence):
         return CycleOutcome(year=year, workplan_status=self._state.workplan_status,
                             events=self._state.event_count, checkpoint=checkpoint,
                             next_cycle=next_cycle)
+
+    def _patches(self) -> None:
+        super()._patches()
+        # asked first thing, with the recording's patches (``Recording._patches``)
+        self._notifying = workflow.patched(NOTICES_SENT)
+
+    async def _record(self, decision: Callable[[], RecordedEvent | None],
+                      by: BaseModel | None = None) -> Receipt | None:
+        """Record as every kind does; then start the workflow of the notices the event owes
+        (histories from before ``notices-sent`` replay without it)."""
+        receipt = await super()._record(decision, by)
+        if receipt is not None and self._notifying:
+            await self._notify(receipt)
+        return receipt
+
+    async def _notify(self, receipt: Receipt) -> None:
+        """Start, and abandon, the event's ``Notices`` workflow: the year goes on at once,
+        whatever the mail server does; a start already made (by an earlier attempt of this
+        task, or a step adopted from the ledger) is left as it is."""
+        try:
+            await workflow.start_child_workflow(
+                NOTICES_WORKFLOW, PlanNotices(stream=receipt.stream, version=receipt.version,
+                                              event_id=receipt.event_id),
+                id=notices_id(receipt.event_id),
+                parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        except WorkflowAlreadyStartedError:
+            workflow.logger.info("the notices of %s were started already", receipt.event_id)
 
     @staticmethod
     def _opening(opening: OpenCycle, basis: CycleBasis) -> RecordedEvent:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from workflows.coalition import CoalitionWorkflow
 from workflows.cycle import AnnualCycleWorkflow
+from workflows.notices import NoticesWorkflow
 from workflows.opener import OpenCycleWorkflow
 from workflows.silence import SilenceProcedureWorkflow
 
-WORKFLOWS = (AnnualCycleWorkflow, OpenCycleWorkflow, CoalitionWorkflow, SilenceProcedureWorkflow)
+WORKFLOWS = (AnnualCycleWorkflow, OpenCycleWorkflow, CoalitionWorkflow, SilenceProcedureWorkflow,
+             NoticesWorkflow)

@@ -1,0 +1,144 @@
+"""The notices' activities: plan what a recorded event owes whom, and send one notice.
+
+``plan_notices`` reads the cycle's stream up to the event (the ledger is the authority), folds
+the state before and after it, and keeps one notice per (event, person, kind): the deadline's
+reminder or escalation to the people whose steps it awaits (and, when missed, to the President
+in office), and "a step awaits you" to the people who may take a step the event opened — each
+judged by role and by the record of the cycle on the event's day (``domain.awaiting``). A person
+without an e-mail address gets a row that says so, and no mail. ``send_notice`` sends one kept
+notice (``runtime.mail.deliver``): sent once, retried by its workflow while the server fails.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+
+import structlog
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities import notice_texts as texts
+from contracts.notices import (
+    PLAN_NOTICES,
+    SEND_NOTICE,
+    NoticeOutcome,
+    NoticesPlanned,
+    PlanNotices,
+    SendNotice,
+)
+from domain.awaiting import may_take, newly_pending, presides, watched_by
+from domain.cycle import fold
+from domain.events import DeadlineMissed, DeadlineReminderSent, parse_event
+from domain.kinds import CYCLE, kind_of
+from domain.procedure import PendingStep
+from domain.state import CycleState
+from i18n import speaking
+from identities import People, Person
+from ledger import Ledger, notices
+from ledger.notices import NO_ADDRESS, Kind, Notice
+from runtime.mail import Mailer, NotSent, deliver
+from settings import Settings
+
+
+def _log(**bound: object) -> structlog.stdlib.BoundLogger:
+    info = activity.info()
+    logger: structlog.stdlib.BoundLogger = structlog.get_logger("intersessional.notices")
+    return logger.bind(workflow_id=info.workflow_id, run_id=info.workflow_run_id,
+                       activity=info.activity_type, attempt=info.attempt, **bound)
+
+
+def _language(person: Person) -> AbstractContextManager[object]:
+    """The person's language, once people have one (migration 0008 adds it); until then, the
+    source language."""
+    code = getattr(person, "language", None)
+    return speaking(code) if isinstance(code, str) else nullcontext()
+
+
+class NoticeActivities:
+    """The notices of ``ledger``'s cycles, sent through the server ``settings`` name."""
+
+    def __init__(self, ledger: Ledger, settings: Settings) -> None:
+        self.ledger = ledger
+        self.mailer = Mailer.of(settings)
+        self.public_url = settings.effective_public_url
+        self.people = People(ledger.engine)
+
+    def _owed(self, request: PlanNotices) -> tuple[CycleState, CycleState, object]:
+        recorded = self.ledger.read_stream(request.stream)[:request.version]
+        if len(recorded) < request.version or recorded[-1].event_id != request.event_id:
+            raise ApplicationError(f"the ledger holds no event {request.event_id} at version "
+                                   f"{request.version} of {request.stream}",
+                                   type="NoSuchEvent", non_retryable=True)
+        events = [parse_event(e.payload) for e in recorded]
+        return fold(events[:-1]), fold(events), events[-1]
+
+    @activity.defn(name=PLAN_NOTICES)
+    def plan_notices(self, request: PlanNotices) -> NoticesPlanned:
+        """Keep the notices the event owes (again: nothing changes), and name those to send."""
+        if kind_of(request.stream) is not CYCLE:
+            return NoticesPlanned()
+        before, after, event = self._owed(request)
+        day = event.occurred_at.date()  # type: ignore[attr-defined]  # every event has one
+        year = int(request.stream.removeprefix("cycle-"))
+        link = f"{self.public_url}/dashboard/{year}"
+        planned: list[Notice] = []
+
+        def owe(person: Person, kind: Kind, words: Callable[[], tuple[str, str]]) -> None:
+            with _language(person):
+                subject, body = words()
+            key = notices.key(str(request.event_id), person.id, kind)
+            planned.append(Notice(
+                key=key, message_id=notices.message_id(key, self.mailer.domain),
+                stream=request.stream, event_id=str(request.event_id), kind=kind,
+                person_id=person.id, recipient=person.email, subject=subject, body=body,
+                status="pending" if person.email else "unsent",
+                reason=None if person.email else NO_ADDRESS, created_at=notices.now()))
+
+        opened = newly_pending(before, after)
+        deadline = event if isinstance(event, DeadlineReminderSent | DeadlineMissed) else None
+        for person in (p for p in self.people.list() if not p.revoked):
+            def theirs(steps: list[PendingStep], who: Person = person
+                       ) -> tuple[PendingStep, ...]:
+                return tuple(s for s in steps if may_take(s, who.actor, after, day))
+
+            if deadline is not None:
+                dated = texts.Dated(deadline=deadline.deadline, due=deadline.due, year=year,
+                                    steps=theirs(watched_by(deadline.deadline, after)),
+                                    link=link)
+                if isinstance(deadline, DeadlineReminderSent) and dated.steps:
+                    owe(person, "reminder", functools.partial(texts.reminder, person.name,
+                                                              dated))
+                elif isinstance(deadline, DeadlineMissed) and (
+                        dated.steps or presides(person.actor, after, day)):
+                    owe(person, "escalation", functools.partial(texts.escalation, person.name,
+                                                                dated))
+            if waiting := theirs(opened):
+                owe(person, "awaits", functools.partial(texts.awaits, person.name, year=year,
+                                                        steps=waiting, link=link))
+        kept = notices.keep(self.ledger.engine, planned)
+        for notice in kept:
+            _log(notice=notice.key).info("notice_planned", kind=notice.kind,
+                                         person_id=notice.person_id, status=notice.status,
+                                         reason=notice.reason)
+        return NoticesPlanned(keys=tuple(n.key for n in kept if n.status == "pending"))
+
+    @activity.defn(name=SEND_NOTICE)
+    def send_notice(self, request: SendNotice) -> NoticeOutcome:
+        """Send the kept notice unless it was sent already; a failure is noted on it and
+        raised, for the workflow to retry."""
+        log = _log(notice=request.key)
+        try:
+            notice = deliver(self.ledger.engine, request.key, self.mailer)
+        except LookupError as error:
+            raise ApplicationError(str(error), type="NoSuchNotice", non_retryable=True) from None
+        except NotSent as error:
+            log.warning("notice_not_sent", reason=str(error))
+            raise
+        if notice.status == "pending":
+            log.info("notice_kept", reason="no SMTP server is set (INTERSESSIONAL_SMTP_HOST)")
+        else:
+            log.info("notice_" + notice.status, kind=notice.kind, person_id=notice.person_id,
+                     message_id=notice.message_id, attempts=notice.attempts)
+        return NoticeOutcome(status=notice.status, attempts=notice.attempts)
