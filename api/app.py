@@ -24,7 +24,17 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from api import audit, coalitions, cycles, dashboard, pages, people, problems, silence
+from api import (
+    audit,
+    coalitions,
+    cycles,
+    dashboard,
+    notices,
+    pages,
+    people,
+    problems,
+    silence,
+)
 from api.bodies import BodyLimit
 from api.engine import Engine
 from api.headers import SecurityHeaders, docs_html
@@ -79,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coalitions.router)
     app.include_router(silence.router)
     app.include_router(people.router)
+    app.include_router(notices.router)
     app.include_router(audit.router)
     app.include_router(pages.router)
     app.include_router(dashboard.router)

@@ -25,9 +25,11 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+import i18n
 import stepping
 from api.auth import person_of
 from api.cycles import known_years, name_of
+from api.notices import notices_shown
 from api.problems import ProblemError
 from api.streams import ledger_of
 from api.throttle import SignInLimits
@@ -55,6 +57,11 @@ def _utc(moment: datetime | None) -> str:
 
 templates.env.filters["utc"] = _utc
 templates.env.globals["name_of"] = name_of  # a State or an organisation by name
+templates.env.globals["notices_shown"] = notices_shown  # the notices pending (_notices.html)
+# every new text of the templates goes through the catalogs (``{{ _("…") }}``)
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]  # by the extension
+    i18n._, i18n.ngettext, newstyle=True)
 
 
 #: the field of a committee's decision naming the members present (CC-5): a page asks for it

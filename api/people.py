@@ -25,6 +25,8 @@ class Me(BaseModel):
     role: Role
     represents: str | None
     description: str
+    email: str | None = Field(description="where your notices are sent; none: you are sent "
+                              "none (shown to you and the ISU only)")
     steps: list[Step] = Field(description="the steps of the annual cycle the role may take, "
                               "in the order of the year")
     coalition_steps: list[str] = Field(description="the steps of a country coalition the "
@@ -42,6 +44,6 @@ def steps_of(kind: Kind[Any], role: Role) -> list[str]:
 async def get_me(person: SignedIn) -> Me:
     """Who the token belongs to, and which steps their role may take."""
     return Me(id=person.id, name=person.name, role=person.role, represents=person.represents,
-              description=person.describe(), steps=steps_of(CYCLE, person.role),
+              description=person.describe(), email=person.email, steps=steps_of(CYCLE, person.role),
               coalition_steps=steps_of(COALITION, person.role),
               silence_steps=steps_of(SILENCE, person.role))

@@ -54,6 +54,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "no-such-procedure": ("No such silence procedure", "The ledger records no silence "
                           "procedure of that id; `GET /silence` lists them, `POST /silence` "
                           "circulates a text."),
+    "no-such-calendar": ("No such calendar", "No one's calendar has that address; ask the ISU "
+                         "for yours (`intersessional users calendar-url`)."),
     "ledger-not-intact": ("Ledger not intact", "The ledger's events are not those recorded: "
                           "`detail` names the first altered, deleted, inserted or reordered "
                           "event (`intersessional audit verify` says the same)."),
