@@ -111,6 +111,8 @@ class AnnualCycleWorkflow(DecidingBySilence):
             name=f"intersessional engine, as the {year} cycle closed", role=Role.ENGINE),
             calendar)
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._starting_notices:  # an abandoned child is started only if its start is seen
+            await asyncio.gather(*self._starting_notices)
         return CycleOutcome(year=year, workplan_status=self._state.workplan_status,
                             events=self._state.event_count, checkpoint=checkpoint,
                             next_cycle=next_cycle)
@@ -119,6 +121,7 @@ class AnnualCycleWorkflow(DecidingBySilence):
         super()._patches()
         # asked first thing, with the recording's patches (``Recording._patches``)
         self._notifying = workflow.patched(NOTICES_SENT)
+        self._starting_notices: list[asyncio.Task[None]] = []
 
     async def _record(self, decision: Callable[[], RecordedEvent | None],
                       by: BaseModel | None = None) -> Receipt | None:
@@ -126,7 +129,9 @@ class AnnualCycleWorkflow(DecidingBySilence):
         (histories from before ``notices-sent`` replay without it)."""
         receipt = await super()._record(decision, by)
         if receipt is not None and self._notifying:
-            await self._notify(receipt)
+            # not awaited here: the step's answer, and the next timer's recording, do not wait
+            # for Temporal to start it (the run waits for every start before it ends)
+            self._starting_notices.append(asyncio.create_task(self._notify(receipt)))
         return receipt
 
     async def _notify(self, receipt: Receipt) -> None:
