@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from aiosmtpd.controller import Controller
 
@@ -25,11 +25,19 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, ...]] = []
+        #: addresses refused for good, as a server refuses an unknown mailbox
+        self.unknown: set[str] = set()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
+                          options: list[str]) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook
         self.envelopes.append(tuple(envelope.rcpt_tos))
-        self.messages.append(cast(EmailMessage, message_from_bytes(envelope.content,
-                                                                   policy=policy.default)))
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
     def with_subject(self, start: str) -> list[EmailMessage]:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,11 +25,13 @@ import httpx
 import pytest
 
 from contracts import cycle_id
+from domain.commands import OpenCycle
 from domain.convention import shipped_registry
+from domain.decide import opening
 from domain.elections import Term
 from domain.state import CycleState
 from identities import People, Person
-from ledger import Ledger, StoredEvent, create_ledger_engine
+from ledger import Ledger, NewEvent, StoredEvent, create_ledger_engine, upgrade
 from scenarios import scripted
 from scenarios.scripted import election, first_presidency, meeting, presidency, president, workplan
 from tests.e2e.conftest import STARTUP, Dev, group_alive
@@ -240,3 +243,38 @@ def hold_office(api: Api) -> None:
             first_presidency(YEAR).model_dump(mode="json")], "carried_terms": [
             IRQ_TERM.model_dump(mode="json")]})
     assert opened.status_code == 201, opened.text
+
+
+@contextlib.contextmanager
+def engineless(base: Path) -> Iterator[Api]:
+    """An API server whose engine is not running (Dev never started), the ledger migrated and
+    holding the opening of the :data:`YEAR` cycle with the presidency in office,
+    :data:`PEOPLE` registered."""
+    dev = Dev(data_dir=base / "data", temporal_port=free_port(), ui_port=free_port())
+    dev.data_dir.mkdir(parents=True)
+    engine = create_ledger_engine(dev.settings.effective_ledger_url)
+    upgrade(engine)
+    # the presidency in office carried in, as the workflow's opening carries it
+    opened = opening(OpenCycle(year=YEAR, actor=scripted.ISU), (), (first_presidency(YEAR),),
+                     datetime.now(UTC))
+    Ledger(engine).append(cycle_id(YEAR), [NewEvent(
+        event_id=uuid.uuid4(), type=opened.type, schema_version=opened.schema_version,
+        payload=opened.model_dump(mode="json"), actor=opened.actor.name,
+        role=opened.actor.role.value, occurred_at=opened.occurred_at)], 0)
+    engine.dispose()
+    server = Api(dev=dev, port=free_port())
+    server.register()
+    server.start()
+    try:
+        deadline = time.monotonic() + STARTUP
+        while True:
+            with contextlib.suppress(httpx.TransportError):
+                httpx.get(f"{server.url}/openapi.json", timeout=2).raise_for_status()
+                break
+            assert server.process is not None
+            assert server.process.poll() is None, server.output()
+            assert time.monotonic() < deadline, server.output()
+            time.sleep(0.1)
+        yield server
+    finally:
+        server.stop()

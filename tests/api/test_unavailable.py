@@ -5,59 +5,19 @@ problem — never a 500 — recording nothing."""
 
 from __future__ import annotations
 
-import contextlib
-import time
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
-import httpx
 import pytest
 
-from contracts import cycle_id
-from domain.commands import OpenCycle
-from domain.convention import shipped_registry
-from domain.kinds import CYCLE
-from ledger import Ledger, NewEvent, create_ledger_engine, upgrade
-from scenarios.scripted import ISU, first_presidency
-from tests.api.conftest import YEAR, Api
-from tests.e2e.conftest import STARTUP, Dev
-from tests.ports import free_port
+from tests.api.conftest import YEAR, Api, engineless
 
 
 @pytest.fixture(scope="module")
 def lonely(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    """An API server whose engine is not running (Dev never started), the ledger migrated and
-    holding the opening of the :data:`YEAR` cycle."""
-    base: Path = tmp_path_factory.mktemp("lonely")
-    dev = Dev(data_dir=base / "data", temporal_port=free_port(), ui_port=free_port())
-    dev.data_dir.mkdir(parents=True)
-    engine = create_ledger_engine(dev.settings.effective_ledger_url)
-    upgrade(engine)
-    opened = CYCLE.begin(cycle_id(YEAR), OpenCycle(year=YEAR, actor=ISU, carried_presidencies=(
-        first_presidency(YEAR),)), shipped_registry(), datetime.now(UTC))
-    Ledger(engine).append(cycle_id(YEAR), [NewEvent(
-        event_id=uuid.uuid4(), type=opened.type, schema_version=opened.schema_version,
-        payload=opened.model_dump(mode="json"), actor=opened.actor.name,
-        role=opened.actor.role.value, occurred_at=opened.occurred_at)], 0)
-    engine.dispose()
-    server = Api(dev=dev, port=free_port())
-    server.register()
-    server.start()
-    try:
-        deadline = time.monotonic() + STARTUP
-        while True:
-            with contextlib.suppress(httpx.TransportError):
-                httpx.get(f"{server.url}/openapi.json", timeout=2).raise_for_status()
-                break
-            assert server.process is not None
-            assert server.process.poll() is None, server.output()
-            assert time.monotonic() < deadline, server.output()
-            time.sleep(0.1)
+    """An API server whose engine is not running, over a ledger holding the opening of the
+    :data:`YEAR` cycle (``tests.api.conftest.engineless``)."""
+    with engineless(tmp_path_factory.mktemp("lonely")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.parametrize(("method", "path", "who", "body"), [

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from identities import PERSON_ROLES, People
-from identities.tokens import new_token, token_hash
 from identities.schema import metadata
+from identities.tokens import new_token, token_hash
 from ledger import Ledger, NewEvent
 from ledger.engine import MIGRATIONS, writing
 from tests.identities.conftest import count
