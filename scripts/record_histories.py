@@ -32,6 +32,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
 from contracts import cycle_id  # noqa: E402
+from contracts.notices import notices_id  # noqa: E402
 from domain import commands as c  # noqa: E402
 from domain.convention import shipped_registry  # noqa: E402
 from domain.cycle import fold  # noqa: E402
@@ -40,6 +41,7 @@ from domain.errors import RuleViolation  # noqa: E402
 from domain.events import parse_event  # noqa: E402
 from domain.kinds import CYCLE  # noqa: E402
 from domain.state import CycleState  # noqa: E402
+from identities import People  # noqa: E402
 from ledger import Ledger, NewEvent  # noqa: E402
 from ledger.records import Receipt  # noqa: E402
 from recovery.repair import recover  # noqa: E402
@@ -54,7 +56,7 @@ from workflows.opener import OpenCycleWorkflow  # noqa: E402
 
 HISTORIES = ROOT / "tests" / "histories"
 Scenario = Callable[..., Awaitable[list[str]]]  # (env, queue[, ledger]) -> workflow ids
-WITH_LEDGER = {"year-recovered"}
+WITH_LEDGER = {"year-recovered", "year-with-notices"}
 
 
 async def a_year_with_a_return_and_refusals(env: WorkflowEnvironment, queue: str) -> list[str]:
@@ -124,7 +126,25 @@ async def a_year_recovered_from_the_ledger(env: WorkflowEnvironment, queue: str,
     return [cycle_id(2027)]
 
 
+async def a_year_with_notices(env: WorkflowEnvironment, queue: str, ledger: Ledger
+                              ) -> list[str]:
+    """The year with missed deadlines, with the President and the ISU registered with
+    addresses and no mail server set: each step's and each deadline's ``Notices`` workflow plans
+    its notices and keeps them pending. Saved: the cycle and the notices of its first
+    reminder."""
+    people = People(ledger.engine)
+    people.add("Petra Presidenta", "president", scripted.president(2027).represents,
+               "petra@example.org")
+    people.add("Isabel Unit", "isu", None, "isabel@example.org")
+    ids = await a_year_with_missed_deadlines(env, queue)
+    reminder = next(e for e in ledger.read_stream(cycle_id(2027))
+                    if e.type == "DeadlineReminderSent")
+    await env.client.get_workflow_handle(notices_id(reminder.event_id)).result()
+    return [*ids, notices_id(reminder.event_id)]
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "year-with-notices": a_year_with_notices,
     "year-recovered": a_year_recovered_from_the_ledger,
     "year-with-return": a_year_with_a_return_and_refusals,
     "year-with-missed-deadlines": a_year_with_missed_deadlines,

@@ -26,7 +26,7 @@ def test_the_golden_histories_are_there() -> None:
     names = {p.name.split(".")[0] for p in HISTORIES}
     assert {"year-with-return", "year-with-missed-deadlines", "scheduled-opening",
             "coalition-life", "silence-adopted", "silence-broken-withdrawn",
-            "silence-recirculated-adopted"} <= names
+            "silence-recirculated-adopted", "year-with-notices"} <= names
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.name)
