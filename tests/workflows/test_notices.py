@@ -103,6 +103,14 @@ async def test_a_deadline_reminder_reaches_the_president(engine: Engine, smtp: M
     assert len(smtp.inbox.with_subject(SUBJECT)) == 1
     assert smtp.inbox.envelopes[-1] == ("petra@example.org",)
 
+    # the day after the due date, the missed deadline goes to the President in office
+    await _sleep_until(engine, datetime(YEAR, 7, 1, 0, 0, 1, tzinfo=UTC))
+    [missed] = await eventually(lambda: smtp.inbox.with_subject(
+        "Missed deadline: the intersessional meeting was due by 2027-06-30"), "the escalation")
+    assert str(missed["To"]) == "petra@example.org"
+    assert "it is escalated to the President" in missed.get_content()
+    assert missed["Message-ID"] != message["Message-ID"]
+
 
 async def test_an_unreachable_server_delays_the_reminder_and_blocks_nothing(
         engine: Engine, smtp: MailServer) -> None:
