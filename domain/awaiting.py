@@ -63,3 +63,12 @@ def watched_by(deadline: Deadline, state: CycleState) -> list[PendingStep]:
     """The pending steps due on ``deadline``'s date: the ones its reminder is about."""
     due = next((w.due for w in watches(state) if w.deadline is deadline), None)
     return [s for s in pending_steps(state) if due is not None and s.due == due]
+
+
+def owes_notices(before: CycleState, after: CycleState) -> bool:
+    """Whether what was recorded between ``before`` and ``after`` can owe anyone a notice: a
+    deadline's reminder or escalation, or a step it opened (the cycle's workflow starts the
+    notices' workflow for nothing else)."""
+    return (len(after.reminders) > len(before.reminders)
+            or len(after.deadlines_missed) > len(before.deadlines_missed)
+            or bool(newly_pending(before, after)))

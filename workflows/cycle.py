@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from contracts.notices import NOTICES_WORKFLOW, PlanNotices, notices_id
     from domain import decide
+    from domain.awaiting import owes_notices
     from domain.calendar import CycleCalendar, following_calendar
     from domain.commands import OpenCycle
     from domain.convention import Actor, Role
@@ -125,10 +126,12 @@ class AnnualCycleWorkflow(DecidingBySilence):
 
     async def _record(self, decision: Callable[[], RecordedEvent | None],
                       by: BaseModel | None = None) -> Receipt | None:
-        """Record as every kind does; then start the workflow of the notices the event owes
-        (histories from before ``notices-sent`` replay without it)."""
+        """Record as every kind does; then, if the event can owe anyone a notice (a deadline's,
+        or a step it opened), start the workflow that plans and sends them (histories from
+        before ``notices-sent`` replay without it)."""
+        before = self._state
         receipt = await super()._record(decision, by)
-        if receipt is not None and self._notifying:
+        if receipt is not None and self._notifying and owes_notices(before, self._state):
             # not awaited here: the step's answer, and the next timer's recording, do not wait
             # for Temporal to start it (the run waits for every start before it ends)
             self._starting_notices.append(asyncio.create_task(self._notify(receipt)))
