@@ -50,6 +50,9 @@ COMMANDS: dict[str, Entry] = {
     "history": Entry("cli.history", "history", "The Convention's past from a history file: "
                      "import it, each year whole with its historical dates (ISU), or print "
                      "the format's JSON Schema."),
+    "documents": Entry("cli.documents_cli", "documents", "The document store: upload a "
+                       "document (PDF, DOCX, ODT, plain text; its SHA-256 is what a step "
+                       "names), get one back by its SHA-256."),
     "pending": Entry("cli.pending", "pending", "What may be done now in the year's cycle, who "
                      "may do it and by when; with a token, the steps that are yours are marked."),
     "elect": Entry("cli.steps", "elect", "Record the MSP's election of coordinators "

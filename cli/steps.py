@@ -196,14 +196,27 @@ def held(year: int = YEAR,
     _take("hold_meeting", year, person, given, as_json)
 
 
+ATTACH = typer.Option(None, "--attach", dir_okay=False, metavar="FILE",
+                      help="a document to attach (PDF, DOCX, ODT, plain text), stored in the "
+                           "document store and named in the plan by its SHA-256; repeatable")
+
+
 @workplan.command("draft")
-def draft(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKEN,
+def draft(year: int = YEAR, file: Path = REQUIRED_FILE,
+          attach: list[Path] | None = ATTACH, token: str | None = TOKEN,
           as_json: bool = JSON) -> None:
     """Draft (or redraft) the work plan and budget (ISU): the plan in a file (for_year, items,
-    budget); prints its content hash."""
+    budget, attachments by SHA-256), and each --attach document uploaded and added to it;
+    prints its content hash."""
+    from cli.documents import attached
+
     person = authenticate(token)
     given = file_request(_step("draft_workplan"), file)
     plan = getattr(given, "workplan")  # noqa: B009 - a field of a model made at import
+    if attach:
+        plan = plan.model_copy(update={"attachments": (*plan.attachments, *attached(attach))})
+        given = request(_step("draft_workplan"), {"workplan": plan.model_dump(mode="json")},
+                        f"{file} with --attach")
     _take("draft_workplan", year, person, given, as_json, content_hash=plan.content_hash())
 
 
