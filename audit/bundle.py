@@ -42,7 +42,6 @@ from sqlalchemy import Engine, select
 from temporalio.client import WorkflowHistory
 
 from attesting.keyring import Keyring
-from documents import Store
 from audit.bundle_attested import bundled
 from audit.bundle_format import (
     ATTESTED,
@@ -69,6 +68,7 @@ from audit.bundle_format import (
 from audit.tree import ProofTree
 from audit.years import is_process, touching
 from contracts import cycle_id
+from documents import Store
 from domain.attachments import referenced
 from ledger import Ledger
 from ledger.checkpoints import Checkpoint, all_checkpoints, key_id
