@@ -24,7 +24,18 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from api import audit, coalitions, cycles, dashboard, documents, pages, people, problems, silence
+from api import (
+    audit,
+    coalitions,
+    cycles,
+    dashboard,
+    dashboard_documents,
+    documents,
+    pages,
+    people,
+    problems,
+    silence,
+)
 from api.bodies import BodyLimit
 from api.engine import Engine
 from api.headers import SecurityHeaders, docs_html
@@ -80,7 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # a body over the limit is refused before it is read; an upload's limit is the store's
     app.add_middleware(BodyLimit, uploads=settings.document_max_bytes)
     app.add_middleware(SecurityHeaders)  # the outermost: on every answer, a 413 included
-    for routes in (cycles, coalitions, silence, people, audit, documents, pages, dashboard):
+    # the cycle page's upload before the page's steps, whose ``…/{step}`` would take it
+    for routes in (cycles, coalitions, silence, people, audit, documents, pages,
+                   dashboard_documents, dashboard):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="static")

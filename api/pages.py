@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+import i18n
 import stepping
 from api.auth import person_of
 from api.cycles import known_years, name_of
@@ -54,6 +55,9 @@ def _utc(moment: datetime | None) -> str:
 
 
 templates.env.filters["utc"] = _utc
+# every text a page shows goes through the i18n package's catalogs ({{ _("…") }})
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates.env.globals["name_of"] = name_of  # a State or an organisation by name
 
 

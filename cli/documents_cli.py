@@ -17,7 +17,8 @@ from rich.markup import escape
 from cli.common import JSON, TOKEN, authenticate, console, fail
 
 documents = typer.Typer(no_args_is_help=True, help="The document store: upload a document "
-                        "(its SHA-256 is what a step names), get one back by its SHA-256.")
+                        "(PDF, DOCX, ODT, plain text; its SHA-256 is what a step names), get "
+                        "one back by its SHA-256.")
 
 
 @documents.command("upload")
