@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, FilePayload, expect
 
 from scenarios.scripted import workplan
 from tests.api.conftest import YEAR, Api
@@ -43,8 +43,8 @@ def test_the_isu_uploads_an_attachment_on_the_cycle_page_and_downloads_it(
 
     # a PNG named .pdf: refused by its content, nothing stored or recorded
     before, head = stored(api), api.head()
-    page.set_input_files('#documents input[type="file"]', files=[{
-        "name": "chart.pdf", "mimeType": "application/pdf", "buffer": samples.png()}])
+    page.set_input_files('#documents input[type="file"]', files=[FilePayload(
+        name="chart.pdf", mimeType="application/pdf", buffer=samples.png())])
     page.locator("#documents").get_by_role("button", name="Upload", exact=True).click()
     expect(page.locator("#notice")).to_contain_text("Not stored: the file's content is "
                                                     "image/png")
@@ -52,8 +52,8 @@ def test_the_isu_uploads_an_attachment_on_the_cycle_page_and_downloads_it(
 
     annex = samples.pdf("Annex to the work plan")
     page.goto(f"{api.url}/dashboard/{YEAR}")
-    page.set_input_files('#documents input[type="file"]', files=[{
-        "name": "annex.pdf", "mimeType": "application/pdf", "buffer": annex}])
+    page.set_input_files('#documents input[type="file"]', files=[FilePayload(
+        name="annex.pdf", mimeType="application/pdf", buffer=annex)])
     page.locator("#documents").get_by_role("button", name="Upload", exact=True).click()
     link = page.locator("#documents a.attachment", has_text="annex.pdf")
     expect(link).to_have_count(1, timeout=WAIT)

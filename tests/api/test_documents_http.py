@@ -188,7 +188,8 @@ def test_a_work_plan_attachment_is_recorded_by_hash_and_verified_in_the_bundle(
     _rewrite(bundle, gone, {member: None})
     missing = _verify(gone, tmp_path)
     assert missing.returncode == 1, missing.stdout + missing.stderr
-    assert "'annex.pdf'" in missing.stdout and held["sha256"] in missing.stdout.replace("\n", "")
+    assert "'annex.pdf'" in missing.stdout
+    assert held["sha256"] in missing.stdout.replace("\n", "")
 
 
 def test_the_cli_uploads_and_gets_a_document(api: Api, tmp_path: Path) -> None:
@@ -210,3 +211,30 @@ def test_the_cli_uploads_and_gets_a_document(api: Api, tmp_path: Path) -> None:
     assert stored(api) == before
     api.dev.cli("documents", "get", "0" * 64, "--out", str(tmp_path / "x"), exit_code=2)
     assert not (tmp_path / "x").exists()
+
+
+def test_the_cli_drafts_the_work_plan_with_an_attachment_it_uploads(api: Api, tmp_path: Path
+                                                                     ) -> None:
+    token = {"INTERSESSIONAL_TOKEN": api.tokens["isu"]}
+    plan = workplan(YEAR + 1, "650000.00").model_dump(mode="json")
+    unheld = tmp_path / "unheld.json"
+    unheld.write_text(json.dumps({**plan, "attachments": [{
+        "sha256": "e" * 64, "filename": "ghost.pdf", "media_type": "application/pdf",
+        "size": 10}]}))
+    head = api.head()
+    refused = api.dev.cli("workplan", "draft", "--year", str(YEAR), "--file", str(unheld),
+                          env=token, exit_code=2)
+    assert "'ghost.pdf'" in refused.stdout
+    assert "upload it first" in refused.stdout
+    assert api.head() == head
+
+    plain = tmp_path / "plan.json"
+    plain.write_text(json.dumps(plan))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Notes on the budget lines.\n")
+    api.dev.cli("workplan", "draft", "--year", str(YEAR), "--file", str(plain), "--attach",
+                str(notes), env=token)
+    [drafted] = api.events(head)
+    assert drafted.payload["workplan"]["attachments"] == [{
+        "sha256": hashlib.sha256(notes.read_bytes()).hexdigest(), "filename": "notes.txt",
+        "media_type": "text/plain; charset=utf-8", "size": notes.stat().st_size}]
