@@ -23,6 +23,7 @@ from api.auth import SignedIn, guarded
 from api.problems import ProblemError, documented
 from documents import DocumentRefused, NotHeld, Store, Stored, TooLarge, is_sha256
 from domain.convention import Role
+from i18n import _
 from identities import Person
 from stepping import NotPermitted
 
@@ -51,15 +52,16 @@ def store_of(request: Request) -> Store:
 
 def _uploads(person: Person) -> None:
     if person.role is Role.AUDITOR:
-        raise NotPermitted("G-1", "an auditor reads the record and takes no step, so uploads "
-                           "no document.")
+        raise NotPermitted("G-1", _("an auditor reads the record and takes no step, so "
+                                    "uploads no document."))
 
 
 def refusal(error: DocumentRefused) -> ProblemError:
     """The problem of a file the store refused: 413 too large, 415 another type."""
+    detail = _("{why} Nothing was stored.").format(why=error)
     if isinstance(error, TooLarge):
-        return ProblemError(413, "too-large", f"{error} Nothing was stored.")
-    return ProblemError(415, "document-refused", f"{error} Nothing was stored.")
+        return ProblemError(413, "too-large", detail)
+    return ProblemError(415, "document-refused", detail)
 
 
 async def keep(store: Store, upload: UploadFile) -> Stored:

@@ -21,6 +21,7 @@ from audit.bundle_format import (
     document_file,
 )
 from domain.attachments import attachments_in
+from i18n import _
 
 #: (position, version, payload) of each event, by stream (``audit.walk.Walked.payloads``)
 Payloads = Mapping[bytes, Iterable[tuple[int, int, bytes]]]
@@ -42,16 +43,17 @@ def check_documents(archive: zipfile.ZipFile, payloads: Payloads) -> int:
                 continue
             for attachment in attachments_in(from_json(payload)):
                 if attachment["sha256"] not in held:
-                    raise _problem(
-                        f"the attachment {attachment.get('filename')!r} (document "
-                        f"{attachment['sha256']}) is not in the bundle", position,
-                        stream.decode(), version)
+                    raise _problem(_(
+                        "the attachment {name} (document {sha256}) is not in the bundle"
+                    ).format(name=repr(attachment.get("filename")), sha256=attachment["sha256"]),
+                        position, stream.decode(), version)
     for sha256 in sorted(held):
         try:
             actual = hashlib.sha256(archive.read(document_file(sha256))).hexdigest()
         except UNREADABLE as error:
-            raise _problem(f"document {sha256} cannot be read ({error})") from None
+            raise _problem(_("document {sha256} cannot be read ({why})").format(
+                sha256=sha256, why=error)) from None
         if actual != sha256:
-            raise _problem(f"document {sha256} has been altered: its bytes hash to "
-                           f"{actual[:16]}…")
+            raise _problem(_("document {sha256} has been altered: its bytes hash to "
+                             "{actual}…").format(sha256=sha256, actual=actual[:16]))
     return len(held)

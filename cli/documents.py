@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from cli.common import fail
+from i18n import _
 
 if TYPE_CHECKING:
     from domain.attachments import Attachment
@@ -62,7 +63,8 @@ def attached(paths: list[Path]) -> list[Attachment]:
         try:
             stored = store.put(_read(path), path.name)
         except DocumentRefused as error:
-            raise fail(f"{path}: {error} Nothing was stored or recorded.") from None
+            raise fail(_("{path}: {why} Nothing was stored or recorded.").format(
+                path=path, why=error)) from None
         found.append(Attachment.model_validate(vars(stored)))
     return found
 
@@ -78,8 +80,8 @@ def kept(path: Path) -> str:
     try:
         return document_store(Settings()).put(data, path.name).sha256
     except DocumentRefused as error:
-        typer.echo(f"{path} is not kept in the document store ({error}); its SHA-256 is "
-                   "recorded all the same.", err=True)
+        typer.echo(_("{path} is not kept in the document store ({why}); its SHA-256 is "
+                     "recorded all the same.").format(path=path, why=error), err=True)
     return hashlib.sha256(data).hexdigest()
 
 

@@ -15,6 +15,7 @@ import typer
 from rich.markup import escape
 
 from cli.common import JSON, TOKEN, authenticate, console, fail
+from i18n import _
 
 documents = typer.Typer(no_args_is_help=True, help="The document store: upload a document "
                         "(PDF, DOCX, ODT, plain text; its SHA-256 is what a step names), get "
@@ -31,7 +32,8 @@ def upload(file: Path = typer.Argument(..., dir_okay=False, metavar="FILE",  # n
 
     person = authenticate(token)
     if person.role is Role.AUDITOR:
-        raise fail("an auditor reads the record and takes no step, so uploads no document.")
+        raise fail(_("an auditor reads the record and takes no step, so uploads no "
+                     "document."))
     stored = attached([file])[0]
     if as_json:
         typer.echo(json.dumps(stored.model_dump(mode="json"), ensure_ascii=False, indent=2))

@@ -108,6 +108,7 @@ def attachments_held(given: StepRequest) -> None:
     hold, or holds as another file."""
     if "attachments" not in given.model_dump_json():
         return  # no step but one naming attachments needs the store
+    from i18n import _
     from runtime.documents import document_store
     from settings import Settings
     from stepping.attached import AttachmentNotHeld, check_attachments
@@ -115,7 +116,7 @@ def attachments_held(given: StepRequest) -> None:
     try:
         check_attachments(document_store(Settings()), given)
     except AttachmentNotHeld as error:
-        raise fail(f"{error} Nothing was recorded.") from None
+        raise fail(_("{why} Nothing was recorded.").format(why=error)) from None
 
 
 def take(step: KindStep, stream: str, person: Person, given: StepRequest, *, as_json: bool,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from i18n import _
+
 
 class DocumentRefused(ValueError):  # noqa: N818 - what happened to the file
     """A file the store does not take (its type by content, its size); nothing was stored."""
@@ -15,5 +17,6 @@ class NotHeld(LookupError):  # noqa: N818 - what the store says of a hash
     """No document of that SHA-256 is in the store."""
 
     def __init__(self, sha256: str) -> None:
-        super().__init__(f"the document store holds no document of SHA-256 {sha256}.")
+        super().__init__(_("the document store holds no document of SHA-256 {sha256}.").format(
+            sha256=sha256))
         self.sha256 = sha256

@@ -16,6 +16,7 @@ import zipfile
 import filetype
 
 from documents.errors import DocumentRefused
+from i18n import _
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -58,7 +59,8 @@ def media_type(data: bytes) -> str:
     """The media type of ``data`` if it is a document the store takes; otherwise
     :class:`DocumentRefused` saying what it seems to be and what is accepted."""
     if not data:
-        raise DocumentRefused(f"the file is empty; a document is one of {ACCEPTED_NAMES}.")
+        raise DocumentRefused(_("the file is empty; a document is one of {types}.").format(
+            types=ACCEPTED_NAMES))
     if data.startswith(b"%PDF-"):
         return PDF
     if data.startswith(b"PK\x03\x04") and (zipped := _zipped(data)) is not None:
@@ -66,6 +68,6 @@ def media_type(data: bytes) -> str:
     guess = filetype.guess(data)
     if guess is None and _text(data):
         return TEXT
-    seems = f"{guess.mime} (.{guess.extension})" if guess is not None else "not one of them"
-    raise DocumentRefused(f"the file's content is {seems}, whatever its name; a document is "
-                          f"one of {ACCEPTED_NAMES}.")
+    seems = f"{guess.mime} (.{guess.extension})" if guess is not None else _("not one of them")
+    raise DocumentRefused(_("the file's content is {seems}, whatever its name; a document is "
+                            "one of {types}.").format(seems=seems, types=ACCEPTED_NAMES))

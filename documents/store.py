@@ -17,6 +17,7 @@ from typing import Protocol
 
 from documents.errors import TooLarge
 from documents.sniffing import media_type
+from i18n import _
 
 #: 20 MiB: the default of ``INTERSESSIONAL_DOCUMENT_MAX_BYTES``
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -57,8 +58,8 @@ def admit(data: bytes, filename: str, max_bytes: int) -> Stored:
     """What ``data`` would be stored as, or :class:`DocumentRefused` (too large: naming the
     limit; not a document: naming the accepted types)."""
     if len(data) > max_bytes:
-        raise TooLarge(f"the file is {size_in_words(len(data))}; a document may be at most "
-                       f"{size_in_words(max_bytes)}.")
+        raise TooLarge(_("the file is {size}; a document may be at most {most}.").format(
+            size=size_in_words(len(data)), most=size_in_words(max_bytes)))
     kind = media_type(data)
     sha256 = hashlib.sha256(data).hexdigest()
     return Stored(sha256, len(data), kind, clean_filename(filename, sha256))

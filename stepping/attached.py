@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from documents import NotHeld, Store
 from domain.attachments import attachments_in
+from i18n import _
 
 
 class AttachmentNotHeld(LookupError):  # noqa: N818 - what is wrong with the step
@@ -23,12 +24,14 @@ def check_attachments(store: Store, request: BaseModel) -> None:
         try:
             held = store.stat(sha256)
         except NotHeld:
-            raise AttachmentNotHeld(
-                f"the attachment {name!r} (sha256 {sha256[:12]}…) is not in the document "
-                "store; upload it first (POST /documents, `intersessional documents "
-                "upload`).") from None
+            raise AttachmentNotHeld(_(
+                "the attachment {name} (sha256 {sha}…) is not in the document store; upload "
+                "it first (POST /documents, `intersessional documents upload`)."
+            ).format(name=repr(name), sha=sha256[:12])) from None
         if (held.size, held.media_type) != (attachment.get("size"), attachment.get("media_type")):
-            raise AttachmentNotHeld(
-                f"the attachment {name!r} (sha256 {sha256[:12]}…) is named as "
-                f"{attachment.get('media_type')}, {attachment.get('size')} bytes; the store "
-                f"holds it as {held.media_type}, {held.size} bytes.")
+            raise AttachmentNotHeld(_(
+                "the attachment {name} (sha256 {sha}…) is named as {named_type}, {named_size} "
+                "bytes; the store holds it as {media_type}, {size} bytes."
+            ).format(name=repr(name), sha=sha256[:12], named_type=attachment.get("media_type"),
+                     named_size=attachment.get("size"), media_type=held.media_type,
+                     size=held.size))
