@@ -25,7 +25,7 @@ PREFIX = "INTERSESSIONAL_"
 #: variables with the prefix that are not settings of a deployment: a person's token for the
 #: CLI, and the test suite's switches
 OTHER_VARIABLES = frozenset({"INTERSESSIONAL_TOKEN", "INTERSESSIONAL_REQUIRE_POSTGRES",
-                             "INTERSESSIONAL_REQUIRE_CHROMIUM",
+                             "INTERSESSIONAL_REQUIRE_CHROMIUM", "INTERSESSIONAL_REQUIRE_PANGO",
                              "INTERSESSIONAL_TEST_POSTGRES_URL"})
 
 

@@ -18,6 +18,7 @@ from audit.report import ReportError
 from cli.audit_report import report
 from ledger import Ledger, create_ledger_engine
 from tests.audit.conftest import YEARS, World
+from tests.audit.pdf_pages import pango_or_skip
 
 FIRST, LAST = YEARS[0], YEARS[-1]
 
@@ -117,6 +118,7 @@ def test_a_tampered_ledger_gets_its_report_and_exit_1(world: World, tmp_path: Pa
 
 
 def test_a_pdf_that_cannot_be_written_is_one_sentence(tmp_path: Path) -> None:
+    pango_or_skip()
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
     out = tmp_path / "a-file" / "report.pdf"
     with pytest.raises(ReportError, match=r"^the PDF could not be written to .*/a-file/"

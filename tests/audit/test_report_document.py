@@ -33,7 +33,15 @@ from ledger import Ledger, create_ledger_engine
 from ledger.checkpoints import checkpoint_public_key
 from settings import Settings, SettingsError, load
 from tests.audit.conftest import YEARS, World
-from tests.audit.pdf_pages import contents, drawn_at, fonts, has_line, page_texts, starts
+from tests.audit.pdf_pages import (
+    contents,
+    drawn_at,
+    fonts,
+    has_line,
+    page_texts,
+    pango_or_skip,
+    starts,
+)
 
 FIRST, LAST = YEARS[0], YEARS[-1]
 SYMBOL, ISSUED = "CCM/CONF/2032/WP.1", "2032-09-01"
@@ -68,6 +76,7 @@ def checked_contents(pages: list[str], titles: list[str]) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def written(world: World, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    pango_or_skip()
     where = tmp_path_factory.mktemp("document")
     settings = world.copy(where / "data")
     files = {"html": where / "report.html", "pdf": where / "report.pdf",
@@ -160,6 +169,7 @@ def test_the_tables_read_back_from_csv_and_json_are_the_reports(
 def test_the_pdf_is_typeset_without_starting_any_program(tmp_path: Path) -> None:
     """No browser: an audit hook refuses any program the typesetting would start but those
     with which Python finds the Pango library (``ctypes.util.find_library``)."""
+    pango_or_skip()
     out = tmp_path / "report.pdf"
     script = """
 import sys
@@ -254,6 +264,7 @@ def catalogs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.mark.parametrize("code", ["ar", "zh"])
 def test_the_report_in_arabic_and_chinese(code: str, catalogs: None, world: World,
                                           tmp_path: Path) -> None:
+    pango_or_skip()
     engine = create_ledger_engine(f"sqlite:///{world.ledger_file}")
     verification = verify_ledger(engine, None)
     facts = gather(report_events(Ledger(engine), FIRST, LAST), FIRST, LAST)
