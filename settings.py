@@ -25,7 +25,7 @@ PREFIX = "INTERSESSIONAL_"
 #: variables with the prefix that are not settings of a deployment: a person's token for the
 #: CLI, and the test suite's switches
 OTHER_VARIABLES = frozenset({"INTERSESSIONAL_TOKEN", "INTERSESSIONAL_REQUIRE_POSTGRES",
-                             "INTERSESSIONAL_REQUIRE_CHROMIUM",
+                             "INTERSESSIONAL_REQUIRE_CHROMIUM", "INTERSESSIONAL_REQUIRE_PANGO",
                              "INTERSESSIONAL_TEST_POSTGRES_URL"})
 
 
@@ -39,6 +39,9 @@ class SettingsError(ValueError):
 
 #: the attestation key's file name beside the signing key, unless set
 ATTESTATION_KEY = "attestation-signing-key.pem"
+#: a United Nations document symbol: capital letters and digits, parts separated by '/'
+#: (``CCM/CONF/2025/WP.1``, ``CCM/MSP/2019/5``); the audit report checks ``--symbol`` with it
+REPORT_SYMBOL = r"[A-Z][A-Z0-9]*(/[A-Z0-9][A-Za-z0-9.\-]*)+"
 
 
 class Settings(BaseSettings):
@@ -148,6 +151,12 @@ class Settings(BaseSettings):
                          "without one runs by (`domain/data/profiles.json`): `seeds` (terms "
                          "from meeting to meeting, the committee decides with a majority "
                          "present), `ccm-practice`, or `engine-2026`, the engine's first reading")
+    # the audit report as a United Nations document (docs/REPORT.md)
+    report_symbol: str | None = Field(
+        default=None, pattern=f"^{REPORT_SYMBOL}$", max_length=80,
+        description="the document symbol `intersessional audit report` prints on every page, "
+        "e.g. `CCM/CONF/2025/WP.1` (`--symbol` overrides it); default: a provisional "
+        "`CCM/AUDIT/<first year>-<last year>`")
 
     @field_validator("ledger_url")
     @classmethod
