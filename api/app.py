@@ -24,7 +24,18 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from api import audit, coalitions, cycles, dashboard, pages, people, problems, silence
+from api import (
+    audit,
+    coalitions,
+    confirm,
+    cycles,
+    dashboard,
+    pages,
+    people,
+    problems,
+    silence,
+    tasks,
+)
 from api.bodies import BodyLimit
 from api.engine import Engine
 from api.headers import SecurityHeaders, docs_html
@@ -80,8 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(silence.router)
     app.include_router(people.router)
     app.include_router(audit.router)
-    app.include_router(pages.router)
-    app.include_router(dashboard.router)
+    # the confirmation pages before the dashboard's own: /dashboard/{year}/{step}/confirm
+    for pages_of in (pages, confirm, tasks, dashboard):
+        app.include_router(pages_of.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="static")
 
