@@ -28,7 +28,7 @@ CAMEL = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b")
 
 
 def event_types() -> set[str]:
-    found = set()
+    found: set[str] = set()
     for module in (events, coalition_events, silence_events):
         for name in dir(module):
             model = getattr(module, name)
