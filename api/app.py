@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from api import (
     audit,
     coalitions,
+    confirm,
     cycles,
     dashboard,
     dashboard_documents,
@@ -35,6 +36,7 @@ from api import (
     people,
     problems,
     silence,
+    tasks,
 )
 from api.bodies import BodyLimit
 from api.engine import Engine
@@ -91,8 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # a body over the limit is refused before it is read; an upload's limit is the store's
     app.add_middleware(BodyLimit, uploads=settings.document_max_bytes)
     app.add_middleware(SecurityHeaders)  # the outermost: on every answer, a 413 included
-    # the cycle page's upload before the page's steps, whose ``…/{step}`` would take it
-    for routes in (cycles, coalitions, silence, people, audit, documents, pages,
+    # the cycle page's upload and the confirmation pages before the dashboard's own steps,
+    # whose ``/dashboard/{year}/{step}`` would take ``…/documents`` and ``…/{step}/confirm``
+    for routes in (cycles, coalitions, silence, people, audit, documents, pages, confirm, tasks,
                    dashboard_documents, dashboard):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"),
