@@ -25,8 +25,8 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-import i18n
 import stepping
+from api import i18n_env
 from api.auth import person_of
 from api.cycles import known_years, name_of
 from api.notices import notices_shown
@@ -37,6 +37,9 @@ from domain.errors import RuleViolation
 from domain.kinds import KINDS
 from domain.limits import DEFAULT, Most
 from identities import Person, Sessions, Unauthenticated, csrf_of
+from reading import words
+from reading.sentences import sentence
+from reading.tasks import tasks_of
 from stepping import StepRequest
 
 COOKIE = "intersessional_session"
@@ -58,10 +61,13 @@ def _utc(moment: datetime | None) -> str:
 templates.env.filters["utc"] = _utc
 templates.env.globals["name_of"] = name_of  # a State or an organisation by name
 templates.env.globals["notices_shown"] = notices_shown  # the notices pending (_notices.html)
-# every new text of the templates goes through the catalogs (``{{ _("…") }}``)
-templates.env.add_extension("jinja2.ext.i18n")
-templates.env.install_gettext_callables(  # type: ignore[attr-defined]  # by the extension
-    i18n._, i18n.ngettext, newstyle=True)
+# every text a page shows goes through the i18n package's catalogs ({{ _("…") }})
+i18n_env.install(templates.env)
+# the engine's names in plain words, money and days by the language of the moment
+templates.env.globals.update(
+    sentence=sentence, role_words=words.role, phase_words=words.phase, status_words=words.status,
+    deadline_words=words.deadline, letter_words=words.letter, state_words=words.state,
+    money=words.money, day=words.day)
 
 
 #: the field of a committee's decision naming the members present (CC-5): a page asks for it
@@ -170,9 +176,13 @@ async def index(request: Request) -> Response:
 async def _front(request: Request, notice: str | None = None, status: int = 200) -> Response:
     """The front page: the years' cycles, who is signed in, and ``notice`` if given."""
     person, lost = await signed_in_person(request)
-    years = await run_in_threadpool(known_years, ledger_of(request))
-    return render(request, "index.html", {"years": years, "this_year": datetime.now(UTC).year,
-                                          "person": person, "notice": notice or lost}, status,
+    ledger = ledger_of(request)
+    years = await run_in_threadpool(known_years, ledger)
+    today = datetime.now(UTC).date()
+    tasks = None if person is None else await run_in_threadpool(tasks_of, ledger, person, today)
+    return render(request, "index.html", {"years": years, "this_year": today.year,
+                                          "person": person, "tasks": tasks,
+                                          "notice": notice or lost}, status,
                   signed_out=lost is not None)
 
 

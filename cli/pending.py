@@ -5,18 +5,12 @@ the ledger (the cycle's events folded by the rules), so it answers with the engi
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
 
 from rich.markup import escape
 from rich.table import Table
 
 from cli.common import JSON, TOKEN, YEAR, authenticate, console, recorded_cycle
-
-if TYPE_CHECKING:
-    from domain.procedure import PendingStep
-    from domain.state import CycleState
-    from identities import Person
 
 #: the command that takes each step a person takes
 #: the command that takes each step, by the step's name
@@ -34,18 +28,11 @@ COMMAND_OF: dict[str, str] = {
 }
 
 
-def may_take(step: PendingStep, person: Person, state: CycleState, today: date) -> bool:
-    """Whether ``person``'s role takes ``step`` and the record of the cycle gives them that role
-    today (``domain.awaiting.may_take``, as the domain judges it)."""
-    from domain import awaiting
-
-    return awaiting.may_take(step, person.actor, state, today)
-
-
 def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """What may be done now in the year's cycle, who may do it and by when; with a token, the
     steps that are yours are marked."""
     from domain.kinds import CYCLE
+    from reading.tasks import may_take
 
     person = authenticate(token) if token else None
     state = recorded_cycle(year)

@@ -35,7 +35,7 @@ def _default(field: FieldInfo) -> str:
 def _kind(name: str) -> str:
     annotation = str(Settings.model_fields[name].annotation)
     for word, kind in (("Literal", "one of"), ("bool", "true/false"), ("int", "number"),
-                       ("Path", "path"), ("str", "text")):
+                       ("Path", "path"), ("SecretStr", "text (never shown)"), ("str", "text")):
         if word in annotation:
             if kind == "one of":
                 return " / ".join(f"`{v}`" for v in annotation.split("[", 1)[1]
