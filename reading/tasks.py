@@ -1,7 +1,9 @@
 """Which steps wait for whom: for one person, every step open now that is theirs to take, in
 every year's cycle, country coalition and silence procedure the ledger records, with its
 deadline and the dashboard page where it is taken. The dashboard's front page, ``GET /tasks``,
-``intersessional tasks`` and the reminders (``notify``) read it here, so that they all agree.
+``intersessional tasks`` and each person's calendar feed (``reading.calendar_feed``) read it
+here, so that they all agree; the engine's notices judge a cycle's step by the same
+``domain.awaiting.may_take``.
 
 A step is a person's when their role takes it and the record gives them that role on the day
 (``domain.authority``, as the engine judges it): the President presiding, a committee member
@@ -18,9 +20,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from contracts import cycle_id
+from domain import awaiting
 from domain.authority import Record, authorise
-from domain.committee_decisions import chair_alone
-from domain.convention import Actor, Role
+from domain.convention import Actor, Role, shipped_registry
 from domain.errors import RuleViolation
 from domain.events import parse_event
 from domain.kinds import COALITION, CYCLE, SILENCE, Kind
@@ -64,11 +66,9 @@ def authorised(person: Person, record: Record, day: date) -> bool:
 def may_take(step: PendingStep, person: Person, state: Any, day: date) -> bool:
     """Whether ``person`` takes ``step`` of a year's cycle in ``state`` on ``day``: their role
     takes it, it is not the committee chair's alone (CC-5), and the cycle's record gives them
-    that role that day."""
-    if person.role not in step.roles or chair_alone(state, step.step, person.role):
-        return False
-    return authorised(person, Record(terms=state.terms, presidencies=state.presidencies,
-                                     mandates=state.mandates, profile=state.profile), day)
+    that role that day — ``domain.awaiting.may_take``, which the engine's notices judge by
+    too."""
+    return awaiting.may_take(step, _actor(person), state, day)
 
 
 def _page(kind: Kind[Any], stream: str, step: str) -> str:
@@ -86,8 +86,10 @@ def _speaks(kind: Kind[Any], person: Person, state: Any) -> bool:
         return person.represents in state.co_coordinators  # CK-2
     if kind is SILENCE and state.among:  # circulated among the committee's members (CC-5)
         return person.represents in state.among
-    if kind is SILENCE and person.role is Role.DELEGATE:  # SP-2: once a circulation
-        return person.represents not in {state for state, _ in state.objections}
+    if kind is SILENCE and person.role is Role.DELEGATE:  # SP-2: a State Party, once
+        code, registry = person.represents or "", shipped_registry()
+        return (code in registry and registry[code].is_state_party
+                and code not in {state for state, _ in state.objections})
     return True
 
 

@@ -63,7 +63,7 @@ def test_a_silence_deadline_is_for_those_who_may_break_it(engine: Engine) -> Non
     aus, _ = people.add("Jane Carter", "delegate", "AUS")
     usa, _ = people.add("Sam Lee", "delegate", "USA")  # not a party: may not break it (SP-2)
     isu, _ = people.add("Isabel Unit", "isu", None)
-    uid = f"{STREAM}/break_silence/1@intersessional.ccm"
+    uid = f"{STREAM}/break_silence/{(NOW + timedelta(days=7)).date()}@intersessional.ccm"
     assert _summaries(ledger, aus) == {uid: "Silence ends: venue of the next MSP"}
     assert _summaries(ledger, usa) == {}
     assert _summaries(ledger, isu) == {}
