@@ -111,9 +111,11 @@ def _on_workplan(step: str, year: int, token: str | None, content_hash: str | No
             state = recorded_cycle(year)
             if state.draft_hash is None:
                 rule = BY_STEP[step]
-                raise RuleViolation(rule.rule_id, f"{rule.label} needs a work plan, and the "
-                                    f"{year} cycle holds none (it is in its "
-                                    f"{state.phase.value.replace('_', ' ')} phase).")
+                raise RuleViolation(rule.rule_id, "{label} needs a work plan, and the {year} "
+                                                  "cycle holds none (it is in its {value} "
+                                                  "phase).",
+                                                  label=rule.label, year=year,
+                                                  value=state.phase.value.replace('_', ' '))
             chosen = state.draft_hash
         taken = given.model_copy(update={"content_hash": chosen})
         client = await connect_engine(Settings())
