@@ -109,9 +109,10 @@ class CycleActivities:
         try:
             [receipt] = self.ledger.append(request.stream, [new], request.expected_version)
         except AttestationReused as reused:
-            raise _refusal(RuleViolation("AT-3", "an attestation offered with an event of {stream} is "
-                                              "kept beside another event already; each is "
-                                              "used once.", stream=reused.stream)) from None
+            raise _refusal(RuleViolation("AT-3", "an attestation offered with an event of "
+                                                 "{stream} is kept beside another event "
+                                                 "already; each is used once.",
+                                         stream=reused.stream)) from None
         except (WrongExpectedVersion, EventIdConflict) as refused:
             # never retried as it is: the workflow reads what the ledger holds and goes on
             # from there (workflows.core, ``_catch_up``)

@@ -28,17 +28,22 @@ from starlette.concurrency import run_in_threadpool
 import stepping
 from api.auth import person_of
 from api.cycles import known_years, name_of
+from api.i18n_env import install as install_i18n
+from api.language import follow_person
 from api.problems import ProblemError
 from api.streams import ledger_of
 from api.throttle import SignInLimits
 from domain.errors import RuleViolation
 from domain.kinds import KINDS
 from domain.limits import DEFAULT, Most
+from i18n import _
+from i18n.refusals import source_text, told
 from identities import Person, Sessions, Unauthenticated, csrf_of
 from stepping import StepRequest
 
 COOKIE = "intersessional_session"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+install_i18n(templates.env)  # _(), {% trans %}, lang, dir, languages
 router = APIRouter(include_in_schema=False)
 
 
@@ -132,9 +137,11 @@ async def signed_in_person(request: Request) -> tuple[Person | None, str | None]
         return None, None
     sessions: Sessions = request.app.state.sessions
     try:
-        return await run_in_threadpool(sessions.person_of, session), None
+        person = await run_in_threadpool(sessions.person_of, session)
     except Unauthenticated as error:
-        return None, f"You were signed out: {error}"
+        return None, _("You were signed out: {reason}").format(reason=error)
+    follow_person(request, person.language)
+    return person, None
 
 
 def same_origin(request: Request) -> bool:
@@ -142,17 +149,26 @@ def same_origin(request: Request) -> bool:
     return origin is None or urlsplit(origin).netloc == request.headers.get("host")
 
 
+class Notice(str):
+    """A page's sentence; for a refusal, ``quoted`` is its rule's source paragraph, in the
+    seeds' Chinese and in the reader's language (``i18n.refusals.source_text``)."""
+
+    quoted: dict[str, str] | None = None
+
+
 def not_taken(error: RuleViolation | ValidationError | ProblemError) -> tuple[str, int]:
     """The sentence and status a page shows for a step it could not take: refused by the
     rules (403 for a role that never takes it, else 409), invalid (422), or a problem."""
     if isinstance(error, RuleViolation):
-        return f"Refused: {error}", 403 if isinstance(error, stepping.NotPermitted) else 409
+        said = Notice(_("Refused: {refusal}").format(refusal=told(error)))
+        said.quoted = source_text(error.source)
+        return said, 403 if isinstance(error, stepping.NotPermitted) else 409
     if isinstance(error, ValidationError):  # a field over its limit: its sentence names it
         wrong = "; ".join(e["msg"].rstrip(".") if e["type"] == "over_limit"
                           else f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                           for e in error.errors())
-        return f"Not taken: {wrong}.", 422
-    return f"Not taken: {error.detail}", error.status
+        return _("Not taken: {reason}.").format(reason=wrong), 422
+    return _("Not taken: {reason}").format(reason=error.detail), error.status
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -127,10 +127,22 @@ app = typer.Typer(cls=Table, no_args_is_help=True, help="The intersessional mach
                   "ledger.")
 
 
+LANGUAGE = typer.Option(None, "--lang", metavar="ar|zh|en|fr|ru|es", show_default=False,
+                        help="the language of the messages and refusals (one of the UN's six); "
+                        "default: INTERSESSIONAL_LANGUAGE, else English")
+
+
 @app.callback()
-def _intersessional() -> None:
-    # a group needs a callback of its own; the commands come from the table
-    pass
+def _intersessional(lang: str | None = LANGUAGE) -> None:
+    # the commands come from the table; every one speaks the language chosen here
+    from i18n import SOURCE, UnknownLanguage, use
+
+    chosen = lang or os.environ.get("INTERSESSIONAL_LANGUAGE") or SOURCE
+    try:
+        use(chosen)
+    except UnknownLanguage as unknown:
+        print(unknown, file=sys.stderr)
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

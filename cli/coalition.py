@@ -73,7 +73,9 @@ def _refusing(check: Any, *args: Any) -> Any:
     try:
         return check(*args)
     except RuleViolation as refusal:
-        raise fail(f"refused {refusal}") from None
+        from i18n.refusals import told
+
+        raise fail("refused {refusal}", refusal=told(refusal)) from None
 
 
 @coalition.command("open")

@@ -112,3 +112,22 @@ def users_revoke(person_id: int = typer.Argument(..., metavar="ID", help="the pe
         raise _refuse(error) from None
     console.print(f"revoked person {person.id}: {escape(person.describe())}, at "
                   f"{person.revoked_at}; their token opens nothing from now on")
+
+
+@users.command("language")
+def users_language(person_id: int = typer.Argument(..., metavar="ID", help="the person's id"),
+                   language: str = typer.Argument(
+                       ..., metavar="ar|zh|en|fr|ru|es|none",
+                       help="one of the UN's six languages, or `none` for the browser's own")
+                   ) -> None:
+    """Set the language a person reads the dashboard and the refusals in (issue 21)."""
+    from i18n import _
+    from identities import IdentityError
+
+    try:
+        with _people() as people:
+            person = people.set_language(person_id, None if language == "none" else language)
+    except IdentityError as error:
+        raise _refuse(error) from None
+    console.print(_("person {id} reads in {language} from now on").format(
+        id=person.id, language=person.language or _("their browser's language")))

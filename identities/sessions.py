@@ -29,7 +29,7 @@ PREFIX = "iss_"
 _FORM = re.compile(r"iss_[A-Za-z0-9_-]{43}")
 _COLUMNS = (people.c.id, people.c.name, people.c.role, people.c.represents, people.c.created_at,
             people.c.revoked_at, sessions.c.expires_at, sessions.c.revoked_at,
-            sessions.c.id_hash)
+            people.c.language, sessions.c.id_hash)
 
 
 def _utc_now() -> datetime:
@@ -82,7 +82,7 @@ class Sessions:
             raise Unauthenticated(f"that session was ended at {row[7]}; sign in again.")
         if row[6] <= canonical_time(self._clock()):
             raise Unauthenticated(f"that session expired at {row[6]}; sign in again.")
-        person = _person(row[:6])
+        person = _person((*row[:6], row[8]))
         if person.revoked_at is not None:
             raise Unauthenticated(f"your token was revoked at {person.revoked_at}; ask the ISU "
                                   "for a new one.")
