@@ -45,9 +45,9 @@ MAX_ERRORS = 3  # a field error report stays one readable sentence
 def fail(message: str, **values: object) -> typer.Exit:
     """Print ``message`` as one red line, in the CLI's language; the exit (code 2) to raise.
 
-    ``message`` is a template with ``values`` put in by name (``fail("no cycle {year}",
-    year=y)``), extracted for the catalogs (babel.cfg's ``fail`` keyword); a sentence already
-    formatted is printed as it is where no catalog knows it."""
+    ``message`` is a template with ``values`` put in by name (``fail(N_("no cycle {year}"),
+    year=y)``, marked for the catalogs); a sentence already formatted, which no catalog
+    knows, is printed as it is."""
     from i18n import _
 
     said = _(message).format(**values) if values else _(message)
@@ -62,7 +62,8 @@ def tell_refusal(refusal: Any) -> None:
     from i18n import _
     from i18n.refusals import source_text, told
 
-    console.print(f"[red]{escape(_('refused'))}[/red] {escape(told(refusal))}")
+    refused = _("refused")
+    console.print(f"[red]{escape(refused)}[/red] {escape(told(refusal))}")
     quoted = source_text(refusal.source)
     if quoted:
         errors = Console(stderr=True, soft_wrap=True)
@@ -89,23 +90,25 @@ def run(work: Coroutine[Any, Any, None], missing: str | None = None) -> None:
     from i18n import _
     from stepping.client import NotRunning
 
+    unsent, unrecorded = _("not sent"), _("not recorded")
+    unasked = _("the engine could not be asked")
     try:
         asyncio.run(work)
     except OverLimit as over:  # stepping judged it before sending: nothing was sent
-        console.print(f"[red]{escape(_('not sent'))}[/red]: {escape(str(over))}")
+        console.print(f"[red]{escape(unsent)}[/red]: {escape(str(over))}")
         raise typer.Exit(2) from None
     except RuleViolation as refusal:
         tell_refusal(refusal)
         raise typer.Exit(2) from None
     except NotRunning as stopped:
-        console.print(f"[red]{escape(_('not recorded'))}[/red]: {escape(str(stopped))}")
+        console.print(f"[red]{escape(unrecorded)}[/red]: {escape(str(stopped))}")
         raise typer.Exit(NOT_RUNNING) from None
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:  # the engine answered: no such stream
             said = missing or _("this engine has no such process")
             console.print(f"[red]{escape(said)}[/red] ({escape(error.message)})")
         else:
-            console.print(f"[red]{escape(_('the engine could not be asked'))}[/red]: "
+            console.print(f"[red]{escape(unasked)}[/red]: "
                           f"{escape(str(error))}")
         raise typer.Exit(2) from None
 

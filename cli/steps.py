@@ -112,10 +112,10 @@ def _on_workplan(step: str, year: int, token: str | None, content_hash: str | No
             if state.draft_hash is None:
                 rule = BY_STEP[step]
                 raise RuleViolation(rule.rule_id, "{label} needs a work plan, and the {year} "
-                                                  "cycle holds none (it is in its {value} "
+                                                  "cycle holds none (it is in its {phase} "
                                                   "phase).",
                                                   label=rule.label, year=year,
-                                                  value=state.phase.value.replace('_', ' '))
+                                                  phase=state.phase.value.replace('_', ' '))
             chosen = state.draft_hash
         taken = given.model_copy(update={"content_hash": chosen})
         client = await connect_engine(Settings())
