@@ -111,7 +111,7 @@ catalogs: $(STAMP)
 	@for lang in ar zh fr ru es; do \
 		po=i18n/locales/$$lang/LC_MESSAGES/messages.po; \
 		if [ -f $$po ]; then \
-			$(BIN)/pybabel update --no-wrap --ignore-obsolete -i i18n/messages.pot -d i18n/locales -l $$lang; \
+			$(BIN)/pybabel update --no-wrap --ignore-obsolete --no-fuzzy-matching -i i18n/messages.pot -d i18n/locales -l $$lang; \
 		else \
 			$(BIN)/pybabel init -i i18n/messages.pot -d i18n/locales -l $$lang; \
 		fi; \

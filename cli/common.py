@@ -56,15 +56,18 @@ def fail(message: str, **values: object) -> typer.Exit:
 
 
 def tell_refusal(refusal: Any) -> None:
-    """A refusal (or a warning) in the CLI's language: ``refused CO-7 (2MSP P2.6): …`` on
-    stdout; then, on stderr, the paragraph the rule comes from, in the seeds' Chinese and in
-    the CLI's language (a person reads it; a script reads stdout and the exit code)."""
+    """A refusal in the CLI's language, one line: ``refused CO-7 (2MSP P2.6): …``; with the
+    global ``--explain``, then the paragraph the rule comes from, on stderr, in the seeds'
+    Chinese and in the CLI's language. One line by default: scripts and people's terminals
+    read a refusal as one sentence; the paragraph is there for whoever asks."""
     from i18n import _
     from i18n.refusals import source_text, told
 
     refused = _("refused")
     console.print(f"[red]{escape(refused)}[/red] {escape(told(refusal))}")
-    quoted = source_text(refusal.source)
+    from cli.app import CHOSEN
+
+    quoted = source_text(refusal.source) if CHOSEN["explain"] else None
     if quoted:
         errors = Console(stderr=True, soft_wrap=True)
         errors.print(escape(_("The paragraph the rule comes from:")), style="dim")

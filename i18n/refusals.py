@@ -54,14 +54,25 @@ class Refusal(Protocol):
     def values(self) -> Mapping[str, str]: ...
 
 
-def word(value: str) -> str:
-    """``value`` in the reader's language if it is one of our :data:`WORDS`."""
-    return _(value) if value in WORDS else value
+#: values that are always words of ours, whatever they say: a step's label (marked in the
+#: domain's step tables), a role, a phase, and roles joined with "or" (``roles_text``)
+WORDY: Final = frozenset({"label", "role", "phase", "outcome"})
+
+
+def word(value: str, name: str = "") -> str:
+    """``value`` in the reader's language if it is one of our :data:`WORDS`, or the value of
+    a name in :data:`WORDY`; ``roles`` (``"president or committee member"``) role by role."""
+    if name == "roles" and " or " in value:
+        first, *rest = (word(part) for part in value.split(" or "))
+        for other in rest:
+            first = _("{one} or {other}").format(one=first, other=other)
+        return first
+    return _(value) if value in WORDS or name in WORDY else value
 
 
 def sentence(template: str, values: Mapping[str, Any]) -> str:
     """The refusal's sentence in the language of the moment."""
-    words = {name: word(str(value)) for name, value in values.items()}
+    words = {name: word(str(value), name) for name, value in values.items()}
     try:
         return _(template).format(**words)
     except (KeyError, IndexError, ValueError):  # a translation naming another value: English

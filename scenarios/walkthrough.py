@@ -35,6 +35,8 @@ from domain.mandates import mandates
 from domain.meetings import IntersessionalMeeting, NeighbouringMeeting, default_agenda
 from domain.state import CycleState
 from domain.steps import pending_steps
+from i18n import _
+from i18n.refusals import told
 from scenarios.scripted import FIRST_ROUND, ISU, workplan
 
 SECOND_ROUND = {  # the MSP of 2025 fills the seats the single-year terms leave
@@ -103,7 +105,7 @@ def _elections(console: Console, state: CycleState, registry: Registry) -> Cycle
     try:
         decide.election(later, third, registry, PRESIDENT, _at(date(2026, 9, 7)))
     except RuleViolation as refusal:
-        console.print(f"[red]refused[/red] {refusal}")
+        console.print(f"[red]{_('refused')}[/red] {told(refusal)}")
     excused = third.model_copy(update={"necessity": (NecessityException(
         state="CHL", mandate="universalization",
         reason="no other State Party stood for the seat at the 2026 MSP"),)})
@@ -139,7 +141,7 @@ def _cycle(console: Console, state: CycleState) -> None:
             decide.convening(state, meeting.model_copy(update={"place": place, "last_day": last}),
                              PRESIDENT, _at(date(2025, 2, 3)))
         except RuleViolation as refusal:
-            console.print(f"[red]refused[/red] {refusal}")
+            console.print(f"[red]{_('refused')}[/red] {told(refusal)}")
     first, revised = workplan(2026, "612000.00"), workplan(2026, "598000.00")
     steps: list[CycleEvent] = [
         decide.convening(state, meeting, PRESIDENT, _at(date(2025, 2, 3))),
