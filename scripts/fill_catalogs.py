@@ -46,6 +46,6 @@ def fill(translations: dict[str, dict[str, str]]) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:  # noqa: PLR2004 - the script and its one argument
+    if len(sys.argv) != 2:
         sys.exit("usage: fill_catalogs.py TRANSLATIONS.json")
     sys.exit(fill(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))))

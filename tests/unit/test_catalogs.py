@@ -41,7 +41,9 @@ TODO = ("run `make catalogs` and translate the new texts in "
 def _method_map() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
     """babel.cfg read as pybabel reads it."""
     with (ROOT / "babel.cfg").open() as cfg:
-        return parse_mapping_cfg(cfg)
+        mapping: tuple[list[tuple[str, str]], dict[str, dict[str, str]]] = \
+            parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
+    return mapping
 
 
 def _extracted() -> set[str]:
@@ -94,8 +96,9 @@ def incomplete(lang: str, extracted: set[str]) -> tuple[list[str], list[str], li
     broken: list[str] = []
     for msgid in sorted(extracted):
         message = catalog.get(msgid)
-        strings = [] if message is None else (
-            list(message.string) if isinstance(message.string, tuple) else [message.string])
+        given = None if message is None else message.string
+        strings: list[str] = [str(s or "") for s in given] if isinstance(given, (tuple, list)) \
+            else [str(given or "")]
         if message is None or not all(strings):
             missing.append(msgid)
         elif message.fuzzy:
