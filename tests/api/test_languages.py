@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, expect
 from api.language import negotiated
 from identities import InvalidPerson, People
 from ledger import create_ledger_engine
+from scenarios.scripted import first_presidency
 from tests.api.conftest import ROOT, YEAR, Api
 from tests.browser import ARTIFACTS, headless
 
@@ -143,9 +144,13 @@ def test_a_refusal_comes_in_the_request_language_with_its_paragraph(api: Api) ->
     english_quote = english["source_text"]
     assert isinstance(english_quote, dict)
     assert set(english_quote) == {"zh", "en"}
-    # the next valid step works: the ISU opens a cycle
+    # the next valid step works, in French too: the ISU opens the cycle
+    before = api.head()
     with api.client("isu") as http:
-        assert http.get("/cycles").status_code == 200
+        opened = http.post("/cycles", headers={"Accept-Language": "fr"}, json={
+            "year": YEAR, "carried_presidencies": [first_presidency(YEAR).model_dump(mode="json")]})
+    assert opened.status_code == 201, opened.text
+    assert api.head() > before
 
 
 def test_a_person_s_own_language_and_a_browser_s_choice(api: Api) -> None:
@@ -178,17 +183,18 @@ def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, env={**environ, **env}, timeout=120, check=False)
 
 
-def test_the_cli_speaks_the_language_asked_for() -> None:
+def test_the_cli_takes_one_of_the_six_languages() -> None:
+    # (refusals in the CLI's language: tests/identities/test_step_commands.py)
     wrong = _cli("--lang", "xx", "mandates")
     assert wrong.returncode == 2
     assert wrong.stderr.strip() == ("unknown language 'xx': choose one of ar, zh, en, fr, ru, "
                                     "es (the six languages of the United Nations).")
     assert wrong.stdout == ""
-    french = _cli("--lang", "fr", "tour")
-    assert french.returncode == 0, french.stderr
-    assert "refusé CO-7 (2MSP P2.6)" in french.stdout
-    assert "il ne peut donc fournir de coordonnateur" in french.stdout
-    chinese = _cli("tour", INTERSESSIONAL_LANGUAGE="zh")
-    assert chinese.returncode == 0, chinese.stderr
-    assert "被拒绝 CO-7 (2MSP P2.6)" in chinese.stdout
-    assert "refused CO-7" in _cli("tour").stdout
+    unset = _cli("mandates", INTERSESSIONAL_LANGUAGE="klingon")
+    assert unset.returncode == 2
+    assert "unknown language 'klingon'" in unset.stderr
+    # a command that reads the settings names the setting
+    setting = _cli("pending", "--year", "2027", INTERSESSIONAL_LANGUAGE="klingon")
+    assert setting.returncode == 2
+    assert "INTERSESSIONAL_LANGUAGE" in setting.stderr
+    assert _cli("--lang", "fr", "mandates").returncode == 0  # the next one works
