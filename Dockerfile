@@ -26,7 +26,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --uid 10001 --user-group --no-create-home --home-dir /var/lib/intersessional \
         --shell /usr/sbin/nologin intersessional \
     && install --directory --owner intersessional --group intersessional --mode 0750 \
-        /var/lib/intersessional
+        /var/lib/intersessional /var/lib/intersessional/documents
 COPY --from=builder /opt/venv /opt/venv
 USER intersessional
 WORKDIR /var/lib/intersessional

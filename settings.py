@@ -25,7 +25,7 @@ PREFIX = "INTERSESSIONAL_"
 #: variables with the prefix that are not settings of a deployment: a person's token for the
 #: CLI, and the test suite's switches
 OTHER_VARIABLES = frozenset({"INTERSESSIONAL_TOKEN", "INTERSESSIONAL_REQUIRE_POSTGRES",
-                             "INTERSESSIONAL_REQUIRE_CHROMIUM",
+                             "INTERSESSIONAL_REQUIRE_CHROMIUM", "INTERSESSIONAL_REQUIRE_PANGO",
                              "INTERSESSIONAL_TEST_POSTGRES_URL"})
 
 
@@ -39,6 +39,9 @@ class SettingsError(ValueError):
 
 #: the attestation key's file name beside the signing key, unless set
 ATTESTATION_KEY = "attestation-signing-key.pem"
+#: a United Nations document symbol: capital letters and digits, parts separated by '/'
+#: (``CCM/CONF/2025/WP.1``, ``CCM/MSP/2019/5``); the audit report checks ``--symbol`` with it
+REPORT_SYMBOL = r"[A-Z][A-Z0-9]*(/[A-Z0-9][A-Za-z0-9.\-]*)+"
 
 
 class Settings(BaseSettings):
@@ -59,6 +62,22 @@ class Settings(BaseSettings):
         "attest each person's step (docs/SECURITY.md); its public keys are kept in "
         "`<key>.keyring.json` beside it, which the workers and the audit read; default: "
         "`attestation-signing-key.pem` beside the signing key")
+    # the document store (``documents``): attachments, kept by their SHA-256
+    documents_dir: Path | None = Field(
+        default=None, description="where the document store keeps documents on the "
+        "filesystem; default: `documents` in the data directory")
+    document_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1, le=1024 * 1024 * 1024, description="the largest "
+        "document the store takes, in bytes (default 20 MiB)")
+    documents_s3_bucket: str | None = Field(
+        default=None, description="an S3-compatible bucket (existing) to keep documents in "
+        "instead of the directory; credentials the standard AWS way (`AWS_ACCESS_KEY_ID`, "
+        "`AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`, an instance role)")
+    documents_s3_endpoint_url: str | None = Field(
+        default=None, description="the S3-compatible server's URL (MinIO, Ceph…); default: "
+        "AWS's")
+    documents_s3_region: str | None = Field(
+        default=None, description="the bucket's region; default: the AWS configuration's")
     # Temporal
     temporal_address: str = Field(
         default="127.0.0.1:7233", description="host:port of the Temporal frontend; for the "
@@ -136,6 +155,12 @@ class Settings(BaseSettings):
                          "without one runs by (`domain/data/profiles.json`): `seeds` (terms "
                          "from meeting to meeting, the committee decides with a majority "
                          "present), `ccm-practice`, or `engine-2026`, the engine's first reading")
+    # the audit report as a United Nations document (docs/REPORT.md)
+    report_symbol: str | None = Field(
+        default=None, pattern=f"^{REPORT_SYMBOL}$", max_length=80,
+        description="the document symbol `intersessional audit report` prints on every page, "
+        "e.g. `CCM/CONF/2025/WP.1` (`--symbol` overrides it); default: a provisional "
+        "`CCM/AUDIT/<first year>-<last year>`")
 
     @field_validator("ledger_url")
     @classmethod
@@ -170,7 +195,7 @@ class Settings(BaseSettings):
         profile(name)  # a ValueError naming the known profiles
         return name
 
-    @field_validator("otlp_endpoint")
+    @field_validator("otlp_endpoint", "documents_s3_endpoint_url")
     @classmethod
     def _an_http_url(cls, url: str | None) -> str | None:
         if url is not None and not url.startswith(("http://", "https://")):
@@ -195,6 +220,10 @@ class Settings(BaseSettings):
         from sqlalchemy.engine import make_url  # noqa: PLC0415 - the CLI starts without it
 
         return make_url(self.effective_ledger_url).render_as_string(hide_password=True)
+
+    @property
+    def effective_documents_dir(self) -> Path:
+        return self.documents_dir or self.data_dir / "documents"
 
     @property
     def temporal_database(self) -> Path:

@@ -24,7 +24,20 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from api import audit, coalitions, cycles, dashboard, pages, people, problems, silence
+from api import (
+    audit,
+    coalitions,
+    confirm,
+    cycles,
+    dashboard,
+    dashboard_documents,
+    documents,
+    pages,
+    people,
+    problems,
+    silence,
+    tasks,
+)
 from api.bodies import BodyLimit
 from api.engine import Engine
 from api.headers import SecurityHeaders, docs_html
@@ -34,6 +47,7 @@ from api.throttle import SignInLimits
 from attesting import Signer
 from identities import People, Sessions
 from ledger import Ledger, create_ledger_engine
+from runtime.documents import document_store
 from settings import Settings, load
 
 DESCRIPTION = """The annual cycle of the Convention on Cluster Munitions, as the engine holds it;
@@ -44,9 +58,11 @@ Reading is open to anyone (G-1: openness and transparency). Every step is taken 
 of a bearer token (`Authorization: Bearer <token>`, issued by `intersessional users add`): the
 actor recorded is the token's holder, never anything in the body. Errors are RFC 9457
 `application/problem+json`; a refusal carries the `rule_id` it cites and its `source`
-paragraph. Nothing is recorded by a request answered with a 4xx. A text or a list over its
-limit (`maxLength`, `maxItems`) is a 422 naming the field and the limit; a body over 1 MiB,
-or a step over 256 KiB as JSON, is a 413, the body refused before it is read.
+paragraph. Nothing is recorded by a request answered with a 4xx. Documents (a work plan's
+attachments) are uploaded to `POST /documents` and named in a step by their SHA-256. A text
+or a list over its limit (`maxLength`, `maxItems`) is a 422 naming the field and the limit;
+a body over 1 MiB (an upload: over the store's limit), or a step over 256 KiB as JSON, is a
+413, the body refused before it is read.
 """
 
 
@@ -63,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.signins = SignInLimits(settings)
         app.state.ledger = Ledger(database)
         app.state.engine = Engine(settings)
+        app.state.documents = document_store(settings)
         # the API authenticates people, so it vouches for their steps with the deployment's key
         app.state.signer = Signer.of(settings.effective_attestation_key)
         await app.state.engine.start()
@@ -75,15 +92,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     problems.install(app)
     app.add_middleware(Language)  # the request's language, for its pages and its problems
-    app.add_middleware(BodyLimit)  # a body over the limit is refused before it is read
+    # a body over the limit is refused before it is read; an upload's limit is the store's
+    app.add_middleware(BodyLimit, uploads=settings.document_max_bytes)
     app.add_middleware(SecurityHeaders)  # the outermost: on every answer, a 413 included
-    app.include_router(cycles.router)
-    app.include_router(coalitions.router)
-    app.include_router(silence.router)
-    app.include_router(people.router)
-    app.include_router(audit.router)
-    app.include_router(pages.router)
-    app.include_router(dashboard.router)
+    # the cycle page's upload and the confirmation pages before the dashboard's own steps,
+    # whose ``/dashboard/{year}/{step}`` would take ``…/documents`` and ``…/{step}/confirm``
+    for routes in (cycles, coalitions, silence, people, audit, documents, pages, confirm, tasks,
+                   dashboard_documents, dashboard):
+        app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="static")
 

@@ -3,8 +3,10 @@ a pure ASGI middleware, answers 413 before any route authenticates, parses or va
 
 A body that says its length (``Content-Length``) is refused before a byte of it is read; one
 sent in chunks, without a length, is counted as it arrives and refused at the first chunk past
-the limit — nothing more of it is read, nor kept. The API has no upload: the largest body a
-route takes is a step's request, itself at most :data:`domain.limits.STEP_BYTES` as JSON.
+the limit — nothing more of it is read, nor kept. The largest body a route takes is a step's
+request, itself at most :data:`domain.limits.STEP_BYTES` as JSON — except an upload to the
+document store (:func:`is_upload`), which may be as large as the store's limit and a little
+more for its multipart envelope.
 """
 
 from __future__ import annotations
@@ -15,6 +17,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem
 from domain.limits import REQUEST_BYTES
+
+#: what a multipart envelope adds to an uploaded file: its boundaries and part headers
+ENVELOPE = 64 * 1024
+
+
+def is_upload(scope: Scope) -> bool:
+    """``POST /documents``, or a dashboard page's upload (``…/documents``)."""
+    path = str(scope.get("path", ""))
+    return scope.get("method") == "POST" and (
+        path == "/documents" or (path.startswith("/dashboard/") and path.endswith("/documents")))
 
 
 class BodyTooLarge(HTTPException):
@@ -36,16 +48,18 @@ def too_large(most: int, size: int | None = None) -> str:
 class BodyLimit:
     """Refuse with 413 an HTTP request whose body is over ``most`` bytes."""
 
-    def __init__(self, app: ASGIApp, most: int = REQUEST_BYTES) -> None:
-        self.app, self.most = app, most
+    def __init__(self, app: ASGIApp, most: int = REQUEST_BYTES, uploads: int = REQUEST_BYTES
+                 ) -> None:
+        self.app, self.most, self.uploads = app, most, max(most, uploads + ENVELOPE)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        most = self.uploads if is_upload(scope) else self.most
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.strip().isdigit() and int(declared) > self.most:
-            await refuse(scope, receive, send, too_large(self.most, int(declared)))
+        if declared.strip().isdigit() and int(declared) > most:
+            await refuse(scope, receive, send, too_large(most, int(declared)))
             return
         received, started = 0, False
 
@@ -54,8 +68,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.most:
-                    raise BodyTooLarge(self.most)
+                if received > most:
+                    raise BodyTooLarge(most)
             return message
 
         async def watched(message: Message) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 import stepping
 from api.coalitions import COALITIONS, coalition_reports
+from api.confirm import CONFIRMED, confirmed
 from api.cycles import CYCLES, committee, year_of
 from api.pages import (
     BUTTONS,
@@ -39,9 +40,12 @@ from api.steps import sent
 from api.streams import Served, held, ledger_of, listed, on_stream, recorder, timeline
 from domain.convention import Role
 from domain.errors import RuleViolation
+from domain.kinds import CYCLE
+from domain.state import CycleState
 from identities import Person
 from ledger import Ledger
 from reading import streams
+from reading.workplan import DECIDING, document_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,9 +70,23 @@ class Page:
     about: Mapping[str, Any] = field(default_factory=dict)
 
 
+def cycle_day(state: CycleState, today: date) -> date:
+    """The day whose committee a cycle's page shows: today while the cycle runs; for a cycle
+    past, the day its committee was due to decide on the work plan; for one to come, its
+    opening MSP (the committee as it sat on the cycle's own dates, not today's)."""
+    calendar = state.calendar
+    if calendar is None or calendar.opening_msp <= today <= calendar.closing_msp:
+        return today
+    return calendar.committee_due if today > calendar.closing_msp else calendar.opening_msp
+
+
 def _cycle_shows(ledger: Ledger, stream: str, state: Any) -> dict[str, Any]:
-    return {"committee": committee(year_of(stream), state, datetime.now(UTC).date()),
-            "reports": coalition_reports(ledger, year_of(stream))}
+    year, today = year_of(stream), datetime.now(UTC).date()
+    return {"committee": committee(year, state, cycle_day(state, today)),
+            # who may be recorded present: the committee sitting today, as the engine judges
+            "sitting": committee(year, state, today),
+            "document": document_of(year, ledger.read_stream(stream)),
+            "deciding": DECIDING, "reports": coalition_reports(ledger, year)}
 
 
 def _speaks(person: Person, state: Any) -> bool:
@@ -132,24 +150,33 @@ async def take(request: Request, page: Page, stream: str, step: str) -> Response
         return await show(request, page, stream, "Sign in with your token to take a step.",
                           401)
     posted = await request.form()
+    deciding = kind is CYCLE and step in DECIDING  # shown, confirmed, with a receipt
     data: dict[str, Any] = {name: str(posted.get(name) or "") for name, _, _ in form.fields}
     if form.present:  # the boxes ticked: the members present, as the chair records them (CC-5)
         data[PRESENT] = [str(code) for code in posted.getlist(PRESENT)]
     try:
         stepping.permitted(kind, step, person)
         state = await held(request, page.served, stream)  # 404 before the engine is asked
+        if deciding and (refused := confirmed(posted, page.seen(state))) is not None:
+            return await show(request, page, stream, *refused)  # nothing is recorded
         if form.hashed:
-            # the text the page showed (ISU-3: the text seen), or the one the stream holds now
-            data["content_hash"] = str(posted.get("content_hash") or "") or page.seen(state) or ""
+            # the text confirmed, the text the page showed (ISU-3: the text seen), or the one
+            # the stream holds now
+            data["content_hash"] = (str(posted.get(CONFIRMED) or "") if deciding else "") or \
+                str(posted.get("content_hash") or "") or page.seen(state) or ""
             if not data["content_hash"]:
                 return await show(request, page, stream, f"Not taken: {stream} holds no "
                                   "draft yet.", 409)
         body = stepping.REQUESTS[kind.name][step].model_validate(data)
-        await sent(request, person, page.served.missing(stream), lambda c: stepping.take(
-            c, kind, stream, step=step, person=person, request=body,
-            recorded=recorder(request), signer=request.app.state.signer))
+        receipt = await sent(request, person, page.served.missing(stream),
+                             lambda c: stepping.take(c, kind, stream, step=step, person=person,
+                                                     request=body, recorded=recorder(request),
+                                                     signer=request.app.state.signer))
     except (RuleViolation, ValidationError, ProblemError) as error:
         return await show(request, page, stream, *not_taken(error))
+    if deciding:  # the receipt to keep
+        return RedirectResponse(f"/dashboard/receipts/{receipt.stream}/{receipt.event_id}",
+                                status_code=303)
     return RedirectResponse(_at(request), status_code=303)
 
 

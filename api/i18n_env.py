@@ -1,6 +1,10 @@
-"""The dashboard's templates in the reader's language: Jinja2's i18n extension with the
-catalogs' ``_``/``ngettext`` (new style: ``{{ _("{n} steps").format(n=n) }}`` or
-``{% trans %}``), and the globals every page's ``<html>`` and language switcher need:
+"""The dashboard's Jinja environment speaks the language of the moment (``i18n``): the i18n
+extension, with ``_``/``gettext``/``ngettext`` the catalogs' own (new style: in a template,
+placeholders by name, ``{{ _("%(state)s was elected", state=name) }}``, or the sentence
+formatted after, ``{{ _("{state} was elected").format(state=name) }}``). One function, so
+that everyone who extends the environment's language set-up does it here.
+
+It also gives the globals every page's ``<html>`` and language switcher need:
 
 - ``lang``: the language of the moment (``<html lang="{{ lang }}">``);
 - ``dir``: ``rtl`` or ``ltr`` for it (``<html dir="{{ dir }}">``);
@@ -38,11 +42,12 @@ class _Now:
         return hash(str(self))
 
 
-def install(env: Environment) -> Environment:
-    """Add the i18n extension, the catalogs' callables and ``lang``/``dir``/``languages``."""
+def install(env: Environment) -> None:
+    """Give ``env`` the i18n extension, the catalogs' callables and ``lang``/``dir``/
+    ``languages`` (idempotent)."""
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
+        i18n._, i18n.ngettext, newstyle=True)
     env.globals["lang"] = _Now(i18n.current)
     env.globals["dir"] = _Now(i18n.direction)
     env.globals["languages"] = [(code, own, way) for code, (own, way) in i18n.LANGUAGES.items()]
-    return env

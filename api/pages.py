@@ -26,9 +26,9 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 import stepping
+from api import i18n_env
 from api.auth import person_of
 from api.cycles import known_years, name_of
-from api.i18n_env import install as install_i18n
 from api.language import follow_person
 from api.problems import ProblemError
 from api.streams import ledger_of
@@ -39,11 +39,13 @@ from domain.limits import DEFAULT, Most
 from i18n import _
 from i18n.refusals import source_text, told
 from identities import Person, Sessions, Unauthenticated, csrf_of
+from reading import words
+from reading.sentences import sentence
+from reading.tasks import tasks_of
 from stepping import StepRequest
 
 COOKIE = "intersessional_session"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-install_i18n(templates.env)  # _(), {% trans %}, lang, dir, languages
 router = APIRouter(include_in_schema=False)
 
 
@@ -60,6 +62,14 @@ def _utc(moment: datetime | None) -> str:
 
 templates.env.filters["utc"] = _utc
 templates.env.globals["name_of"] = name_of  # a State or an organisation by name
+# every text a page shows goes through the i18n package's catalogs ({{ _("…") }}); lang, dir
+# and languages for <html> and the language switcher
+i18n_env.install(templates.env)
+# the engine's names in plain words, money and days by the language of the moment
+templates.env.globals.update(
+    sentence=sentence, role_words=words.role, phase_words=words.phase, status_words=words.status,
+    deadline_words=words.deadline, letter_words=words.letter, state_words=words.state,
+    money=words.money, day=words.day)
 
 
 #: the field of a committee's decision naming the members present (CC-5): a page asks for it
@@ -179,9 +189,13 @@ async def index(request: Request) -> Response:
 async def _front(request: Request, notice: str | None = None, status: int = 200) -> Response:
     """The front page: the years' cycles, who is signed in, and ``notice`` if given."""
     person, lost = await signed_in_person(request)
-    years = await run_in_threadpool(known_years, ledger_of(request))
-    return render(request, "index.html", {"years": years, "this_year": datetime.now(UTC).year,
-                                          "person": person, "notice": notice or lost}, status,
+    ledger = ledger_of(request)
+    years = await run_in_threadpool(known_years, ledger)
+    today = datetime.now(UTC).date()
+    tasks = None if person is None else await run_in_threadpool(tasks_of, ledger, person, today)
+    return render(request, "index.html", {"years": years, "this_year": today.year,
+                                          "person": person, "tasks": tasks,
+                                          "notice": notice or lost}, status,
                   signed_out=lost is not None)
 
 

@@ -11,11 +11,15 @@ the paragraph it cites in the seeds' original Chinese (``zh``) and in the reques
 - 403 ``/problems/not-permitted``: the person's role never takes this step (auditors: none)
 - 404 ``/problems/no-such-cycle``: the ledger records no cycle of that year
 - 404 ``/problems/no-such-coalition``, ``/problems/no-such-procedure``: the ledger records none
+- 404 ``/problems/no-such-document``: the document store holds no document of that SHA-256
 - 409 ``/problems/refused``: the rules refuse the step now, with this data
 - 409 ``/problems/ledger-not-intact``: an audit found the ledger tampered with, or a stream's
   recorded events no longer fold under the rules
 - 413 ``/problems/too-large``: the body, or the step it carries, is over its limit
   (:mod:`domain.limits`; a body is refused before it is read, by :mod:`api.bodies`)
+- 415 ``/problems/document-refused``: an upload is not a document the store takes (judged by
+  its content: PDF, DOCX, ODT, plain UTF-8 text)
+- 422 ``/problems/attachment-not-held``: a step attaches a document the store does not hold
 - 422 ``/problems/invalid-request``: the request is not what the operation takes; a text or a
   list over its limit is one, and ``detail`` names the field and the limit
 - 503 ``/problems/engine-unavailable``: Temporal, a worker or the ledger did not answer
@@ -37,12 +41,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 import i18n
+from documents import DocumentRefused, NotHeld
+from documents import TooLarge as DocumentTooLarge
 from domain.errors import RuleViolation
 from domain.limits import OverLimit, TooLarge
 from domain.rules import summary_of
 from i18n.refusals import source_text, told
 from reading.streams import NotFoldable
 from stepping import NotPermitted
+from stepping.attached import AttachmentNotHeld
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("intersessional.api")
@@ -63,6 +70,14 @@ KINDS: dict[str, tuple[str, str]] = {
     "no-such-procedure": ("No such silence procedure", "The ledger records no silence "
                           "procedure of that id; `GET /silence` lists them, `POST /silence` "
                           "circulates a text."),
+    "no-such-document": ("No such document", "The document store holds no document of that "
+                         "SHA-256; `POST /documents` uploads one."),
+    "document-refused": ("Document refused", "The file is not a document the store takes, "
+                         "judged by its content, not its name: PDF, DOCX, ODT or plain UTF-8 "
+                         "text. Nothing was stored."),
+    "attachment-not-held": ("Attachment not held", "The step attaches a document the store "
+                            "does not hold (or holds as another file): upload it first with "
+                            "`POST /documents`. Nothing was recorded."),
     "ledger-not-intact": ("Ledger not intact", "The ledger's events are not those recorded: "
                           "`detail` names the first altered, deleted, inserted or reordered "
                           "event (`intersessional audit verify` says the same)."),
@@ -196,6 +211,18 @@ async def _not_foldable(_: Request, error: Exception) -> JSONResponse:
     return problem(409, "ledger-not-intact", str(error))
 
 
+async def _attachment(_: Request, error: Exception) -> JSONResponse:
+    return problem(422, "attachment-not-held", f"{error} Nothing was recorded.")
+
+
+async def _document(_: Request, error: Exception) -> JSONResponse:
+    if isinstance(error, NotHeld):
+        return problem(404, "no-such-document", str(error))
+    if isinstance(error, DocumentTooLarge):
+        return problem(413, "too-large", f"{error} Nothing was stored.")
+    return problem(415, "document-refused", f"{error} Nothing was stored.")
+
+
 async def _database(_: Request, error: Exception) -> JSONResponse:
     log.error("ledger database error: %s", error)
     return problem(503, "engine-unavailable", "the ledger's database could not be read; is it "
@@ -215,5 +242,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(NotFoldable, _not_foldable)
     app.add_exception_handler(OverLimit, _over_limit)
+    app.add_exception_handler(AttachmentNotHeld, _attachment)
+    app.add_exception_handler(DocumentRefused, _document)
+    app.add_exception_handler(NotHeld, _document)
     app.add_exception_handler(SQLAlchemyError, _database)
     app.add_exception_handler(Exception, _unexpected)

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
 
 import stepping
@@ -24,6 +25,7 @@ from domain.procedure import ProcedureStep, roles_text
 from identities import Person
 from reading.streams import streams
 from stepping import StepRequest
+from stepping.attached import check_attachments
 
 WRITE = documented(401, 403, 404, 409, 413, 422, 503)
 
@@ -122,6 +124,8 @@ def _add(target: APIRouter, served: Served[Any], step: str) -> None:
                    ) -> Receipt:
         await held(request, served, stream)
         given = body if body is not None else stepping.REQUESTS[kind.name][step]()
+        # an attachment the store does not hold is refused here, before anything is sent
+        await run_in_threadpool(check_attachments, request.app.state.documents, given)
         return await sent(request, person, served.missing(stream), lambda c: stepping.take(
             c, kind, stream, step=step, person=person, request=given,
             recorded=recorder(request), signer=request.app.state.signer))

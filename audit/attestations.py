@@ -80,6 +80,9 @@ class Attestations(BaseModel):
     by_engine: int = 0
     #: people's events recorded before the ledger kept attestations (migration 0005)
     before_attestations: int = 0
+    #: the kinds (event types) of the events no person's attestation stands behind — the
+    #: engine's own and those recorded before attestations were kept — and how many of each
+    unsigned_kinds: dict[str, int] = {}
     by_person: dict[str, int] = {}
     problems: list[Unattested] = []
     unregistered: list[Unregistered] = []
@@ -130,15 +133,18 @@ def check_attestations(events: Iterable[Any], kept: Mapping[str, KeptAttestation
     person's event before position ``began`` was recorded before attestations existed."""
     registry = {p.id: p for p in people} if people is not None else None
     attested, engine, before, by_person = 0, 0, 0, Counter[str]()
+    unsigned = Counter[str]()
     problems: list[Unattested] = []
     unregistered: list[Unregistered] = []
     for event in events:
         held = kept.get(str(event.event_id))
         if held is None and event.role == ENGINE:
             engine += 1
+            unsigned[event.type] += 1
             continue
         if held is None and event.position < began:
             before += 1
+            unsigned[event.type] += 1
             continue
         statement = _believed(event, held, trust)
         if isinstance(statement, str):
@@ -155,7 +161,7 @@ def check_attestations(events: Iterable[Any], kept: Mapping[str, KeptAttestation
                 role=statement.role.value, represents=statement.represents,
                 person=statement.person, acted_at=statement.issued_at))
     return Attestations(attested=attested, by_engine=engine, before_attestations=before,
-                        by_person=dict(by_person),
+                        by_person=dict(by_person), unsigned_kinds=dict(unsigned),
                         problems=problems, unregistered=unregistered,
                         registry_checked=registry is not None)
 

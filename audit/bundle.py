@@ -16,6 +16,9 @@ stream with an event that occurred in them, whole: :func:`bundle_streams`):
   a stream's name is its workflow's id).
 - ``attestations.json`` (given the keyring): the attestations of those events, the keyring
   and the people registry (``audit.bundle_attested``).
+- ``documents/<sha256>``: every document the bundled events name by hash that the document
+  store holds (``domain.attachments.referenced``: a work plan's attachments, which the
+  verifier requires, and the documents steps named by reference and hash).
 - ``manifest.json``: what the bundle holds, and the SHA-256 of every other member.
 
 Export writes what the database holds, tampered or not: finding out is the verifier's job
@@ -57,6 +60,7 @@ from audit.bundle_format import (
     Progress,
     Proofs,
     SignedCheckpoint,
+    document_file,
     history_file,
     leaves_file,
     year_streams,
@@ -64,6 +68,8 @@ from audit.bundle_format import (
 from audit.tree import ProofTree
 from audit.years import is_process, touching
 from contracts import cycle_id
+from documents import Store
+from domain.attachments import referenced
 from ledger import Ledger
 from ledger.checkpoints import Checkpoint, all_checkpoints, key_id
 from ledger.diagnose import batches
@@ -98,15 +104,18 @@ class _Zip:
 
 
 def _events(engine: Engine, streams: Sequence[str], into: _Zip, *, signed: int, head: int,
-            progress: Progress | None) -> tuple[int, dict[str, int]]:
+            progress: Progress | None, named: set[str]) -> tuple[int, dict[str, int]]:
     """Write ``events.log``; return the number of events and, per stream, the position of its
-    last event under the latest checkpoint (``signed`` events). The log is read whole, in
-    position order (its primary key: no sort), through the driver's cursor."""
+    last event under the latest checkpoint (``signed`` events); add to ``named`` the SHA-256
+    of every document an event names. The log is read whole, in position order (its primary
+    key: no sort), through the driver's cursor."""
     wanted, digest, count, heads = set(streams), hashlib.sha256(), 0, dict[str, int]()
     scanned = 0
     with into.zip.open(EVENTS, "w", force_zip64=True) as out:
         for batch in batches(engine):
             rows = [row for row in batch if row[2] in wanted]
+            named.update(sha for row in rows if '"sha256"' in row[15]
+                         for sha, _ in referenced(json.loads(row[15])))
             text = "".join([f"{record_text(header(row), row[15])}{SEPARATOR}{row[14]}\n"
                             for row in rows]).encode()
             out.write(text)
@@ -123,12 +132,15 @@ def export_bundle(engine: Engine, public_key_pem: bytes | None,  # noqa: PLR0917
                   histories: Sequence[WorkflowHistory], from_year: int, to_year: int, out: Path,
                   progress: Progress | None = None, *, missing: Mapping[str, str] | None = None,
                   streams: Sequence[str] | None = None, keyring: Keyring | None = None,
+                  documents: Store | None = None,
                   clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Manifest:
     """Write the bundle of ``from_year`` … ``to_year`` to ``out`` (replaced only once complete).
     ``missing`` gives, per workflow id, why its history could not be fetched; a year's cycle, or
     a bundled coalition or silence procedure, without a history and without a reason is listed
     as not provided. ``streams`` overrides :func:`bundle_streams`. With the deployment's
-    ``keyring``, the bundle carries the attestations of its events to be checked offline."""
+    ``keyring``, the bundle carries the attestations of its events to be checked offline;
+    from the ``documents`` store, the documents they name (one it does not hold is left out:
+    the verifier names a missing attachment)."""
     chosen = (list(streams) if streams is not None
               else bundle_streams(engine, from_year, to_year))
     checkpoints = all_checkpoints(engine)
@@ -144,8 +156,13 @@ def export_bundle(engine: Engine, public_key_pem: bytes | None,  # noqa: PLR0917
     bundle = _Zip(partial)
     try:
         with bundle.zip:
+            named: set[str] = set()
             count, heads = _events(engine, chosen, bundle, head=head, progress=progress,
-                                   signed=checkpoints[-1].tree_size if checkpoints else 0)
+                                   signed=checkpoints[-1].tree_size if checkpoints else 0,
+                                   named=named)
+            for sha256 in sorted(named):
+                if documents is not None and documents.has(sha256):
+                    bundle.put(document_file(sha256), documents.get(sha256))
             bundle.put(CHECKPOINTS, json.dumps([SignedCheckpoint(
                 tree_size=cp.tree_size, root_hash=cp.root_hash, taken_at=cp.taken_at,
                 key_id=cp.key_id, signature=base64.b64encode(cp.signature).decode(),

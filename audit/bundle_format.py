@@ -22,6 +22,7 @@ FORMAT = "intersessional-audit-bundle/1"
 MANIFEST, EVENTS, CHECKPOINTS = "manifest.json", "events.log", "checkpoints.json"
 PROOFS, KEY = "proofs.json", "public-key.pem"
 ATTESTED = "attestations.json"  # who stood behind each step: attestations, keyring, people
+DOCUMENTS = "documents/"  # the documents the events name, each under its SHA-256
 Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # a SHA-256, as the ledger writes it
 Progress = Callable[[int, int], None]  # (done, total): events (export: rows of the log)
 UNREADABLE = (zipfile.BadZipFile, zlib.error, OSError, EOFError)  # a damaged member
@@ -30,6 +31,11 @@ _SEP = SEPARATOR.encode()
 
 def leaves_file(tree_size: int) -> str:
     return f"checkpoints/{tree_size}.leaves"
+
+
+def document_file(sha256: str) -> str:
+    """A document's member: named by the SHA-256 its bytes must have."""
+    return f"{DOCUMENTS}{sha256}"
 
 
 def history_file(workflow_id: str, run_id: str) -> str:
@@ -51,6 +57,7 @@ class BundleKind(StrEnum):
     HISTORY = "history"  # a workflow history and the events disagree
     REFUSED = "refused"  # a year's (or a process's) events do not parse or fold to a state
     ATTESTATION = "attestation"  # a person's step without a believable attestation
+    DOCUMENT = "document"  # a document an event attaches is missing, or is not its SHA-256
 
 
 class BundleProblem(BaseModel):

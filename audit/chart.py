@@ -13,6 +13,8 @@ from decimal import ROUND_CEILING, Decimal
 
 from markupsafe import Markup, escape
 
+import i18n
+
 #: one colour per budget line label, in order of first appearance (colour-blind safe pairs)
 PALETTE = ("#0b5cab", "#e0a526", "#5b8c5a", "#8e5ea2", "#6aa5dc", "#c8553d")
 WIDTH, HEIGHT = 880, 340
@@ -35,8 +37,12 @@ class BudgetBar:
 
 
 def amount(value: Decimal, places: int = 0) -> str:
-    """``697,000`` (or ``697,000.00`` with ``places=2``): thousands separated by commas."""
-    return f"{value:,.{places}f}"
+    """``697,000`` (or ``697,000.00`` with ``places=2``) as the language of the moment writes
+    it (``697 000,00`` in French)."""
+    from babel.numbers import format_decimal  # noqa: PLC0415 - babel only when a chart is drawn
+
+    return str(format_decimal(value, "#,##0" + ("." + "0" * places if places else ""),
+                              locale=i18n.current()))
 
 
 def _step(top: Decimal, ticks: int = 5) -> Decimal:

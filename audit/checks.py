@@ -21,6 +21,7 @@ from temporalio.client import WorkflowHistory
 from attesting.keyring import Keyring
 from audit.attestations import Attestations
 from audit.bundle_attested import check_bundled
+from audit.bundle_documents import check_documents
 from audit.bundle_format import (
     ATTESTED,
     CHECKPOINTS,
@@ -59,7 +60,7 @@ from ledger.problems import ProblemKind
 _CHECKPOINTS = TypeAdapter(list[SignedCheckpoint])
 _SEP = SEPARATOR.encode()
 STEPS = ("files", "signatures", "leaves", "histories", "events", "truncation", "inclusion",
-         "compare", "fold", "attestations")
+         "compare", "fold", "documents", "attestations")
 
 
 class Checks:
@@ -82,6 +83,7 @@ class Checks:
         self._computed: list[str] | None = None
         self.attested: Attestations | None = None
         self.keyring: Keyring | None = None  # the auditor's own, pinned
+        self.documents_checked = 0
 
     def read(self, name: str) -> bytes:
         try:
@@ -310,6 +312,10 @@ class Checks:
                 self.phases[years[stream]] = Phase(phase)
             else:
                 self.processes[stream] = phase
+
+    def documents(self) -> None:
+        """Every attachment in the bundle, every document its own SHA-256."""
+        self.documents_checked = check_documents(self.zip, self.seen.payloads)
 
     def attestations(self) -> None:
         """Every person's step attested (a bundle exported without a keyring has none to

@@ -14,7 +14,9 @@ In order, stopping at the first problem:
    the inclusion proofs of the streams' last signed events;
 5. the histories against the events, both ways;
 6. each year's cycle and each bundled coalition's and silence procedure's events parse and
-   fold, one by one, by their kind's rules (``domain.kinds``: ``audit.replay.fold``).
+   fold, one by one, by their kind's rules (``domain.kinds``: ``audit.replay.fold``);
+7. every document an event attaches is in the bundle, and every bundled document's bytes
+   hash to the SHA-256 it is named by (``audit.bundle_documents``).
 
 Speed (millions of events): ``events.log`` is read once, inflated and hashed in 16 MiB chunks
 by a thread while the walk checks the previous chunk; the walk splits each line twice and hashes
@@ -77,6 +79,7 @@ class BundleReport(BaseModel):
     phases: dict[int, Phase] = {}
     processes: dict[str, str] = {}  # each coalition's and silence procedure's phase
     attestations: Attestations | None = None  # None: the bundle carries none to check
+    documents: int = 0  # documents whose SHA-256 was recomputed
     problem: BundleProblem | None = None
 
     @property
@@ -122,7 +125,8 @@ def _report(checks: Checks, problem: BundleProblem | None) -> BundleReport:
         key_id=key_id(checks.key) if checks.key else None, key_pinned=checks.pinned is not None,
         histories=len(checks.runs), recordings=len(checks.recordings),
         histories_missing=tuple(m.histories_missing), phases=dict(checks.phases),
-        processes=dict(checks.processes), attestations=checks.attested, problem=problem)
+        processes=dict(checks.processes), attestations=checks.attested,
+        documents=checks.documents_checked, problem=problem)
 
 
 def verify_bundle(path: Path, public_key: Ed25519PublicKey | None = None,

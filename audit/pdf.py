@@ -1,53 +1,54 @@
-"""The report as a PDF, printed by headless Chromium (Debian's ``chromium``; nothing downloaded).
+"""The report as a PDF, typeset by WeasyPrint from the page's own print styles (CSS Paged Media).
 
-The page's own ``@media print`` rules (A4 landscape, a page per section) shape the PDF; the
-browser's header and footer (a file:// URL and a date) are left off.
+The page's ``@media print`` rules give A4 landscape, a page per section, the running headers
+(``string-set``: the symbol and the title), "page x of y" (``counter(page)``,
+``counter(pages)``) and the table of contents' page numbers (``target-counter``); WeasyPrint
+implements them, needs no browser, and lays Arabic right to left and Chinese through Pango and
+the system's fonts (docs/REPORT.md says why it, and not Chromium).
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import os
 import tempfile
 from pathlib import Path
 
-from audit.report import ReportError
+from audit.review import ReportError
+from i18n import _
 
-CHROMIUM = Path("/usr/bin/chromium")
-TIMEOUT = 120.0  # seconds; a report prints in one or two on this machine
-
-
-def _why(stderr: str) -> str:
-    """Chromium's own reason, without the D-Bus noise a headless container always prints."""
-    lines = [line for line in stderr.splitlines() if line.strip() and "dbus" not in line
-             and "unexpected operator" not in line]  # the Debian wrapper's harmless complaint
-    return lines[-1].split("] ", 1)[-1] if lines else "no reason given"
+#: the system libraries WeasyPrint needs, as Debian names them
+PANGO = "libpango-1.0-0 libpangoft2-1.0-0"
 
 
-def print_pdf(html: str, out: Path, chromium: Path = CHROMIUM, timeout: float = TIMEOUT) -> Path:
-    """Print ``html`` to ``out`` (replaced only once the new PDF is whole); ``ReportError`` in
-    one sentence when Chromium is missing, fails or takes longer than ``timeout`` seconds."""
-    if not chromium.exists():
-        raise ReportError("--pdf needs Chromium (apt-get install chromium).")
-    with tempfile.TemporaryDirectory(prefix="intersessional-report-") as scratch:
-        page, printed = Path(scratch) / "report.html", Path(scratch) / "report.pdf"
-        page.write_text(html, encoding="utf-8")
-        command = [str(chromium), "--headless", "--no-sandbox", "--disable-gpu",
-                   "--no-first-run", f"--user-data-dir={Path(scratch) / 'profile'}",
-                   f"--print-to-pdf={printed}", "--no-pdf-header-footer", page.as_uri()]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                  check=False)
-        except subprocess.TimeoutExpired:
-            raise ReportError(f"Chromium did not print the report within {timeout:g} "
-                              "seconds.") from None
-        except OSError as error:
-            raise ReportError(f"Chromium at {chromium} could not be started: "
-                              f"{error.strerror}.") from None
-        # Chromium exits 0 even when the page did not load: the file is the proof
-        if not printed.exists() or printed.read_bytes()[:4] != b"%PDF":
-            raise ReportError(f"Chromium did not print the report (exit {done.returncode}): "
-                              f"{_why(done.stderr)}.")
+def typesetter_missing() -> str | None:
+    """Why no PDF can be typeset on this machine, in one sentence; ``None`` when it can."""
+    try:
+        import weasyprint  # type: ignore[import-untyped]  # noqa: F401, PLC0415 - heavy
+    except (ImportError, OSError):  # OSError: Pango is not installed
+        return _("--pdf needs WeasyPrint and Pango (apt-get install {packages}).").format(
+            packages=PANGO)
+    return None
+
+
+def print_pdf(html: str, out: Path) -> Path:
+    """Typeset ``html`` into ``out`` (replaced only once the new PDF is whole);
+    ``ReportError`` in one sentence when it cannot be."""
+    if (missing := typesetter_missing()) is not None:
+        raise ReportError(missing)
+    from weasyprint import HTML  # noqa: PLC0415 - heavy; only when a PDF is asked for
+
+    written: Path | None = None
+    try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(printed, out)
+        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.",
+                                         suffix=".part", delete=False) as part:
+            written = Path(part.name)
+        # the page is self-contained: nothing to fetch, so no base URL
+        HTML(string=html).write_pdf(written)
+        os.replace(written, out)
+    except Exception as error:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise ReportError(_("the PDF could not be written to {out}: {why}.").format(
+            out=out, why=f"{type(error).__name__}: {error}")) from None
     return out

@@ -50,8 +50,13 @@ COMMANDS: dict[str, Entry] = {
     "history": Entry("cli.history", "history", "The Convention's past from a history file: "
                      "import it, each year whole with its historical dates (ISU), or print "
                      "the format's JSON Schema."),
+    "documents": Entry("cli.documents_cli", "documents", "The document store: upload a "
+                       "document (PDF, DOCX, ODT, plain text; its SHA-256 is what a step "
+                       "names), get one back by its SHA-256."),
     "pending": Entry("cli.pending", "pending", "What may be done now in the year's cycle, who "
                      "may do it and by when; with a token, the steps that are yours are marked."),
+    "tasks": Entry("cli.tasks", "tasks", "The steps waiting for you now, soonest deadline "
+                   "first, and where each is taken."),
     "elect": Entry("cli.steps", "elect", "Record the MSP's election of coordinators "
                    "(President): the election result in a file (msp_year, terms, necessity)."),
     "president": Entry("cli.steps", "president", "The presidency the MSP designates."),

@@ -61,6 +61,7 @@ def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,
     from cli.db import ledger_engine
     from contracts import cycle_id
     from ledger import Ledger
+    from runtime.documents import document_store
     from settings import Settings
 
     if from_year > to_year:
@@ -90,7 +91,8 @@ def export(from_year: int = typer.Option(..., "--from-year", min=2011, max=2999,
                 manifest = export_bundle(engine, _public_key_pem(settings), histories,
                                          from_year, to_year, out, advance, missing=missing,
                                          streams=chosen,
-                                         keyring=published_keyring(settings.effective_attestation_key))
+                                         keyring=published_keyring(settings.effective_attestation_key),
+                                         documents=document_store(settings))
             except OSError as error:
                 raise fail(f"--out {out}: {error.strerror}; nothing was written.") from None
         latest = manifest.checkpoints[-1] if manifest.checkpoints else None
@@ -176,6 +178,9 @@ def proved(report: BundleReport) -> list[str]:
     folded = sorted(report.processes.items())
     lines.append(f"  folded {_processes([s for s, _ in folded])}" + (": " + " · ".join(
         f"{escape(s)} {phase.replace('_', ' ')}" for s, phase in folded) if folded else ""))
+    if report.documents:
+        lines.append(f"  {report.documents} document(s), each its own SHA-256; every "
+                     "attachment present")
     lines.append("  " + (escape(attested_sentence(report.attestations)) if report.attestations
                          else "[yellow]attestations NOT checked: the bundle carries none"
                               "[/yellow]"))

@@ -1,6 +1,11 @@
 """What ``intersessional coalition …`` and ``intersessional silence …`` take besides a step's
 plain fields: a document named by its reference and the SHA-256 of a file (or of a digest
-given) — never its text — and a deadline (a moment, or a duration from now)."""
+given) — never its text — and a deadline (a moment, or a duration from now).
+
+A document given by ``--file`` is also kept in the document store, so that it can be
+downloaded by its hash (a file the store does not take is said so, and its hash recorded as
+before); ``--attach`` files of a work plan must be taken by the store (:func:`attached`).
+``intersessional documents upload|get`` are in :mod:`cli.documents_cli`."""
 
 from __future__ import annotations
 
@@ -8,10 +13,15 @@ import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from cli.common import fail
+from i18n import _
+
+if TYPE_CHECKING:
+    from domain.attachments import Attachment
 
 DOCUMENT = typer.Option(None, "--file", dir_okay=False, metavar="PATH",
                         help="the document itself: its SHA-256 is recorded, never its text")
@@ -33,13 +43,56 @@ def digest(path: Path) -> str:
         raise fail(f"{path} cannot be read: {error.strerror}.") from None
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise fail(f"{path} cannot be read: {error.strerror}.") from None
+
+
+def attached(paths: list[Path]) -> list[Attachment]:
+    """Each file kept in the document store, as an attachment; a file the store refuses is
+    one line naming it and why, exit 2, nothing recorded."""
+    from documents import DocumentRefused
+    from domain.attachments import Attachment
+    from runtime.documents import document_store
+    from settings import Settings
+
+    store, found = document_store(Settings()), []
+    for path in paths:
+        try:
+            stored = store.put(_read(path), path.name)
+        except DocumentRefused as error:
+            raise fail(_("{path}: {why} Nothing was stored or recorded.").format(
+                path=path, why=error)) from None
+        found.append(Attachment.model_validate(vars(stored)))
+    return found
+
+
+def kept(path: Path) -> str:
+    """The SHA-256 of the file at ``path``, kept in the document store if it takes it (if
+    not, said on stderr: the hash is recorded all the same, as before the store)."""
+    from documents import DocumentRefused
+    from runtime.documents import document_store
+    from settings import Settings
+
+    data = _read(path)
+    try:
+        return document_store(Settings()).put(data, path.name).sha256
+    except DocumentRefused as error:
+        typer.echo(_("{path} is not kept in the document store ({why}); its SHA-256 is "
+                     "recorded all the same.").format(path=path, why=error), err=True)
+    return hashlib.sha256(data).hexdigest()
+
+
 def document(reference: str, file: Path | None, sha256: str | None) -> dict[str, str]:
-    """A document's reference and SHA-256: of ``file``, or ``sha256`` as given; one of them."""
+    """A document's reference and SHA-256: of ``file`` (kept in the document store), or
+    ``sha256`` as given; one of them."""
     if (file is None) == (sha256 is None):
         raise fail("name the document's content by --file (its SHA-256 is computed) or by "
                    "--sha256, one of the two.")
     return {"reference": reference,
-            "sha256": digest(file) if file is not None else (sha256 or "").strip().lower()}
+            "sha256": kept(file) if file is not None else (sha256 or "").strip().lower()}
 
 
 def deadline(at: str | None, within: str | None) -> datetime:

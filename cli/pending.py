@@ -5,18 +5,12 @@ the ledger (the cycle's events folded by the rules), so it answers with the engi
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
 
 from rich.markup import escape
 from rich.table import Table
 
 from cli.common import JSON, TOKEN, YEAR, authenticate, console, recorded_cycle
-
-if TYPE_CHECKING:
-    from domain.procedure import PendingStep
-    from domain.state import CycleState
-    from identities import Person
 
 #: the command that takes each step a person takes
 #: the command that takes each step, by the step's name
@@ -34,30 +28,11 @@ COMMAND_OF: dict[str, str] = {
 }
 
 
-def may_take(step: PendingStep, person: Person, state: CycleState, today: date) -> bool:
-    """Whether ``person``'s role takes ``step`` and the record of the cycle gives them that role
-    today (``domain.authority``, as the domain judges it: the President in office, a committee
-    member whose State or organisation sits on the Coordination Committee, CC-3)."""
-    from domain.authority import Record, authorise
-    from domain.committee_decisions import chair_alone
-    from domain.convention import Actor
-    from domain.errors import RuleViolation
-
-    if person.role not in step.roles or chair_alone(state, step.step, person.role):
-        return False
-    try:
-        authorise(Actor(name=person.name, role=person.role, represents=person.represents),
-                  today, Record(terms=state.terms, presidencies=state.presidencies,
-                                mandates=state.mandates, profile=state.profile))
-    except RuleViolation:
-        return False
-    return True
-
-
 def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """What may be done now in the year's cycle, who may do it and by when; with a token, the
     steps that are yours are marked."""
     from domain.kinds import CYCLE
+    from reading.tasks import may_take
 
     person = authenticate(token) if token else None
     state = recorded_cycle(year)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cli import committee, taking
+from cli import committee, deciding, taking
 from cli.common import (
     FILE,
     JSON,
@@ -30,6 +30,7 @@ from cli.common import (
     recorded_cycle,
     run,
 )
+from cli.deciding import YES
 from cli.taking import OPTIONS, file_request, report, request, send
 
 if TYPE_CHECKING:
@@ -80,8 +81,8 @@ def _from_file(step: str, year: int, file: Path, token: str | None, as_json: boo
 
 
 def _on_workplan(step: str, year: int, token: str | None, content_hash: str | None,
-                 as_json: bool, *, present: tuple[str, ...] | None = None, **fields: str
-                 ) -> None:
+                 as_json: bool, *, yes: bool, present: tuple[str, ...] | None = None,
+                 **fields: str) -> None:
     """A step naming the work plan by its hash: the one given, or the one the ledger records
     as the cycle's current one. A decision of the committee (``present`` given, CC-5) refuses
     a code naming no one sitting today, then shows a person at a terminal the committee sitting
@@ -117,10 +118,15 @@ def _on_workplan(step: str, year: int, token: str | None, content_hash: str | No
                                                   label=rule.label, year=year,
                                                   phase=state.phase.value.replace('_', ' '))
             chosen = state.draft_hash
+        deciding.confirm(BY_STEP[step].label, year, chosen, yes)
         taken = given.model_copy(update={"content_hash": chosen})
         client = await connect_engine(Settings())
         receipt = await send(client, _step(step), cycle_id(year), person, taken)
-        report(_step(step), cycle_id(year), receipt, person, as_json, content_hash=chosen)
+        found = deciding.kept(receipt)
+        report(_step(step), cycle_id(year), receipt, person, as_json, content_hash=chosen,
+               **(deciding.receipt_fields(found) if as_json else {}))
+        if not as_json:
+            deciding.print_receipt(found)
     run(work(), taking.missing_of(_step(step), f"{year} cycle"))
 
 
@@ -198,32 +204,48 @@ def held(year: int = YEAR,
     _take("hold_meeting", year, person, given, as_json)
 
 
+ATTACH = typer.Option(None, "--attach", dir_okay=False, metavar="FILE",
+                      help="a document to attach (PDF, DOCX, ODT, plain text), stored in the "
+                           "document store and named in the plan by its SHA-256; repeatable")
+
+
 @workplan.command("draft")
-def draft(year: int = YEAR, file: Path = REQUIRED_FILE, token: str | None = TOKEN,
+def draft(year: int = YEAR, file: Path = REQUIRED_FILE,
+          attach: list[Path] | None = ATTACH, token: str | None = TOKEN,
           as_json: bool = JSON) -> None:
     """Draft (or redraft) the work plan and budget (ISU): the plan in a file (for_year, items,
-    budget); prints its content hash."""
+    budget, attachments by SHA-256), and each --attach document uploaded and added to it;
+    prints its content hash."""
+    from cli.documents import attached
+
     person = authenticate(token)
     given = file_request(_step("draft_workplan"), file)
     plan = getattr(given, "workplan")  # noqa: B009 - a field of a model made at import
+    if attach:
+        plan = plan.model_copy(update={"attachments": (*plan.attachments, *attached(attach))})
+        given = request(_step("draft_workplan"), {"workplan": plan.model_dump(mode="json")},
+                        f"{file} with --attach")
     _take("draft_workplan", year, person, given, as_json, content_hash=plan.content_hash())
+
+
+workplan.command("show")(deciding.show)
 
 
 @workplan.command("submit")
 def submit(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
-           as_json: bool = JSON) -> None:
+           as_json: bool = JSON, yes: bool = YES) -> None:
     """Submit the drafted work plan to the Coordination Committee (ISU)."""
-    _on_workplan("submit_workplan_to_committee", year, token, content_hash, as_json)
+    _on_workplan("submit_workplan_to_committee", year, token, content_hash, as_json, yes=yes)
 
 
 @workplan.command("approve")
 def approve(*, year: int = YEAR, content_hash: str | None = HASH,
             present: str | None = committee.PRESENT, by_silence: str | None = BY_SILENCE,
-            token: str | None = TOKEN, as_json: bool = JSON) -> None:
+            token: str | None = TOKEN, as_json: bool = JSON, yes: bool = YES) -> None:
     """Approve the work plan for the Coordination Committee (its chair, the President, with
     the members present, or on a silence procedure among them; a member, where the profile
     has no quorum). Shows the committee sitting today first."""
-    _on_workplan("approve_workplan", year, token, content_hash, as_json,
+    _on_workplan("approve_workplan", year, token, content_hash, as_json, yes=yes,
                  present=committee.present_of(present),
                  **({"by_silence": by_silence} if by_silence else {}))
 
@@ -232,32 +254,36 @@ def approve(*, year: int = YEAR, content_hash: str | None = HASH,
 def send_back(*, year: int = YEAR, reasons: str = typer.Option(..., "--reasons"),
               content_hash: str | None = HASH, present: str | None = committee.PRESENT,
               by_silence: str | None = BY_SILENCE, token: str | None = TOKEN,
-              as_json: bool = JSON) -> None:
+              as_json: bool = JSON, yes: bool = YES) -> None:
     """Return the work plan to the ISU for revision (its chair, the President, with the
     members present, or on a silence procedure among them in which a member objected; a
     member, where the profile has no quorum). Shows the committee sitting today first."""
-    _on_workplan("return_workplan", year, token, content_hash, as_json,
+    _on_workplan("return_workplan", year, token, content_hash, as_json, yes=yes,
                  present=committee.present_of(present), reasons=reasons,
                  **({"by_silence": by_silence} if by_silence else {}))
 
 
 @workplan.command("send-to-msp")
 def send_to_msp(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
-                as_json: bool = JSON) -> None:
+                as_json: bool = JSON, yes: bool = YES) -> None:
     """Submit the committee-approved work plan to the MSP (President)."""
-    _on_workplan("send_workplan_to_msp", year, token, content_hash, as_json)
+    _on_workplan("send_workplan_to_msp", year, token, content_hash, as_json, yes=yes)
 
 
 @msp.command("adopt")
 def adopt(year: int = YEAR, content_hash: str | None = HASH, token: str | None = TOKEN,
-          as_json: bool = JSON) -> None:
+          as_json: bool = JSON, yes: bool = YES) -> None:
     """Record the MSP's adoption of the work plan (President)."""
-    _on_workplan("adopt_workplan", year, token, content_hash, as_json)
+    _on_workplan("adopt_workplan", year, token, content_hash, as_json, yes=yes)
 
 
 @msp.command("reject")
-def reject(year: int = YEAR, reason: str = typer.Option(..., "--reason"),
+def reject(*, year: int = YEAR, reason: str = typer.Option(..., "--reason"),
            content_hash: str | None = HASH, token: str | None = TOKEN,
-           as_json: bool = JSON) -> None:
+           as_json: bool = JSON, yes: bool = YES) -> None:
     """Record the MSP's rejection of the work plan (President)."""
-    _on_workplan("reject_workplan", year, token, content_hash, as_json, reason=reason)
+    _on_workplan("reject_workplan", year, token, content_hash, as_json, yes=yes, reason=reason)
+
+
+# the MSP's adoption, also among the work plan's commands, where a President looks for it
+workplan.command("adopt")(adopt)

@@ -103,6 +103,22 @@ async def send(client: Client, step: KindStep, stream: str, person: Person,
                                    signer=signer)
 
 
+def attachments_held(given: StepRequest) -> None:
+    """Refuse (one line, exit 2, nothing sent) a step attaching a document the store does not
+    hold, or holds as another file."""
+    if "attachments" not in given.model_dump_json():
+        return  # no step but one naming attachments needs the store
+    from i18n import _
+    from runtime.documents import document_store
+    from settings import Settings
+    from stepping.attached import AttachmentNotHeld, check_attachments
+
+    try:
+        check_attachments(document_store(Settings()), given)
+    except AttachmentNotHeld as error:
+        raise fail(_("{why} Nothing was recorded.").format(why=error)) from None
+
+
 def take(step: KindStep, stream: str, person: Person, given: StepRequest, *, as_json: bool,
          **extra: Any) -> None:
     """``person`` takes ``step`` of ``stream``; the receipt is reported."""
@@ -110,6 +126,7 @@ def take(step: KindStep, stream: str, person: Person, given: StepRequest, *, as_
     from settings import Settings
 
     chosen = stream.strip().lower()
+    attachments_held(given)
 
     async def work() -> None:
         # a role that never takes the step: refused before the engine is asked
@@ -128,6 +145,8 @@ def begin(step: KindStep, person: Person, given: StepRequest, *, as_json: bool,
     from attesting import Signer
     from reading.streams import state_of, streams
     from settings import Settings
+
+    attachments_held(given)
 
     async def work() -> None:
         stepping.permitted(step.kind, step.name, person)

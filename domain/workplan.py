@@ -15,8 +15,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from domain.attachments import Attachment
 from domain.errors import RuleViolation
 from domain.limits import ITEMS, Most, Text, Title
+from domain.quiet import Quiet
 
 
 class MandateLetter(StrEnum):
@@ -70,14 +72,18 @@ class BudgetLine(BaseModel):
         return value
 
 
-class Workplan(BaseModel):
-    """The ISU's work plan and budget for ``for_year``."""
+class Workplan(Quiet):
+    """The ISU's work plan and budget for ``for_year``, and the documents attached to it (by
+    their SHA-256: part of its text, so of its content hash, ISU-3)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # added after work plans were recorded: a plan without attachments keeps its form and hash
+    QUIET = ("attachments",)
 
     for_year: int
     items: Annotated[tuple[WorkplanItem, ...], Most(items=ITEMS)]
     budget: Annotated[tuple[BudgetLine, ...], Most(items=ITEMS)]
+    attachments: Annotated[tuple[Attachment, ...], Most(items=ITEMS)] = ()
 
     @model_validator(mode="after")
     def _one_currency(self) -> Workplan:
@@ -85,6 +91,9 @@ class Workplan(BaseModel):
         if len(currencies) > 1:
             raise ValueError(f"the budget mixes currencies ({', '.join(sorted(currencies))}); "
                              "state it in one")
+        hashes = [a.sha256 for a in self.attachments]
+        if len(set(hashes)) != len(hashes):
+            raise ValueError("the same document is attached twice; attach each once")
         return self
 
     @property

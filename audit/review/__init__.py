@@ -25,6 +25,7 @@ from audit.review.section import Read, ReportError, Section, Years, refused
 from audit.review.silence import SilenceFacts
 from domain.convention import State, shipped_registry
 from domain.kinds import COALITION, CYCLE, KINDS, SILENCE, Kind
+from i18n import _
 from ledger import StoredEvent
 from reading.streams import numbered
 
@@ -74,8 +75,8 @@ def gather(events: Iterable[StoredEvent], from_year: int, to_year: int,
     ``registry`` (default: the shipped one). ``ReportError`` if a year has no recorded cycle,
     or an event read cannot be read or is refused by the rules."""
     if from_year > to_year:
-        raise ReportError(f"the report runs from {from_year} to {to_year}, which is backwards; "
-                          "--from-year comes first.")
+        raise ReportError(_("the report runs from {first} to {last}, which is backwards; "
+                            "--from-year comes first.").format(first=from_year, last=to_year))
     years = Years(from_year, to_year, shipped_registry() if registry is None else registry)
     by_stream: dict[str, list[StoredEvent]] = defaultdict(list)
     for stored in events:

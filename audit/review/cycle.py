@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import i18n
 from audit.review.deviations import deviations
 from audit.review.facts import (
     Approval,
@@ -76,7 +77,8 @@ def _make(read: Sequence[Read], years: Years) -> Made:
     by_year = {int(r.stream.removeprefix(CYCLE.prefix)): list(r.events) for r in read}
     missing = [y for y in range(years.first, years.last + 1) if y not in by_year]
     if missing:
-        raise ReportError(f"the ledger holds no cycle for {_spans(missing)}.")
+        raise ReportError(i18n._("the ledger holds no cycle for {years}.").format(
+            years=_spans(missing)))
     standings: dict[str, State] = {}
     found = []
     for year, recorded in sorted(by_year.items()):
@@ -123,7 +125,8 @@ def _opened(recorded: Recorded) -> CycleOpened:
     opened = next((e for _, e in recorded if isinstance(e, CycleOpened)), None)
     if opened is None:
         stream = recorded[0][0].stream
-        raise ReportError(f"the stream {stream} does not begin with the opening of its cycle.")
+        raise ReportError(i18n._("the stream {stream} does not begin with the opening of its "
+                          "cycle.").format(stream=stream))
     return opened
 
 

@@ -21,6 +21,7 @@ from domain.events import CycleEvent
 from domain.meetings import IntersessionalMeeting
 from domain.state import WorkplanStatus
 from domain.workplan import Workplan
+from i18n import N_
 from ledger import StoredEvent
 
 #: one year's recorded events, each as stored and as read, in the order of the ledger
@@ -127,14 +128,14 @@ class Approval(Fact):
 class DeviationKind(StrEnum):
     """The deviations a Review Conference looks for, in the order the report shows them."""
 
-    NECESSITY = "CO-7 exceptions: a State coordinating again because it was necessary"
-    ELECTION_WARNING = "Warnings recorded with elections"
-    MEETING_WARNING = "Warnings recorded with intersessional meetings"
-    DISPENSED = "Intersessional meetings dispensed with"
-    RETURNED = "Work plans returned for revision"
-    MISSED = "Deadlines missed"
-    REMINDER = "Reminders sent before a deadline"
-    REJECTED = "Work plans rejected by the MSP"
+    NECESSITY = N_("CO-7 exceptions: a State coordinating again because it was necessary")
+    ELECTION_WARNING = N_("Warnings recorded with elections")
+    MEETING_WARNING = N_("Warnings recorded with intersessional meetings")
+    DISPENSED = N_("Intersessional meetings dispensed with")
+    RETURNED = N_("Work plans returned for revision")
+    MISSED = N_("Deadlines missed")
+    REMINDER = N_("Reminders sent before a deadline")
+    REJECTED = N_("Work plans rejected by the MSP")
 
 
 class Deviation(Fact):

@@ -13,6 +13,7 @@ from typing import Any
 from audit.replay import NotFolded, fold
 from audit.years import year_of
 from domain.convention import State
+from i18n import _
 from ledger import StoredEvent
 
 
@@ -22,8 +23,9 @@ class ReportError(Exception):
 
 def refused(position: int, stream: str, version: int, why: str) -> ReportError:
     """The report refused for an event it cannot read: where it is, and why."""
-    return ReportError(f"the event at position {position} ({stream}, version {version}) "
-                       f"{why}.")
+    return ReportError(_("the event at position {position} ({stream}, version {version}) "
+                         "{why}.").format(position=position, stream=stream, version=version,
+                                          why=why))
 
 
 @dataclass(frozen=True)

@@ -281,8 +281,10 @@ def test_the_dashboard_takes_no_step_without_a_session_or_from_another_site(api:
         with httpx.Client(base_url=api.url) as auditing:
             api.sign_in(auditing, "auditor")
             auditor = auditing.post(f"/dashboard/{YEAR}/approve_workplan")
+        unconfirmed = http.post(f"/dashboard/{YEAR}/approve_workplan",  # no confirmation
+                                data={"content_hash": "0" * 64})
         other_text = http.post(f"/dashboard/{YEAR}/approve_workplan",  # not the plan it holds
-                               data={"content_hash": "0" * 64})
+                               data={"content_hash": "0" * 64, "confirmed_sha256": "0" * 64})
     assert anonymous.status_code == 401
     assert "Sign in" in anonymous.text
     assert bad.status_code == 401
@@ -290,9 +292,10 @@ def test_the_dashboard_takes_no_step_without_a_session_or_from_another_site(api:
     assert elsewhere.status_code == 403
     assert auditor.status_code == 403
     assert "ISU-3 (2MSP P4.4(h))" in auditor.text
+    assert unconfirmed.status_code == 400
+    assert "confirmed its SHA-256 on the confirmation page" in unconfirmed.text
     assert other_text.status_code == 409
-    assert "ISU-3 (2MSP P4.4(h)): the work plan approved (sha256 000000000000…)" in (
-        other_text.text.replace("&#39;", "'"))
+    assert f"you confirmed the work plan with SHA-256 {'0' * 64}" in other_text.text
 
 
 def test_signing_in_sets_a_strict_http_only_cookie(api: Api) -> None:
@@ -309,7 +312,7 @@ def test_signing_in_sets_a_strict_http_only_cookie(api: Api) -> None:
     assert cookie.startswith("intersessional_session=iss_")  # a session's id, not the token
     assert api.tokens["president"].lower() not in cookie
     assert api.people["president"].name in page.text
-    assert 'action="/dashboard/2027/approve_workplan"' in page.text
+    assert 'action="/dashboard/2027/approve_workplan/confirm"' in page.text
     # CC-5: the committee sitting today, one box a seat, the chair's ticked
     chair = api.state().presidencies[0].state
     assert f'name="present" value="{chair}" checked' in page.text
@@ -383,12 +386,14 @@ def test_the_dashboard_records_the_members_ticked_present(api: Api) -> None:
         head = api.head()
         # two of seventeen: under the seeds' profile the committee has no quorum (CC-5)
         short = http.post(f"/dashboard/{year}/approve_workplan",
-                          data={"content_hash": plan, "present": [chair, "ICRC"]})
+                          data={"content_hash": plan, "confirmed_sha256": plan,
+                                "present": [chair, "ICRC"]})
         assert "CC-5" in short.text
         assert api.head() == head  # nothing recorded
         boxes = re.findall(r'name="present" value="([A-Z]+)"', page.text)
         taken = http.post(f"/dashboard/{year}/approve_workplan",
-                          data={"content_hash": plan, "present": boxes})
+                          data={"content_hash": plan, "confirmed_sha256": plan,
+                                "present": boxes})
     assert taken.status_code == 303, taken.text
     assert [e.payload["present"] for e in api.events(head)
             if e.type == "WorkplanApprovedByCommittee"] == [list(dict.fromkeys(boxes))]

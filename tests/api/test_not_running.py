@@ -64,9 +64,10 @@ async def test_a_terminated_year_reads_from_the_ledger_and_names_the_repair(api:
         api.sign_in(http, "president")
         page = http.get(f"/dashboard/{YEAR}")
         taken = http.post(f"/dashboard/{YEAR}/approve_workplan",
-                          data={"content_hash": plan_hash, "present": api.present()})
+                          data={"content_hash": plan_hash, "confirmed_sha256": plan_hash,
+                                "present": api.present()})
     assert page.status_code == 200
-    assert 'action="/dashboard/2027/approve_workplan"' in page.text
+    assert 'action="/dashboard/2027/approve_workplan/confirm"' in page.text
     assert taken.status_code == 503
     assert SENTENCE in html.unescape(taken.text)
     assert api.head() == head

@@ -1,23 +1,24 @@
 """``audit report`` as a person runs it: files written and one line each, or one sentence and
-exit 2 with nothing written; a tampered ledger still gets its report, and exit 1."""
+exit 2 with nothing written (and nothing recorded: the report only reads); a tampered ledger
+still gets its report, and exit 1."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
-import stat
+import sys
 from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from audit import pdf as printing
 from audit.pdf import print_pdf
 from audit.report import ReportError
 from cli.audit_report import report
 from ledger import Ledger, create_ledger_engine
 from tests.audit.conftest import YEARS, World
+from tests.audit.pdf_pages import pango_or_skip
 
 FIRST, LAST = YEARS[0], YEARS[-1]
 
@@ -68,15 +69,42 @@ def test_years_without_a_cycle_are_one_sentence_and_nothing_is_written(
     assert not pdf.exists()
 
 
-def test_pdf_without_chromium_is_refused_before_anything_is_written(
+def test_pdf_without_its_typesetter_is_refused_before_anything_is_written(
         world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(printing, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if not installed
     out = tmp_path / "report.html"
     result = run(world, tmp_path, monkeypatch, "--from-year", str(FIRST), "--to-year",
                  str(LAST), "--out", str(out), "--pdf", str(tmp_path / "report.pdf"))
     assert (result.exit_code, result.output) == (
-        2, "--pdf needs Chromium (apt-get install chromium).\n")
+        2, "--pdf needs WeasyPrint and Pango (apt-get install libpango-1.0-0 "
+        "libpangoft2-1.0-0).\n")
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("--symbol", "ccm conf 1"), "'ccm conf 1' is not a document symbol: capital letters and "
+     "digits separated by '/', e.g. CCM/CONF/2025/WP.1."),
+    (("--lang", "de"), "unknown language 'de': choose one of ar, zh, en, fr, ru, es (the six "
+     "languages of the United Nations)."),
+    (("--date", "5 December"), "--date '5 December' is not a day: write it as YYYY-MM-DD."),
+])
+def test_a_wrong_symbol_language_or_date_is_one_sentence_and_nothing_is_written(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, str],
+        said: str) -> None:
+    out, pdf, tables, data = (tmp_path / "report.html", tmp_path / "report.pdf",
+                              tmp_path / "tables", tmp_path / "tables.json")
+    head = Ledger(create_ledger_engine(f"sqlite:///{world.ledger_file}")).head()
+    common = ("--from-year", str(FIRST), "--to-year", str(LAST), "--out", str(out))
+    result = run(world, tmp_path, monkeypatch, *common, "--pdf", str(pdf), "--csv",
+                 str(tables), "--tables-json", str(data), *args)
+    assert (result.exit_code, result.output) == (2, said + "\n")
+    assert not any(p.exists() for p in (out, pdf, tables, data))
+    copied = Ledger(create_ledger_engine(f"sqlite:///{tmp_path / 'data' / 'ledger.sqlite3'}"))
+    assert copied.head() == head  # nothing recorded
+    # the next, valid, run writes its report
+    again = run(world, tmp_path / "again", monkeypatch, *common)
+    assert again.exit_code == 0, again.output
+    assert out.exists()
 
 
 def test_a_tampered_ledger_gets_its_report_and_exit_1(world: World, tmp_path: Path,
@@ -89,24 +117,11 @@ def test_a_tampered_ledger_gets_its_report_and_exit_1(world: World, tmp_path: Pa
     assert "The ledger is NOT intact" in out.read_text(encoding="utf-8")
 
 
-def fake_chromium(tmp_path: Path, body: str) -> Path:
-    script = tmp_path / "chromium"
-    script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    return script
-
-
-def test_a_chromium_that_prints_nothing_is_one_sentence(tmp_path: Path) -> None:
-    chromium = fake_chromium(tmp_path, "echo '[1:2:ERROR:x.cc:1] Page load failed' >&2; exit 3")
-    out = tmp_path / "report.pdf"
-    with pytest.raises(ReportError, match=r"^Chromium did not print the report \(exit 3\): "
-                                          r"Page load failed\.$"):
-        print_pdf("<p>report</p>", out, chromium)
+def test_a_pdf_that_cannot_be_written_is_one_sentence(tmp_path: Path) -> None:
+    pango_or_skip()
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    out = tmp_path / "a-file" / "report.pdf"
+    with pytest.raises(ReportError, match=r"^the PDF could not be written to .*/a-file/"
+                                          r"report\.pdf: FileExistsError: .*\.$"):
+        print_pdf("<p>report</p>", out)
     assert not out.exists()
-
-
-def test_a_chromium_that_hangs_is_stopped(tmp_path: Path) -> None:
-    chromium = fake_chromium(tmp_path, "exec sleep 30")
-    with pytest.raises(ReportError, match=r"^Chromium did not print the report within 0\.5 "
-                                          r"seconds\.$"):
-        print_pdf("<p>report</p>", tmp_path / "report.pdf", chromium, timeout=0.5)

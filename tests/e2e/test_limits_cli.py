@@ -112,15 +112,15 @@ def test_a_draft_over_a_limit_is_one_sentence_and_the_next_draft_is_recorded(
 def test_reasons_over_their_limit_are_one_sentence_and_the_return_is_then_recorded(
         shared_dev: Dev, tokens: dict[str, str]) -> None:
     dev = shared_dev
-    dev.cli("workplan", "submit", "--year", Y, "--token", tokens["isu"])
+    dev.cli("workplan", "submit", "--yes", "--year", Y, "--token", tokens["isu"])
     before = _events(dev)
-    line = refused(dev, "workplan", "return", "--year", Y, "--reasons", "r" * (TEXT + 1),
+    line = refused(dev, "workplan", "return", "--yes", "--year", Y, "--reasons", "r" * (TEXT + 1),
                    token=tokens["president"])
     assert line.endswith(f"--reasons: reasons is {TEXT + 1:,} characters long; it may be at "
                          f"most {TEXT:,} characters.")
     assert _events(dev) == before
     state = fold(parse_event(e.payload) for e in dev.stream(cycle_id(YEAR)))
     sitting = ",".join(scripted.present(state, datetime.now(UTC).date()))  # CC-5
-    dev.cli("workplan", "return", "--year", Y, "--reasons", "staff costs above last year",
+    dev.cli("workplan", "return", "--yes", "--year", Y, "--reasons", "staff costs above last year",
             "--present", sitting, "--token", tokens["president"])
     assert _events(dev) == [*before, "WorkplanReturnedForRevision"]

@@ -68,10 +68,10 @@ async def test_a_terminated_year_from_the_command_line(running: Dev, tmp_path: P
     _not_running(running, "president", "designate", "--year", Y, "--file", str(designated),
                  "--token", chair)
     _not_running(running, "cycle", "open", "--year", Y, "--token", isu)
-    line = refused(running, "workplan", "approve", "--year", Y, "--hash",
+    line = refused(running, "workplan", "approve", "--yes", "--year", Y, "--hash",
                    workplan(YEAR + 1, "612000.00").content_hash(), token=chair)
     assert line.startswith("refused ISU-3 (")  # as the rules refuse it on the ledger's state
-    assert refused(running, "workplan", "approve", "--year", Y,  # no plan in the ledger
+    assert refused(running, "workplan", "approve", "--yes", "--year", Y,  # no plan in the ledger
                    token=chair).startswith("refused ISU-3 (")
     unknown = refused(running, "cycle", "status", "--year", "2031")
     assert unknown == ("the ledger records no 2031 cycle; `intersessional cycle open --year "

@@ -71,7 +71,7 @@ def test_a_revoked_or_unknown_token_is_refused(shared_dev: Dev) -> None:
     assert added
     shared_dev.cli("users", "revoke", added[1])
     plan_hash = workplan(YEAR + 1, "612000.00").content_hash()
-    line = refused(shared_dev, "workplan", "approve", "--year", Y, "--hash", plan_hash,
+    line = refused(shared_dev, "workplan", "approve", "--yes", "--year", Y, "--hash", plan_hash,
                    token=added[2])
     assert "not authenticated: that token was revoked at" in line
     unknown = refused(shared_dev, "cycle", "open", "--year", Y,
@@ -107,7 +107,7 @@ def test_a_whole_year_by_people_with_tokens(  # noqa: PLR0915 - one year, step b
     assert f"cycle-{YEAR}" in opened.stdout
 
     # refused: a role that never takes the step, and steps out of phase; nothing recorded
-    line = refused(dev, "workplan", "approve", "--year", Y, "--hash", returned,
+    line = refused(dev, "workplan", "approve", "--yes", "--year", Y, "--hash", returned,
                    token=auditor.token)
     assert line.startswith("refused ISU-3 (2MSP P")
     assert "Ada Pruett acted as auditor" in line
@@ -115,7 +115,7 @@ def test_a_whole_year_by_people_with_tokens(  # noqa: PLR0915 - one year, step b
                    token=isu.token).startswith("refused IM-1 (")
     assert refused(dev, "meeting", "convene", "--year", Y, "--first-day", f"{YEAR}-06-07",
                    "--last-day", f"{YEAR}-06-10", token=chair.token).startswith("refused IM-5 (")
-    assert refused(dev, "workplan", "submit", "--year", Y,  # no work plan to name yet
+    assert refused(dev, "workplan", "submit", "--yes", "--year", Y,  # no work plan to name yet
                    token=isu.token).startswith("refused ISU-2 (")
 
     mine = json.loads(dev.cli("pending", "--year", Y, "--json", "--token", chair.token).stdout)
@@ -140,20 +140,22 @@ def test_a_whole_year_by_people_with_tokens(  # noqa: PLR0915 - one year, step b
 
     drafted = step(dev, isu, "workplan", "draft", "--file", str(files["returned"]))
     assert f"work plan sha256 {returned}" in drafted.stdout
-    assert f"work plan sha256 {returned}" in step(dev, isu, "workplan", "submit").stdout
+    assert f"work plan sha256 {returned}" in step(dev, isu, "workplan", "submit", "--yes").stdout
     # CC-5: the committee decides as a committee: a member's return alone is refused; the
     # chair records it with the members present
-    assert "cannot decide for it" in refused(dev, "workplan", "return", "--year", Y,
+    assert "cannot decide for it" in refused(dev, "workplan", "return", "--yes", "--year", Y,
                                              "--reasons", "staff costs", token=member.token)
     sitting = scripted.present(fold(parse_event(e.payload) for e in dev.stream(cycle_id(YEAR))),
                                datetime.now(UTC).date())
-    step(dev, chair, "workplan", "return", "--reasons", "staff costs above the previous level",
-         "--present", ",".join(sitting))
+    step(dev, chair, "workplan", "return", "--yes",
+         "--reasons", "staff costs above the previous level", "--present", ",".join(sitting))
     step(dev, isu, "workplan", "draft", "--file", str(files["approved"]))
-    sent = json.loads(step(dev, isu, "workplan", "submit", "--hash", approved, "--json").stdout)
+    sent = json.loads(step(dev, isu, "workplan", "submit", "--yes", "--hash", approved,
+                           "--json").stdout)
     assert (sent["content_hash"], sent["actor"], sent["role"]) == (approved, isu.name, "isu")
 
-    assert refused(dev, "workplan", "approve", "--year", Y, "--hash", returned,  # stale text
+    assert refused(dev, "workplan", "approve", "--yes", "--year", Y, "--hash",
+                   returned,  # stale text
                    token=member.token).startswith("refused ISU-3 (")
     mine = json.loads(dev.cli("pending", "--year", Y, "--json", "--token", member.token).stdout)
     assert {s["step"]: s["yours"] for s in mine["pending"]} == {  # the chair's (CC-5)
@@ -161,16 +163,16 @@ def test_a_whole_year_by_people_with_tokens(  # noqa: PLR0915 - one year, step b
     # CC-5: the chair records the members present; a code naming no one sitting is refused
     present = scripted.present(fold(parse_event(e.payload) for e in dev.stream(cycle_id(YEAR))),
                                datetime.now(UTC).date())
-    assert refused(dev, "workplan", "approve", "--year", Y, "--present", "XYZ",
+    assert refused(dev, "workplan", "approve", "--yes", "--year", Y, "--present", "XYZ",
                    token=chair.token).startswith("refused CC-5 (")
-    assert "(CC-5)" in refused(dev, "workplan", "approve", "--year", Y, "--present", "NOR,,UN",
-                               token=chair.token)
-    took = step(dev, chair, "workplan", "approve", "--present", ",".join(present).lower())
+    assert "(CC-5)" in refused(dev, "workplan", "approve", "--yes", "--year", Y,
+                               "--present", "NOR,,UN", token=chair.token)
+    took = step(dev, chair, "workplan", "approve", "--yes", "--present", ",".join(present).lower())
     assert f"work plan sha256 {approved}" in took.stdout
     assert [e.payload["present"] for e in dev.stream(cycle_id(YEAR))
             if e.type == "WorkplanApprovedByCommittee"] == [list(present)]
-    step(dev, chair, "workplan", "send-to-msp")
-    adopted = json.loads(step(dev, chair, "msp", "adopt", "--json").stdout)
+    step(dev, chair, "workplan", "send-to-msp", "--yes")
+    adopted = json.loads(step(dev, chair, "msp", "adopt", "--yes", "--json").stdout)
     assert (adopted["content_hash"], adopted["actor"], adopted["represents"]) == (
         approved, chair.name, president(YEAR).represents)
 

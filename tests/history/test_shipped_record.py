@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from babel.dates import format_interval
 
 from audit.crosscheck import compare
 from audit.report import report_html
@@ -96,12 +97,18 @@ def test_the_second_review_conference_sits_in_two_parts_and_closes_2020(
     assert all(e.get("source") for e in events)
 
 
+def days(year: int, month: int, first: int, last: int) -> str:
+    """A meeting's days as the report writes them in English."""
+    return format_interval(date(year, month, first), date(year, month, last), "yMMMd",
+                           locale="en")
+
+
 def test_the_report_of_2016_to_2020_gives_the_coordinators_and_meetings_as_recorded(
         sqlite_recorder: Recorder) -> None:
     assert sqlite_recorder.run(_text()).refusal is None
     verified = verify_ledger(sqlite_recorder.engine, None, keyring=sqlite_recorder.keyring)
     page = report_html(sqlite_recorder.ledger, 2016, 2020, verified)
-    for said in ("Second Review Conference", "2020-11-25–2020-11-27", "2021-09-20–2021-09-21",
+    for said in ("Second Review Conference", days(2020, 11, 25, 27), days(2021, 9, 20, 21),
                  "Sri Lanka (LKA) for the Ninth Meeting of States Parties",
                  "Switzerland (CHE) for the Second Review Conference", "Namibia", "Panama",
                  "not in the record", "Taken from an incomplete record"):

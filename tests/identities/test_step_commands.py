@@ -95,8 +95,9 @@ def refused(result: Result, engine: Engine, sent: Engine_) -> str:
     return one_line(result)
 
 
-STEPS = [("cycle", "open"), ("workplan", "approve", "--hash", HASH),
-         ("workplan", "return", "--reasons", "too dear"), ("msp", "reject", "--reason", "no"),
+STEPS = [("cycle", "open"), ("workplan", "approve", "--yes", "--hash", HASH),
+         ("workplan", "return", "--yes", "--reasons", "too dear"),
+         ("msp", "reject", "--yes", "--reason", "no"),
          ("meeting", "held", "--records", "ISU/2027/IM"), ("pending",)]
 BAD_TOKENS = [None, "", "not-a-token", "isx_" + "A" * 43, "revoked"]
 #: every step with every bad token; ``pending`` without one lists the steps, marking none
@@ -147,17 +148,18 @@ def test_a_refusal_in_the_language_asked_for_and_its_paragraph_on_request(
 
 def test_the_token_comes_from_the_environment_and_the_role_from_the_token(
         tokens: dict[str, str], engine: Engine, sent: Engine_) -> None:
-    auditor = run("workplan", "approve", "--year", str(YEAR), "--hash", HASH,
+    auditor = run("workplan", "approve", "--yes", "--year", str(YEAR), "--hash", HASH,
                   env={"INTERSESSIONAL_TOKEN": tokens["auditor"]})
     line = refused(auditor, engine, sent)
     assert line.startswith("refused ISU-3 (2MSP P")
     assert "Ada Pruett acted as auditor" in line
-    isu = run("msp", "adopt", "--year", str(YEAR), "--token", tokens["isu"])  # before a read
+    isu = run("msp", "adopt", "--yes", "--year", str(YEAR),  # before a read
+              "--token", tokens["isu"])
     assert "refused ISU-3" in refused(isu, engine, sent)
     opening = run("cycle", "open", "--year", str(YEAR), "--token", tokens["president"])
     assert refused(opening, engine, sent).startswith("refused ISU-2 (")
 
-    done = run("workplan", "approve", "--year", str(YEAR), "--hash", HASH, "--json",
+    done = run("workplan", "approve", "--yes", "--year", str(YEAR), "--hash", HASH, "--json",
                env={"INTERSESSIONAL_TOKEN": tokens["committee_member"]})
     assert done.exit_code == 0, done.output
     ((year, step, person, request),) = sent.taken
@@ -176,11 +178,11 @@ def test_present_is_sent_as_codes_each_once(tokens: dict[str, str], engine: Engi
     rule, nothing sent (a code naming no one sitting is refused on the ledger's committee:
     tests/e2e/test_steps_cli.py)."""
     chair = {"INTERSESSIONAL_TOKEN": tokens["president"]}
-    holed = run("workplan", "return", "--year", str(YEAR), "--hash", HASH, "--reasons", "dear",
-                "--present", "NZL,,ICRC", env=chair)
+    holed = run("workplan", "return", "--yes", "--year", str(YEAR), "--hash", HASH,
+                "--reasons", "dear", "--present", "NZL,,ICRC", env=chair)
     assert "(CC-5)" in refused(holed, engine, sent)
-    done = run("workplan", "return", "--year", str(YEAR), "--hash", HASH, "--reasons", "dear",
-               "--present", " nzl, ICRC ,NZL", "--json", env=chair)
+    done = run("workplan", "return", "--yes", "--year", str(YEAR), "--hash", HASH,
+               "--reasons", "dear", "--present", " nzl, ICRC ,NZL", "--json", env=chair)
     assert done.exit_code == 0, done.output
     ((_, step, _, request),) = sent.taken
     assert (step, request.model_dump()) == (Step.RETURN_WORKPLAN, {
@@ -246,9 +248,9 @@ def test_a_malformed_file_is_one_sentence_and_nothing_is_sent(
 
 
 @pytest.mark.parametrize(("args", "said"), [
-    (("workplan", "approve", "--hash", "abc"), "--hash: String should match pattern"),
-    (("msp", "adopt", "--hash", HASH.upper()), "--hash: String should match pattern"),
-    (("workplan", "return", "--reasons", ""), "--reasons: String should have at least 1"),
+    (("workplan", "approve", "--yes", "--hash", "abc"), "--hash: String should match pattern"),
+    (("msp", "adopt", "--yes", "--hash", HASH.upper()), "--hash: String should match pattern"),
+    (("workplan", "return", "--yes", "--reasons", ""), "--reasons: String should have at least 1"),
     (("meeting", "convene", "--first-day", "2027-06-31", "--last-day", "2027-07-01"),
      "meeting.first_day: Input should be a valid date"),
     (("meeting", "convene", "--first-day", "2027-06-07"), "--first-day and --last-day"),
@@ -295,9 +297,34 @@ def test_by_silence_is_sent_as_the_procedure_named(tokens: dict[str, str], engin
                                                    sent: Engine_) -> None:
     """CC-5 by silence procedure: the chair names the procedure; the engine judges it."""
     chair = {"INTERSESSIONAL_TOKEN": tokens["president"]}
-    done = run("workplan", "approve", "--year", str(YEAR), "--hash", HASH, "--by-silence",
+    done = run("workplan", "approve", "--yes", "--year", str(YEAR), "--hash", HASH, "--by-silence",
                "silence-2027-1", "--json", env=chair)
     assert done.exit_code == 0, done.output
     ((_, step, _, request),) = sent.taken
     assert (step, request.model_dump()["by_silence"]) == (Step.APPROVE_WORKPLAN,
                                                          "silence-2027-1")
+
+
+def test_a_decision_on_the_work_plan_at_no_terminal_needs_yes(
+        tokens: dict[str, str], engine: Engine, sent: Engine_) -> None:
+    """No terminal can ask for the confirmation (a script, a pipe): without ``--yes`` the
+    decision is refused in one sentence, exit 2, nothing sent; with it, it is sent."""
+    member = {"INTERSESSIONAL_TOKEN": tokens["committee_member"]}
+    for args in (("workplan", "approve"), ("workplan", "submit"), ("msp", "adopt"),
+                 ("workplan", "adopt"), ("msp", "reject", "--reason", "no")):
+        asked = run(*args, "--year", str(YEAR), "--hash", HASH, env=member)
+        if args[:2] != ("workplan", "approve"):  # a member's role takes none of these
+            assert "refused" in refused(asked, engine, sent)
+            continue
+        line = refused(asked, engine, sent)
+        assert "recorded only once confirmed" in line
+        assert "give --yes" in line
+        assert "nothing was recorded" in line
+    done = run("workplan", "approve", "--yes", "--year", str(YEAR), "--hash", HASH, env=member)
+    assert done.exit_code == 0, done.output
+    assert [step for _, step, _, _ in sent.taken] == [Step.APPROVE_WORKPLAN]
+
+
+def test_workplan_show_says_there_is_none_yet(engine: Engine, sent: Engine_) -> None:
+    result = run("workplan", "show", "--year", str(YEAR))
+    assert "records no work plan of the 2027 cycle yet" in refused(result, engine, sent)
