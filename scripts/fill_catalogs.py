@@ -1,4 +1,5 @@
-"""Fill the five catalogs from a JSON of translations: ``{msgid: {lang: text, …}, …}``.
+"""Fill the five catalogs from a JSON of translations: ``{msgid: {lang: text, …}, …}``; a
+plural is keyed by its singular msgid and gives a list of the language's forms.
 
     .venv/bin/python scripts/fill_catalogs.py translations.json
 
@@ -28,14 +29,16 @@ def fill(translations: dict[str, dict[str, str]]) -> int:
         with path.open("rb") as po:
             catalog = read_po(po, locale=lang)
         for message in catalog:
-            if not message.id or message.id not in translations:
+            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            if not key or key not in translations:
                 continue
-            unknown.discard(message.id)
-            text = translations[message.id].get(lang)
+            unknown.discard(key)
+            text = translations[key].get(lang)
             if text:
-                message.string = text
+                message.string = tuple(text) if isinstance(text, list) else text
                 message.flags.discard("fuzzy")
-        left = sum(1 for m in catalog if m.id and not m.string)
+        left = sum(1 for m in catalog if m.id and not (
+            all(m.string) if isinstance(m.string, tuple) else m.string))
         with path.open("wb") as po:
             write_po(po, catalog, width=0, omit_header=False, sort_output=True,
                      ignore_obsolete=True)

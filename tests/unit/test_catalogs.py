@@ -46,21 +46,27 @@ def _method_map() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
     return mapping
 
 
-def _extracted() -> set[str]:
-    """Every msgid the current sources mark (singular; a plural's msgid too)."""
+Msgid = str | tuple[str, str]
+
+
+def _extracted() -> set[Msgid]:
+    """Every msgid the current sources mark (a plural as its singular and plural)."""
     method_map, options_map = _method_map()
-    found: set[str] = set()
+    found: set[Msgid] = set()
     keywords = {k: v if v is not None else (1,) for k, v in KEYWORDS.items()}
     for _file, _line, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=keywords):
-        for text in (message if isinstance(message, tuple) else (message,)):
-            if text:
-                found.add(text)
+        if isinstance(message, tuple):
+            singular, plural = message[0], message[1]
+            if singular and plural:
+                found.add((singular, plural))
+        elif message:
+            found.add(message)
     return found
 
 
 @pytest.fixture(scope="module")
-def extracted() -> set[str]:
+def extracted() -> set[Msgid]:
     return _extracted()
 
 
@@ -72,9 +78,14 @@ def _catalog(lang: str) -> Catalog:
 
 
 def _fields(text: str) -> set[str]:
-    """The names ``.format`` fills in ``text`` (with their conversion: ``{key!r}``)."""
-    return {f"{name}!{conv}" if conv else name
-            for _lit, name, _spec, conv in string.Formatter().parse(text) if name is not None}
+    """The names ``.format`` fills in ``text`` (with their conversion: ``{key!r}``), and the
+    ``%(name)s`` Jinja's new-style gettext fills in a template's texts."""
+    named = {f"%({name})" for name in re.findall(r"%\((\w+)\)s", text)}
+    try:
+        return named | {f"{name}!{conv}" if conv else name for _lit, name, _spec, conv
+                        in string.Formatter().parse(text) if name is not None}
+    except ValueError:  # a %-style text with a lone brace: its %(names) are what count
+        return named
 
 
 def test_the_extraction_finds_the_marked_texts(extracted: set[str]) -> None:
@@ -87,14 +98,16 @@ def test_the_extraction_finds_the_marked_texts(extracted: set[str]) -> None:
     assert not any("{escape(" in m for m in extracted)  # f-strings are not texts
 
 
-def incomplete(lang: str, extracted: set[str]) -> tuple[list[str], list[str], list[str]]:
+def incomplete(lang: str, extracted: set[Msgid]) -> tuple[list[str], list[str], list[str]]:
     """The texts of ``extracted`` the catalog of ``lang`` lacks, holds fuzzy, or translates
     with other placeholders."""
     catalog = _catalog(lang)
     missing: list[str] = []
     fuzzy: list[str] = []
     broken: list[str] = []
-    for msgid in sorted(extracted):
+    for wanted in sorted(extracted, key=str):
+        msgid = wanted[0] if isinstance(wanted, tuple) else wanted
+        english = wanted[-1] if isinstance(wanted, tuple) else wanted  # the plural's names
         message = catalog.get(msgid)
         given = None if message is None else message.string
         strings: list[str] = [str(s or "") for s in given] if isinstance(given, (tuple, list)) \
@@ -103,7 +116,7 @@ def incomplete(lang: str, extracted: set[str]) -> tuple[list[str], list[str], li
             missing.append(msgid)
         elif message.fuzzy:
             fuzzy.append(msgid)
-        elif any(_fields(s) != _fields(msgid) for s in strings):
+        elif any(_fields(s) != _fields(english) for s in strings):
             broken.append(msgid)
     return missing, fuzzy, broken
 
@@ -195,3 +208,9 @@ def test_formats_follow_the_language() -> None:
     assert format_number(Decimal("1234.5"), lang="fr") in ("1\u202f234,5", "1\xa0234,5")
     with i18n.speaking("es"):
         assert re.search(r"1\.?234,50\s?CHF", format_currency(Decimal("1234.5")))
+
+
+def test_placeholders_of_both_styles_are_compared() -> None:
+    assert _fields("Review, %(years)s; {name!r} and {n}") == {"%(years)", "name!r", "n"}
+    assert _fields("%(years)s, a lone { brace") == {"%(years)"}
+    assert _fields("Examen, %(year)s") != _fields("Review, %(years)s")
