@@ -88,14 +88,14 @@ def _fields(text: str) -> set[str]:
         return named
 
 
-def test_the_extraction_finds_the_marked_texts(extracted: set[str]) -> None:
+def test_the_extraction_finds_the_marked_texts(extracted: set[Msgid]) -> None:
     # a marker per kind: a template, a refusal template, a rule summary, a word value, a CLI text
     assert "Country coalitions" in extracted  # api/templates (jinja2)
     assert "{name} does not take part in this coalition." in extracted  # RuleViolation:2
     assert RULES["CO-7"][1] in extracted  # domain/rules.py N_
     assert "under silence" in extracted  # i18n/refusals.py WORDS
     assert "The paragraph the rule comes from:" in extracted  # cli/common.py
-    assert not any("{escape(" in m for m in extracted)  # f-strings are not texts
+    assert not any("{escape(" in str(m) for m in extracted)  # f-strings are not texts
 
 
 def incomplete(lang: str, extracted: set[Msgid]) -> tuple[list[str], list[str], list[str]]:
@@ -122,7 +122,7 @@ def incomplete(lang: str, extracted: set[Msgid]) -> tuple[list[str], list[str], 
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
-def test_every_text_is_translated_with_the_same_placeholders(lang: str, extracted: set[str]
+def test_every_text_is_translated_with_the_same_placeholders(lang: str, extracted: set[Msgid]
                                                             ) -> None:
     missing, fuzzy, broken = incomplete(lang, extracted)
     assert not missing, f"{len(missing)} text(s) untranslated in {lang}, e.g. {missing[:3]}: {TODO}"
@@ -131,7 +131,7 @@ def test_every_text_is_translated_with_the_same_placeholders(lang: str, extracte
                         f"their English, e.g. {broken[:3]}; keep every {{name}} as it is")
 
 
-def test_a_new_untranslated_text_is_caught(extracted: set[str]) -> None:
+def test_a_new_untranslated_text_is_caught(extracted: set[Msgid]) -> None:
     # a text marked in a source file tomorrow is missing from every catalog until translated
     new = "a text nobody translated yet, {year}"
     missing, _fuzzy, _broken = incomplete("fr", {*extracted, new})
