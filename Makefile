@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck unit rules-coverage histories bench-ledger bench-cycle bench-audit bench-attestation bench-startup chaos clean
+.PHONY: catalogs install demo test lint typecheck unit rules-coverage histories bench-ledger bench-cycle bench-audit bench-attestation bench-startup chaos clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "intersessional needs Python >= 3.11; set PYTHON=python3.11 or newer")'
@@ -99,3 +99,20 @@ clean:
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes \
 		--custom-compile-command "make lock" --quiet -o requirements.lock
+
+# The six languages (i18n/): extract every marked text to i18n/messages.pot, then update the
+# five catalogs (English is the source). New or changed texts come out untranslated (or
+# fuzzy): translate them in i18n/locales/<lang>/LC_MESSAGES/messages.po (or fill them from a
+# JSON with scripts/fill_catalogs.py); tests/unit/test_catalogs.py fails until every one is.
+KEYWORDS := -k _ -k N_ -k ngettext:1,2 -k RuleViolation:2 -k RuleWarning.of:2
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) --no-location --sort-output \
+		--project intersessional --msgid-bugs-address "" -o i18n/messages.pot .
+	@for lang in ar zh fr ru es; do \
+		po=i18n/locales/$$lang/LC_MESSAGES/messages.po; \
+		if [ -f $$po ]; then \
+			$(BIN)/pybabel update --no-wrap --ignore-obsolete --no-fuzzy-matching -i i18n/messages.pot -d i18n/locales -l $$lang; \
+		else \
+			$(BIN)/pybabel init -i i18n/messages.pot -d i18n/locales -l $$lang; \
+		fi; \
+	done

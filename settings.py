@@ -125,6 +125,10 @@ class Settings(BaseSettings):
         "proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` the API believes: a request "
         "they forwarded over https gets a `Secure` session cookie, and sign-ins are counted "
         "per the address they name")
+    language: Literal["ar", "zh", "en", "fr", "ru", "es"] = Field(
+        default="en", description="the language of the CLI's messages and refusals, one of "
+        "the UN's six (`--lang` chooses for one command); the dashboard follows each person's "
+        "setting or their browser")
     session_hours: int = Field(default=8, ge=1, le=24 * 7,
                                description="hours a dashboard session lasts after signing in")
     signin_limit_address: str = Field(

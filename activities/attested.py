@@ -49,9 +49,10 @@ class Gate:
         if attestation is None:
             if event.actor.role is Role.ENGINE:
                 return None
-            raise RuleViolation("AT-1", f"{event.type} on {request.stream} by "
-                                f"{event.actor.name} carries no attestation; the ledger keeps "
-                                "a person's step only with one.")
+            raise RuleViolation("AT-1", "{type} on {stream} by {name} carries no attestation; "
+                                        "the ledger keeps a person's step only with one.",
+                                        type=event.type, stream=request.stream,
+                                        name=event.actor.name)
         if attestation.key_id not in self._trust or self._modified() != self._seen:
             self._trust = self._read()
         self._trust.verify(attestation)
@@ -61,8 +62,10 @@ class Gate:
                            records=rule.event if rule else None, event_type=event.type,
                            actor=event.actor, input_text=request.input or "")
         if problem is not None:
-            raise RuleViolation("AT-2", f"the attestation of {said.step} on {request.stream} "
-                                f"does not vouch for {event.type}: {problem}.")
+            raise RuleViolation("AT-2", "the attestation of {step} on {stream} does not vouch "
+                                        "for {type}: {problem}.",
+                                        step=said.step, stream=request.stream, type=event.type,
+                                        problem=problem)
         return {"nonce": said.nonce, "key_id": attestation.key_id,
                 "statement": canonical(said.model_dump(mode="json")),
                 "signature": attestation.signature, "input": request.input or ""}

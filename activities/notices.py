@@ -50,10 +50,8 @@ def _log(**bound: object) -> structlog.stdlib.BoundLogger:
 
 
 def _language(person: Person) -> AbstractContextManager[object]:
-    """The person's language, once people have one (migration 0008 adds it); until then, the
-    source language."""
-    code = getattr(person, "language", None)
-    return speaking(code) if isinstance(code, str) else nullcontext()
+    """The person's language (``users language``), else the source language."""
+    return speaking(person.language) if person.language else nullcontext()
 
 
 class NoticeActivities:

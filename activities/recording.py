@@ -56,10 +56,8 @@ from settings import ATTESTATION_KEY
 def _refusal(violation: RuleViolation) -> ApplicationError:
     """The refusal as the workflow passes it on to the person (``workflows.recording.refusal``
     makes the same of a refusal in the workflow; activities cannot import it)."""
-    return ApplicationError(str(violation), {"rule_id": violation.rule_id,
-                                             "source": violation.source,
-                                             "message": violation.message},
-                            type="RuleViolation", non_retryable=True)
+    return ApplicationError(str(violation), violation.details(), type="RuleViolation",
+                            non_retryable=True)
 
 
 def parse_any(stored: StoredEvent) -> object:
@@ -111,7 +109,10 @@ class CycleActivities:
         try:
             [receipt] = self.ledger.append(request.stream, [new], request.expected_version)
         except AttestationReused as reused:
-            raise _refusal(RuleViolation("AT-3", str(reused))) from None
+            raise _refusal(RuleViolation("AT-3", "an attestation offered with an event of "
+                                                 "{stream} is kept beside another event "
+                                                 "already; each is used once.",
+                                         stream=reused.stream)) from None
         except (WrongExpectedVersion, EventIdConflict) as refused:
             # never retried as it is: the workflow reads what the ledger holds and goes on
             # from there (workflows.core, ``_catch_up``)

@@ -42,6 +42,7 @@ from api import (
 from api.bodies import BodyLimit
 from api.engine import Engine
 from api.headers import SecurityHeaders, docs_html
+from api.language import Language
 from api.problems import KINDS, Problem, ProblemError
 from api.throttle import SignInLimits
 from attesting import Signer
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="intersessional", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     problems.install(app)
+    app.add_middleware(Language)  # the request's language, for its pages and its problems
     # a body over the limit is refused before it is read; an upload's limit is the store's
     app.add_middleware(BodyLimit, uploads=settings.document_max_bytes)
     app.add_middleware(SecurityHeaders)  # the outermost: on every answer, a 413 included

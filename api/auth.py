@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from api.language import follow_person
 from api.problems import ProblemError
 from identities import People, Person, Unauthenticated
 
@@ -49,7 +50,9 @@ async def authenticate(request: Request) -> Person:
         raise _unauthenticated("the Authorization header must read `Bearer <token>`.",
                                invalid=True)
     people: People = request.app.state.people
-    return await person_of(people, token.strip())
+    person = await person_of(people, token.strip())
+    follow_person(request, person.language)
+    return person
 
 
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]

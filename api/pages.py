@@ -29,6 +29,7 @@ import stepping
 from api import i18n_env
 from api.auth import person_of
 from api.cycles import known_years, name_of
+from api.language import follow_person
 from api.notices import notices_shown
 from api.problems import ProblemError
 from api.streams import ledger_of
@@ -36,6 +37,8 @@ from api.throttle import SignInLimits
 from domain.errors import RuleViolation
 from domain.kinds import KINDS
 from domain.limits import DEFAULT, Most
+from i18n import _
+from i18n.refusals import source_text, told
 from identities import Person, Sessions, Unauthenticated, csrf_of
 from reading import words
 from reading.sentences import sentence
@@ -60,8 +63,9 @@ def _utc(moment: datetime | None) -> str:
 
 templates.env.filters["utc"] = _utc
 templates.env.globals["name_of"] = name_of  # a State or an organisation by name
+# every text a page shows goes through the i18n package's catalogs ({{ _("…") }}); lang, dir
+# and languages for <html> and the language switcher
 templates.env.globals["notices_shown"] = notices_shown  # the notices pending (_notices.html)
-# every text a page shows goes through the i18n package's catalogs ({{ _("…") }})
 i18n_env.install(templates.env)
 # the engine's names in plain words, money and days by the language of the moment
 templates.env.globals.update(
@@ -145,9 +149,11 @@ async def signed_in_person(request: Request) -> tuple[Person | None, str | None]
         return None, None
     sessions: Sessions = request.app.state.sessions
     try:
-        return await run_in_threadpool(sessions.person_of, session), None
+        person = await run_in_threadpool(sessions.person_of, session)
     except Unauthenticated as error:
-        return None, f"You were signed out: {error}"
+        return None, _("You were signed out: {reason}").format(reason=error)
+    follow_person(request, person.language)
+    return person, None
 
 
 def same_origin(request: Request) -> bool:
@@ -155,17 +161,26 @@ def same_origin(request: Request) -> bool:
     return origin is None or urlsplit(origin).netloc == request.headers.get("host")
 
 
+class Notice(str):
+    """A page's sentence; for a refusal, ``quoted`` is its rule's source paragraph, in the
+    seeds' Chinese and in the reader's language (``i18n.refusals.source_text``)."""
+
+    quoted: dict[str, str] | None = None
+
+
 def not_taken(error: RuleViolation | ValidationError | ProblemError) -> tuple[str, int]:
     """The sentence and status a page shows for a step it could not take: refused by the
     rules (403 for a role that never takes it, else 409), invalid (422), or a problem."""
     if isinstance(error, RuleViolation):
-        return f"Refused: {error}", 403 if isinstance(error, stepping.NotPermitted) else 409
+        said = Notice(_("Refused: {refusal}").format(refusal=told(error)))
+        said.quoted = source_text(error.source)
+        return said, 403 if isinstance(error, stepping.NotPermitted) else 409
     if isinstance(error, ValidationError):  # a field over its limit: its sentence names it
         wrong = "; ".join(e["msg"].rstrip(".") if e["type"] == "over_limit"
                           else f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                           for e in error.errors())
-        return f"Not taken: {wrong}.", 422
-    return f"Not taken: {error.detail}", error.status
+        return _("Not taken: {reason}.").format(reason=wrong), 422
+    return _("Not taken: {reason}").format(reason=error.detail), error.status
 
 
 @router.get("/", response_class=HTMLResponse)

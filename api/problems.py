@@ -1,6 +1,12 @@
 """Every error as RFC 9457 ``application/problem+json``: ``type``, ``title``, ``status``,
 ``detail``, and for a refusal the ``rule_id`` and the ``source`` paragraph it cites.
 
+A refusal's ``detail`` is in the request's language (:mod:`api.language`); ``template`` and
+``values`` are its English sentence before the values were put in, and ``source_text`` quotes
+the paragraph it cites in the seeds' original Chinese (``zh``) and in the request's language.
+
+- 400 ``/problems/unknown-language``: ``?lang=`` names none of the UN's six languages
+
 - 401 ``/problems/unauthenticated``: no token, or one that opens nothing (``WWW-Authenticate``)
 - 403 ``/problems/not-permitted``: the person's role never takes this step (auditors: none)
 - 404 ``/problems/no-such-cycle``: the ledger records no cycle of that year
@@ -34,10 +40,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
+import i18n
 from documents import DocumentRefused, NotHeld
 from documents import TooLarge as DocumentTooLarge
 from domain.errors import RuleViolation
 from domain.limits import OverLimit, TooLarge
+from domain.rules import summary_of
+from i18n.refusals import source_text, told
 from reading.streams import NotFoldable
 from stepping import NotPermitted
 from stepping.attached import AttachmentNotHeld
@@ -74,6 +83,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "ledger-not-intact": ("Ledger not intact", "The ledger's events are not those recorded: "
                           "`detail` names the first altered, deleted, inserted or reordered "
                           "event (`intersessional audit verify` says the same)."),
+    "unknown-language": ("Unknown language", "`?lang=` names a language that is not one of "
+                         "the six of the United Nations (ar, zh, en, fr, ru, es)."),
     "invalid-request": ("Invalid request", "The request is not what the operation takes; "
                         "`errors` says where. A text or a list over its limit is named with "
                         "its limit in `detail`."),
@@ -106,6 +117,14 @@ class Problem(BaseModel):
     detail: str
     rule_id: str | None = Field(default=None, description="the rule a refusal cites")
     source: str | None = Field(default=None, description="the paragraph the rule comes from")
+    rule: str | None = Field(default=None, description="the rule's one-line summary, in the "
+                             "request's language")
+    source_text: dict[str, str] | None = Field(
+        default=None, description="a refusal's source paragraph: the seeds' Chinese (`zh`) and "
+        "the request's language")
+    template: str | None = Field(default=None, description="a refusal's English sentence "
+                                 "with its values named, for a client's own translation")
+    values: dict[str, str] | None = Field(default=None, description="the template's values")
     errors: list[FieldError] | None = None
 
 
@@ -142,7 +161,10 @@ async def _problem_error(_: Request, error: Exception) -> JSONResponse:
 async def _refusal(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RuleViolation)
     status, kind = (403, "not-permitted") if isinstance(error, NotPermitted) else (409, "refused")
-    return problem(status, kind, str(error), rule_id=error.rule_id, source=error.source)
+    return problem(status, kind, told(error), rule_id=error.rule_id, source=error.source,
+                   rule=i18n._(summary_of(error.rule_id)),
+                   source_text=source_text(error.source), template=error.template,
+                   values=error.values)
 
 
 def _located(e: Any) -> list[str | int]:

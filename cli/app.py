@@ -134,10 +134,32 @@ app = typer.Typer(cls=Table, no_args_is_help=True, help="The intersessional mach
                   "ledger.")
 
 
+LANGUAGE = typer.Option(None, "--lang", metavar="ar|zh|en|fr|ru|es", show_default=False,
+                        help="the language of the messages and refusals (one of the UN's six); "
+                        "default: INTERSESSIONAL_LANGUAGE, else English")
+
+
+EXPLAIN = typer.Option(False, "--explain", help="after a refusal, quote its rule's paragraph "
+                       "in the seeds' original Chinese and in the chosen language (on stderr)")
+
+
+#: what the global options chose for this run (read by cli.common.tell_refusal)
+CHOSEN: dict[str, bool] = {"explain": False}
+
+
 @app.callback()
-def _intersessional() -> None:
-    # a group needs a callback of its own; the commands come from the table
-    pass
+def _intersessional(lang: str | None = LANGUAGE, explain: bool = EXPLAIN) -> None:
+    # the commands come from the table; every one speaks the language chosen here
+    from i18n import SOURCE, UnknownLanguage, use
+
+    CHOSEN["explain"] = explain
+    chosen = lang or os.environ.get("INTERSESSIONAL_LANGUAGE") or SOURCE
+    use(SOURCE)  # an unknown language is said in English, whatever ran before in this process
+    try:
+        use(chosen)
+    except UnknownLanguage as unknown:
+        print(unknown, file=sys.stderr)
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cli import documents, taking
-from cli.common import FILE, JSON, TOKEN, all_recorded, authenticate, fail, load_file, recorded
+from cli.common import (
+    FILE,
+    JSON,
+    TOKEN,
+    all_recorded,
+    authenticate,
+    fail,
+    load_file,
+    recorded,
+    tell_refusal,
+)
 from cli.process_status import show_coalition, show_coalitions
 
 if TYPE_CHECKING:
@@ -73,7 +83,8 @@ def _refusing(check: Any, *args: Any) -> Any:
     try:
         return check(*args)
     except RuleViolation as refusal:
-        raise fail(f"refused {refusal}") from None
+        tell_refusal(refusal)
+        raise typer.Exit(2) from None
 
 
 @coalition.command("open")

@@ -42,10 +42,37 @@ FILE = typer.Option(None, "--file", dir_okay=False, metavar="FILE.toml|json",
 MAX_ERRORS = 3  # a field error report stays one readable sentence
 
 
-def fail(message: str) -> typer.Exit:
-    """Print ``message`` as one red line; the exit (code 2) to raise."""
-    console.print(f"[red]{escape(message)}[/red]")
+def fail(message: str, **values: object) -> typer.Exit:
+    """Print ``message`` as one red line, in the CLI's language; the exit (code 2) to raise.
+
+    ``message`` is a template with ``values`` put in by name (``fail(N_("no cycle {year}"),
+    year=y)``, marked for the catalogs); a sentence already formatted, which no catalog
+    knows, is printed as it is."""
+    from i18n import _
+
+    said = _(message).format(**values) if values else _(message)
+    console.print(f"[red]{escape(said)}[/red]")
     return typer.Exit(2)
+
+
+def tell_refusal(refusal: Any) -> None:
+    """A refusal in the CLI's language, one line: ``refused CO-7 (2MSP P2.6): …``; with the
+    global ``--explain``, then the paragraph the rule comes from, on stderr, in the seeds'
+    Chinese and in the CLI's language. One line by default: scripts and people's terminals
+    read a refusal as one sentence; the paragraph is there for whoever asks."""
+    from i18n import _
+    from i18n.refusals import source_text, told
+
+    refused = _("refused")
+    console.print(f"[red]{escape(refused)}[/red] {escape(told(refusal))}")
+    from cli.app import CHOSEN
+
+    quoted = source_text(refusal.source) if CHOSEN["explain"] else None
+    if quoted:
+        errors = Console(stderr=True, soft_wrap=True)
+        errors.print(escape(_("The paragraph the rule comes from:")), style="dim")
+        for code, text in quoted.items():
+            errors.print(escape(f"  [{code}] {text}"), highlight=False)
 
 
 #: the exit of a step to a stream the ledger holds open whose workflow is not running
@@ -63,25 +90,29 @@ def run(work: Coroutine[Any, Any, None], missing: str | None = None) -> None:
 
     from domain.errors import RuleViolation
     from domain.limits import OverLimit
+    from i18n import _
     from stepping.client import NotRunning
 
+    unsent, unrecorded = _("not sent"), _("not recorded")
+    unasked = _("the engine could not be asked")
     try:
         asyncio.run(work)
     except OverLimit as over:  # stepping judged it before sending: nothing was sent
-        console.print(f"[red]not sent[/red]: {escape(str(over))}")
+        console.print(f"[red]{escape(unsent)}[/red]: {escape(str(over))}")
         raise typer.Exit(2) from None
     except RuleViolation as refusal:
-        console.print(f"[red]refused[/red] {escape(str(refusal))}")
+        tell_refusal(refusal)
         raise typer.Exit(2) from None
     except NotRunning as stopped:
-        console.print(f"[red]not recorded[/red]: {escape(str(stopped))}")
+        console.print(f"[red]{escape(unrecorded)}[/red]: {escape(str(stopped))}")
         raise typer.Exit(NOT_RUNNING) from None
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:  # the engine answered: no such stream
-            said = missing or "this engine has no such process"
+            said = missing or _("this engine has no such process")
             console.print(f"[red]{escape(said)}[/red] ({escape(error.message)})")
         else:
-            console.print(f"[red]the engine could not be asked[/red]: {escape(str(error))}")
+            console.print(f"[red]{escape(unasked)}[/red]: "
+                          f"{escape(str(error))}")
         raise typer.Exit(2) from None
 
 

@@ -112,9 +112,11 @@ def _on_workplan(step: str, year: int, token: str | None, content_hash: str | No
             state = recorded_cycle(year)
             if state.draft_hash is None:
                 rule = BY_STEP[step]
-                raise RuleViolation(rule.rule_id, f"{rule.label} needs a work plan, and the "
-                                    f"{year} cycle holds none (it is in its "
-                                    f"{state.phase.value.replace('_', ' ')} phase).")
+                raise RuleViolation(rule.rule_id, "{label} needs a work plan, and the {year} "
+                                                  "cycle holds none (it is in its {phase} "
+                                                  "phase).",
+                                                  label=rule.label, year=year,
+                                                  phase=state.phase.value.replace('_', ' '))
             chosen = state.draft_hash
         deciding.confirm(BY_STEP[step].label, year, chosen, yes)
         taken = given.model_copy(update={"content_hash": chosen})

@@ -178,3 +178,20 @@ def users_calendar_url(
     console.print(escape(_("This address will not be shown again: only its SHA-256 is kept. "
                            "Anyone holding it can read these deadlines; run this again to "
                            "replace it.")))
+@users.command("language")
+def users_language(person_id: int = typer.Argument(..., metavar="ID", help="the person's id"),
+                   language: str = typer.Argument(
+                       ..., metavar="ar|zh|en|fr|ru|es|none",
+                       help="one of the UN's six languages, or `none` for the browser's own")
+                   ) -> None:
+    """Set the language a person reads the dashboard and the refusals in (issue 21)."""
+    from i18n import _
+    from identities import IdentityError
+
+    try:
+        with _people() as people:
+            person = people.set_language(person_id, None if language == "none" else language)
+    except IdentityError as error:
+        raise _refuse(error) from None
+    console.print(_("person {id} reads in {language} from now on").format(
+        id=person.id, language=person.language or _("their browser's language")))

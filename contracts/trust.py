@@ -72,8 +72,10 @@ class Trust:
     def verify(self, attestation: Attestation) -> None:
         """Refuse (AT-1) an attestation whose signature cannot be believed now."""
         if (problem := self.problem(attestation, signed_by="9999")) is not None:
-            raise RuleViolation("AT-1", f"the attestation of {attestation.statement.step} on "
-                                f"{attestation.statement.stream} cannot be believed: {problem}.")
+            raise RuleViolation("AT-1", "the attestation of {step} on {stream} cannot be "
+                                        "believed: {problem}.",
+                                        step=attestation.statement.step,
+                                        stream=attestation.statement.stream, problem=problem)
 
 
 #: this process's trust: what the worker's keyring publishes (empty: no step is believed)

@@ -106,9 +106,10 @@ def bound(command: BaseModel, *, stream: str, step: str, version: int) -> Attest
     that names another step)."""
     attestation = attestation_of(command)
     if attestation is None:
-        raise RuleViolation("AT-1", f"{step} on {stream} carries no attestation of who sent "
-                            "it; a person's step is taken through the API or the CLI, which "
-                            "sign it.")
+        raise RuleViolation("AT-1", "{step} on {stream} carries no attestation of who sent it; "
+                                    "a person's step is taken through the API or the CLI, which "
+                                    "sign it.",
+                                    step=step, stream=stream)
     said = attestation.statement
     actor = getattr(command, "actor", None)
     mismatch = (
@@ -118,12 +119,14 @@ def bound(command: BaseModel, *, stream: str, step: str, version: int) -> Attest
         "someone else" if actor is None or said.actor != actor else
         None)
     if mismatch is not None:
-        raise RuleViolation("AT-2", f"the attestation sent with {step} on {stream} names "
-                            f"{mismatch}, so it does not vouch for this step.")
+        raise RuleViolation("AT-2", "the attestation sent with {step} on {stream} names "
+                                    "{mismatch}, so it does not vouch for this step.",
+                                    step=step, stream=stream, mismatch=mismatch)
     if said.version is not None and said.version > version:
-        raise RuleViolation("AT-2", f"the attestation sent with {step} was issued at version "
-                            f"{said.version} of {stream}, which is at version {version}: it "
-                            "vouches for a moment the stream has not reached.")
+        raise RuleViolation("AT-2", "the attestation sent with {step} was issued at version "
+                                    "{version} of {stream}, which is at version {current}: it "
+                                    "vouches for a moment the stream has not reached.",
+                                    step=step, version=said.version, stream=stream, current=version)
     return attestation
 
 

@@ -91,14 +91,16 @@ def check_president(rule_id: str, actor: Actor, day: date,
     """Refuse ``actor`` as President unless their State holds the presidency on ``day``."""
     presiding = presiding_on(day, presidencies)
     if presiding is None:
-        raise RuleViolation(rule_id, f"the record names no presidency in office on {day}, so "
-                            f"{_for(actor)} cannot act as President; the first year the engine "
-                            "keeps is opened with the presidency in office "
-                            "(carried_presidencies).")
+        raise RuleViolation(rule_id, "the record names no presidency in office on {day}, so "
+                                     "{actor} cannot act as President; the first year the "
+                                     "engine keeps is opened with the presidency in office "
+                                     "(carried_presidencies).",
+                                     day=day, actor=_for(actor))
     if actor.represents != presiding.state:
-        raise RuleViolation(rule_id, f"{presiding.state} holds the presidency of the "
-                            f"{presiding.meeting} on {day}, so {_for(actor)} cannot act as "
-                            "President.")
+        raise RuleViolation(rule_id, "{state} holds the presidency of the {meeting} on {day}, "
+                                     "so {actor} cannot act as President.",
+                                     state=presiding.state, meeting=presiding.meeting, day=day,
+                                     actor=_for(actor))
 
 
 def check_president_designate(rule_id: str, actor: Actor, day: date,
@@ -107,8 +109,9 @@ def check_president_designate(rule_id: str, actor: Actor, day: date,
     designated = designates_on(day, presidencies)
     if actor.represents not in [p.state for p in designated]:
         holder = " and ".join(f"{p.state} (for the {p.meeting})" for p in designated)
-        raise RuleViolation(rule_id, f"{holder or 'no State'} is President-designate on {day}, "
-                            f"so {_for(actor)} cannot act as President-designate.")
+        raise RuleViolation(rule_id, "{holder} is President-designate on {day}, so {actor} "
+                                     "cannot act as President-designate.",
+                                     holder=holder or 'no State', day=day, actor=_for(actor))
 
 
 def check_committee_member(rule_id: str, actor: Actor, day: date, record: Record) -> None:
@@ -119,9 +122,11 @@ def check_committee_member(rule_id: str, actor: Actor, day: date, record: Record
     if actor.represents in [m.represents for m in members]:
         return
     sitting = ", ".join(dict.fromkeys(m.represents for m in members))
-    raise RuleViolation(rule_id, f"{actor.represents or 'no one'} does not sit on the "
-                        f"Coordination Committee on {day}, so {actor.name} cannot take its "
-                        f"decision; that day it is {sitting}.")
+    raise RuleViolation(rule_id, "{represents} does not sit on the Coordination Committee on "
+                                 "{day}, so {name} cannot take its decision; that day it is "
+                                 "{sitting}.",
+                                 represents=actor.represents or 'no one', day=day, name=actor.name,
+                                 sitting=sitting)
 
 
 def check_coordinator(rule_id: str, actor: Actor, day: date, record: Record,
@@ -135,17 +140,19 @@ def check_coordinator(rule_id: str, actor: Actor, day: date, record: Record,
     names = " or ".join(catalogue[k].name if k in catalogue else k for k in keys)
     holding = ", ".join(f"{t.state} ({catalogue[k].name if k in catalogue else k})"
                         for k in keys for t in in_force.get(k, [])) or "no State"
-    raise RuleViolation(rule_id, f"{_for(actor)} holds no elected term as coordinator of "
-                        f"{names or 'this step'} covering {day}; the coordinators that day "
-                        f"are {holding}.")
+    raise RuleViolation(rule_id, "{actor} holds no elected term as coordinator of {names} "
+                                 "covering {day}; the coordinators that day are {holding}.",
+                                 actor=_for(actor), names=names or 'this step', day=day,
+                                 holding=holding)
 
 
 def check_isu(actor: Actor) -> None:
     """The ISU acts as the ISU, for all the States Parties and for none of them (ISU-1)."""
     if actor.represents is not None:
-        raise RuleViolation("ISU-1", f"the ISU serves all the States Parties and reports to "
-                            f"them, so {actor.name} of the ISU acts for no State, not for "
-                            f"{actor.represents}.")
+        raise RuleViolation("ISU-1", "the ISU serves all the States Parties and reports to "
+                                     "them, so {name} of the ISU acts for no State, not for "
+                                     "{represents}.",
+                                     name=actor.name, represents=actor.represents)
 
 
 def check_delegate(rule_id: str, label: str, actor: Actor, speaks_for: Iterable[str | None]
@@ -153,8 +160,10 @@ def check_delegate(rule_id: str, label: str, actor: Actor, speaks_for: Iterable[
     """Refuse a delegate unless they speak for one of the States a step is for."""
     states = [s for s in speaks_for if s]
     if actor.represents not in states:
-        raise RuleViolation(rule_id, f"{label} is for a delegate of {' or '.join(states)}; "
-                            f"{actor.name} speaks for {actor.represents or 'no State'}.")
+        raise RuleViolation(rule_id, "{label} is for a delegate of {states}; {name} speaks for "
+                                     "{represents}.",
+                                     label=label, states=' or '.join(states), name=actor.name,
+                                     represents=actor.represents or 'no State')
 
 
 def authorise(actor: Actor, day: date, record: Record, citing: Citing = Citing()) -> None:

@@ -41,7 +41,6 @@ from domain.errors import RuleViolation
 from domain.procedure import check_open, check_role, open_steps
 
 EARLIEST_ZONE = timedelta(hours=14)
-PENDING_HELD = "a workshop is recorded as held once it has begun"
 
 
 def _check_delegate(rule: Step, s: CoalitionState, e: ce.CoalitionEvent) -> None:
@@ -77,17 +76,19 @@ def _identified(s: CoalitionState, e: ce.CandidateIdentified) -> CoalitionState:
 
 def _agreed(s: CoalitionState, e: ce.CoCoordinationAgreed) -> CoalitionState:
     if e.state != e.actor.represents:
-        raise RuleViolation("CK-2", f"{e.actor.name} agrees for {e.actor.represents}, not for "
-                            f"{e.state}.")
+        raise RuleViolation("CK-2", "{name} agrees for {represents}, not for {state}.",
+                                    name=e.actor.name, represents=e.actor.represents, state=e.state)
     if e.state in s.agreed:
-        raise RuleViolation("CK-2", f"{e.state} has already agreed to co-coordinate.")
+        raise RuleViolation("CK-2", "{state} has already agreed to co-coordinate.",
+                                    state=e.state)
     return s.model_copy(update={"agreed": (*s.agreed, e.state)})
 
 
 def _registered(s: CoalitionState, e: ce.StrategyDocumentRegistered) -> CoalitionState:
     if s.strategy == e.document:
-        raise RuleViolation("CK-3", f"the strategy {e.document.reference} (sha256 "
-                            f"{e.document.sha256[:12]}…) is already the registered one.")
+        raise RuleViolation("CK-3", "the strategy {reference} (sha256 {sha256}…) is already the "
+                                    "registered one.",
+                                    reference=e.document.reference, sha256=e.document.sha256[:12])
     return s.model_copy(update={"strategy": e.document})
 
 
@@ -95,13 +96,15 @@ def _joined(s: CoalitionState, e: ce.ParticipantJoined) -> CoalitionState:
     p = e.participant
     check_participant(p.kind.value, p.name, [q.name for q in s.participants])
     if p.name in s.co_coordinators:
-        raise RuleViolation("CK-4", f"{p.name} takes part already, as a co-coordinator.")
+        raise RuleViolation("CK-4", "{name} takes part already, as a co-coordinator.",
+                                    name=p.name)
     return s.model_copy(update={"participants": (*s.participants, p)})
 
 
 def _left(s: CoalitionState, e: ce.ParticipantLeft) -> CoalitionState:
     if e.name not in [p.name for p in s.participants]:
-        raise RuleViolation("CK-4", f"{e.name} does not take part in this coalition.")
+        raise RuleViolation("CK-4", "{name} does not take part in this coalition.",
+                                    name=e.name)
     return s.model_copy(update={"participants": tuple(p for p in s.participants
                                                       if p.name != e.name)})
 
@@ -112,8 +115,9 @@ def _held(s: CoalitionState, e: ce.CountryWorkshopHeld) -> CoalitionState:
     # the workshop's dates are local to its place, which the engine does not know: it has
     # begun once its first day has come anywhere (UTC+14 is the earliest time zone)
     if (e.occurred_at.astimezone(UTC) + EARLIEST_ZONE).date() < planned.plan.starts:
-        raise RuleViolation("CK-7", f"{PENDING_HELD}; the workshop in {planned.plan.place} "
-                            f"begins on {planned.plan.starts}.")
+        raise RuleViolation("CK-7", "a workshop is recorded as held once it has begun; the "
+                                    "workshop in {place} begins on {starts}.",
+                                    place=planned.plan.place, starts=planned.plan.starts)
     held = planned.model_copy(update={"outcomes": e.outcomes})
     return s.model_copy(update={"workshops": tuple(held if w is planned else w
                                                    for w in s.workshops)})
@@ -122,11 +126,13 @@ def _held(s: CoalitionState, e: ce.CountryWorkshopHeld) -> CoalitionState:
 def _reported(s: CoalitionState, e: ce.ProgressReported) -> CoalitionState:
     year = e.occurred_at.year
     if e.msp_year not in (year, year + 1):
-        raise RuleViolation("CK-3", f"progress reported in {year} goes to the MSP of {year} or "
-                            f"{year + 1}, not of {e.msp_year}.")
+        raise RuleViolation("CK-3", "progress reported in {year} goes to the MSP of {year} or "
+                                    "{next_year}, not of {msp_year}.",
+                                    year=year, next_year=year + 1, msp_year=e.msp_year)
     if e.msp_year in [r.msp_year for r in s.reports]:
-        raise RuleViolation("CK-3", f"the coalition has already reported its progress to the "
-                            f"MSP of {e.msp_year}; it reports once a year.")
+        raise RuleViolation("CK-3", "the coalition has already reported its progress to the MSP "
+                                    "of {msp_year}; it reports once a year.",
+                                    msp_year=e.msp_year)
     report = ProgressReport(msp_year=e.msp_year, summary=e.summary)
     return s.model_copy(update={"reports": (*s.reports, report)})
 

@@ -18,6 +18,7 @@ from domain.coalitions import (
 )
 from domain.convention import Role, State
 from domain.procedure import ProcedureStep
+from domain.rules import N_
 
 
 class CoalitionPhase(StrEnum):
@@ -94,26 +95,26 @@ def _in(*phases: CoalitionPhase) -> Callable[[CoalitionState], bool]:
 LIVE = (P.FORMED, P.ACTIVE)
 Step = ProcedureStep[CoalitionState]
 STEPS: tuple[Step, ...] = (
-    Step("identify_candidate", "CandidateIdentified", "identifying a candidate country for a "
-         "coalition", (PR, CM), "CK-7", _in(P.NOT_IDENTIFIED)),
-    Step("agree_to_co_coordinate", "CoCoordinationAgreed", "agreeing to co-coordinate the "
-         "coalition", (D,), "CK-2", _in(P.CANDIDATE)),
-    Step("register_strategy", "StrategyDocumentRegistered", "registering the national "
-         "strategy document", (D,), "CK-3", _in(*LIVE)),
-    Step("admit_participant", "ParticipantJoined", "admitting a participant", (D,), "CK-4",
+    Step("identify_candidate", "CandidateIdentified", N_("identifying a candidate country for a "
+            "coalition"), (PR, CM), "CK-7", _in(P.NOT_IDENTIFIED)),
+    Step("agree_to_co_coordinate", "CoCoordinationAgreed", N_("agreeing to co-coordinate the "
+            "coalition"), (D,), "CK-2", _in(P.CANDIDATE)),
+    Step("register_strategy", "StrategyDocumentRegistered", N_("registering the national "
+            "strategy document"), (D,), "CK-3", _in(*LIVE)),
+    Step("admit_participant", "ParticipantJoined", N_("admitting a participant"), (D,), "CK-4",
          _in(*LIVE)),
-    Step("record_departure", "ParticipantLeft", "recording that a participant left", (D,),
+    Step("record_departure", "ParticipantLeft", N_("recording that a participant left"), (D,),
          "CK-4", _in(*LIVE)),
-    Step("plan_workshop", "CountryWorkshopPlanned", "planning a country workshop", (D, CO),
+    Step("plan_workshop", "CountryWorkshopPlanned", N_("planning a country workshop"), (D, CO),
          "CK-7", lambda s: s.phase in LIVE and s.workshop_planned is None),
-    Step("hold_workshop", "CountryWorkshopHeld", "recording a country workshop as held, with "
-         "its outcomes", (D, CO), "CK-7",
+    Step("hold_workshop", "CountryWorkshopHeld", N_("recording a country workshop as held, with "
+            "its outcomes"), (D, CO), "CK-7",
          lambda s: s.phase in LIVE and s.workshop_planned is not None),
-    Step("coordinate_activity", "ExistingActivityCoordinated", "recording an existing "
-         "activity as coordinated", (D,), "CK-6", _in(*LIVE)),
-    Step("report_progress", "ProgressReported", "reporting the year's progress to the MSP",
+    Step("coordinate_activity", "ExistingActivityCoordinated", N_("recording an existing "
+            "activity as coordinated"), (D,), "CK-6", _in(*LIVE)),
+    Step("report_progress", "ProgressReported", N_("reporting the year's progress to the MSP"),
          (D,), "CK-3", _in(P.ACTIVE)),
-    Step("close_coalition", "CoalitionClosed", "closing the coalition", (D, PR, CM), "CK-2",
+    Step("close_coalition", "CoalitionClosed", N_("closing the coalition"), (D, PR, CM), "CK-2",
          _in(P.CANDIDATE, *LIVE)),
 )
 BY_EVENT: dict[str, Step] = {s.event: s for s in STEPS}

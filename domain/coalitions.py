@@ -139,8 +139,9 @@ def parse_focus(names: Sequence[str]) -> tuple[ThematicFocus, ...]:
     focus = []
     for name in names:
         if name not in allowed:
-            raise RuleViolation("CK-5", f"{name!r} is not one of the Coordination Committee's "
-                                f"thematic areas for a coalition: {', '.join(allowed)}.")
+            raise RuleViolation("CK-5", "{name!r} is not one of the Coordination Committee's "
+                                        "thematic areas for a coalition: {allowed}.",
+                                        name=name, allowed=', '.join(allowed))
         focus.append(ThematicFocus(name))
     return tuple(focus)
 
@@ -150,23 +151,28 @@ def validate_charter(charter: CoalitionCharter, registry: Mapping[str, State]) -
     extends to a non-State Party (CK-8: allowed, and marked as such)."""
     if not charter.affected_state or not charter.partner_state:
         missing = "affected State" if not charter.affected_state else "donor or lead State"
-        raise RuleViolation("CK-2", f"a coalition is co-coordinated by one affected State and "
-                            f"one donor or lead State, and this one names no {missing}.")
+        raise RuleViolation("CK-2", "a coalition is co-coordinated by one affected State and "
+                                    "one donor or lead State, and this one names no {missing}.",
+                                    missing=missing)
     affected = registry.get(charter.affected_state)
     if affected is None or not affected.affected:
-        raise RuleViolation("CK-1", f"{charter.affected_state} is not recorded as affected by "
-                            "cluster munitions; a coalition serves one affected State.")
+        raise RuleViolation("CK-1", "{affected_state} is not recorded as affected by cluster "
+                                    "munitions; a coalition serves one affected State.",
+                                    affected_state=charter.affected_state)
     partner = registry.get(charter.partner_state)
     if partner is None:
-        raise RuleViolation("CK-2", f"{charter.partner_state} is not a State in the registry; "
-                            f"a coalition is co-coordinated by a {charter.partner_role.value} "
-                            "State.")
+        raise RuleViolation("CK-2", "{partner_state} is not a State in the registry; a "
+                                    "coalition is co-coordinated by a {role} State.",
+                                    partner_state=charter.partner_state,
+                                    role=charter.partner_role.value)
     if partner.iso3 == affected.iso3:
-        raise RuleViolation("CK-2", f"{affected.name} cannot co-coordinate with itself; a "
-                            "coalition joins the affected State with a donor or lead State.")
+        raise RuleViolation("CK-2", "{name} cannot co-coordinate with itself; a coalition joins "
+                                    "the affected State with a donor or lead State.",
+                                    name=affected.name)
     if charter.partner_role is PartnerRole.DONOR and not partner.donor:
-        raise RuleViolation("CK-2", f"{partner.name} is not recorded as a donor State; name "
-                            "it as the coalition's lead State instead.")
+        raise RuleViolation("CK-2", "{name} is not recorded as a donor State; name it as the "
+                                    "coalition's lead State instead.",
+                                    name=partner.name)
     if not charter.focus:
         raise RuleViolation("CK-5", "a coalition names at least one thematic area of the "
                             "Coordination Committee as its focus.")
@@ -177,24 +183,28 @@ def check_identified_by(actor: Actor) -> None:
     """CK-7: candidate target countries are identified by the Coordination Committee."""
     if actor.role not in (Role.COMMITTEE_MEMBER, Role.PRESIDENT):
         raise RuleViolation("CK-7", "candidate countries for a coalition are identified by the "
-                            f"Coordination Committee (its members or its chair), not by the "
-                            f"{actor.role.value.replace('_', ' ')}.")
+                                    "Coordination Committee (its members or its chair), not by "
+                                    "the {role}.",
+                                    role=actor.role.value.replace('_', ' '))
 
 
 def check_participant(kind: str, name: str, current: Iterable[str]) -> ParticipantKind:
     """CK-4: a participant is a State, an organisation, an operator or an expert, once."""
     kinds = [k.value for k in ParticipantKind]
     if kind not in kinds:
-        raise RuleViolation("CK-4", f"a coalition's participants are {', '.join(kinds)}; "
-                            f"{kind!r} is none of these.")
+        raise RuleViolation("CK-4", "a coalition's participants are {kinds}; {kind!r} is none "
+                                    "of these.",
+                                    kinds=', '.join(kinds), kind=kind)
     if name in set(current):
-        raise RuleViolation("CK-4", f"{name} already takes part in this coalition.")
+        raise RuleViolation("CK-4", "{name} already takes part in this coalition.",
+                                    name=name)
     return ParticipantKind(kind)
 
 
 def check_not_duplicated(reference: str, coordinated: Iterable[str]) -> None:
     """CK-6: an existing activity is recorded once, as coordinated — never duplicated."""
     if reference in set(coordinated):
-        raise RuleViolation("CK-6", f"the activity {reference!r} is already coordinated by this "
-                            "coalition; it coordinates existing activities, never duplicates "
-                            "them.")
+        raise RuleViolation("CK-6", "the activity {reference!r} is already coordinated by this "
+                                    "coalition; it coordinates existing activities, never "
+                                    "duplicates them.",
+                                    reference=reference)

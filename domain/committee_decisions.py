@@ -43,21 +43,29 @@ def check_by_silence(state: CycleState, actor: Actor, present: tuple[str, ...],
     circulated among the committee on the draft in hand, whose outcome is this decision:
     adopted to approve, not adopted (a member broke silence) to return (CC-5)."""
     if actor.role is not Role.PRESIDENT:
-        raise RuleViolation("CC-5", f"the chair, the President, records {deciding} the "
-                            f"committee took by silence procedure; {actor.name} cannot.")
+        raise RuleViolation("CC-5", "the chair, the President, records {deciding} the committee "
+                                    "took by silence procedure; {name} cannot.",
+                                    deciding=deciding, name=actor.name)
     if present:
-        raise RuleViolation("CC-5", f"{deciding} by silence procedure was taken at no meeting: "
-                            "no member is recorded as present.")
+        raise RuleViolation("CC-5", "{deciding} by silence procedure was taken at no meeting: "
+                                    "no member is recorded as present.",
+                                    deciding=deciding)
     if not decision.among:
-        raise RuleViolation("CC-5", f"silence procedure {decision.procedure} was circulated to "
-                            "every State Party, not among the committee's members.")
+        raise RuleViolation("CC-5", "silence procedure {procedure} was circulated to every "
+                                    "State Party, not among the committee's members.",
+                                    procedure=decision.procedure)
     if decision.content_hash != state.draft_hash:
-        raise RuleViolation("CC-5", f"silence procedure {decision.procedure} circulated "
-                            f"another document (sha256 {decision.content_hash[:12]}…) than the "
-                            f"draft work plan (sha256 {(state.draft_hash or '')[:12]}…).")
+        raise RuleViolation("CC-5", "silence procedure {procedure} circulated another document "
+                                    "(sha256 {content_hash}…) than the draft work plan (sha256 "
+                                    "{draft_hash}…).",
+                                    procedure=decision.procedure,
+                                    content_hash=decision.content_hash[:12],
+                                    draft_hash=(state.draft_hash or '')[:12])
     if (decision.outcome == "adopted") is not approving:
-        raise RuleViolation("CC-5", f"silence procedure {decision.procedure} was "
-                            f"{decision.outcome.replace('_', ' ')}, so it is not {deciding}.")
+        raise RuleViolation("CC-5", "silence procedure {procedure} was {outcome}, so it is not "
+                                    "{deciding}.",
+                                    procedure=decision.procedure,
+                                    outcome=decision.outcome.replace('_', ' '), deciding=deciding)
 
 
 def check_sitting(members: Sequence[CommitteeMember], present: Sequence[str], day: date
@@ -67,9 +75,11 @@ def check_sitting(members: Sequence[CommitteeMember], present: Sequence[str], da
     sitting = list(dict.fromkeys(m.represents for m in members))
     strangers = [p for p in dict.fromkeys(present) if p not in sitting]
     if strangers:
-        raise RuleViolation("CC-5", f"{', '.join(strangers)} did not sit on the Coordination "
-                            f"Committee on {day}, so cannot be recorded as present; that day it "
-                            f"is {', '.join(sitting)}.")
+        raise RuleViolation("CC-5", "{strangers} did not sit on the Coordination Committee on "
+                                    "{day}, so cannot be recorded as present; that day it is "
+                                    "{sitting}.",
+                                    strangers=', '.join(strangers), day=day,
+                                    sitting=', '.join(sitting))
 
 
 def check_collective(state: CycleState, actor: Actor, present: tuple[str, ...], day: date,
@@ -91,31 +101,39 @@ def check_collective(state: CycleState, actor: Actor, present: tuple[str, ...], 
     if rules.quorum is None:
         return
     if actor.role is not Role.PRESIDENT:
-        raise RuleViolation("CC-5", f"the Coordination Committee decides as a committee: its "
-                            f"chair, the President, records {deciding} with the members "
-                            f"present; {actor.name} is one member and cannot decide for it.")
+        raise RuleViolation("CC-5", "the Coordination Committee decides as a committee: its "
+                                    "chair, the President, records {deciding} with the members "
+                                    "present; {name} is one member and cannot decide for it.",
+                                    deciding=deciding, name=actor.name)
     if actor.represents not in named:
-        raise RuleViolation("CC-5", f"the chair ({actor.represents}) records {deciding} at a "
-                            "meeting of the committee it chairs, so is among those present.")
+        raise RuleViolation("CC-5", "the chair ({represents}) records {deciding} at a meeting "
+                                    "of the committee it chairs, so is among those present.",
+                                    represents=actor.represents, deciding=deciding)
     voting = deciding_members(members)
     counted = [p for p in named if p in voting]
     needed = rules.needed(len(voting)) or 0
     if len(counted) < needed:
-        raise RuleViolation("CC-5", f"{len(counted)} of the committee's {len(voting)} members "
-                            f"were present on {day}; under the {rules.name} profile it decides "
-                            f"with at least {needed} present.")
+        raise RuleViolation("CC-5", "{counted} of the committee's {voting} members were present "
+                                    "on {day}; under the {name} profile it decides with at "
+                                    "least {needed} present.",
+                                    counted=len(counted), voting=len(voting), day=day,
+                                    name=rules.name, needed=needed)
 
 
 def _running(state: CycleState, term: Term, day: date) -> Term:
     held = [t for t in state.terms if t.same_seat(term) and t.ends is None]
     if not held:
-        raise RuleViolation("CO-10", f"the record holds no running term of {term.state} for "
-                            f"{term.mandate} ({term.first_year}–{term.last_year}) to end.")
+        raise RuleViolation("CO-10", "the record holds no running term of {state} for {mandate} "
+                                     "({first_year}–{last_year}) to end.",
+                                     state=term.state, mandate=term.mandate,
+                                     first_year=term.first_year, last_year=term.last_year)
     elections = sorted({t.begins for t in state.terms if t.begins and t.replacing is None})
     first, end = span(held[0], elections)
     if not first < day < end:
-        raise RuleViolation("CO-10", f"{term.state}'s term for {term.mandate} runs from {first} "
-                            f"to {end}; it cannot end early on {day}.")
+        raise RuleViolation("CO-10", "{state}'s term for {mandate} runs from {first} to {end}; "
+                                     "it cannot end early on {day}.",
+                                     state=term.state, mandate=term.mandate, first=first, end=end,
+                                     day=day)
     return held[0]
 
 
@@ -130,16 +148,18 @@ def end_early(state: CycleState, term: Term, day: date, replacement: Term | None
     rest = Term(state=replacement.state, mandate=term.mandate, first_year=replacement.first_year,
                 last_year=term.last_year, begins=day, replacing=term.state)
     if replacement != rest:
-        raise RuleViolation("CO-10", f"a replacement serves the rest of {term.state}'s term: "
-                            f"{term.mandate}, from {day} to the end of {term.last_year}.")
+        raise RuleViolation("CO-10", "a replacement serves the rest of {state}'s term: "
+                                     "{mandate}, from {day} to the end of {last_year}.",
+                                     state=term.state, mandate=term.mandate, day=day,
+                                     last_year=term.last_year)
     standing = standings.get(replacement.state)
     if standing is None or not standing.party_on(day):
         words = standing.standing_on(day) if standing else "not a State in the registry"
-        raise RuleViolation("CO-1", f"{replacement.state} is {words}; a coordinator comes from "
-                            "a State Party.")
+        raise RuleViolation("CO-1", "{state} is {words}; a coordinator comes from a State Party.",
+                                    state=replacement.state, words=words)
     holding = coordinators_on(day, terms, state.profile.term_basis).get(term.mandate, [])
     if any(t.state == replacement.state for t in holding):
-        raise RuleViolation("CO-10", f"{replacement.state} already holds a seat of "
-                            f"{term.mandate} on {day}; the rest of the term goes to another "
-                            "State.")
+        raise RuleViolation("CO-10", "{state} already holds a seat of {mandate} on {day}; the "
+                                     "rest of the term goes to another State.",
+                                     state=replacement.state, mandate=term.mandate, day=day)
     return (*terms, rest)

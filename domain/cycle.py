@@ -58,18 +58,20 @@ def _check_phase(rule: StepRule, state: CycleState) -> None:
     if rule.when(state):
         return
     if state.phase is Phase.NOT_OPENED:
-        raise RuleViolation(rule.rule_id, f"{rule.label} needs an open cycle; the ISU opens it "
-                            "first.")
+        raise RuleViolation(rule.rule_id, "{label} needs an open cycle; the ISU opens it first.",
+                                          label=rule.label)
     open_now = ", ".join(p.label for p in pending_steps(state)) or "nothing"
-    raise RuleViolation(rule.rule_id, f"{rule.label} is not possible now: the {state.year} "
-                        f"cycle is in its {state.phase.value.replace('_', ' ')} phase, where "
-                        f"what may be done is: {open_now}.")
+    raise RuleViolation(rule.rule_id, "{label} is not possible now: the {year} cycle is in its "
+                                      "{phase} phase, where what may be done is: {open_now}.",
+                                      label=rule.label, year=state.year,
+                                      phase=state.phase.value.replace('_', ' '), open_now=open_now)
 
 
 def _convened(s: CycleState, e: IntersessionalMeetingConvened) -> CycleState:
     if e.meeting.year != e.year:
-        raise RuleViolation("IM-1", f"the {e.year} cycle convenes the {e.year} meeting, not one "
-                            f"in {e.meeting.year}.")
+        raise RuleViolation("IM-1", "the {year} cycle convenes the {year} meeting, not one in "
+                                    "{meeting_year}.",
+                                    year=e.year, meeting_year=e.meeting.year)
     warnings = validate_meeting(e.meeting)
     return s.model_copy(update={"meeting": e.meeting, "warnings": s.warnings + warnings})
 
@@ -85,8 +87,10 @@ def _drafted(s: CycleState, e: WorkplanDrafted) -> CycleState:
 
 def _hash_of_draft(s: CycleState, presented: str, step: str) -> None:
     if presented != s.draft_hash:
-        raise RuleViolation("ISU-3", f"the work plan {step} (sha256 {presented[:12]}…) is not "
-                            f"the current draft (sha256 {(s.draft_hash or '')[:12]}…).")
+        raise RuleViolation("ISU-3", "the work plan {step} (sha256 {presented}…) is not the "
+                                     "current draft (sha256 {draft_hash}…).",
+                                     step=step, presented=presented[:12],
+                                     draft_hash=(s.draft_hash or '')[:12])
 
 
 def _committee_decided(s: CycleState, e: WorkplanApprovedByCommittee

@@ -95,8 +95,9 @@ def by_silence(command: c.ApproveWorkplan | c.ReturnWorkplan,
     if command.by_silence is None:
         return None
     if silence is None or silence.procedure != command.by_silence:
-        raise RuleViolation("CC-5", f"the outcome of silence procedure {command.by_silence} is "
-                            "not known to the engine, so no decision can be recorded from it.")
+        raise RuleViolation("CC-5", "the outcome of silence procedure {by_silence} is not known "
+                                    "to the engine, so no decision can be recorded from it.",
+                                    by_silence=command.by_silence)
     return silence
 
 

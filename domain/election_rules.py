@@ -25,32 +25,39 @@ def check_eligibility(term: Term, m: Mandate, registry: Mapping[str, State],
     if (state is not None and day is not None and not state.party_on(day)
             and state.joined is not None and state.joined <= day and state.withdrew is None
             and state.is_state_party):
-        return (RuleWarning.of("CO-1", f"{term.state} had deposited its instrument on "
-                               f"{state.joined}, and the Convention entered into force for it "
-                               f"on {state.in_force}: elected for {m.name} on {day}, before it "
-                               "was a State Party; accepted, and recorded."),)
+        return (RuleWarning.of("CO-1", "{state} had deposited its instrument on {joined}, and "
+                                       "the Convention entered into force for it on {in_force}: "
+                                       "elected for {name} on {day}, before it was a State "
+                                       "Party; accepted, and recorded.",
+                                       state=term.state, joined=state.joined,
+                                       in_force=state.in_force, name=m.name, day=day),)
     if state is None or not state.party_on(day):
         standing = "is not a State in the registry" if state is None else (
             f"is {state.standing_on(day)}")
-        raise RuleViolation("CO-1", f"{term.state} {standing}; a coordinator for "
-                            f"{m.name} must come from a State Party.")
+        raise RuleViolation("CO-1", "{state} {standing}; a coordinator for {name} must come "
+                                    "from a State Party.",
+                                    state=term.state, standing=standing, name=m.name)
     return ()
 
 
 def _check_length(term: Term, m: Mandate, first_round: bool, result: ElectionResult) -> None:
     if term.first_year != result.terms_begin:
-        raise RuleViolation("CO-2", f"the MSP of {result.msp_year} elects terms beginning on "
-                            f"1 January {result.terms_begin}; {term.state}'s term for {m.name} "
-                            f"begins in {term.first_year}.")
+        raise RuleViolation("CO-2", "the MSP of {msp_year} elects terms beginning on 1 January "
+                                    "{terms_begin}; {state}'s term for {name} begins in "
+                                    "{first_year}.",
+                                    msp_year=result.msp_year, terms_begin=result.terms_begin,
+                                    state=term.state, name=m.name, first_year=term.first_year)
     if term.length == m.term_years:
         return
     partner = any(t.mandate == term.mandate and t.length == m.term_years
                   for t in result.terms)
     if first_round and m.max_seats == 2 and term.length == 1 and partner:
         return  # CO-5: in the first round one of two coordinators serves a single year
-    raise RuleViolation("CO-4", f"a coordinator of {m.name} serves {m.term_years} year(s); "
-                        f"{term.state} was given {term.first_year}–{term.last_year}"
-                        f" ({term.length} year(s)).")
+    raise RuleViolation("CO-4", "a coordinator of {name} serves {term_years} year(s); {state} "
+                                "was given {first_year}–{last_year} ({length} year(s)).",
+                                name=m.name, term_years=m.term_years, state=term.state,
+                                first_year=term.first_year, last_year=term.last_year,
+                                length=term.length)
 
 
 def _check_seats(combined: Sequence[Term], result: ElectionResult,
@@ -63,15 +70,18 @@ def _check_seats(combined: Sequence[Term], result: ElectionResult,
             rule = "WG-2" if m.is_working_group else "WG-3"
             states = [t.state for t in in_force.get(key, [])]
             if len(states) > m.max_seats:
-                raise RuleViolation(rule, f"{m.name} would have {len(states)} coordinators in "
-                                    f"{year} ({', '.join(states)}); it is led by at most "
-                                    f"{m.max_seats}.")
+                raise RuleViolation(rule, "{name} would have {count} coordinators in {year} "
+                                          "({states}); it is led by at most {max_seats}.",
+                                          name=m.name, count=len(states), year=year,
+                                          states=', '.join(states), max_seats=m.max_seats)
             if len(set(states)) < len(states):
-                raise RuleViolation(rule, f"{states[0]} would hold both seats of {m.name} in "
-                                    f"{year}; two coordinators come from two States.")
+                raise RuleViolation(rule, "{state} would hold both seats of {name} in {year}; "
+                                          "two coordinators come from two States.",
+                                          state=states[0], name=m.name, year=year)
             if complete and year == result.terms_begin and not states:
-                raise RuleViolation(rule, f"{m.name} would have no coordinator in {year}; "
-                                    f"elect one (it is led by 1 to {m.max_seats}).")
+                raise RuleViolation(rule, "{name} would have no coordinator in {year}; elect "
+                                          "one (it is led by 1 to {max_seats}).",
+                                          name=m.name, year=year, max_seats=m.max_seats)
 
 
 def _check_stagger(combined: Sequence[Term], known: Mapping[str, Mandate]) -> None:
@@ -85,10 +95,12 @@ def _check_stagger(combined: Sequence[Term], known: Mapping[str, Mandate]) -> No
                     continue  # CO-10: a replacement serves the rest of the same seat
                 overlap = a.first_year <= b.last_year and b.first_year <= a.last_year
                 if overlap and a.last_year == b.last_year:
-                    raise RuleViolation("CO-5", f"both coordinators of {m.name} ({a.state} and "
-                                        f"{b.state}) would finish in {a.last_year}; their terms "
-                                        "start in alternate years (in the first round one of "
-                                        "them serves a single year).")
+                    raise RuleViolation("CO-5", "both coordinators of {name} ({one} and "
+                                                "{other}) would finish in {last_year}; their "
+                                                "terms start in alternate years (in the first "
+                                                "round one of them serves a single year).",
+                                                name=m.name, one=a.state, other=b.state,
+                                                last_year=a.last_year)
 
 
 def check_rotation(previous: Sequence[Term], result: ElectionResult,
@@ -106,15 +118,21 @@ def check_rotation(previous: Sequence[Term], result: ElectionResult,
             used.add((term.state, term.mandate))
             continue
         p = before[0]
-        raise RuleViolation("CO-7", f"{term.state} provided the {p.mandate} coordinator for "
-                            f"{p.first_year}–{p.served_until}, so it may not provide a coordinator "
-                            f"for {term.mandate} in the term right after ({term.first_year}–"
-                            f"{term.last_year}) unless the Meeting records why it is necessary.")
+        raise RuleViolation("CO-7", "{state} provided the {mandate} coordinator for "
+                                    "{first_year}–{served_until}, so it may not provide a "
+                                    "coordinator for {term_mandate} in the term right after "
+                                    "({term_first_year}–{last_year}) unless the Meeting records "
+                                    "why it is necessary.",
+                                    state=term.state, mandate=p.mandate, first_year=p.first_year,
+                                    served_until=p.served_until, term_mandate=term.mandate,
+                                    term_first_year=term.first_year, last_year=term.last_year)
     for n in result.necessity:
         if (n.state, n.mandate) not in used:
-            raise RuleViolation("CO-7", f"a necessity exception is recorded for {n.state} on "
-                                f"{n.mandate}, but {n.state} is not elected there in the term "
-                                "right after one of its own; record exceptions only where needed.")
+            raise RuleViolation("CO-7", "a necessity exception is recorded for {state} on "
+                                        "{mandate}, but {state} is not elected there in the "
+                                        "term right after one of its own; record exceptions "
+                                        "only where needed.",
+                                        state=n.state, mandate=n.mandate)
 
 
 def _affected_warnings(combined: Sequence[Term], result: ElectionResult,
@@ -128,8 +146,9 @@ def _affected_warnings(combined: Sequence[Term], result: ElectionResult,
             s in registry and registry[s].affected for s in states
         ):
             warnings.append(RuleWarning.of(
-                "CO-6", f"no coordinator of {m.name} in {result.terms_begin} comes from a State "
-                "Party affected by cluster munitions; accepted, and recorded."))
+                "CO-6", "no coordinator of {name} in {terms_begin} comes from a State Party "
+                        "affected by cluster munitions; accepted, and recorded.",
+                        name=m.name, terms_begin=result.terms_begin))
     return tuple(warnings)
 
 
@@ -145,8 +164,9 @@ def validate_election(
     known = catalogue if catalogue is not None else mandates()
     early: tuple[RuleWarning, ...] = ()
     if not result.terms:
-        raise RuleViolation("CO-2", f"the MSP of {result.msp_year} elected no coordinator; "
-                            "record at least the seats that fall vacant.")
+        raise RuleViolation("CO-2", "the MSP of {msp_year} elected no coordinator; record at "
+                                    "least the seats that fall vacant.",
+                                    msp_year=result.msp_year)
     for term in result.terms:
         m = mandate(term.mandate, known)
         early += check_eligibility(term, m, registry, day)
@@ -175,8 +195,11 @@ def validate_recorded_slate(
         m = mandate(term.mandate, known)
         early += check_eligibility(term, m, registry, day)
         if (term.first_year, term.last_year) != (result.terms_begin, result.terms_begin):
-            raise RuleViolation("CO-2", f"an incomplete record names who served the "
-                                f"{result.terms_begin} cycle; {term.state}'s term for {m.name} "
-                                f"is given as {term.first_year}–{term.last_year}.")
+            raise RuleViolation("CO-2", "an incomplete record names who served the "
+                                        "{terms_begin} cycle; {state}'s term for {name} is "
+                                        "given as {first_year}–{last_year}.",
+                                        terms_begin=result.terms_begin, state=term.state,
+                                        name=m.name, first_year=term.first_year,
+                                        last_year=term.last_year)
     _check_seats([*previous, *result.terms], result, known, complete=False)
     return early

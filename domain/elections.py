@@ -195,8 +195,9 @@ def plan_first_round(
         m = mandate(key, known)
         if not 1 <= len(states) <= m.max_seats:
             rule = "WG-2" if m.is_working_group else "WG-3"
-            raise RuleViolation(rule, f"{m.name} takes 1 to {m.max_seats} coordinator(s); "
-                                f"{len(states)} were nominated.")
+            raise RuleViolation(rule, "{name} takes 1 to {max_seats} coordinator(s); {count} "
+                                      "were nominated.",
+                                      name=m.name, max_seats=m.max_seats, count=len(states))
         for index, iso3 in enumerate(states):
             length = 1 if index == 1 else m.term_years  # CO-5: the second seat starts short
             terms.append(Term(state=iso3, mandate=key, first_year=begin,

@@ -78,8 +78,10 @@ def mandates(
     renewed = set(renewable)
     unknown = (set(overrides) | renewed) - {m.key for m in DEFAULT_MANDATES}
     if unknown:
-        raise RuleViolation("WG-1", f"there is no mandate called {sorted(unknown)[0]!r}; "
-                            f"the mandates are {', '.join(m.key for m in DEFAULT_MANDATES)}.")
+        raise RuleViolation("WG-1", "there is no mandate called {unknown!r}; the mandates are "
+                                    "{mandates}.",
+                                    unknown=sorted(unknown)[0],
+                                    mandates=', '.join(m.key for m in DEFAULT_MANDATES))
     return {
         m.key: m.model_copy(update={"term_years": overrides.get(m.key, m.term_years),
                                     "renewable": m.key in renewed})
@@ -93,7 +95,8 @@ def mandate(key: str, catalogue: Mapping[str, Mandate] | None = None) -> Mandate
     if key not in known:
         raise RuleViolation(
             "WG-1",
-            f"there is no working group or thematic area called {key!r}; "
-            f"the mandates are {', '.join(known)}.",
+            "there is no working group or thematic area called {key!r}; the mandates are "
+            "{mandates}.",
+            key=key, mandates=', '.join(known),
         )
     return known[key]

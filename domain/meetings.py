@@ -72,16 +72,19 @@ def _check_agenda(meeting: IntersessionalMeeting) -> None:
     for slot in meeting.agenda:
         m = mandate(slot.working_group)
         if not m.is_working_group:
-            raise RuleViolation("IM-7", f"{m.name} has no agenda time of its own; it is "
-                                "discussed within the general-status working group's time.")
+            raise RuleViolation("IM-7", "{name} has no agenda time of its own; it is discussed "
+                                        "within the general-status working group's time.",
+                                        name=m.name)
         for topic in slot.topics:
             t = mandate(topic)
             if not t.is_working_group and slot.working_group != GENERAL_STATUS:
-                raise RuleViolation("IM-7", f"{t.name} is discussed within the general-status "
-                                    f"working group's time, not under {m.name}.")
+                raise RuleViolation("IM-7", "{topic} is discussed within the general-status "
+                                            "working group's time, not under {group}.",
+                                            topic=t.name, group=m.name)
         if slot.day > meeting.days:
-            raise RuleViolation("IM-3", f"the agenda puts {m.name} on day {slot.day}, but the "
-                                f"meeting lasts {meeting.days} day(s).")
+            raise RuleViolation("IM-3", "the agenda puts {name} on day {day}, but the meeting "
+                                        "lasts {days} day(s).",
+                                        name=m.name, day=slot.day, days=meeting.days)
 
 
 def validate_meeting(
@@ -90,22 +93,27 @@ def validate_meeting(
     """Refuse a meeting outside IM-1, IM-2, IM-3 or IM-7; warn (IM-6) when it is not held
     back-to-back with the APMBC or CCW meetings in Geneva."""
     if already_convened:
-        raise RuleViolation("IM-1", f"an intersessional meeting for {meeting.year} is already "
-                            "convened; there is one a year.")
+        raise RuleViolation("IM-1", "an intersessional meeting for {year} is already convened; "
+                                    "there is one a year.",
+                                    year=meeting.year)
     if meeting.last_day < meeting.first_day:
-        raise RuleViolation("IM-3", f"the meeting would end ({meeting.last_day}) before it "
-                            f"begins ({meeting.first_day}).")
+        raise RuleViolation("IM-3", "the meeting would end ({last_day}) before it begins "
+                                    "({first_day}).",
+                                    last_day=meeting.last_day, first_day=meeting.first_day)
     for day in (meeting.first_day, meeting.last_day):
         if day.year != meeting.year or day.month > 6:
-            raise RuleViolation("IM-1", f"the {meeting.year} intersessional meeting is held in "
-                                f"the first half of {meeting.year} (January–June); "
-                                f"{day.isoformat()} is outside it.")
+            raise RuleViolation("IM-1", "the {year} intersessional meeting is held in the first "
+                                        "half of {year} (January–June); {day} is outside it.",
+                                        year=meeting.year, day=day.isoformat())
     if meeting.place.strip().casefold() != GENEVA.casefold():
-        raise RuleViolation("IM-2", f"the intersessional meeting is held in Geneva, not in "
-                            f"{meeting.place.strip()}.")
+        raise RuleViolation("IM-2", "the intersessional meeting is held in Geneva, not in "
+                                    "{place}.",
+                                    place=meeting.place.strip())
     if meeting.days > MAX_DAYS:
-        raise RuleViolation("IM-3", f"the intersessional meeting lasts at most {MAX_DAYS} days; "
-                            f"{meeting.first_day}–{meeting.last_day} is {meeting.days} days.")
+        raise RuleViolation("IM-3", "the intersessional meeting lasts at most {most} days; "
+                                    "{first_day}–{last_day} is {days} days.",
+                                    most=MAX_DAYS, first_day=meeting.first_day,
+                                    last_day=meeting.last_day, days=meeting.days)
     _check_agenda(meeting)
     if meeting.back_to_back_with is None:
         return (RuleWarning.of("IM-6", "the meeting is not held back-to-back with the APMBC or "

@@ -29,8 +29,9 @@ from domain.state import CycleState
 
 def opened(s: CycleState, e: CycleOpened) -> CycleState:
     if e.calendar.year != e.year:
-        raise RuleViolation("ISU-2", f"the calendar given is for {e.calendar.year}, not for the "
-                            f"{e.year} cycle being opened.")
+        raise RuleViolation("ISU-2", "the calendar given is for {calendar_year}, not for the "
+                                     "{year} cycle being opened.",
+                                     calendar_year=e.calendar.year, year=e.year)
     return s.model_copy(update={"year": e.year, "calendar": e.calendar,
                                 "mandates": e.mandates, "terms": e.carried_terms,
                                 "presidencies": e.carried_presidencies, "profile": e.profile,
@@ -46,16 +47,21 @@ def opened(s: CycleState, e: CycleOpened) -> CycleState:
 
 def elected(s: CycleState, e: CoordinatorsElected) -> CycleState:
     if e.election.msp_year != e.year - 1:
-        raise RuleViolation("CO-2", f"the {e.year} cycle records the election at the MSP of "
-                            f"{e.year - 1}, not of {e.election.msp_year}.")
+        raise RuleViolation("CO-2", "the {year} cycle records the election at the MSP of "
+                                    "{election_year}, not of {msp_year}.",
+                                    year=e.year, election_year=e.year - 1,
+                                    msp_year=e.election.msp_year)
     day = e.occurred_at.date()
     if s.profile.term_basis is TermBasis.MEETING_TO_MEETING:
         late = [t for t in e.election.terms if t.begins != day]
         if late:
-            raise RuleViolation("CO-2", f"terms run from the meeting that elects them to the "
-                                f"one that ends them ({s.profile.name} profile): "
-                                f"{late[0].state}'s term for {late[0].mandate} begins on "
-                                f"{late[0].begins or 'no day'}, not on {day}, the election's.")
+            raise RuleViolation("CO-2", "terms run from the meeting that elects them to the one "
+                                        "that ends them ({name} profile): {state}'s term for "
+                                        "{mandate} begins on {begins}, not on {day}, the "
+                                        "election's.",
+                                        name=s.profile.name, state=late[0].state,
+                                        mandate=late[0].mandate, begins=late[0].begins or 'no day',
+                                        day=day)
     standings = {state.iso3: state for state in e.standings}
     if e.incomplete is not None:
         noted = validate_recorded_slate(e.election, s.terms, standings, s.catalogue, day)
@@ -70,8 +76,9 @@ def elected(s: CycleState, e: CoordinatorsElected) -> CycleState:
 def designated(s: CycleState, e: PresidentDesignated) -> CycleState:
     if any(p.meeting == e.presidency.meeting for p in s.presidencies
            if p.designated_on.year >= e.year - 1):
-        raise RuleViolation("CO-3", f"the President of the {e.presidency.meeting} is already "
-                            "designated in this cycle; a meeting has one President.")
+        raise RuleViolation("CO-3", "the President of the {meeting} is already designated in "
+                                    "this cycle; a meeting has one President.",
+                                    meeting=e.presidency.meeting)
     return s.model_copy(update={"designated": s.designated or e.presidency,
                                 "presidencies": (*s.presidencies, e.presidency)})
 
@@ -88,14 +95,15 @@ def completed(s: CycleState, e: RecordCompleted) -> CycleState:
     incomplete election was (CO-1 on that day, the seats)."""
     begun = {t.begins for t in (s.election.terms if s.election else ())}
     if any(t.begins not in begun for t in e.terms):
-        raise RuleViolation("HI-2", "a completion names who served the cycle from its "
-                            f"election ({', '.join(str(d) for d in begun)}), as the "
-                            "coordinators recorded with it.")
+        raise RuleViolation("HI-2", "a completion names who served the cycle from its election "
+                                    "({days}), as the coordinators recorded with it.",
+                                    days=', '.join(str(d) for d in begun))
     known = {(t.state, t.mandate) for t in s.terms if t.covers(e.year)}
     again = [t for t in e.terms if (t.state, t.mandate) in known]
     if again:
-        raise RuleViolation("HI-2", f"{again[0].state} is already recorded for "
-                            f"{again[0].mandate} in the {e.year} cycle; a completion adds.")
+        raise RuleViolation("HI-2", "{state} is already recorded for {mandate} in the {year} "
+                                    "cycle; a completion adds.",
+                                    state=again[0].state, mandate=again[0].mandate, year=e.year)
     standings = {state.iso3: state for state in e.standings}
     day = next(iter(begun), None)
     noted = validate_recorded_slate(ElectionResult(msp_year=e.year - 1, terms=e.terms),

@@ -56,9 +56,10 @@ def roles_text(roles: Sequence[Role]) -> str:
 def check_role(rule: RoleRule, actor: Actor) -> None:
     """Refuse ``actor`` if their role never takes ``rule``'s step, whatever the moment."""
     if actor.role not in rule.roles:
-        raise RuleViolation(rule.rule_id, f"{rule.label} is a step for the "
-                            f"{roles_text(rule.roles)}; {actor.name} acted as "
-                            f"{actor.role.value.replace('_', ' ')}.")
+        raise RuleViolation(rule.rule_id, "{label} is a step for the {roles}; {name} acted as "
+                                          "{role}.",
+                                          label=rule.label, roles=roles_text(rule.roles),
+                                          name=actor.name, role=actor.role.value.replace('_', ' '))
 
 
 class PendingStep(BaseModel):
@@ -87,4 +88,5 @@ def check_open(rule: ProcedureStep[S], state: S, where: str) -> None:
     phase) and the refusal lists what is open instead."""
     if rule.when(state):
         return
-    raise RuleViolation(rule.rule_id, f"{rule.label} is not possible now: {where}.")
+    raise RuleViolation(rule.rule_id, "{label} is not possible now: {where}.",
+                                      label=rule.label, where=where)

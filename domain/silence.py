@@ -37,20 +37,22 @@ LONGEST_SILENCE = timedelta(days=366)
 
 def _deadline_ahead(at: datetime, deadline: datetime, rule_id: str) -> None:
     if deadline <= at:
-        raise RuleViolation(rule_id, f"the deadline {deadline.isoformat()} is not after the "
-                            f"circulation ({at.isoformat()}); silence runs until a later "
-                            "moment.")
+        raise RuleViolation(rule_id, "the deadline {deadline} is not after the circulation "
+                                     "({at}); silence runs until a later moment.",
+                                     deadline=deadline.isoformat(), at=at.isoformat())
     if deadline - at > LONGEST_SILENCE:
-        raise RuleViolation(rule_id, f"the deadline {deadline.isoformat()} is more than a year "
-                            f"after the circulation ({at.isoformat()}); silence runs between "
-                            "two meetings, for days or weeks.")
+        raise RuleViolation(rule_id, "the deadline {deadline} is more than a year after the "
+                                     "circulation ({at}); silence runs between two meetings, "
+                                     "for days or weeks.",
+                                     deadline=deadline.isoformat(), at=at.isoformat())
 
 
 def _broken(s: SilenceState, e: se.SilenceBroken) -> SilenceState:
     assert s.deadline is not None  # circulated
     if e.occurred_at >= s.deadline:
-        raise RuleViolation("SP-2", f"silence can be broken only before the deadline "
-                            f"({s.deadline.isoformat()}).")
+        raise RuleViolation("SP-2", "silence can be broken only before the deadline "
+                                    "({deadline}).",
+                                    deadline=s.deadline.isoformat())
     check_breaker(s.among, e)  # among the committee, only its members (CC-5)
     day = e.occurred_at.date()  # a State Party on the day it speaks (its recorded dates)
     if e.standing is None:
@@ -58,17 +60,19 @@ def _broken(s: SilenceState, e: se.SilenceBroken) -> SilenceState:
             raise RuleViolation("SP-2", "silence is broken by a State Party, whose standing is "
                                 "recorded with the objection.")
     elif e.standing.iso3 != e.actor.represents or not e.standing.party_on(day):
-        raise RuleViolation("SP-2", f"silence is broken by a State Party; {e.actor.name} "
-                            f"speaks for {e.actor.represents or 'no State'}, which is not one "
-                            f"on {day}.")
+        raise RuleViolation("SP-2", "silence is broken by a State Party; {name} speaks for "
+                                    "{represents}, which is not one on {day}.",
+                                    name=e.actor.name, represents=e.actor.represents or 'no State',
+                                    day=day)
     if e.circulation != s.circulation:
-        raise RuleViolation("SP-2", f"the text is in its circulation {s.circulation}, not "
-                            f"{e.circulation}.")
+        raise RuleViolation("SP-2", "the text is in its circulation {circulation}, not "
+                                    "{given}.",
+                                    circulation=s.circulation, given=e.circulation)
     objector = e.standing.iso3 if e.standing is not None else e.actor.represents or ""
     if objector in [state for state, _ in s.objections]:
         named = e.standing.name if e.standing is not None else objector
-        raise RuleViolation("SP-2", f"{named} has already broken silence on this "
-                            "circulation.")
+        raise RuleViolation("SP-2", "{named} has already broken silence on this circulation.",
+                                    named=named)
     return s.model_copy(update={"objections": (*s.objections, (objector, e.objection))})
 
 
@@ -77,8 +81,9 @@ def _deadline_came(s: SilenceState, e: se.DecisionAdoptedBySilence | se.Decision
     assert s.deadline is not None
     assert s.text is not None
     if e.occurred_at < s.deadline or e.circulation != s.circulation:
-        raise RuleViolation("SP-3", f"the outcome of circulation {s.circulation} is recorded "
-                            f"at its deadline ({s.deadline.isoformat()}), not before.")
+        raise RuleViolation("SP-3", "the outcome of circulation {circulation} is recorded at "
+                                    "its deadline ({deadline}), not before.",
+                                    circulation=s.circulation, deadline=s.deadline.isoformat())
     if isinstance(e, se.DecisionAdoptedBySilence):
         if e.content_hash != s.text.sha256:
             raise RuleViolation("SP-3", "the decision adopted is the text circulated.")
@@ -98,7 +103,8 @@ def _evolve(s: SilenceState, e: se.AnySilenceEvent) -> SilenceState:
         case se.TextRecirculated():
             _deadline_ahead(e.occurred_at, e.deadline, "SP-4")
             if e.circulation != s.circulation + 1:
-                raise RuleViolation("SP-4", f"this is circulation {s.circulation + 1}.")
+                raise RuleViolation("SP-4", "this is circulation {circulation}.",
+                                            circulation=s.circulation + 1)
             return s.model_copy(update={"text": e.text, "deadline": e.deadline,
                                         "circulation": e.circulation, "objections": (),
                                         "deadline_passed": False, "decided_at": None})
@@ -166,8 +172,9 @@ def decide(state: SilenceState, command: se.SilenceStepCommand, registry: Mappin
         case se.BreakSilence():
             standing = registry.get(command.actor.represents or "")
             if standing is None and command.actor.role is not Role.COMMITTEE_MEMBER:
-                raise RuleViolation("SP-2", f"silence is broken by a State Party; "
-                                    f"{command.actor.name} speaks for no State of the registry.")
+                raise RuleViolation("SP-2", "silence is broken by a State Party; {name} speaks "
+                                            "for no State of the registry.",
+                                            name=command.actor.name)
             event = se.SilenceBroken(**common, standing=standing, objection=command.objection,
                                      circulation=state.circulation)
         case se.RecirculateText():

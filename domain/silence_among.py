@@ -24,9 +24,10 @@ def check_among(among: tuple[str, ...], day: date, record: Record) -> None:
     members = deciding_members(committee_on(day, record.terms, record.presidencies,
                                             record.catalogue, record.profile))
     if len(set(among)) != len(among) or set(among) != set(members):
-        raise RuleViolation("CC-5", f"a text circulated among the Coordination Committee goes "
-                            f"to its members on {day}, each once: {', '.join(members) or 'none'}"
-                            f"; not {', '.join(among)}.")
+        raise RuleViolation("CC-5", "a text circulated among the Coordination Committee goes to "
+                                    "its members on {day}, each once: {members}; not {among}.",
+                                    day=day, members=', '.join(members) or 'none',
+                                    among=', '.join(among))
 
 
 def check_breaker(among: tuple[str, ...], event: se.SilenceBroken) -> None:
@@ -35,10 +36,12 @@ def check_breaker(among: tuple[str, ...], event: se.SilenceBroken) -> None:
     who = event.actor.represents or "no one"
     if event.actor.role is Role.COMMITTEE_MEMBER and (
             not among or who not in COMMITTEE_ORGANISATIONS or event.standing is not None):
-        raise RuleViolation("SP-2", f"a committee member breaks silence for ICRC, UN or CMC "
-                                f"on a text circulated among the Coordination Committee; "
-                                f"{event.actor.name} speaks for {who}.")
+        raise RuleViolation("SP-2", "a committee member breaks silence for ICRC, UN or CMC on a "
+                                    "text circulated among the Coordination Committee; {name} "
+                                    "speaks for {who}.",
+                                    name=event.actor.name, who=who)
     if among and who not in among:
-        raise RuleViolation("SP-2", f"the text is circulated among the Coordination Committee "
-                            f"({', '.join(among)}): only they may break silence, not "
-                            f"{event.actor.name} for {who}.")
+        raise RuleViolation("SP-2", "the text is circulated among the Coordination Committee "
+                                    "({among}): only they may break silence, not {name} for "
+                                    "{who}.",
+                                    among=', '.join(among), name=event.actor.name, who=who)

@@ -34,9 +34,10 @@ def silence_decision(procedure: str, state: SilenceState) -> SilenceDecision:
     decided = {SilencePhase.ADOPTED: "adopted", SilencePhase.NOT_ADOPTED: "not_adopted"}
     outcome = decided.get(state.phase)
     if outcome is None or state.text is None or state.decided_at is None:
-        raise RuleViolation("CC-5", f"silence procedure {procedure} is "
-                            f"{state.phase.value.replace('_', ' ')}: the committee decides by "
-                            "silence once the procedure's deadline has passed.")
+        raise RuleViolation("CC-5", "silence procedure {procedure} is {phase}: the committee "
+                                    "decides by silence once the procedure's deadline has "
+                                    "passed.",
+                                    procedure=procedure, phase=state.phase.value.replace('_', ' '))
     return SilenceDecision(procedure=procedure, outcome=outcome,
                            decided_at=state.decided_at, among=state.among,
                            content_hash=state.text.sha256)

@@ -11,6 +11,7 @@ from domain import silence_events as se
 from domain.coalitions import Document
 from domain.convention import Role
 from domain.procedure import ProcedureStep
+from domain.rules import N_
 
 
 class SilencePhase(StrEnum):
@@ -63,17 +64,17 @@ MEMBER = Role.COMMITTEE_MEMBER  # ICRC, UN, CMC, on a text circulated among the 
 RUNNING = (P.UNDER_SILENCE, P.SILENCE_BROKEN, P.NOT_ADOPTED)
 Step = ProcedureStep[SilenceState]
 STEPS: tuple[Step, ...] = (
-    Step("circulate_text", "TextCirculated", "circulating a text under silence procedure",
+    Step("circulate_text", "TextCirculated", N_("circulating a text under silence procedure"),
          (PRESIDENT,), "SP-1", lambda s: s.phase is P.NOT_CIRCULATED),
-    Step("break_silence", "SilenceBroken", "breaking silence", (DELEGATE, MEMBER), "SP-2",
+    Step("break_silence", "SilenceBroken", N_("breaking silence"), (DELEGATE, MEMBER), "SP-2",
          lambda s: s.phase in (P.UNDER_SILENCE, P.SILENCE_BROKEN)),
-    Step("recirculate_text", "TextRecirculated", "recirculating the text", (PRESIDENT,),
+    Step("recirculate_text", "TextRecirculated", N_("recirculating the text"), (PRESIDENT,),
          "SP-4", lambda s: s.phase in RUNNING),
-    Step("withdraw_text", "TextWithdrawn", "withdrawing the text", (PRESIDENT,), "SP-4",
+    Step("withdraw_text", "TextWithdrawn", N_("withdrawing the text"), (PRESIDENT,), "SP-4",
          lambda s: s.phase in RUNNING),
-    Step("adopt_by_silence", "DecisionAdoptedBySilence", "adopting the decision by silence",
+    Step("adopt_by_silence", "DecisionAdoptedBySilence", N_("adopting the decision by silence"),
          (ENGINE,), "SP-3", lambda s: s.phase is P.UNDER_SILENCE),
-    Step("record_not_adopted", "DecisionNotAdopted", "recording the decision as not adopted",
+    Step("record_not_adopted", "DecisionNotAdopted", N_("recording the decision as not adopted"),
          (ENGINE,), "SP-3", lambda s: s.phase is P.SILENCE_BROKEN),
 )
 BY_EVENT: dict[str, Step] = {s.event: s for s in STEPS}

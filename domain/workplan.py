@@ -114,23 +114,31 @@ def validate_workplan(plan: Workplan, cycle_year: int) -> None:
     """Refuse a work plan that is not for the year after the cycle's, has no item or budget,
     or has an item serving no mandate letter (ISU-2)."""
     if plan.for_year != cycle_year + 1:
-        raise RuleViolation("ISU-2", f"the {cycle_year} cycle's work plan is for {cycle_year + 1}"
-                            f" (submitted to the MSP of {cycle_year}), not for {plan.for_year}.")
+        raise RuleViolation("ISU-2", "the {cycle_year} cycle's work plan is for {plan_year} "
+                                     "(submitted to the MSP of {cycle_year}), not for "
+                                     "{for_year}.",
+                                     cycle_year=cycle_year, plan_year=cycle_year + 1,
+                                     for_year=plan.for_year)
     if not plan.items or not plan.budget:
         raise RuleViolation("ISU-2", "a work plan and budget needs at least one item and one "
                             "budget line (mandate (h)).")
     for item in plan.items:
         if not item.letters:
-            raise RuleViolation("ISU-2", f"the item {item.title!r} names no mandate letter; "
-                                "every item serves one of (a)–(i) of 2MSP P4.4.")
+            raise RuleViolation("ISU-2", "the item {title!r} names no mandate letter; every "
+                                         "item serves one of (a)–(i) of 2MSP P4.4.",
+                                         title=item.title)
 
 
 def check_same_text(approved_hash: str | None, presented_hash: str, step: str) -> None:
     """ISU-3: what reaches the MSP, and what the MSP decides on, is the committee-approved text."""
     if approved_hash is None:
-        raise RuleViolation("ISU-3", f"the work plan cannot be {step} before the Coordination "
-                            "Committee approved it.")
+        raise RuleViolation("ISU-3", "the work plan cannot be {step} before the Coordination "
+                                     "Committee approved it.",
+                                     step=step)
     if presented_hash != approved_hash:
-        raise RuleViolation("ISU-3", f"the work plan {step} (sha256 {presented_hash[:12]}…) is "
-                            f"not the text the committee approved (sha256 {approved_hash[:12]}…)"
-                            "; only the approved text may go forward, unchanged.")
+        raise RuleViolation("ISU-3", "the work plan {step} (sha256 {presented_hash}…) is not "
+                                     "the text the committee approved (sha256 "
+                                     "{approved_hash}…); only the approved text may go forward, "
+                                     "unchanged.",
+                                     step=step, presented_hash=presented_hash[:12],
+                                     approved_hash=approved_hash[:12])

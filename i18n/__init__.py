@@ -48,8 +48,9 @@ class UnknownLanguage(ValueError):  # noqa: N818 - a refusal of input, read by p
 
     def __init__(self, code: str) -> None:
         self.code = code
-        super().__init__(f"unknown language {code!r}: choose one of "
-                         f"{', '.join(LANGUAGES)} (the six languages of the United Nations).")
+        super().__init__(_("unknown language {code!r}: choose one of {languages} (the six "
+                           "languages of the United Nations).").format(
+                               code=code, languages=", ".join(LANGUAGES)))
 
 
 def known(code: str) -> str:

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, insert, select, update
 
 from domain.convention import Actor, Role, shipped_registry
-from i18n import _
-from identities.errors import AlreadyRevoked, Unauthenticated, UnknownPerson
+from i18n import UnknownLanguage, _, known
+from identities.errors import AlreadyRevoked, InvalidPerson, Unauthenticated, UnknownPerson
 from identities.schema import people
 from identities.tokens import new_token, token_hash, well_formed
 from identities.validation import check_email, check_person
@@ -28,7 +28,7 @@ from ledger.encoding import canonical_time
 from ledger.engine import writing
 
 _COLUMNS = (people.c.id, people.c.name, people.c.role, people.c.represents, people.c.created_at,
-            people.c.revoked_at, people.c.email)
+            people.c.revoked_at, people.c.email, people.c.language)
 
 
 def _utc_now() -> datetime:
@@ -49,6 +49,8 @@ class Person(BaseModel):
     #: where the engine's notices go; ``None``: the person is sent nothing (shown only to the
     #: person and the ISU)
     email: str | None = None
+    #: one of ``i18n.LANGUAGES``, or ``None``: the browser's ``Accept-Language``, the CLI's own
+    language: str | None = None
 
     @property
     def revoked(self) -> bool:
@@ -70,7 +72,7 @@ class Person(BaseModel):
 def _person(row: Sequence[Any]) -> Person:
     """A person from a row of ``_COLUMNS`` (in that order)."""
     return Person(id=row[0], name=row[1], role=Role(row[2]), represents=row[3],
-                  created_at=row[4], revoked_at=row[5], email=row[6])
+                  created_at=row[4], revoked_at=row[5], email=row[6], language=row[7])
 
 
 class People:
@@ -149,6 +151,20 @@ class People:
                 raise AlreadyRevoked(f"{person.describe()} (id {person_id}) was revoked "
                                      "already, a moment ago.")
         return person.model_copy(update={"revoked_at": revoked_at})
+
+    def set_language(self, person_id: int, language: str | None) -> Person:
+        """Make ``language`` (one of the UN's six, or ``None`` for the browser's own) the one
+        the person reads in; an unknown language or id is refused and nothing is written."""
+        try:
+            code = None if language is None else known(language)
+        except UnknownLanguage as error:
+            raise InvalidPerson(str(error)) from None
+        with writing(self._engine) as conn:
+            done = conn.execute(update(people).where(people.c.id == person_id)
+                                .values(language=code))
+            if done.rowcount != 1:
+                raise UnknownPerson(f"no person has id {person_id}.")
+        return self.get(person_id)
 
     def authenticate(self, token: str) -> Person:
         """The person holding ``token``; :class:`Unauthenticated` for a malformed, unknown or

@@ -8,6 +8,9 @@ person's token (see ``identities.tokens``); the token itself is stored nowhere. 
 iCalendar feed, ``identities.calendars``). Times are
 canonical UTC text, as in the ledger (``2025-06-02T09:00:00.000000Z``).
 
+``language`` (migration ``0008``) is the language the person reads the dashboard, the CLI's
+messages and the refusals in (``i18n.LANGUAGES``), or NULL for the browser's or the CLI's own.
+
 The ``sessions`` table (migration ``0006``) holds the dashboard's sessions: a session's id is
 a random secret in the person's cookie, kept here only as its SHA-256 (``id_hash``), with the
 person it opens, when it was opened, when it expires and when it was revoked (signed out).
@@ -53,6 +56,8 @@ people = Table(
     Column("email", String(254), nullable=True),
     Column("calendar_hash", CHAR(64), nullable=True),
     Index("uq_people_calendar_hash", "calendar_hash", unique=True),
+    # the person's language, one of the UN's six (migration 0008); none: the browser's choice
+    Column("language", String(8), nullable=True),
     # its index is both the guard against a duplicate and the path authenticate() looks up by
     UniqueConstraint("token_hash", name="uq_people_token_hash"),
     CheckConstraint(ROLE_CHECK, name="ck_people_role"),

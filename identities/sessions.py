@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, insert, select, update
 
 from identities.errors import Unauthenticated
+from identities.people import _COLUMNS as PERSON_COLUMNS
 from identities.people import Person, _person
 from identities.schema import people, sessions
 from identities.tokens import token_hash
@@ -27,9 +28,9 @@ from ledger.engine import writing
 
 PREFIX = "iss_"
 _FORM = re.compile(r"iss_[A-Za-z0-9_-]{43}")
-_COLUMNS = (people.c.id, people.c.name, people.c.role, people.c.represents, people.c.created_at,
-            people.c.revoked_at, people.c.email, sessions.c.expires_at, sessions.c.revoked_at,
-            sessions.c.id_hash)
+#: the person's columns (``identities.people``), then the session's
+_COLUMNS = (*PERSON_COLUMNS, sessions.c.expires_at, sessions.c.revoked_at, sessions.c.id_hash)
+_EXPIRES, _ENDED = len(PERSON_COLUMNS), len(PERSON_COLUMNS) + 1
 
 
 def _utc_now() -> datetime:
@@ -78,11 +79,11 @@ class Sessions:
                                .where(sessions.c.id_hash == digest)).one_or_none()
         if row is None or not hmac.compare_digest(row[-1], digest):
             raise Unauthenticated("that session is not known; sign in again.")
-        if row[8] is not None:
-            raise Unauthenticated(f"that session was ended at {row[8]}; sign in again.")
-        if row[7] <= canonical_time(self._clock()):
-            raise Unauthenticated(f"that session expired at {row[7]}; sign in again.")
-        person = _person(row[:7])
+        if row[_ENDED] is not None:
+            raise Unauthenticated(f"that session was ended at {row[_ENDED]}; sign in again.")
+        if row[_EXPIRES] <= canonical_time(self._clock()):
+            raise Unauthenticated(f"that session expired at {row[_EXPIRES]}; sign in again.")
+        person = _person(row[:_EXPIRES])
         if person.revoked_at is not None:
             raise Unauthenticated(f"your token was revoked at {person.revoked_at}; ask the ISU "
                                   "for a new one.")

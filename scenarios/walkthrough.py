@@ -35,6 +35,8 @@ from domain.mandates import mandates
 from domain.meetings import IntersessionalMeeting, NeighbouringMeeting, default_agenda
 from domain.state import CycleState
 from domain.steps import pending_steps
+from i18n import _
+from i18n.refusals import told
 from scenarios.scripted import FIRST_ROUND, ISU, workplan
 
 SECOND_ROUND = {  # the MSP of 2025 fills the seats the single-year terms leave
@@ -77,7 +79,7 @@ def _seats(console: Console, terms: list[Term], year: int, registry: Registry) -
 def _opened() -> CycleState:
     sitting = Presidency(state="CHE", meeting="12th Meeting of States Parties",
                          designated_on=date(2023, 9, 4), presides_from=date(2024, 9, 2),
-                         presides_until=date(2025, 9, 1))
+                         presides_until=date(2025, 9, 4))
     return apply(CycleState(), CycleOpened(
         year=2025, occurred_at=_at(date(2024, 9, 2)), actor=ISU,
         calendar=default_calendar(2025), carried_presidencies=(sitting,)))
@@ -99,15 +101,20 @@ def _elections(console: Console, state: CycleState, registry: Registry) -> Cycle
     console.rule("2. A consecutive term, refused (CO-7)")
     third = ElectionResult(msp_year=2026, terms=tuple(
         Term(state=s, mandate=k, first_year=2027, last_year=2028) for k, s in THIRD_ROUND.items()))
-    later = CycleState(year=2027, terms=tuple(terms))
+    # the 2027 cycle as the record would hold it: its terms, and the presidency in office on
+    # the election's day (CO-3 judges who acts as President by the record of that day)
+    later = CycleState(year=2027, terms=tuple(terms), presidencies=(Presidency(
+        state="PHL", meeting="13th Meeting of States Parties", designated_on=date(2024, 9, 6),
+        presides_from=date(2025, 9, 5), presides_until=date(2026, 9, 10)),))
+    chair = PRESIDENT.model_copy(update={"represents": "PHL"})
     try:
-        decide.election(later, third, registry, PRESIDENT, _at(date(2026, 9, 7)))
+        decide.election(later, third, registry, chair, _at(date(2026, 9, 7)))
     except RuleViolation as refusal:
-        console.print(f"[red]refused[/red] {refusal}")
+        console.print(f"[red]{_('refused')}[/red] {told(refusal)}")
     excused = third.model_copy(update={"necessity": (NecessityException(
         state="CHL", mandate="universalization",
         reason="no other State Party stood for the seat at the 2026 MSP"),)})
-    accepted = decide.election(later, excused, registry, PRESIDENT, _at(date(2026, 9, 7)))
+    accepted = decide.election(later, excused, registry, chair, _at(date(2026, 9, 7)))
     console.print(f"With the necessity recorded ({excused.necessity[0].reason!r}), the same "
                   f"election is accepted with {len(accepted.warnings)} CO-6 warning(s).")
     _seats(console, [*terms, *excused.terms], 2027, registry)
@@ -119,7 +126,7 @@ def _committee(console: Console, state: CycleState, registry: Registry) -> Cycle
     state = apply(state, PresidentDesignated(
         year=2025, occurred_at=_at(date(2024, 9, 6)), actor=PRESIDENT, presidency=Presidency(
             state="PHL", meeting="13th Meeting of States Parties",
-            designated_on=date(2024, 9, 6), presides_from=date(2025, 9, 1))))
+            designated_on=date(2024, 9, 6), presides_from=date(2025, 9, 5))))
     day = date(2025, 3, 3)
     table = Table("Member", "Seat", "2MSP", title=f"Coordination Committee on {day}")
     for member in state.committee_on(day):
@@ -139,7 +146,7 @@ def _cycle(console: Console, state: CycleState) -> None:
             decide.convening(state, meeting.model_copy(update={"place": place, "last_day": last}),
                              PRESIDENT, _at(date(2025, 2, 3)))
         except RuleViolation as refusal:
-            console.print(f"[red]refused[/red] {refusal}")
+            console.print(f"[red]{_('refused')}[/red] {told(refusal)}")
     first, revised = workplan(2026, "612000.00"), workplan(2026, "598000.00")
     steps: list[CycleEvent] = [
         decide.convening(state, meeting, PRESIDENT, _at(date(2025, 2, 3))),

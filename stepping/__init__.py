@@ -136,7 +136,7 @@ def role_permits(rule: RoleRule, person: Person) -> None:
     try:
         check_role(rule, person.actor)
     except RuleViolation as refused:
-        raise NotPermitted(refused.rule_id, refused.message) from None
+        raise NotPermitted(refused.rule_id, refused.template, **refused.values) from None
 
 
 def permitted(kind: Kind[Any], step: str, person: Person) -> None:

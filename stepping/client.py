@@ -84,7 +84,7 @@ def violation_in(error: BaseException) -> RuleViolation | None:
     cause = error.__cause__ if isinstance(error, WorkflowUpdateFailedError) else error
     if isinstance(cause, ApplicationError) and cause.type == "RuleViolation" and cause.details:
         details = cause.details[0]
-        return RuleViolation(details["rule_id"], details["message"])
+        return RuleViolation.sent(details)
     return None
 
 
@@ -151,8 +151,9 @@ async def begin(client: Client, kind: Kind[Any], command: BaseModel, task_queue:
             if held is not None and kind.pending(held, include_engine=True):
                 raise await _not_running(client, stream) from None
             rule = kind.by_step[kind.begins]
-            raise RuleViolation(rule.rule_id, f"{stream} has already run and closed; a "
-                                f"{kind.title} runs once.") from None
+            raise RuleViolation(rule.rule_id, "{stream} has already run and closed; a {title} "
+                                              "runs once.",
+                                              stream=stream, title=kind.title) from None
         return stream, await _began(client, handle, kind)
     raise RuntimeError(f"no free number after {name}{first} in {MAX_TRIES} tries")
 

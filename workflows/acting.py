@@ -73,9 +73,10 @@ class Acting(Recording[S]):
                 bound(beginning, stream=workflow.info().workflow_id, step=self.KIND.begins,
                       version=0)
             elif workflow.info().parent is None:
-                raise RuleViolation("AT-1", f"{workflow.info().workflow_id} was started as "
-                                    "the engine from outside the engine; the engine begins a "
-                                    "process only from a workflow of its own.")
+                raise RuleViolation("AT-1", "{workflow_id} was started as the engine from "
+                                            "outside the engine; the engine begins a process "
+                                            "only from a workflow of its own.",
+                                            workflow_id=workflow.info().workflow_id)
         return decision(beginning)
 
     def _decide(self, command: BaseModel, name: str, *, validating: bool = False

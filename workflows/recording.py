@@ -71,10 +71,10 @@ _TIMEOUT = timedelta(seconds=30)
 
 def refusal(violation: RuleViolation) -> ApplicationError:
     """The refusal a person receives: the rule id, its paragraph and one sentence."""
-    return ApplicationError(str(violation), {"rule_id": violation.rule_id,
-                                             "source": violation.source,
-                                             "message": violation.message},
-                            type="RuleViolation", non_retryable=True)
+    # the English sentence stays the error's message (old clients, logs); the details add its
+    # template and values, so the API and the CLI give it in their reader's language
+    return ApplicationError(str(violation), violation.details(), type="RuleViolation",
+                            non_retryable=True)
 
 
 T = TypeVar("T")

@@ -84,6 +84,25 @@ def test_revoke_makes_the_token_open_nothing(engine: Engine) -> None:
 
 
 @pytest.mark.usefixtures("settings_at")
+def test_a_person_s_language_is_set_and_an_unknown_one_refused(engine: Engine) -> None:
+    users("add", "Ana Díaz", "--role", "president", "--state", "CHE")
+    unknown = users("language", "1", "xx")
+    assert unknown.exit_code == 2
+    assert "unknown language 'xx'" in unknown.output
+    assert People(engine).get(1).language is None  # nothing written
+    nobody = users("language", "7", "fr")
+    assert nobody.exit_code == 2
+    assert "no person has id 7" in nobody.output
+    done = users("language", "1", "ar")
+    assert done.exit_code == 0, done.output
+    assert "person 1 reads in ar from now on" in done.output
+    assert People(engine).get(1).language == "ar"
+    assert json.loads(users("list", "--json").output)[0]["language"] == "ar"
+    assert users("language", "1", "none").exit_code == 0
+    assert People(engine).get(1).language is None
+
+
+@pytest.mark.usefixtures("settings_at")
 @pytest.mark.parametrize(("args", "says"), [
     (["--role", "engine"], "engine is the engine itself"),
     (["--role", "chair"], "'chair' is not a role"),

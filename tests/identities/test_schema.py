@@ -32,9 +32,10 @@ def test_schema_py_describes_what_the_migration_creates(engine: Engine) -> None:
     assert about_people == []
     columns = {c["name"]: c for c in inspect(engine).get_columns("people")}
     assert list(columns) == ["id", "name", "role", "represents", "token_hash", "created_at",
-                             "revoked_at", "email", "calendar_hash"]
+                             "revoked_at", "email", "calendar_hash", "language"]
     assert [n for n, c in columns.items() if c["nullable"]] == ["represents", "revoked_at",
-                                                                "email", "calendar_hash"]
+                                                                "email", "calendar_hash",
+                                                                "language"]
 
 
 def _latest_roles() -> tuple[str, tuple[str, ...]]:

@@ -121,6 +121,31 @@ def test_a_step_without_a_valid_token_is_refused_before_the_engine(
         assert ("revoked" in line) is (token == "revoked")
 
 
+def test_a_refusal_in_the_language_asked_for_and_its_paragraph_on_request(
+        tokens: dict[str, str], engine: Engine, sent: Engine_) -> None:
+    step = ("workplan", "approve", "--year", str(YEAR), "--hash", HASH, "--token",
+            tokens["auditor"])
+    french = run("--lang", "fr", *step)
+    line = refused(french, engine, sent)
+    assert line.startswith("refusé ISU-3 (2MSP P4.4(h)) : ") or line.startswith(
+        "refusé ISU-3 (2MSP P4.4(h)): ")
+    assert "Ada Pruett a agi en tant que auditeur" in line
+    spanish = run(*step, env={"INTERSESSIONAL_LANGUAGE": "es"})
+    assert refused(spanish, engine, sent).startswith("rechazado ISU-3")
+    explained = run("--lang", "zh", "--explain", *step)
+    assert explained.exit_code == 2
+    lines = explained.output.strip().splitlines()
+    assert lines[0].startswith("被拒绝 ISU-3 (2MSP P4.4(h)): ")
+    assert lines[1] == "该规则所依据的段落："
+    assert lines[2].strip().startswith("[zh] 2MSP P4.4(h): (h) 向每次缔约国会议")
+    assert (sent.connects, sent.taken) == (0, [])
+    assert Ledger(engine).head() == 0
+    wrong = run("--lang", "xx", *step)
+    assert wrong.exit_code == 2
+    assert "unknown language 'xx'" in wrong.output
+    assert run("--lang", "en", *step).output.startswith("refused ISU-3")  # the next one works
+
+
 def test_the_token_comes_from_the_environment_and_the_role_from_the_token(
         tokens: dict[str, str], engine: Engine, sent: Engine_) -> None:
     auditor = run("workplan", "approve", "--yes", "--year", str(YEAR), "--hash", HASH,
