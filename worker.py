@@ -48,8 +48,8 @@ def cycle_activities(ledger: Ledger, settings: Settings) -> list[Callable[..., A
                            default_profile=settings.profile)
     sending = NoticeActivities(ledger, settings)
     return [acts.record_event, acts.read_stream, acts.note_attention, acts.prepare_cycle,
-            acts.read_registry, acts.read_record, acts.take_checkpoint, sending.plan_notices,
-            sending.send_notice]
+            acts.read_registry, acts.read_record, acts.take_checkpoint, sending.start_notices,
+            sending.plan_notices, sending.send_notice]
 
 
 def cycle_worker(client: Client, task_queue: str, activities: Sequence[Callable[..., Any]],

@@ -17,16 +17,20 @@ from contextlib import AbstractContextManager, nullcontext
 
 import structlog
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 from activities import notice_texts as texts
 from contracts.notices import (
+    NOTICES_WORKFLOW,
     PLAN_NOTICES,
     SEND_NOTICE,
+    START_NOTICES,
     NoticeOutcome,
     NoticesPlanned,
     PlanNotices,
     SendNotice,
+    notices_id,
 )
 from domain.awaiting import may_take, newly_pending, presides, watched_by
 from domain.cycle import fold
@@ -71,6 +75,22 @@ class NoticeActivities:
                                    type="NoSuchEvent", non_retryable=True)
         events = [parse_event(e.payload) for e in recorded]
         return fold(events[:-1]), fold(events), events[-1]
+
+    @activity.defn(name=START_NOTICES)
+    async def start_notices(self, request: PlanNotices) -> None:
+        """Start the event's ``Notices`` workflow on this worker's task queue — a workflow of
+        its own, not a child: the year's history learns nothing of how its notices go, so no
+        notice's end can race the year's own (a child's completion arriving as the year fails
+        would turn an update's answer into an unhandled-command retry). Started already (a
+        retried start), it is left as it is."""
+        try:
+            await activity.client().start_workflow(
+                NOTICES_WORKFLOW, request, id=notices_id(request.event_id),
+                task_queue=activity.info().task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        except WorkflowAlreadyStartedError:
+            _log(stream=request.stream).info("notices_started_already",
+                                             event_id=str(request.event_id))
 
     @activity.defn(name=PLAN_NOTICES)
     def plan_notices(self, request: PlanNotices) -> NoticesPlanned:

@@ -1,10 +1,10 @@
 """What the notices' workflow and activities exchange (``workflows.notices``,
 ``activities.notices``): their registered names, stable for replay, and their models.
 
-A notice is owed for a recorded event: its ``Notices`` workflow, started by the cycle's
-workflow with the id :func:`notices_id` of the event (so a start replayed or retried is the
-same workflow, never a second one), plans the notices the event calls for, one per (event,
-person, kind), then sends each, retried until it is sent.
+A notice is owed for a recorded event: its ``Notices`` workflow, started for the cycle's
+workflow by the local activity ``start_notices`` with the id :func:`notices_id` of the event (so
+a start retried or replayed is the same workflow, never a second one), plans the notices the
+event calls for, one per (event, person, kind), then sends each, retried until it is sent.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 #: the workflow's and the activities' registered names
 NOTICES_WORKFLOW = "Notices"
 PLAN_NOTICES, SEND_NOTICE = "plan_notices", "send_notice"
+#: the cycle's local activity that starts an event's ``Notices`` workflow
+START_NOTICES = "start_notices"
 
 
 def notices_id(event_id: UUID) -> str:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.common import WorkflowIDReusePolicy
+from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
         TakeCheckpoint,
         cycle_id,
     )
-    from contracts.notices import NOTICES_WORKFLOW, PlanNotices, notices_id
+    from contracts.notices import START_NOTICES, PlanNotices
     from domain import decide
     from domain.awaiting import owes_notices
     from domain.calendar import CycleCalendar, following_calendar
@@ -56,6 +56,8 @@ _PREPARING = timedelta(minutes=2)
 CONVENTION_PROFILE, QUIET_PAST = "convention-profile", "past-deadlines-stay-quiet"
 #: patch id: each recorded event starts the workflow of the notices it owes (issue 21)
 NOTICES_SENT = "notices-sent"
+#: starting a workflow is one call to Temporal: retried while Temporal is busy or down
+_STARTING, STARTING = timedelta(seconds=30), RetryPolicy(maximum_interval=timedelta(minutes=1))
 
 
 T = TypeVar("T")
@@ -112,7 +114,7 @@ class AnnualCycleWorkflow(DecidingBySilence):
             name=f"intersessional engine, as the {year} cycle closed", role=Role.ENGINE),
             calendar)
         await workflow.wait_condition(workflow.all_handlers_finished)
-        if self._starting_notices:  # an abandoned child is started only if its start is seen
+        if self._starting_notices:  # every event's notices started before the year ends
             await asyncio.gather(*self._starting_notices)
         return CycleOutcome(year=year, workplan_status=self._state.workplan_status,
                             events=self._state.event_count, checkpoint=checkpoint,
@@ -132,24 +134,18 @@ class AnnualCycleWorkflow(DecidingBySilence):
         before = self._state
         receipt = await super()._record(decision, by)
         if receipt is not None and self._notifying and owes_notices(before, self._state):
-            # not awaited here: the step's answer, and the next timer's recording, do not wait
-            # for Temporal to start it (the run waits for every start before it ends)
+            # not awaited here: the step's answer does not wait on it (the run waits for every
+            # start before it ends)
             self._starting_notices.append(asyncio.create_task(self._notify(receipt)))
         return receipt
 
     async def _notify(self, receipt: Receipt) -> None:
-        """Start, and abandon, the event's ``Notices`` workflow: the year goes on at once,
-        whatever the mail server does; a start already made (by an earlier attempt of this
-        task, or a step adopted from the ledger) is left as it is."""
-        try:
-            await workflow.start_child_workflow(
-                NOTICES_WORKFLOW, PlanNotices(stream=receipt.stream, version=receipt.version,
-                                              event_id=receipt.event_id),
-                id=notices_id(receipt.event_id),
-                parent_close_policy=workflow.ParentClosePolicy.ABANDON,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
-        except WorkflowAlreadyStartedError:
-            workflow.logger.info("the notices of %s were started already", receipt.event_id)
+        """Have the event's ``Notices`` workflow started (a local activity, ``start_notices``):
+        the year goes on at once, whatever the mail server does, and hears nothing back."""
+        await workflow.execute_local_activity(
+            START_NOTICES, PlanNotices(stream=receipt.stream, version=receipt.version,
+                                       event_id=receipt.event_id),
+            start_to_close_timeout=_STARTING, retry_policy=STARTING)
 
     @staticmethod
     def _opening(opening: OpenCycle, basis: CycleBasis) -> RecordedEvent:
