@@ -21,6 +21,7 @@ from domain.convention import COMMITTEE_ORGANISATIONS, shipped_registry
 from domain.kinds import CYCLE
 from domain.profile import SitsAs
 from domain.state import CycleState, Phase, WorkplanStatus
+from i18n.territories import state_name
 from ledger import Ledger
 from ledger.attention import Attention
 from reading.streams import streams
@@ -88,7 +89,8 @@ def name_of(code: str) -> str:
     """``Chile (CHL)``, ``United Nations (UN)``, or the bare code."""
     if code in COMMITTEE_ORGANISATIONS:
         return f"{ORGANISATIONS.get(code, code)} ({code})"
-    return shipped_registry().describe(code)
+    found = shipped_registry().get(code)
+    return f"{state_name(code, found.name)} ({code})" if found is not None else code
 
 
 def committee(year: int, state: CycleState, on: date) -> Committee:

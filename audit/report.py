@@ -44,6 +44,7 @@ from audit.years import process_streams
 from contracts import cycle_id
 from domain.conferences import MeetingKind
 from i18n import N_, _
+from i18n.territories import state_name
 from ledger import Ledger, StoredEvent
 
 __all__ = ["Approval", "Coordinator", "Deviation", "DeviationKind", "Document", "MandateSeats",
@@ -159,4 +160,5 @@ def _environment() -> Environment:
     env.filters["stamp"] = lambda text: _when(datetime.fromisoformat(text[:19]).replace(
         tzinfo=UTC))  # ledger time text
     env.filters["words"] = words  # a value the engine keeps, in words
+    env.globals["state_name"] = state_name  # a State by name in the report's language
     return env

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.errors import RuleViolation
 from domain.limits import NAME, Most, Name, Title
+from domain.rules import N_
 
 
 class MandateKind(StrEnum):
@@ -58,14 +59,14 @@ REPORTING = "reporting"
 
 #: WG-1 and WG-3, in the order of 2MSP P2.1 and P2.2.
 DEFAULT_MANDATES: tuple[Mandate, ...] = (
-    _wg(GENERAL_STATUS, "a", "General status and operation of the Convention"),
-    _wg("universalization", "b", "Universalization"),
-    _wg("victim-assistance", "c", "Victim assistance"),
-    _wg("clearance", "d", "Clearance and risk reduction"),
-    _wg("stockpile-destruction", "e", "Stockpile destruction and retention"),
-    _wg("cooperation-assistance", "f", "Cooperation and assistance"),
-    _area(NATIONAL_IMPLEMENTATION, "National implementation measures"),
-    _area(REPORTING, "Reporting"),
+    _wg(GENERAL_STATUS, "a", N_("General status and operation of the Convention")),
+    _wg("universalization", "b", N_("Universalization")),
+    _wg("victim-assistance", "c", N_("Victim assistance")),
+    _wg("clearance", "d", N_("Clearance and risk reduction")),
+    _wg("stockpile-destruction", "e", N_("Stockpile destruction and retention")),
+    _wg("cooperation-assistance", "f", N_("Cooperation and assistance")),
+    _area(NATIONAL_IMPLEMENTATION, N_("National implementation measures")),
+    _area(REPORTING, N_("Reporting")),
 )
 
 

@@ -17,6 +17,7 @@ from domain.convention import COMMITTEE_ORGANISATIONS, Registry, Role, shipped_r
 from domain.state import Phase, WorkplanStatus
 from domain.workplan import MandateLetter
 from i18n import N_, _, current
+from i18n.territories import state_name
 
 ROLES: dict[str, str] = {
     Role.ISU: N_("the Implementation Support Unit"), Role.PRESIDENT: N_("the President"),
@@ -99,7 +100,7 @@ def state(code: str | None) -> str:
     if code in COMMITTEE_ORGANISATIONS:
         return _(ORGANISATIONS.get(code, code))
     found = _registry().get(code)
-    return found.name if found is not None else code
+    return state_name(found.iso3, found.name) if found is not None else code
 
 
 def _locale() -> str:

@@ -57,9 +57,28 @@ def has_line(text: str, line: str) -> bool:
     return any(words(line) == words(candidate) for candidate in text.splitlines())
 
 
-def starts(pages: list[str], title: str, after: int) -> int:
-    """The first page (numbered from 1) after page ``after`` on which ``title`` is written."""
-    return next(i + 1 for i, text in enumerate(pages) if i >= after and title in text)
+def sections(pdf: Path) -> list[tuple[str, int]]:
+    """The PDF's own outline at the sections' level: each heading's text (its title, then any
+    rule ids beside it) and the page (from 1) it is on — where the typesetter put it, not a
+    guess from the text, in which a section's name may be an everyday word of a sentence."""
+    reader = PdfReader(pdf)
+    outline: Any = reader.outline
+    level = next((entry for entry in outline if isinstance(entry, list)), [])
+    found: list[tuple[str, int]] = []
+    for entry in level:
+        if not isinstance(entry, list):
+            number = reader.get_destination_page_number(entry)
+            assert number is not None, f"{entry.title!r} points at no page"
+            found.append((_plain(entry.title), number + 1))
+    return found
+
+
+def starts(pdf: Path, pages: list[str], title: str) -> int:
+    """The page (from 1) on which the section headed ``title`` begins; its heading is written
+    there."""
+    page = next(page for heading, page in sections(pdf) if heading.startswith(title))
+    assert title in pages[page - 1]
+    return page
 
 
 def drawn_at(pdf: Path, page: int, text: str) -> tuple[float, float]:
