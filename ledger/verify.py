@@ -88,6 +88,11 @@ def verify(engine: Engine, public_key: Ed25519PublicKey | None = None,
     """Check every event, link and checkpoint (signatures too, given the public key);
     ``progress(n)`` is called as each batch of ``n`` events has been checked."""
     checkpoints = all_checkpoints(engine)
+    # the head is read before the log: an event appended while this reads (the engine runs
+    # on) then lies past it and is checked like any other, and a log cut short of the head is
+    # still caught; read after the log, it would count that event and call the log truncated
+    with engine.connect() as conn:
+        head = int(conn.execute(select(ledger_head.c.position)).scalar_one())
     versions: dict[str, int] = {}  # stream -> version, hash and position of its last event
     hashes: dict[str, str] = {}
     positions: dict[str, int] = {}
@@ -139,8 +144,6 @@ def verify(engine: Engine, public_key: Ed25519PublicKey | None = None,
         if progress is not None:
             progress(len(batch))
     count = expected - 1
-    with engine.connect() as conn:
-        head = int(conn.execute(select(ledger_head.c.position)).scalar_one())
     longest = max([head, *(cp.tree_size for cp in checkpoints)])
     if longest > count:
         return report(count, Problem(

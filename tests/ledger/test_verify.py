@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
+import pytest
 from sqlalchemy import Engine, text
 
+import ledger.verify as ledger_verify
 from ledger import Ledger
 from ledger.encoding import canonical_json, event_hash
 from ledger.problems import ProblemKind
 from ledger.records import COLUMNS, header
 from ledger.verify import verify
-from tests.ledger.conftest import execute, populate
+from tests.ledger.conftest import execute, new_event, populate
 
 # populate() interleaves three streams: position p is stream (p-1) % 3, version (p-1) // 3 + 1
 
@@ -136,3 +140,22 @@ def test_a_truncated_log_is_named(ledger: Ledger, engine: Engine) -> None:
     assert problem is not None
     assert (problem.kind, problem.position) == (ProblemKind.TRUNCATED, 22)
     assert str(total) in problem.detail
+
+
+def test_an_event_appended_while_verifying_is_no_truncation(
+        ledger: Ledger, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine runs on while an auditor verifies: an event appended after the log was read
+    (the next year's opening, say) is not a head the log fails to reach."""
+    total = populate(ledger)
+    real = ledger_verify._records
+
+    def records_then_an_append(engine: Engine) -> Iterator[list[tuple[Any, ...]]]:
+        yield from real(engine)  # the whole log as it stood
+        ledger.append("cycle-2027", [new_event(total)], expected_version=0)
+
+    monkeypatch.setattr(ledger_verify, "_records", records_then_an_append)
+    report = verify(engine)
+    assert report.intact, report.problem
+    assert report.events == total
+    monkeypatch.undo()
+    assert verify(engine).events == total + 1  # and the next reading checks it too
