@@ -34,18 +34,17 @@ def may_take(step: PendingStep, actor: Actor, state: CycleState, day: date) -> b
     on ``day``."""
     if actor.role not in step.roles or chair_alone(state, step.step, actor.role):
         return False
-    try:
-        authorise(actor, day, record_of_cycle(state))
-    except RuleViolation:
-        return False
-    return True
+    return _holds(actor, state, day)
 
 
 def presides(actor: Actor, state: CycleState, day: date) -> bool:
     """Whether ``actor`` is the President in office on ``day`` (to whom a missed deadline is
     escalated, CC-1)."""
-    if actor.role is not Role.PRESIDENT:
-        return False
+    return actor.role is Role.PRESIDENT and _holds(actor, state, day)
+
+
+def _holds(actor: Actor, state: CycleState, day: date) -> bool:
+    """Whether the record of the cycle gives ``actor`` their role on ``day``."""
     try:
         authorise(actor, day, record_of_cycle(state))
     except RuleViolation:

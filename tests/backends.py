@@ -19,12 +19,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from ledger import create_ledger_engine, upgrade
-from ledger.engine import unreachable
+from ledger.engine import MIGRATIONS, unreachable, writing
 
 POSTGRES_URL = os.environ.get("INTERSESSIONAL_TEST_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/test")
@@ -115,3 +117,13 @@ def ledger_database(backend: str, tmp_path: Path) -> Iterator[Engine]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def alembic(engine: Engine, step: str, revision: str) -> None:
+    """Run the ledger's Alembic ``step`` (``upgrade``, ``downgrade``) to ``revision`` on
+    ``engine``, as ``intersessional db upgrade`` does."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with writing(engine) as connection:
+        config.attributes["connection"] = connection
+        getattr(command, step)(config, revision)

@@ -8,9 +8,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
@@ -21,6 +19,7 @@ from identities.schema import metadata
 from identities.tokens import new_token, token_hash
 from ledger import Ledger, NewEvent
 from ledger.engine import MIGRATIONS, writing
+from tests.backends import alembic
 from tests.identities.conftest import count
 
 
@@ -85,24 +84,17 @@ def test_the_database_refuses_a_token_hash_twice(engine: Engine) -> None:
     assert count(engine) == 1
 
 
-def _alembic(engine: Engine, step: str, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with writing(engine) as connection:
-        config.attributes["connection"] = connection
-        getattr(command, step)(config, revision)
-
 
 def test_upgrading_a_ledger_at_0001_keeps_its_events(engine: Engine) -> None:
     """A database made before identities (revision 0001) gains ``people``; its events stay."""
-    _alembic(engine, "downgrade", "0001")
+    alembic(engine, "downgrade", "0001")
     assert "people" not in inspect(engine).get_table_names()
     ledger = Ledger(engine)
     event = NewEvent(event_id=uuid.uuid4(), type="CycleOpened", schema_version=1,
                      payload={"year": 2027}, actor="ISU Director", role="isu",
                      occurred_at=datetime(2026, 9, 7, tzinfo=UTC))
     receipt = ledger.append("cycle-2027", [event], expected_version=0)[0]
-    _alembic(engine, "upgrade", "head")
+    alembic(engine, "upgrade", "head")
     assert "people" in inspect(engine).get_table_names()
     assert [e.receipt for e in ledger.read_stream("cycle-2027")] == [receipt]
     person, token = People(engine).add("Ana Díaz", "isu", None)
@@ -129,12 +121,12 @@ def _person_at_0002(engine: Engine) -> tuple[int, str]:
 def test_upgrading_from_0002_admits_delegates_and_keeps_the_people(engine: Engine) -> None:
     """At 0002 the database refuses a delegate; 0003 keeps every row (its id too) and every
     other guard, and admits one; on both backends."""
-    _alembic(engine, "downgrade", "0002")
+    alembic(engine, "downgrade", "0002")
     person_id, token = _person_at_0002(engine)
     sql, given = _insert("delegate", "b" * 64)
     with pytest.raises(IntegrityError), writing(engine) as conn:
         conn.execute(text(sql), given)
-    _alembic(engine, "upgrade", "head")
+    alembic(engine, "upgrade", "head")
     person = People(engine).authenticate(token)
     assert (person.id, person.name, person.email) == (person_id, "Ana Díaz", None)
     with writing(engine) as conn:
@@ -153,7 +145,7 @@ def test_upgrading_from_0002_admits_delegates_and_keeps_the_people(engine: Engin
 
 
 def test_downgrading_to_0002_refuses_delegates_again(engine: Engine) -> None:
-    _alembic(engine, "downgrade", "0002")
+    alembic(engine, "downgrade", "0002")
     sql, given = _insert("delegate", "c" * 64)
     with pytest.raises(IntegrityError), writing(engine) as conn:
         conn.execute(text(sql), given)

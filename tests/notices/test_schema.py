@@ -10,18 +10,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from identities import People, Sessions
 from ledger import Ledger, NewEvent
-from ledger.engine import MIGRATIONS, writing
+from ledger.engine import writing
 from ledger.schema import metadata
-from tests.backends import ledger_database
+from tests.backends import alembic, ledger_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -29,13 +27,6 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     with ledger_database(request.param, tmp_path) as eng:
         yield eng
 
-
-def _alembic(engine: Engine, step: str, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with writing(engine) as connection:
-        config.attributes["connection"] = connection
-        getattr(command, step)(config, revision)
 
 
 def test_schema_py_describes_the_notices_table(engine: Engine) -> None:
@@ -74,10 +65,10 @@ def test_upgrading_from_0006_keeps_people_sessions_and_events(engine: Engine) ->
         actor="ISU Director", role="isu", occurred_at=datetime(2026, 9, 7, tzinfo=UTC))], 0)[0]
     person, token = People(engine).add("Ana Díaz", "isu", None, "ana@example.org")
     session = Sessions(engine, timedelta(hours=1)).open(person)
-    _alembic(engine, "downgrade", "0006")
+    alembic(engine, "downgrade", "0006")
     assert "notices" not in inspect(engine).get_table_names()
     assert "email" not in {c["name"] for c in inspect(engine).get_columns("people")}
-    _alembic(engine, "upgrade", "head")
+    alembic(engine, "upgrade", "head")
     kept = People(engine).authenticate(token)
     assert (kept.id, kept.name, kept.email) == (person.id, "Ana Díaz", None)  # given again
     assert Sessions(engine, timedelta(hours=1)).person_of(session).id == person.id

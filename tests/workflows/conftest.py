@@ -16,16 +16,19 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from domain import commands as c
 from domain.commands import StepCommand
+from domain.convention import shipped_registry
 from domain.cycle import fold
 from domain.errors import RuleViolation
 from domain.events import parse_event
 from domain.state import CycleState
 from ledger import Ledger
 from runtime.embedded import installed_binary
+from scenarios import scripted
 from settings import Settings
 from tests.backends import ledger_database
-from tests.cycles import cycle_state, take_step
+from tests.cycles import cycle_state, open_cycle, take_step
 from tests.ports import free_port
 from worker import cycle_activities, cycle_worker
 
@@ -93,3 +96,20 @@ async def refused_leaving_all_as_it_was(engine: Engine, year: int, command: Step
     assert engine.ledger.head() == head
     assert await cycle_state(engine.client, year) == state
     return refused.value
+
+
+async def to_the_meeting(engine: Engine, year: int) -> None:
+    """Open ``year``, elect, designate and convene, with the scripted year's data: the
+    meeting is due by 30 June."""
+    chair = scripted.president(year)
+    await open_cycle(engine.client, c.OpenCycle(
+        year=year, actor=scripted.ISU,
+        carried_presidencies=(scripted.first_presidency(year),)), engine.task_queue)
+    state = await cycle_state(engine.client, year)
+    assert state.calendar is not None
+    await take_step(engine.client, year, c.ElectCoordinators(
+        actor=chair, election=scripted.election(year, state, shipped_registry())))
+    await take_step(engine.client, year, c.DesignatePresident(actor=chair, presidency=(
+        scripted.presidency(year, state.calendar.opening_msp, state.calendar.closing_msp))))
+    await take_step(engine.client, year, c.ConveneMeeting(actor=chair,
+                                                          meeting=scripted.meeting(year)))

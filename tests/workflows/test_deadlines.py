@@ -7,30 +7,14 @@ from datetime import UTC, datetime
 
 from contracts import cycle_id
 from domain import commands as c
-from domain.convention import shipped_registry
 from domain.events import Deadline
 from domain.state import Phase
 from scenarios import scripted
-from tests.cycles import cycle_state, open_cycle, take_step
-from tests.workflows.conftest import Engine
+from tests.cycles import cycle_state, take_step
+from tests.workflows.conftest import Engine, to_the_meeting
 
 YEAR = 2027
 
-
-async def _to_the_meeting(engine: Engine) -> None:
-    """Open the year, elect, designate and convene: the meeting is due by 30 June."""
-    chair = scripted.president(YEAR)
-    await open_cycle(engine.client, c.OpenCycle(
-        year=YEAR, actor=scripted.ISU,
-        carried_presidencies=(scripted.first_presidency(YEAR),)), engine.task_queue)
-    state = await cycle_state(engine.client, YEAR)
-    assert state.calendar is not None
-    await take_step(engine.client, YEAR, c.ElectCoordinators(
-        actor=chair, election=scripted.election(YEAR, state, shipped_registry())))
-    await take_step(engine.client, YEAR, c.DesignatePresident(actor=chair, presidency=(
-        scripted.presidency(YEAR, state.calendar.opening_msp, state.calendar.closing_msp))))
-    await take_step(engine.client, YEAR, c.ConveneMeeting(actor=chair,
-                                                          meeting=scripted.meeting(YEAR)))
 
 
 async def _sleep_until(engine: Engine, moment: datetime) -> None:
@@ -38,7 +22,7 @@ async def _sleep_until(engine: Engine, moment: datetime) -> None:
 
 
 async def test_a_missed_meeting_is_reminded_then_escalated(engine: Engine) -> None:
-    await _to_the_meeting(engine)
+    await to_the_meeting(engine, YEAR)
     await _sleep_until(engine, datetime(YEAR, 6, 20, tzinfo=UTC))
     state = await cycle_state(engine.client, YEAR)
     assert state.reminders == (Deadline.INTERSESSIONAL_MEETING,)
@@ -59,7 +43,7 @@ async def test_a_missed_meeting_is_reminded_then_escalated(engine: Engine) -> No
 
 
 async def test_a_deadline_met_in_time_records_no_reminder(engine: Engine) -> None:
-    await _to_the_meeting(engine)
+    await to_the_meeting(engine, YEAR)
     await take_step(engine.client, YEAR, c.HoldMeeting(actor=scripted.ISU,
                                                        records_reference="ISU/IM"))
     await _sleep_until(engine, datetime(YEAR, 7, 2, tzinfo=UTC))

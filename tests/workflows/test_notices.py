@@ -14,15 +14,14 @@ from temporalio.service import RPCError
 from contracts import cycle_id
 from contracts.notices import notices_id
 from domain import commands as c
-from domain.convention import shipped_registry
 from identities import People, Person
 from ledger import notices
 from ledger.notices import Notice
 from scenarios import scripted
 from settings import Settings
-from tests.cycles import cycle_state, open_cycle, take_step
+from tests.cycles import take_step
 from tests.mailbox import MailServer, eventually, mail_server
-from tests.workflows.conftest import Engine
+from tests.workflows.conftest import Engine, to_the_meeting
 
 YEAR = 2027
 REMINDED = datetime(YEAR, 6, 16, 0, 0, 1, tzinfo=UTC)  # 14 days before the meeting's 30 June
@@ -56,20 +55,6 @@ def _register(engine: Engine) -> tuple[Person, Person]:
     return president, isu
 
 
-async def _to_the_meeting(engine: Engine) -> None:
-    chair = scripted.president(YEAR)
-    await open_cycle(engine.client, c.OpenCycle(
-        year=YEAR, actor=scripted.ISU,
-        carried_presidencies=(scripted.first_presidency(YEAR),)), engine.task_queue)
-    state = await cycle_state(engine.client, YEAR)
-    assert state.calendar is not None
-    await take_step(engine.client, YEAR, c.ElectCoordinators(
-        actor=chair, election=scripted.election(YEAR, state, shipped_registry())))
-    await take_step(engine.client, YEAR, c.DesignatePresident(actor=chair, presidency=(
-        scripted.presidency(YEAR, state.calendar.opening_msp, state.calendar.closing_msp))))
-    await take_step(engine.client, YEAR, c.ConveneMeeting(actor=chair,
-                                                          meeting=scripted.meeting(YEAR)))
-
 
 def _reminders(engine: Engine, person: Person) -> list[Notice]:
     return [n for n in notices.listed(engine.ledger.engine, person_id=person.id)
@@ -92,7 +77,7 @@ async def _sleep_until(engine: Engine, moment: datetime) -> None:
 async def test_a_deadline_reminder_reaches_the_president(engine: Engine, smtp: MailServer
                                                          ) -> None:
     president, isu = _register(engine)
-    await _to_the_meeting(engine)
+    await to_the_meeting(engine, YEAR)
     # each step opened the next for the President: "a step awaits you", sent at once
     awaited = await eventually(lambda: smtp.inbox.with_subject("A step awaits you in the 2027"),
                                "the President told a step awaits them")
@@ -127,7 +112,7 @@ async def test_a_deadline_reminder_reaches_the_president(engine: Engine, smtp: M
 async def test_an_unreachable_server_delays_the_reminder_and_blocks_nothing(
         engine: Engine, smtp: MailServer) -> None:
     president, _ = _register(engine)
-    await _to_the_meeting(engine)
+    await to_the_meeting(engine, YEAR)
     await _every_notice_sent(engine)
     assert smtp.inbox.with_subject("A step awaits you")
     smtp.stop()
