@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: catalogs install demo test lint typecheck unit rules-coverage histories bench-ledger bench-cycle bench-audit bench-attestation bench-startup chaos clean
+.PHONY: catalogs install demo test lint typecheck unit rules-coverage histories bench-ledger bench-cycle bench-checkpoint bench-audit bench-attestation bench-startup bench-scale chaos clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "intersessional needs Python >= 3.11; set PYTHON=python3.11 or newer")'
@@ -62,6 +62,12 @@ bench-cycle: $(STAMP)
 	$(BIN)/python bench/cycle.py
 	$(BIN)/python bench/cycle.py --think 2
 
+# What closing a year costs the ledger by its size: take_checkpoint at 10,000 and at 1,000,000
+# events beside a year's appends, in the same run. Not part of `make test`. About three minutes;
+# `$(BIN)/python bench/checkpoint.py --quick` for 200,000 events.
+bench-checkpoint: $(STAMP)
+	$(BIN)/python bench/checkpoint.py
+
 # The audit over 1,000,000 events: verify, export, verify-bundle and replay --as-of, each beside
 # a floor measured in the same run. Not part of `make test`. About three minutes;
 # `$(BIN)/python bench/audit.py --quick` for a smoke run.
@@ -72,6 +78,14 @@ bench-audit: $(STAMP)
 # durable append of the same event, measured in the same run. About half a minute.
 bench-attestation: $(STAMP)
 	$(BIN)/python bench/attestation.py
+
+# Scale figures a secretariat can plan with (issue 23): the worker's memory with 1,000 open
+# streams (cycles, coalitions, silence procedures) beside the same worker idle and a bare
+# temporalio worker, and `audit report` over 20 years of a convention (10 coalitions a year)
+# beside one year's report, in the same run. About five minutes;
+# `$(BIN)/python bench/scale.py --quick` for a smoke run (under two minutes).
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py
 
 # How fast `intersessional` starts: --help, states and every group's --help beside a minimal
 # two-command Typer app's --help, interleaved in the same run; fails above 1.5x. About a minute.

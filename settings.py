@@ -7,13 +7,14 @@ API key), the PostgreSQL ledger and the signing key (see README, *Production*; t
 is generated from this model by ``scripts/settings_table.py``).
 
 :func:`load` is how a process starts: a wrong setting — a value of the wrong kind, a missing
-TLS file, a misspelt name — is one sentence naming it (:class:`SettingsError`), never a trace.
+TLS file — is one sentence naming it (:class:`SettingsError`), never a trace. A name with the
+prefix that is no setting (:func:`unknown_variables`) stops nothing: the CLI warns of it, naming
+the setting meant (:func:`nearest`).
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -29,11 +30,15 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 PREFIX = "INTERSESSIONAL_"
+#: addresses an API bound to every interface listens on, that no link can lead to
+_EVERY_INTERFACE = frozenset({"0.0.0.0", "::", ""})
 #: variables with the prefix that are not settings of a deployment: a person's token for the
-#: CLI, and the test suite's switches
-OTHER_VARIABLES = frozenset({"INTERSESSIONAL_TOKEN", "INTERSESSIONAL_REQUIRE_POSTGRES",
-                             "INTERSESSIONAL_REQUIRE_CHROMIUM", "INTERSESSIONAL_REQUIRE_PANGO",
-                             "INTERSESSIONAL_TEST_POSTGRES_URL"})
+#: CLI (``--token``); which SQLite verify's workers read with (``ledger.readers``, read there
+#: so that spawned workers see it)
+OTHER_VARIABLES = frozenset({"INTERSESSIONAL_TOKEN", "INTERSESSIONAL_VERIFY_READER"})
+#: and the test suite's switches and places (``INTERSESSIONAL_REQUIRE_CHROMIUM``,
+#: ``INTERSESSIONAL_TEST_POSTGRES_URL``, …; tests/backends.py, tests/browser.py, .ci/run)
+OTHER_PREFIXES = ("INTERSESSIONAL_REQUIRE_", "INTERSESSIONAL_TEST_")
 
 
 def _default_data_dir() -> Path:
@@ -140,11 +145,18 @@ class Settings(BaseSettings):
                                     "worker` answers GET /health")
     worker_health_port: int = Field(default=8001, ge=0, le=65535,
                                     description="its port; 0: no health endpoint")
+    worker_metrics_host: str = Field(default="127.0.0.1", description="where `intersessional "
+                                     "worker` serves its Prometheus metrics (GET /metrics: "
+                                     "Temporal SDK's and the events it records)")
+    worker_metrics_port: int = Field(default=9464, ge=0, le=65535, description="its port; 0: "
+                                     "no metrics endpoint; `intersessional dev` serves one only "
+                                     "when this is set")
     # observability
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="the least severe log line written")
-    log_format: Literal["json", "console"] = Field(
-        default="json", description="one JSON object per line, or coloured text for a terminal")
+    log_format: Literal["auto", "json", "console"] = Field(
+        default="auto", description="`json`: one JSON object per line; `console`: coloured "
+        "text for a person; `auto`: `console` when stderr is a terminal, else `json`")
     otlp_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP traces endpoint, e.g. "
         "`http://collector:4318/v1/traces`; set, workflows and activities are traced")
@@ -182,7 +194,8 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None, description="the API's address as people reach it, e.g. "
         "`https://ccm.example.org`, for the links notices and `users calendar-url` give; "
-        "default: `http://<api host>:<api port>`")
+        "default: `http://<api host>:<api port>`, the machine's name for an API on 0.0.0.0 "
+        "or ::")
     # the audit report as a United Nations document (docs/REPORT.md)
     report_symbol: str | None = Field(
         default=None, pattern=f"^{REPORT_SYMBOL}$", max_length=80,
@@ -270,7 +283,19 @@ class Settings(BaseSettings):
 
     @property
     def effective_public_url(self) -> str:
-        return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
+        """Where people reach the dashboard: ``public_url``, else the API's own address. An
+        API bound to every interface (0.0.0.0, ::) is reached by the machine's name: a link to
+        0.0.0.0 in a notice leads nowhere. An IPv6 address is bracketed, as URLs want it."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.api_host
+        if host in _EVERY_INTERFACE:
+            import socket  # noqa: PLC0415 - only where no public URL is set
+
+            host = socket.gethostname()  # no DNS lookup: getfqdn could hang offline
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.api_port}"
 
     @property
     def effective_ledger_url(self) -> str:
@@ -327,9 +352,19 @@ def _sentence(error: ValidationError) -> str:
 
 
 def unknown_variables(environ: Mapping[str, str]) -> list[str]:
-    """Names with the prefix that are neither a setting nor one of :data:`OTHER_VARIABLES`."""
+    """Names with the prefix that are neither a setting nor one of :data:`OTHER_VARIABLES`
+    or :data:`OTHER_PREFIXES`: a misspelt setting, most likely, which pydantic ignores."""
     known = {variable(f) for f in Settings.model_fields} | OTHER_VARIABLES
-    return sorted(n for n in environ if n.upper().startswith(PREFIX) and n.upper() not in known)
+    return sorted(n for n in environ if n.upper().startswith(PREFIX) and n.upper() not in known
+                  and not n.upper().startswith(OTHER_PREFIXES))
+
+
+def nearest(name: str) -> str | None:
+    """The setting's variable closest to ``name`` (difflib), if one is close enough; compared
+    without the prefix, which every name shares and which would make any two look alike."""
+    known = [f.upper() for f in Settings.model_fields]
+    near = difflib.get_close_matches(name.upper().removeprefix(PREFIX), known, n=1)
+    return PREFIX + near[0] if near else None
 
 
 class _Given(Settings):
@@ -347,12 +382,8 @@ class _Given(Settings):
 
 def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """The settings of the environment (``environ``, default ``os.environ``) with
-    ``overrides``; :class:`SettingsError` for a wrong value or an unknown name."""
-    for name in unknown_variables(os.environ if environ is None else environ):
-        known = [variable(f) for f in Settings.model_fields]
-        near = difflib.get_close_matches(name.upper(), known, n=1)
-        hint = f"; did you mean {near[0]}?" if near else ""
-        raise SettingsError(f"wrong setting: {name} is not a setting of intersessional{hint}")
+    ``overrides``; :class:`SettingsError` for a wrong value. A name that is no setting is
+    ignored here (:func:`unknown_variables`: the CLI warns of it)."""
     try:
         if environ is None:
             return Settings(**overrides)

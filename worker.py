@@ -24,11 +24,14 @@ from temporalio.worker import Worker
 import runtime.health as worker_health
 from activities.notices import NoticeActivities
 from activities.recording import CycleActivities
+from i18n import _
 from ledger import Ledger, create_ledger_engine, upgrade
+from ledger.group import GroupCommitLedger
 from recovery.repair import recover
 from runtime import observability
+from runtime.metrics import metered_runtime
 from runtime.observability import flush_traces, tracing_interceptors
-from runtime.temporal import connect, stop_on_signals
+from runtime.temporal import NO_TEMPORAL, connect, stop_on_signals
 from settings import Settings, SettingsError, load, variable
 from workflows.registered import WORKFLOWS
 
@@ -36,10 +39,11 @@ STOPPING = timedelta(seconds=30)
 
 
 def open_ledger(settings: Settings) -> Ledger:
-    """The ledger the settings point at, migrated to the current schema."""
+    """The ledger the settings point at, migrated to the current schema; its appends are
+    committed in groups (the activities append from many threads at once)."""
     engine = create_ledger_engine(settings.effective_ledger_url)
     upgrade(engine)
-    return Ledger(engine)
+    return GroupCommitLedger(engine)
 
 
 def cycle_activities(ledger: Ledger, settings: Settings) -> list[Callable[..., Any]]:
@@ -103,12 +107,13 @@ async def main(settings: Settings | None = None) -> None:
     with its health endpoint until SIGINT or SIGTERM."""
     settings = settings or load()
     if settings.signing_key is not None and not settings.signing_key.is_file():
-        raise SettingsError(f"wrong setting: {variable('signing_key')} names "
-                            f"{settings.signing_key}, which is not a file (make the key once "
-                            "with `intersessional db keygen --out PATH` and give every worker "
-                            "the same file)")
+        raise SettingsError(_("wrong setting: {setting} names {path}, which is not a file "
+                              "(make the key once with `intersessional db keygen --out PATH` "
+                              "and give every worker the same file)").format(
+                                  setting=variable("signing_key"), path=settings.signing_key))
     observability.configure(settings)
-    client = await connect(settings, tracing_interceptors(settings, "intersessional-worker"))
+    client = await connect(settings, tracing_interceptors(settings, "intersessional-worker"),
+                           metered_runtime(settings))
     try:
         await serve(client, settings, stop_on_signals(), health=True)
     finally:
@@ -116,16 +121,17 @@ async def main(settings: Settings | None = None) -> None:
 
 
 def command() -> None:
-    """Run a worker against INTERSESSIONAL_TEMPORAL_ADDRESS (JSON logs on stderr), answering
-    GET /health on INTERSESSIONAL_WORKER_HEALTH_HOST:PORT, until SIGINT or SIGTERM."""
+    """Run a worker against INTERSESSIONAL_TEMPORAL_ADDRESS (logs on stderr: JSON, or text on
+    a terminal), answering GET /health on INTERSESSIONAL_WORKER_HEALTH_HOST:PORT, until SIGINT
+    or SIGTERM."""
     try:
         asyncio.run(main())
     except SettingsError as wrong:
         _say(str(wrong))
         raise SystemExit(2) from None
-    except RuntimeError as error:  # the client could not connect
-        _say(f"no Temporal server at {load().temporal_address} ({error})")
-        raise SystemExit(2) from None
+    except RuntimeError:  # the client could not connect: the address, never the transport's text
+        _say(_(NO_TEMPORAL).format(address=load().temporal_address))
+        raise SystemExit(3) from None  # cli.output.Exit.unreachable
     except OSError as error:
         _say(str(error))
         raise SystemExit(1) from None
@@ -140,13 +146,15 @@ async def _dev(settings: Settings) -> None:
     from runtime.embedded import start_embedded  # noqa: PLC0415
 
     observability.configure(settings)
-    env = await start_embedded(settings)
+    env = await start_embedded(settings, runtime=metered_runtime(settings, dev=True))
     stop = stop_on_signals()
-    Console().print(f"intersessional dev: Temporal at {settings.temporal_address} (web UI "
-                    f"http://127.0.0.1:{settings.temporal_ui_port}), ledger "
-                    f"{settings.shown_ledger_url}, API and dashboard "
-                    f"http://{settings.api_host}:{settings.api_port}/; Ctrl-C stops, starting "
-                    "again resumes every open cycle")
+    Console().print(_("intersessional dev: Temporal at {temporal} (web UI {ui}), ledger "
+                      "{ledger}, API and dashboard {api}/; Ctrl-C stops, starting again "
+                      "resumes every open cycle").format(
+                          temporal=settings.temporal_address,
+                          ui=f"http://127.0.0.1:{settings.temporal_ui_port}",
+                          ledger=settings.shown_ledger_url,
+                          api=f"http://{settings.api_host}:{settings.api_port}"))
     try:
         await asyncio.gather(serve(env.client, settings, stop), api_server.run(settings, stop))
     finally:
@@ -156,7 +164,11 @@ async def _dev(settings: Settings) -> None:
 def dev() -> None:
     """Start the embedded engine: Temporal's dev server (state in the data directory), the
     SQLite ledger there, a worker, and the HTTP API with the dashboard, until Ctrl-C."""
-    asyncio.run(_dev(load()))
+    try:
+        asyncio.run(_dev(load()))
+    except OSError as error:  # the worker's metrics port taken (INTERSESSIONAL_WORKER_METRICS_…)
+        _say(str(error))
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

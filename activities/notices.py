@@ -11,6 +11,7 @@ notice (``runtime.mail.deliver``): sent once, retried by its workflow while the 
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -33,7 +34,7 @@ from contracts.notices import (
     notices_id,
 )
 from domain.awaiting import may_take, newly_pending, presides, watched_by
-from domain.cycle import fold
+from domain.cycle import apply, fold
 from domain.events import DeadlineMissed, DeadlineReminderSent, parse_event
 from domain.kinds import CYCLE, kind_of
 from domain.procedure import PendingStep
@@ -74,15 +75,29 @@ class NoticeActivities:
                                    f"{request.version} of {request.stream}",
                                    type="NoSuchEvent", non_retryable=True)
         events = [parse_event(e.payload) for e in recorded]
-        return fold(events[:-1]), fold(events), events[-1]
+        before = fold(events[:-1])  # the stream folded once: the event applied onto it
+        return before, apply(before, events[-1]), events[-1]
 
     @activity.defn(name=START_NOTICES)
     async def start_notices(self, request: PlanNotices) -> None:
-        """Start the event's ``Notices`` workflow on this worker's task queue — a workflow of
-        its own, not a child: the year's history learns nothing of how its notices go, so no
-        notice's end can race the year's own (a child's completion arriving as the year fails
-        would turn an update's answer into an unhandled-command retry). Started already (a
+        """Start the event's ``Notices`` workflow on this worker's task queue, to plan and
+        send its notices — a workflow of its own, not a child: the year's history learns
+        nothing of how its notices go, so no notice's end can race the year's own (a child's
+        completion arriving as the year fails would turn an update's answer into an
+        unhandled-command retry). Where no one registered has an address, no mail can be
+        owed: the notices are planned here (kept, each saying why it is not sent) and no
+        workflow is started — a workflow for every event that opened a step made each step
+        about three times as heavy where most owed no mail. Where that check fails, the
+        workflow is started all the same and plans on its own, retried. Started already (a
         retried start), it is left as it is."""
+        try:
+            mailable = await asyncio.to_thread(self._mailable, request)
+        except Exception as error:  # the workflow plans on its own, retried
+            _log(stream=request.stream).warning("notices_not_planned", reason=str(error),
+                                                event_id=str(request.event_id))
+            mailable = True
+        if not mailable:
+            return
         try:
             await activity.client().start_workflow(
                 NOTICES_WORKFLOW, request, id=notices_id(request.event_id),
@@ -92,11 +107,29 @@ class NoticeActivities:
             _log(stream=request.stream).info("notices_started_already",
                                              event_id=str(request.event_id))
 
+    def _mailable(self, request: PlanNotices) -> bool:
+        """Whether anyone registered has an address; if not, the event's notices are kept
+        here (none of them to send). One query while someone has one: the step's answer
+        waits for this activity, and the workflow plans them off that path."""
+        people = self._registered()
+        if any(p.email for p in people):
+            return True
+        self._plan(request, people)
+        return False
+
     @activity.defn(name=PLAN_NOTICES)
     def plan_notices(self, request: PlanNotices) -> NoticesPlanned:
         """Keep the notices the event owes (again: nothing changes), and name those to send."""
-        if kind_of(request.stream) is not CYCLE:
-            return NoticesPlanned()
+        return self._plan(request, self._registered())
+
+    def _registered(self) -> list[Person]:
+        """The people registered, without those whose token was revoked."""
+        return [p for p in self.people.list() if not p.revoked]
+
+    def _plan(self, request: PlanNotices, people: list[Person]) -> NoticesPlanned:
+        """:meth:`plan_notices` for ``people`` (:meth:`_registered`, read once by the caller)."""
+        if kind_of(request.stream) is not CYCLE or not people:
+            return NoticesPlanned()  # no one to owe anything: the stream is not read
         before, after, event = self._owed(request)
         day = event.occurred_at.date()  # type: ignore[attr-defined]  # every event has one
         year = int(request.stream.removeprefix("cycle-"))
@@ -116,7 +149,7 @@ class NoticeActivities:
 
         opened = newly_pending(before, after)
         deadline = event if isinstance(event, DeadlineReminderSent | DeadlineMissed) else None
-        for person in (p for p in self.people.list() if not p.revoked):
+        for person in people:
             def theirs(steps: list[PendingStep], who: Person = person
                        ) -> tuple[PendingStep, ...]:
                 return tuple(s for s in steps if may_take(s, who.actor, after, day))

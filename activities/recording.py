@@ -72,6 +72,19 @@ def _log(**bound: object) -> structlog.stdlib.BoundLogger:
                        activity=info.activity_type, attempt=info.attempt, **bound)
 
 
+#: the worker's counter of the events it recorded, on its metrics endpoint (runtime.metrics)
+EVENTS_RECORDED = "intersessional_events_recorded"
+
+
+def _count_recorded(stream: str, event_type: str) -> None:
+    """One more ``event_type`` recorded in a stream of its kind, through the SDK's meter (a
+    no-op where the worker's runtime exports no metrics); the meter adds the namespace, task
+    queue and activity type."""
+    counter = activity.metric_meter().create_counter(
+        EVENTS_RECORDED, "events the worker recorded in the ledger", "events")
+    counter.add(1, {"event_type": event_type, "kind": kind_of(stream).name})
+
+
 class CycleActivities:
     """The activities of the annual cycle over ``ledger``; checkpoints are signed with the key
     at ``signing_key`` (created on first use, outside the database); a cycle opened without a
@@ -121,6 +134,7 @@ class CycleActivities:
                                    non_retryable=True) from refused
         log.info("event_recorded", type=event.type, version=receipt.version,
                  position=receipt.position, hash=receipt.hash)
+        _count_recorded(request.stream, event.type)
         return receipt
 
     @activity.defn(name=READ_STREAM)

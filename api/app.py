@@ -41,8 +41,9 @@ from api import (
 )
 from api.bodies import BodyLimit
 from api.engine import Engine
-from api.headers import SecurityHeaders, docs_html
+from api.headers import DOCS_ASSETS, SecurityHeaders, docs_assets, docs_html
 from api.language import Language
+from api.metrics import Measured, metrics
 from api.problems import KINDS, Problem, ProblemError
 from api.throttle import SignInLimits
 from attesting import Signer
@@ -95,7 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Language)  # the request's language, for its pages and its problems
     # a body over the limit is refused before it is read; an upload's limit is the store's
     app.add_middleware(BodyLimit, uploads=settings.document_max_bytes)
-    app.add_middleware(SecurityHeaders)  # the outermost: on every answer, a 413 included
+    app.add_middleware(SecurityHeaders)  # on every answer, a 413 included
+    app.add_middleware(Measured)  # the outermost: every answer's latency, a 413's too
     # the cycle page's upload and the confirmation pages before the dashboard's own steps,
     # whose ``/dashboard/{year}/{step}`` would take ``…/documents`` and ``…/{step}/confirm``
     for routes in (cycles, coalitions, silence, people, notices, audit, documents, pages,
@@ -103,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="static")
+    app.mount(DOCS_ASSETS, docs_assets(), name="docs-assets")  # /docs and /redoc, offline
 
     @app.get("/health", tags=["engine"], responses=problems.documented(503))
     async def health() -> dict[str, Any]:
@@ -111,6 +114,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await engine.ask(lambda client: client.service_client.check_health())
         head = await run_in_threadpool(app.state.ledger.head)
         return {"temporal": settings.temporal_address, "ledger_head": head}
+
+    # for Prometheus on the internal network: not in the schema, and not passed through by
+    # the TLS proxy (api.metrics)
+    app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
 
     @app.get("/problems/{kind}", include_in_schema=False)
     async def problem_type(kind: str) -> JSONResponse:

@@ -171,7 +171,8 @@ async def take(request: Request, page: Page, stream: str, step: str) -> Response
         receipt = await sent(request, person, page.served.missing(stream),
                              lambda c: stepping.take(c, kind, stream, step=step, person=person,
                                                      request=body, recorded=recorder(request),
-                                                     signer=request.app.state.signer))
+                                                     signer=request.app.state.signer),
+                             kind=kind, step=step)
     except (RuleViolation, ValidationError, ProblemError) as error:
         return await show(request, page, stream, *not_taken(error))
     if deciding:  # the receipt to keep

@@ -51,7 +51,8 @@ async def _attach(request: Request, person: Person, stream: str, state: Any,
         {"workplan": plan.model_copy(update={"attachments": (*plan.attachments, attachment)})})
     await sent(request, person, CYCLES.missing(stream), lambda c: stepping.take(
         c, CYCLES.kind, stream, step="draft_workplan", person=person, request=body,
-        recorded=recorder(request), signer=request.app.state.signer))
+        recorded=recorder(request), signer=request.app.state.signer),
+        kind=CYCLES.kind, step="draft_workplan")
 
 
 @router.post("/dashboard/{year}/documents")

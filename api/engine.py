@@ -14,6 +14,7 @@ import structlog
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.metrics import step_recorded
 from api.problems import ProblemError
 from identities import Person
 from ledger import Receipt
@@ -66,11 +67,13 @@ class Engine:
                     raise self._unavailable(f"could not be reached ({error})") from None
             return self._client
 
-    def recorded(self, receipt: Receipt, person: Person) -> Receipt:
-        """Log ``person``'s step as recorded (workflow id, event id, actor) and return it."""
+    def recorded(self, receipt: Receipt, person: Person, kind: str, step: str) -> Receipt:
+        """Log ``person``'s ``step`` of a process of ``kind`` as recorded (workflow id, event
+        id, actor), count it (:mod:`api.metrics`) and return its receipt."""
         steps.info("step_recorded", workflow_id=receipt.stream, event_id=str(receipt.event_id),
-                   position=receipt.position, actor=person.name, role=person.role.value,
-                   represents=person.represents)
+                   position=receipt.position, kind=kind, step=step, actor=person.name,
+                   role=person.role.value, represents=person.represents)
+        step_recorded(kind, step)
         return receipt
 
     async def ask(self, work: Callable[[Client], Awaitable[T]],

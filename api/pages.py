@@ -30,6 +30,7 @@ from api import i18n_env
 from api.auth import person_of
 from api.cycles import known_years, name_of
 from api.language import follow_person
+from api.metrics import refused
 from api.notices import notices_shown
 from api.problems import ProblemError
 from api.streams import ledger_of
@@ -172,6 +173,7 @@ def not_taken(error: RuleViolation | ValidationError | ProblemError) -> tuple[st
     """The sentence and status a page shows for a step it could not take: refused by the
     rules (403 for a role that never takes it, else 409), invalid (422), or a problem."""
     if isinstance(error, RuleViolation):
+        refused(error.rule_id)
         said = Notice(_("Refused: {refusal}").format(refusal=told(error)))
         said.quoted = source_text(error.source)
         return said, 403 if isinstance(error, stepping.NotPermitted) else 409

@@ -41,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 import i18n
+from api.metrics import refused
 from documents import DocumentRefused, NotHeld
 from documents import TooLarge as DocumentTooLarge
 from domain.errors import RuleViolation
@@ -161,6 +162,7 @@ async def _problem_error(_: Request, error: Exception) -> JSONResponse:
 async def _refusal(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RuleViolation)
     status, kind = (403, "not-permitted") if isinstance(error, NotPermitted) else (409, "refused")
+    refused(error.rule_id)
     return problem(status, kind, told(error), rule_id=error.rule_id, source=error.source,
                    rule=i18n._(summary_of(error.rule_id)),
                    source_text=source_text(error.source), template=error.template,

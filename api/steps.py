@@ -67,11 +67,12 @@ def invalid(error: ValidationError, *where: str | int) -> RequestValidationError
 
 
 async def sent(request: Request, person: Person, missing: ProblemError,
-               work: Callable[[Client], Awaitable[Receipt]]) -> Receipt:
-    """``work`` done by the engine for ``person`` (logged); a workflow it does not know is
-    ``missing``."""
+               work: Callable[[Client], Awaitable[Receipt]], *, kind: Kind[Any], step: str
+               ) -> Receipt:
+    """``work`` — ``person``'s ``step`` of a process of ``kind`` — done by the engine (logged
+    and counted); a workflow it does not know is ``missing``."""
     engine = engine_of(request)
-    return engine.recorded(await engine.ask(work, missing), person)
+    return engine.recorded(await engine.ask(work, missing), person, kind.name, step)
 
 
 async def begun(request: Request, kind: Kind[Any], person: Person, body: StepRequest
@@ -86,7 +87,7 @@ async def begun(request: Request, kind: Kind[Any], person: Person, body: StepReq
         lead_times=(settings.committee_weeks, settings.reminder_days),
         known=lambda prefix: len(streams(ledger, kind, prefix)),
         signer=request.app.state.signer))
-    return name, engine.recorded(receipt, person)
+    return name, engine.recorded(receipt, person, kind.name, kind.begins)
 
 
 def add_step_route(target: APIRouter, path: str, kind: Kind[Any], step: str, *,
@@ -128,7 +129,7 @@ def _add(target: APIRouter, served: Served[Any], step: str) -> None:
         await run_in_threadpool(check_attachments, request.app.state.documents, given)
         return await sent(request, person, served.missing(stream), lambda c: stepping.take(
             c, kind, stream, step=step, person=person, request=given,
-            recorded=recorder(request), signer=request.app.state.signer))
+            recorded=recorder(request), signer=request.app.state.signer), kind=kind, step=step)
 
     add_step_route(target, f"{served.one}/{step}", kind, step, preface=served.preface,
                    take=on_stream(served, take, _PERSON, _BODY))

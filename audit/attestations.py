@@ -22,6 +22,7 @@ from contracts.trust import Trust
 from domain.attestation import Attestation, Statement, canonical, mismatch
 from domain.convention import Actor
 from domain.kinds import kind_of
+from i18n import _
 from ledger.attested import KeptAttestation
 
 ENGINE = "engine"
@@ -167,16 +168,28 @@ def check_attestations(events: Iterable[Any], kept: Mapping[str, KeptAttestation
 
 
 def sentence(found: Attestations) -> str:
-    """One line for a person: how many steps are attested, and the first problem."""
+    """One line for a person, in the language of the moment: how many steps are attested,
+    and the first problem."""
     if found.problems:
-        more = f" (and {len(found.problems) - 1} more)" if len(found.problems) > 1 else ""
-        return f"attestation NOT believed: {found.problems[0]}{more}"
-    people = len(found.by_person)
-    said = (f"{found.attested} step(s) attested, by {people} person(s); "
-            f"{found.by_engine} event(s) by the engine itself")
+        if len(found.problems) > 1:
+            return _("attestation NOT believed: {problem} (and {more} more)").format(
+                problem=found.problems[0], more=len(found.problems) - 1)
+        return _("attestation NOT believed: {problem}").format(problem=found.problems[0])
+    said = [_("{steps} step(s) attested, by {people} person(s)").format(
+                steps=found.attested, people=len(found.by_person)),
+            _("{events} event(s) by the engine itself").format(events=found.by_engine)]
     if found.before_attestations:
-        said += f"; {found.before_attestations} recorded before attestations were kept"
+        said.append(_("{count} recorded before attestations were kept").format(
+            count=found.before_attestations))
     if found.unregistered:
-        said += (f"; {len(found.unregistered)} by someone the people registry did not hold "
-                 "so that day")
+        said.append(_("{count} by someone the people registry did not hold so that day")
+                    .format(count=len(found.unregistered)))
+    return in_turn(said)
+
+
+def in_turn(parts: Sequence[str]) -> str:
+    """``a; b; c`` as the language of the moment separates the parts of one sentence."""
+    said = parts[0] if parts else ""
+    for part in parts[1:]:
+        said = _("{one}; {other}").format(one=said, other=part)
     return said

@@ -16,6 +16,7 @@ command that repairs it, ``intersessional engine recover``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Literal
 from uuid import UUID
@@ -158,8 +159,16 @@ async def replay(histories: Sequence[WorkflowHistory], workflows: Sequence[type]
     ids = {h.run_id: h.workflow_id for h in histories}
     return [Difference(kind="nondeterminism" if isinstance(error, NondeterminismError)
                        else "replay-failed", workflow_id=ids[run_id], run_id=run_id,
-                       detail=str(error).splitlines()[0][:300])
+                       detail=_failure(error))
             for run_id, error in results.replay_failures.items()]
+
+
+def _failure(error: Exception) -> str:
+    """The replay failure in one line: Temporal core's own message where it wraps one (it
+    names the patch or command that differs), else the error's first line."""
+    text = str(error)
+    core = re.search(r'message: "((?:[^"\\]|\\.)*)"', text)
+    return (core.group(1) if core else text.splitlines()[0] if text else repr(error))[:500]
 
 
 async def out_of_step(client: Client, ledger: Ledger, streams: Sequence[str]

@@ -30,18 +30,17 @@ async def histories_engine(settings: Settings) -> AsyncIterator[Client]:
     Raises :class:`NoEngine` when there is none."""
     try:
         client = await connect(settings)
-    except RuntimeError as error:
+    except RuntimeError:  # the SDK's connection error: the address says it, not the transport
         if loopback_ip(settings.temporal_address) is None:  # a cluster: nothing to start
-            raise NoEngine(f"Temporal at {settings.temporal_address} is unreachable ({error})"
+            raise NoEngine(f"no Temporal server answers at {settings.temporal_address}"
                            ) from None
         if not settings.temporal_database.exists():
-            raise NoEngine(f"Temporal at {settings.temporal_address} is unreachable ({error}), "
-                           f"and {settings.data_dir} holds no embedded engine to start"
-                           ) from None
+            raise NoEngine(f"no Temporal server answers at {settings.temporal_address}, and "
+                           f"{settings.data_dir} holds no embedded engine to start") from None
     else:
         yield client
         return
-    env = await start_embedded(settings, ui=False)
+    env = await start_embedded(settings, ui=False, quiet=True)  # stdout is the command's
     try:
         yield env.client
     finally:

@@ -1,4 +1,5 @@
 """``audit verify``: every chain and signed checkpoint of the ledger, summed up for a person.
+Every snapshot (``audit.snapshots``) is checked too, against the fold of its events.
 
 The checking itself is :func:`ledger.verify.verify`; this adds what an auditor states with the
 result — the latest signed checkpoint the verification rests on (its root, size, key and time).
@@ -14,8 +15,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
 from attesting.keyring import Keyring, trust_of
-from audit.attestations import Attestations, Registered, check_attestations
+from audit.attestations import Attestations, Registered, check_attestations, in_turn
 from audit.attestations import sentence as attested_sentence
+from audit.snapshots import check_snapshots
+from i18n import _
 from identities import People
 from ledger import Ledger
 from ledger.attested import began, by_event
@@ -49,17 +52,22 @@ class Verification(BaseModel):
     def sentence(self) -> str:
         """One line for a person: intact or not, what was checked, the root it rests on."""
         if self.problem is not None:
-            return f"ledger NOT intact: {self.problem}"
+            return _("ledger NOT intact: {problem}").format(problem=self.problem)
         if self.attestations is not None and self.attestations.problems:
-            return f"ledger NOT intact: {attested_sentence(self.attestations)}"
-        signed = (f"; rests on the checkpoint of {self.tree_size} events, root "
-                  f"{self.root_hash}, signed {self.taken_at} by key {(self.key_id or '')[:16]}…"
-                  if self.root_hash else "; no signed checkpoint yet")
-        signatures = "" if self.signatures_checked else " (signatures NOT checked: no key)"
-        attested = (f"; {attested_sentence(self.attestations)}" if self.attestations
-                    else "; attestations NOT checked: no keyring")
-        return (f"ledger intact: {self.events} events in {self.streams} streams, "
-                f"{self.checkpoints} checkpoint(s){signatures}{signed}{attested}")
+            return _("ledger NOT intact: {problem}").format(
+                problem=attested_sentence(self.attestations))
+        intact = _("ledger intact: {events} events in {streams} streams, {checkpoints} "
+                   "checkpoint(s)") if self.signatures_checked else _(
+            "ledger intact: {events} events in {streams} streams, {checkpoints} checkpoint(s) "
+            "(signatures NOT checked: no key)")
+        signed = _("rests on the checkpoint of {size} events, root {root}, signed {taken} by "
+                   "key {key}…").format(size=self.tree_size, root=self.root_hash,
+                                        taken=self.taken_at, key=(self.key_id or "")[:16]
+                                        ) if self.root_hash else _("no signed checkpoint yet")
+        attested = (attested_sentence(self.attestations) if self.attestations
+                    else _("attestations NOT checked: no keyring"))
+        return in_turn([intact.format(events=self.events, streams=self.streams,
+                                      checkpoints=self.checkpoints), signed, attested])
 
 
 def verify_ledger(engine: Engine, public_key: Ed25519PublicKey | None,
@@ -68,12 +76,14 @@ def verify_ledger(engine: Engine, public_key: Ed25519PublicKey | None,
     """Verify every event, link, checkpoint and signature of the ledger on ``engine`` — and,
     given the deployment's ``keyring``, the attestation of every person's step."""
     report = verify(engine, public_key, progress)
+    # snapshots after the chains: a snapshot is checked against events already proven intact
+    problem = report.problem or check_snapshots(Ledger(engine))
     attested = attestations_of(engine, keyring) if keyring is not None else None
     # only the latest root: reading every checkpoint again would read all their leaves
     signed = latest_root(engine) or {}
     return Verification(events=report.events, streams=report.streams,
                         checkpoints=report.checkpoints,
-                        signatures_checked=report.signatures_checked, problem=report.problem,
+                        signatures_checked=report.signatures_checked, problem=problem,
                         attestations=attested, **signed)
 
 

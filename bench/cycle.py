@@ -5,8 +5,10 @@ with its work plan adopted, a ledger that does not verify), never on a missed ta
 Each round drives N cycles (default 50) concurrently with ``scripted.run_year`` on a fresh
 embedded dev server and SQLite ledger, to their close and the next year's opening, timing
 every update from sending to its receipt. The reference rounds run a worker whose
-``record_event`` and ``take_checkpoint`` touch no database (``prepare_cycle`` stays real: it
-reads an empty stream on both sides). The kinds alternate ABBA, so slow spells hit both.
+``record_event``, ``take_checkpoint`` and ``plan_notices`` touch no database (``prepare_cycle``
+stays real: it reads an empty stream on both sides; ``start_notices`` too: it plans each
+event's notices on both sides and, no one being registered, starts no ``Notices`` workflow).
+The kinds alternate ABBA, so slow spells hit both.
 """
 
 from __future__ import annotations
@@ -37,9 +39,12 @@ sys.path[:] = [str(_BENCH.parent), *(p for p in sys.path if Path(p or ".").resol
 
 from temporalio import activity  # noqa: E402
 from temporalio.client import Client  # noqa: E402
+from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
+from activities.notices import NoticeActivities  # noqa: E402
 from activities.recording import CycleActivities  # noqa: E402
 from contracts import CheckpointTaken, RecordEvent, TakeCheckpoint, cycle_id  # noqa: E402
+from contracts.notices import PLAN_NOTICES, NoticesPlanned, PlanNotices  # noqa: E402
 from domain.kinds import CYCLE  # noqa: E402
 from domain.state import WorkplanStatus  # noqa: E402
 from ledger.checkpoints import load_public_key  # noqa: E402
@@ -64,8 +69,9 @@ Timings = dict[str, list[float]]
 
 
 class NoRecording:
-    """The reference's ``record_event`` and ``take_checkpoint``: plausible results (version
-    ``expected_version + 1``, positions from an in-memory counter, a zero hash), no database."""
+    """The reference's ``record_event``, ``take_checkpoint`` and ``plan_notices``: plausible
+    results (version ``expected_version + 1``, positions from an in-memory counter, a zero
+    hash, no notice to send), no database."""
 
     def __init__(self) -> None:
         self.lock, self.position = threading.Lock(), 0  # activities run on several threads
@@ -82,6 +88,10 @@ class NoRecording:
     @activity.defn(name="take_checkpoint")
     def take_checkpoint(self, request: TakeCheckpoint) -> CheckpointTaken:
         return CheckpointTaken(tree_size=self.position, root_hash="0" * 64, key_id="none")
+
+    @activity.defn(name=PLAN_NOTICES)
+    def plan_notices(self, request: PlanNotices) -> NoticesPlanned:
+        return NoticesPlanned()  # the bench registers no people: the recorded side's is empty
 
 
 @contextmanager
@@ -156,6 +166,16 @@ def server_output(path: Path) -> Iterator[None]:
             os.close(copy)
 
 
+async def embedded(directory: Path) -> tuple[Settings, WorkflowEnvironment]:
+    """A fresh embedded dev server keeping its data (and the SQLite ledger's, by the settings
+    returned) in ``directory``, made here, its output in ``server.log`` there."""
+    directory.mkdir()
+    settings = Settings(data_dir=directory, temporal_address=f"127.0.0.1:{free_port()}",
+                        ledger_url=None, signing_key=None)
+    with server_output(directory / "server.log"):
+        return settings, await start_embedded(settings, ui=False)
+
+
 def server_pid() -> int:
     """The dev server: the child process of this one named ``temporal`` (Linux /proc)."""
     for children in Path("/proc/self/task").glob("*/children"):
@@ -193,17 +213,15 @@ class Kind:
 async def run_round(kind: str, years: list[int], directory: Path, total: Kind,
                     think: float) -> None:
     """One round on a fresh dev server and ledger: every cycle, concurrently."""
-    directory.mkdir()
-    settings = Settings(data_dir=directory, temporal_address=f"127.0.0.1:{free_port()}",
-                        ledger_url=None, signing_key=None)
-    with server_output(directory / "server.log"):
-        env = await start_embedded(settings, ui=False)
+    settings, env = await embedded(directory)
     server, ledger, timings = server_pid(), open_ledger(settings), Timings()
     acts: list[Callable[..., Any]] = cycle_activities(ledger, settings)
     if kind == "reference":
         none, real = NoRecording(), CycleActivities(ledger, settings.effective_signing_key)
-        # a cycle reads its (empty) stream as it begins, with the ledger or without
-        acts = [none.record_event, real.read_stream, real.prepare_cycle, none.take_checkpoint]
+        # a cycle reads its (empty) stream as it begins, with the ledger or without; the
+        # events that open a step plan their notices on both sides (issue 21)
+        acts = [none.record_event, real.read_stream, real.prepare_cycle, none.take_checkpoint,
+                NoticeActivities(ledger, settings).start_notices, none.plan_notices]
     queue = f"bench-{kind}"
     try:
         with (open(directory / "worker.log", "w") as log, timed_updates(timings),
@@ -251,7 +269,8 @@ def summary(n: int, ours: Kind, ref: Kind, think: float) -> None:
     steps = len(ours.every)  # the same number on both sides
     paced = f", people pausing {think:g} s on average" if think else ", no pauses"
     print(f"\n== Summary: {n} concurrent cycles{paced}. Reference: the same workflows and script, "
-          "record_event and take_checkpoint no-ops (no database), prepare_cycle real ==")
+          "record_event, take_checkpoint and plan_notices no-ops (no database), prepare_cycle "
+          "and start_notices real ==")
     print("| figure | recorded | reference, same run | target | met |\n|---|---|---|---|---|")
     print(f"| person-steps/s of wall time | {steps / ours.seconds:.1f} | "
           f"{steps / ref.seconds:.1f} | | |")

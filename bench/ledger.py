@@ -10,13 +10,20 @@ server is unreachable):
 
 1. single-event appends/s: each ``Ledger.append(stream, [event], expected_version)`` is one
    durable transaction; against ``eventsourcing``'s SQLite recorder doing the same (one stored
-   event of the same payload per transaction, same disk), and the raw ceiling of the disk (plain
-   ``sqlite3``, one 200-byte INSERT and COMMIT). The three run in alternating rounds, so that
-   the machine's slow moments fall on all of them.
+   event of the same payload per transaction, same disk), and the raw ceiling: plain
+   ``sqlite3``, one INSERT and COMMIT of a finished row into a database of the ledger's schema
+   with the engine's settings (the targets' reference), and, for scale, of a 200-byte row into
+   a 2-column table. They run in alternating rounds, so that the machine's slow moments fall on
+   all of them. Again, all at ``synchronous=NORMAL``, where Python's share shows.
 2. batched appends/s: 1,000 events per append; against the raw floor of SQLite (plain
    ``sqlite3`` inserting the same rows, finished, into the same schema, batch by batch alongside).
 3. verify events/s: ``ledger.verify.verify`` (no key) over the ledger; against a plain chained
    SHA-256 in Python over as many strings of the ledger's mean record length.
+1b. 16 concurrent appenders (as the worker's 16 activity threads): each thread appends single
+   events to a stream of its own; ``GroupCommitLedger`` (the worker's: appends queued at the
+   same moment share one transaction and one fsync) against eventsourcing's recorder driven by
+   the same 16 threads (on SQLite forced to ``synchronous=FULL``), and the plain ``Ledger``
+   (one commit per append) for scale; in alternating rounds.
 4. state as of a date over 1,000,000 events: ``Ledger.read_as_of(moment)`` folded into a count
    and last version per stream; the 1,000,000 events are loaded by batched appends, with an
    injected clock that spreads recorded_at over five years.
@@ -37,12 +44,14 @@ import pstats
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
@@ -57,7 +66,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from ledger import Ledger, NewEvent, create_ledger_engine, upgrade  # noqa: E402
 from ledger.encoding import GENESIS, canonical_json, canonical_time, record_text  # noqa: E402
-from ledger.engine import unreachable  # noqa: E402
+from ledger.engine import SQLITE_PRAGMAS, unreachable  # noqa: E402
+from ledger.group import GroupCommitLedger  # noqa: E402
 from ledger.records import COLUMNS, header  # noqa: E402
 from ledger.schema import events  # noqa: E402
 from ledger.verify import verify  # noqa: E402
@@ -72,14 +82,17 @@ STREAMS = 4
 @dataclass(frozen=True)
 class Sizes:
     single: int  # single-event appends (per side)
-    rounds: int  # alternating rounds they are split into
+    rounds: int  # alternating rounds the concurrent appends are split into
+    single_rounds: int  # alternating rounds the single appends are split into (short ones:
+    # on a shared disk a slow spell of seconds otherwise falls on one side's whole round)
     batch: int  # events per batched append
     verify: int  # batched events loaded before verify (and measured as "batched appends")
     as_of: int  # events in the ledger read "as of"
 
 
-FULL = Sizes(single=2_000, rounds=4, batch=1_000, verify=200_000, as_of=1_000_000)
-QUICK = Sizes(single=200, rounds=2, batch=1_000, verify=20_000, as_of=50_000)
+FULL = Sizes(single=2_000, rounds=4, single_rounds=20, batch=1_000, verify=200_000,
+             as_of=1_000_000)
+QUICK = Sizes(single=200, rounds=2, single_rounds=4, batch=1_000, verify=20_000, as_of=50_000)
 
 # ---------------------------------------------------------------------------------------------
 # The workload
@@ -159,7 +172,10 @@ class Backend:
 
 
 class Reference(Protocol):
+    recorder: Any
+
     def prepare(self, n: int) -> list[Any]: ...
+    def prepare_stream(self, thread: int, n: int) -> list[Any]: ...
     def run(self, batch: list[Any]) -> float: ...
     def close(self) -> None: ...
 
@@ -212,6 +228,16 @@ class EventsourcingSQLite:
                                      state=canonical_json(payload(i)).encode()))
         return batch
 
+    def prepare_stream(self, thread: int, n: int) -> list[Any]:
+        """``n`` events of a new originator of ``thread``'s own (the concurrent workload)."""
+        from eventsourcing.persistence import StoredEvent  # noqa: PLC0415
+
+        originator = uuid.uuid4()
+        return [StoredEvent(originator_id=originator, originator_version=v + 1,
+                            topic="bench.ledger:WorkplanDrafted",
+                            state=canonical_json(payload(thread * n + v)).encode())
+                for v in range(n)]
+
     def run(self, batch: list[Any]) -> float:
         started = time.perf_counter()
         for stored in batch:
@@ -243,21 +269,52 @@ class EventsourcingPostgres(EventsourcingSQLite):
 
 
 class RawSQLite:
-    """The disk's ceiling: plain ``sqlite3``, WAL, one 200-byte INSERT and COMMIT each."""
+    """The ceiling of a single durable append: plain ``sqlite3``, ``BEGIN IMMEDIATE``, one
+    INSERT and COMMIT per transaction, at ``synchronous``. ``ledger=True`` (the targets'
+    reference): a finished row of the ledger's own (16 columns, built outside the timing) into
+    a database of the ledger's schema with ``create_ledger_engine``'s PRAGMAs — what SQLite
+    alone costs for one event; ``False``: a 200-byte row into a 2-column table at SQLite's
+    defaults (WAL) — the disk's own ceiling, for scale."""
 
-    def __init__(self, path: Path, synchronous: str = "FULL") -> None:
+    def __init__(self, path: Path, synchronous: str = "FULL", *, ledger: bool = True) -> None:
+        if ledger:
+            engine = create_ledger_engine(f"sqlite:///{path}")
+            upgrade(engine)
+            engine.dispose()
         self.conn = sqlite3.connect(path, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        for pragma in SQLITE_PRAGMAS if ledger else ("PRAGMA journal_mode=WAL",):
+            self.conn.execute(pragma)
         self.conn.execute(f"PRAGMA synchronous={synchronous}")
-        self.conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        if not ledger:
+            self.conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        self.ledger, self.count = ledger, 0
         self.body = canonical_json(payload(0))
 
+    def rows(self, n: int) -> list[tuple[Any, ...]]:
+        if not self.ledger:
+            return [(self.body,)] * n
+        rows = []
+        for i in range(self.count, self.count + n):
+            e = new_event(i)
+            rows.append((i + 1, str(e.event_id), f"bench-raw-{i % STREAMS}", i // STREAMS + 1,
+                         e.type, e.schema_version, e.actor, e.role,
+                         canonical_time(e.occurred_at), canonical_time(START + timedelta(i)),
+                         e.workflow_id, e.run_id, None, GENESIS, uuid.uuid4().hex * 2,
+                         canonical_json(e.payload)))
+        self.count += n
+        return rows
+
     def run(self, n: int) -> float:
+        rows = self.rows(n)
+        sql = (f"INSERT INTO events ({', '.join(COLUMNS)}) "
+               f"VALUES ({', '.join('?' * len(COLUMNS))})" if self.ledger
+               else "INSERT INTO t (body) VALUES (?)")
+        execute = self.conn.execute
         started = time.perf_counter()
-        for _ in range(n):
-            self.conn.execute("BEGIN IMMEDIATE")
-            self.conn.execute("INSERT INTO t (body) VALUES (?)", (self.body,))
-            self.conn.execute("COMMIT")
+        for row in rows:
+            execute("BEGIN IMMEDIATE")
+            execute(sql, row)
+            execute("COMMIT")
         return time.perf_counter() - started
 
     def close(self) -> None:
@@ -267,15 +324,16 @@ class RawSQLite:
 class RawBatches:
     """The floor of batched appends: plain ``sqlite3`` inserting finished rows of the same
     events (encoded outside the timing) into a database of the ledger's schema, a batch per
-    transaction, WAL, ``synchronous=FULL``: what SQLite alone costs, with no Python work."""
+    transaction, with ``create_ledger_engine``'s PRAGMAs (WAL, ``synchronous=FULL``): what
+    SQLite alone costs, with no Python work."""
 
     def __init__(self, path: Path) -> None:
         engine = create_ledger_engine(f"sqlite:///{path}")
         upgrade(engine)
         engine.dispose()
         self.conn = sqlite3.connect(path, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=FULL")
+        for pragma in SQLITE_PRAGMAS:  # the ledger's own settings: WAL, FULL, cache, checkpoints
+            self.conn.execute(pragma)
         self.sql = (f"INSERT INTO events ({', '.join(COLUMNS)}) "
                     f"VALUES ({', '.join('?' * len(COLUMNS))})")
         self.position, self.loaded, self.seconds = 0, 0, 0.0
@@ -334,21 +392,38 @@ def chained_sha256(n: int, length: int) -> float:
 # The ledger's workloads
 
 
+@dataclass(frozen=True)
+class SingleTargets:
+    """Workload 1's targets: at least ``raw`` times the raw ceiling (the ledger's schema) and,
+    if given, ``reference`` times eventsourcing."""
+
+    raw: float
+    reference: float | None = None
+
+    def text(self) -> str:
+        also = (f" and >= {self.reference:.1f}x eventsourcing"
+                if self.reference is not None else "")
+        return f">= {self.raw:.1f}x raw sqlite3 (ledger's schema){also}"
+
+
 def single_appends(backend: Backend, engine: Engine, sizes: Sizes, reference: MakeReference,
-                   ceiling: RawSQLite | None, *, target: bool, label: str = "") -> None:
-    """Workload 1, in alternating rounds with the reference (and the ceiling)."""
+                   ceilings: tuple[RawSQLite, RawSQLite] | None, *,
+                   targets: SingleTargets | None, label: str = "") -> None:
+    """Workload 1, in alternating rounds with the reference and the ceilings (the ledger's
+    schema, then the 2-column table)."""
     ledger = Ledger(engine, clock=Clock(timedelta(minutes=1)))
     ours = SingleAppends(ledger, "bench-single")
     theirs, settings = reference()
-    per_round = sizes.single // sizes.rounds
-    spent = {"ledger": 0.0, "reference": 0.0, "ceiling": 0.0}
-    for _ in range(sizes.rounds):
+    per_round = sizes.single // sizes.single_rounds
+    spent = {"ledger": 0.0, "reference": 0.0, "raw": 0.0, "plain": 0.0}
+    for _ in range(sizes.single_rounds):
         spent["ledger"] += ours.run(ours.prepare(per_round))
         if theirs is not None:
             spent["reference"] += theirs.run(theirs.prepare(per_round))
-        if ceiling is not None:
-            spent["ceiling"] += ceiling.run(per_round)
-    n = per_round * sizes.rounds
+        if ceilings is not None:
+            spent["raw"] += ceilings[0].run(per_round)
+            spent["plain"] += ceilings[1].run(per_round)
+    n = per_round * sizes.single_rounds
     ours_rate = rate(n, spent["ledger"])
     if theirs is None:
         backend.add(Figure(f"single-event appends{label}", ours_rate, "appends/s",
@@ -358,14 +433,96 @@ def single_appends(backend: Backend, engine: Engine, sizes: Sizes, reference: Ma
     theirs_rate = rate(n, spent["reference"])
     ratio = ours_rate / theirs_rate
     reference_text = f"eventsourcing {theirs_rate:,.0f} appends/s ({settings}); ratio {ratio:.2f}"
-    if ceiling is not None:
-        ceiling_rate = rate(n, spent["ceiling"])
-        reference_text += (f"; raw sqlite3 ceiling {ceiling_rate:,.0f} commits/s "
-                           f"(ledger {ours_rate / ceiling_rate:.2f}x, eventsourcing "
-                           f"{theirs_rate / ceiling_rate:.2f}x of it)")
+    met = None
+    if ceilings is not None:
+        raw_rate, plain_rate = rate(n, spent["raw"]), rate(n, spent["plain"])
+        raw_ratio = ours_rate / raw_rate
+        reference_text += (f"; raw sqlite3 ceiling, the ledger's schema and settings "
+                           f"{raw_rate:,.0f} commits/s (ledger {raw_ratio:.2f}x, eventsourcing "
+                           f"{theirs_rate / raw_rate:.2f}x of it); raw sqlite3, a 200-byte row "
+                           f"in a 2-column table {plain_rate:,.0f} commits/s (ledger "
+                           f"{ours_rate / plain_rate:.2f}x)")
+        if targets is not None:
+            met = raw_ratio >= targets.raw and (targets.reference is None
+                                                or ratio >= targets.reference)
     backend.add(Figure(f"single-event appends{label}", ours_rate, "appends/s",
-                       reference=reference_text, target=">= 1.5x eventsourcing" if target else "",
-                       met=ratio >= 1.5 if target else None))
+                       reference=reference_text,
+                       target=targets.text() if targets is not None else "", met=met))
+
+
+THREADS = 16  # INTERSESSIONAL_ACTIVITY_THREADS' default
+
+
+def threaded(work: Callable[[int, int], object], each: int) -> float:
+    """Seconds for THREADS threads each calling ``work(thread, k)`` for k in 0..each-1."""
+    start = threading.Barrier(THREADS + 1)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            for k in range(each):
+                work(i, k)
+        except BaseException as error:  # reported below: a benchmark that failed is no figure
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"concurrent appends failed: {errors[0]!r}")
+    return time.perf_counter() - started
+
+
+def insert_one(recorder: Any, stored: list[list[Any]], i: int, k: int) -> None:
+    recorder.insert_events([stored[i][k]])  # one transaction each, as in workload 1
+
+
+def concurrent_appends(backend: Backend, engine: Engine, sizes: Sizes,
+                       reference: MakeReference, *, target: float) -> None:
+    """Workload 1b: THREADS appenders at once, group commit against the reference."""
+    group = GroupCommitLedger(engine, clock=Clock(timedelta(seconds=1)))
+    plain = Ledger(engine, clock=Clock(timedelta(seconds=1)))
+    theirs, settings = reference()
+    each = max(1, sizes.single // THREADS // sizes.rounds)
+    versions = {"group": [0] * THREADS, "plain": [0] * THREADS}
+    spent = {"group": 0.0, "plain": 0.0, "reference": 0.0}
+
+    def ours(name: str, ledger: Ledger) -> float:
+        batches = [[new_event(k) for k in range(each)] for _ in range(THREADS)]
+        done = versions[name]
+
+        def work(i: int, k: int) -> None:
+            ledger.append(f"bench-{name}-{i}", [batches[i][k]], done[i])
+            done[i] += 1
+        return threaded(work, each)
+
+    for _ in range(sizes.rounds):
+        spent["group"] += ours("group", group)
+        if theirs is not None:
+            stored = [theirs.prepare_stream(i, each) for i in range(THREADS)]
+            spent["reference"] += threaded(partial(insert_one, theirs.recorder, stored), each)
+        spent["plain"] += ours("plain", plain)
+    n = each * THREADS * sizes.rounds
+    group_rate, plain_rate = rate(n, spent["group"]), rate(n, spent["plain"])
+    label = f"{THREADS} concurrent appenders"
+    plain_text = (f"plain Ledger (a commit each) {plain_rate:,.0f} appends/s: group commit "
+                  f"{group_rate / plain_rate:.2f}x of it")
+    if theirs is None:
+        backend.add(Figure(label, group_rate, "appends/s", reference=f"{settings}; {plain_text}"))
+        return
+    theirs.close()
+    theirs_rate = rate(n, spent["reference"])
+    ratio = group_rate / theirs_rate
+    backend.add(Figure(label, group_rate, "appends/s",
+                       reference=f"eventsourcing {theirs_rate:,.0f} appends/s on the same "
+                                 f"{THREADS} threads ({settings}); ratio {ratio:.2f}; "
+                                 f"{plain_text}",
+                       target=f">= {target}x eventsourcing", met=ratio >= target))
 
 
 class Loader:
@@ -448,9 +605,13 @@ def state_as_of(backend: Backend, engine: Engine, moment: datetime, total: int,
 
 
 def ledger_workloads(backend: Backend, engine: Engine, sizes: Sizes, reference: MakeReference,
-                     ceiling: RawSQLite | None, *, targets: bool,
-                     floor: RawBatches | None = None) -> None:
-    single_appends(backend, engine, sizes, reference, ceiling, target=targets)
+                     ceilings: tuple[RawSQLite, RawSQLite] | None, *, targets: bool,
+                     floor: RawBatches | None = None,
+                     concurrent: tuple[MakeReference, float] | None = None) -> None:
+    single_appends(backend, engine, sizes, reference, ceilings,
+                   targets=SingleTargets(raw=0.8, reference=1.0) if targets else None)
+    if concurrent is not None:
+        concurrent_appends(backend, engine, sizes, concurrent[0], target=concurrent[1])
 
     batches = sizes.as_of // sizes.batch
     clock = Clock(SPAN / batches)
@@ -468,7 +629,8 @@ def ledger_workloads(backend: Backend, engine: Engine, sizes: Sizes, reference: 
                        reference=reference_text, target=">= 50,000 events/s" if targets else "",
                        met=ours >= 50_000 if targets else None))
 
-    verify_figure(backend, engine, sizes.single + loader.loaded, targets)
+    # every event in the ledger: the single and concurrent appends' too
+    verify_figure(backend, engine, Ledger(engine).head(), targets)
 
     loader.load(sizes.as_of - loader.loaded)
     backend.add(Figure(f"load of {loader.loaded:,} events (batched appends)",
@@ -477,7 +639,7 @@ def ledger_workloads(backend: Backend, engine: Engine, sizes: Sizes, reference: 
                                  f"{START:%Y-%m-%d} to {clock.now:%Y-%m-%d}"))
     # near the end: the moment 99% of the way through the load
     moment = START + timedelta(minutes=sizes.single) + (clock.now - START) * 0.99
-    state_as_of(backend, engine, moment, sizes.single + loader.loaded,
+    state_as_of(backend, engine, moment, Ledger(engine).head(),
                 targets and sizes.as_of >= 1_000_000)
 
 
@@ -511,11 +673,21 @@ def run_sqlite(sizes: Sizes, directory: Path) -> Backend:
             return None, "eventsourcing is not installed (pip install -e '.[bench]')"
         return es, f"SQLiteApplicationRecorder, {es.settings()}"
 
-    ceiling = RawSQLite(directory / "raw.sqlite3")
+    def full() -> tuple[Reference | None, str]:
+        try:
+            es = EventsourcingSQLite(directory / "eventsourcing-full.sqlite3", "FULL")
+        except ImportError:
+            return None, "eventsourcing is not installed (pip install -e '.[bench]')"
+        return es, f"SQLiteApplicationRecorder, {es.settings()}"
+
+    ceilings = (RawSQLite(directory / "raw.sqlite3"),
+                RawSQLite(directory / "raw-plain.sqlite3", ledger=False))
     floor = RawBatches(directory / "raw-batches.sqlite3")
     with sqlite_engine(directory / "ledger.sqlite3") as engine:
-        ledger_workloads(backend, engine, sizes, reference, ceiling, targets=True, floor=floor)
-    ceiling.close()
+        ledger_workloads(backend, engine, sizes, reference, ceilings, targets=True, floor=floor,
+                         concurrent=(full, 3.0))
+    for ceiling in ceilings:
+        ceiling.close()
     supplement_normal(backend, sizes, directory)
     return backend
 
@@ -529,12 +701,14 @@ def supplement_normal(backend: Backend, sizes: Sizes, directory: Path) -> None:
             return None, "eventsourcing is not installed"
         return es, f"SQLiteApplicationRecorder, {es.settings()}"
 
-    print("  supplement (not a target): both sides at synchronous=NORMAL, no fsync per commit")
-    ceiling = RawSQLite(directory / "raw-normal.sqlite3", "NORMAL")
+    print("  both sides at synchronous=NORMAL, no fsync per commit: Python's share shows")
+    ceilings = (RawSQLite(directory / "raw-normal.sqlite3", "NORMAL"),
+                RawSQLite(directory / "raw-plain-normal.sqlite3", "NORMAL", ledger=False))
     with sqlite_engine(directory / "ledger-normal.sqlite3", "NORMAL") as engine:
-        single_appends(backend, engine, sizes, reference, ceiling, target=False,
-                       label=" at synchronous=NORMAL")
-    ceiling.close()
+        single_appends(backend, engine, sizes, reference, ceilings,
+                       targets=SingleTargets(raw=0.5), label=" at synchronous=NORMAL")
+    for ceiling in ceilings:
+        ceiling.close()
 
 
 def run_postgres(sizes: Sizes, url: str) -> Backend | None:
@@ -563,7 +737,8 @@ def run_postgres(sizes: Sizes, url: str) -> Backend | None:
     engine = create_ledger_engine(url, connect_args={"options": f"-csearch_path={schema}"})
     try:
         upgrade(engine)
-        ledger_workloads(backend, engine, sizes, reference, None, targets=False)
+        ledger_workloads(backend, engine, sizes, reference, None, targets=False,
+                         concurrent=(reference, 1.5))
     finally:
         engine.dispose()
         with admin.begin() as conn:

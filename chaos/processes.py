@@ -156,6 +156,7 @@ class Engine:
                    INTERSESSIONAL_TEMPORAL_UI_PORT=str(self.ui_port),
                    INTERSESSIONAL_API_PORT=str(self.api_port),
                    INTERSESSIONAL_WORKER_HEALTH_PORT="0",
+                   INTERSESSIONAL_WORKER_METRICS_PORT="0",
                    INTERSESSIONAL_TASK_QUEUE=TASK_QUEUE)
         url = self.url_for(application)
         if url:

@@ -78,7 +78,7 @@ COMMANDS: dict[str, Entry] = {
     # the worker's own entry points, named as a console script names its function: the CLI
     # imports nothing of the worker (the arrows in pyproject.toml)
     "worker": Entry("worker", "command", "Run a worker against INTERSESSIONAL_TEMPORAL_ADDRESS "
-                    "(JSON logs on stderr), answering GET /health on "
+                    "(logs on stderr: JSON, or text on a terminal), answering GET /health on "
                     "INTERSESSIONAL_WORKER_HEALTH_HOST:PORT, until SIGINT or SIGTERM."),
     "dev": Entry("worker", "dev", "Start the embedded engine: Temporal's dev server (state in "
                  "the data directory), the SQLite ledger there, a worker, and the HTTP API "
@@ -95,16 +95,19 @@ HELP = ("--help", "-h")
 
 
 def loaded(name: str) -> Any:
-    """The command ``name`` as Typer builds it, its module imported now."""
+    """The command ``name`` as Typer builds it, its module imported now, its help worded for
+    the terminal (:mod:`cli.helptext`)."""
+    from cli.helptext import worded
+
     entry = COMMANDS[name]
     served = getattr(import_module(entry.module), entry.attribute)
     if isinstance(served, typer.Typer):
         group = typer.main.get_group(served)
         group.name = name  # as add_typer(…, name=) would
-        return group
+        return worded(group)
     alone = typer.Typer()
     alone.command(name)(served)
-    return typer.main.get_command(alone)
+    return worded(typer.main.get_command(alone))
 
 
 class Table(TyperGroup):
@@ -113,6 +116,11 @@ class Table(TyperGroup):
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        from cli.helptext import worded_params
+
+        return worded_params(super().get_params(ctx))
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         """For the help's list: the command as the table describes it, nothing imported."""
         entry = COMMANDS.get(cmd_name)
@@ -120,12 +128,18 @@ class Table(TyperGroup):
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
+        from cli.output import ASKED, reserve
+
+        ASKED["json"] = "--json" in args  # an error deep in a helper is then written as JSON
+        reserve(ASKED["json"])  # and nothing but the document reaches stdout
         if name not in COMMANDS:
             return super().resolve_command(ctx, args)  # Typer's "No such command"
         if COMMANDS[name].settings and not set(args) & set(HELP):
-            from settings import load
+            from settings import load, unknown_variables
 
             load()  # a wrong setting stops the command before it starts
+            # a name that is no setting stops nothing: said once the language is chosen
+            UNKNOWN[:] = unknown_variables(os.environ)
         return name, loaded(name), args[1:]
 
 
@@ -145,6 +159,9 @@ EXPLAIN = typer.Option(False, "--explain", help="after a refusal, quote its rule
 
 #: what the global options chose for this run (read by cli.common.tell_refusal)
 CHOSEN: dict[str, bool] = {"explain": False}
+#: the ``INTERSESSIONAL_*`` names of the environment that are no setting, found as the command
+#: that reads the settings is resolved, warned of by the global callback
+UNKNOWN: list[str] = []
 
 
 @app.callback()
@@ -158,26 +175,122 @@ def _intersessional(lang: str | None = LANGUAGE, explain: bool = EXPLAIN) -> Non
     try:
         use(chosen)
     except UnknownLanguage as unknown:
-        print(unknown, file=sys.stderr)
-        raise typer.Exit(2) from None
+        from cli.telling import fail
+
+        raise fail(str(unknown)) from None
+    _warn_unknown(UNKNOWN)
+
+
+def _warn_unknown(names: list[str]) -> None:
+    """One line on stderr per name that is no setting, with the setting it most likely
+    meant: pydantic ignores such a name, so a misspelt setting would silently not apply."""
+    from i18n import _
+
+    if not names:
+        return
+    from settings import nearest
+
+    for name in names:
+        meant = nearest(name)
+        said = (_("warning: {name} is not a setting; did you mean {setting}?").format(
+            name=name, setting=meant) if meant else
+            _("warning: {name} is not a setting of intersessional; it is ignored.").format(
+                name=name))
+        print(said, file=sys.stderr)
+
+
+def usage_sentence(error: Any) -> str:
+    """A usage error of click's (``click.UsageError``, or another ``ClickException``) as one
+    sentence: the command it was for, what was wrong, click's suggestion if it made one, and
+    where the command's use is said (its ``--help``); never the box Typer draws for it."""
+    from typer._click.exceptions import NoSuchOption  # Typer's own click (vendored since 0.22)
+
+    from i18n import _
+
+    where = error.ctx.command_path if getattr(error, "ctx", None) else "intersessional"
+    if isinstance(error, NoSuchOption):
+        said = error.message.rstrip(".")
+        if error.possibilities:
+            said += " " + _("(did you mean {options}?)").format(
+                options=", ".join(sorted(error.possibilities)))
+    else:
+        said = error.format_message().rstrip(".")
+    said = said[:1].lower() + said[1:]
+    hint = _("`{command} --help` says how it is used.").format(command=where)
+    return " ".join(f"{where}: {said}; {hint}".split())  # click's messages may hold newlines
+
+
+def _said_usage(sentence: str) -> int:
+    """Say a usage error or a wrong setting as one sentence on stderr (the error object on
+    stdout if --json was asked, :func:`cli.telling.tell`); its exit code, 2."""
+    from cli.output import Exit
+    from cli.telling import tell
+
+    return int(tell(Exit.usage, sentence).exit_code)
+
+
+def _unreached(error: Exception) -> int | None:
+    """The exit code of an error of the ledger's database or of the engine that the command
+    did not catch itself, said in one sentence (exit 3; never a traceback or a driver's or a
+    transport's own text); None for any other error."""
+    found = sys.modules.get("sqlalchemy.exc")
+    if found is not None and isinstance(error, found.OperationalError | found.InterfaceError):
+        from cli.db import ledger_engine
+        from cli.telling import unreadable_ledger
+        from settings import Settings
+
+        engine = ledger_engine(Settings())
+        try:
+            return int(unreadable_ledger(engine, error).exit_code)
+        finally:
+            engine.dispose()
+    service = sys.modules.get("temporalio.service")
+    if service is not None and isinstance(error, service.RPCError):
+        from cli.telling import engine_failed
+
+        return int(engine_failed(error).exit_code)
+    return None
 
 
 def main() -> None:
     """Run the command, then leave without the interpreter's teardown: the Temporal SDK's Rust
     threads can outlive the event loop and abort a finalizing interpreter ("PyGILState_Release
     … finalizing", exit -6) after the work is done — temporalio/sdk-python#300, open upstream.
-    Everything the command writes is flushed first; the ledger commits before it returns."""
+    Everything the command writes is flushed first; the ledger commits before it returns.
+
+    Click's own errors (an unknown option or command, a missing or malformed value) are caught
+    here rather than drawn in Typer's box: one sentence on stderr and exit 2 (docs/CLI.md);
+    ``intersessional`` alone, or a group alone, prints its help and exits 0."""
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError  # Typer's own click
+
+    from cli.output import ASKED, reserve_descriptor
+
+    # an error said before a command resolves (an unknown command) is JSON when asked, too
+    ASKED["json"] = "--json" in sys.argv[1:]
+    if ASKED["json"]:
+        reserve_descriptor()  # what writes below Python (a server's banner) goes to stderr
     try:
-        app()
+        done = app(standalone_mode=False)
+        code = done if isinstance(done, int) else 0
+    except NoArgsIsHelpError:  # asked for nothing: Typer printed its help, which is no error
         code = 0
+    except ClickException as error:
+        code = _said_usage(usage_sentence(error))
+    except typer.Abort:  # Ctrl-C or end of input at a prompt
+        print(file=sys.stderr)
+        code = 130
     except Exception as error:
         # a wrong setting is one line and exit 2; it can only come once settings are loaded,
         # and --help never loads them
         settings = sys.modules.get("settings")
         if settings is None or not isinstance(error, settings.SettingsError):
-            raise
-        print(error, file=sys.stderr)
-        code = 2
+            told = _unreached(error)
+            if told is None:
+                raise
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(told)
+        code = _said_usage(str(error))
     except SystemExit as leaving:
         if isinstance(leaving.code, str):
             print(leaving.code, file=sys.stderr)

@@ -6,7 +6,6 @@ database nor Temporal: an auditor runs it on a laptop against a bundle ``export`
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,9 @@ from rich.table import Table
 
 from cli.audit_bundle import export, verify_bundle
 from cli.audit_report import report
-from cli.common import JSON, console, fail, run
+from cli.common import JSON, Exit, console, fail, run
+from cli.output import emit
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from audit.crosscheck import CrossCheck
@@ -33,13 +34,13 @@ def _moment(text: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise fail(f"--as-of {text!r} is not a date or date-time (e.g. 2028-03-01 or "
-                   "2028-03-01T12:00:00Z)") from None
+        raise fail(N_("--as-of {text!r} is not a date or date-time (e.g. 2028-03-01 or "
+                      "2028-03-01T12:00:00Z)"), text=text) from None
     try:
         return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     except OverflowError:  # 0001-01-01T00:00+01:00, 9999-12-31T23:59-01:00
-        raise fail(f"--as-of {text!r} is outside the moments the ledger can hold (years 1 to "
-                   "9999 in UTC).") from None
+        raise fail(N_("--as-of {text!r} is outside the moments the ledger can hold (years 1 "
+                      "to 9999 in UTC)."), text=text) from None
 
 
 @audit.command("verify")
@@ -56,7 +57,7 @@ def verify_command(as_json: bool = JSON) -> None:
     settings = Settings()
     engine = ledger_engine(settings)
     total, done = Ledger(engine).head(), [0]
-    with progress_bar(console, "verifying the ledger") as update:
+    with progress_bar(console, _("verifying the ledger")) as update:
         def advance(checked: int) -> None:
             done[0] += checked
             update(done[0], total)
@@ -64,7 +65,7 @@ def verify_command(as_json: bool = JSON) -> None:
         result = verify_ledger(engine, key, advance,
                                published_keyring(settings.effective_attestation_key))
     if as_json:
-        print(json.dumps({"intact": result.intact, **result.model_dump(mode="json")}, indent=2))
+        emit({"intact": result.intact, **result.model_dump(mode="json")})
     elif result.intact:
         console.print(f"[green]{escape(result.sentence())}[/green]")
     else:
@@ -74,7 +75,8 @@ def verify_command(as_json: bool = JSON) -> None:
 
 
 @audit.command("replay")
-def replay_command(year: int | None = typer.Option(None, "--year", help="the cycle's year"),
+def replay_command(year: int | None = typer.Option(None, "--year", metavar="YEAR",
+                                                   help="the cycle's year"),
                    coalition: str | None = typer.Option(
                        None, "--coalition", metavar="ID",
                        help="a country coalition, e.g. coalition-lao-1"),
@@ -88,7 +90,7 @@ def replay_command(year: int | None = typer.Option(None, "--year", help="the cyc
     folded from its events alone (one of --year, --coalition, --silence); with --as-of
     alone, the machinery on that day: the cycle running, the President, the Coordination
     Committee as it sat."""
-    from audit.replay import NotReplayed, called, replay
+    from audit.replay import NotReplayed, replay
     from audit.review import summary
     from cli.db import ledger_engine
     from contracts import cycle_id
@@ -99,7 +101,7 @@ def replay_command(year: int | None = typer.Option(None, "--year", help="the cyc
     from settings import Settings
 
     # each option names a stream of its kind, and the replay is the same for all: exit 1 if
-    # the stream was tampered with (or its events no longer fold), 2 for one the ledger lacks
+    # the stream was tampered with (or its events no longer fold), 4 for one the ledger lacks
     given: list[tuple[Kind[Any], str, str | None]] = [
         (CYCLE, "year", None if year is None else cycle_id(year)),
         (COALITION, "coalition", coalition), (SILENCE, "silence", silence)]
@@ -110,41 +112,63 @@ def replay_command(year: int | None = typer.Option(None, "--year", help="the cyc
         show_day(moment, as_json)
         return
     if len(named) != 1:
-        raise fail("give exactly one of --year, --coalition and --silence (or --as-of alone, "
-                   "for the machinery on that day).")
+        raise fail(N_("give exactly one of --year, --coalition and --silence (or --as-of "
+                      "alone, for the machinery on that day)."))
     ((kind, option, stream),) = named
     settings = Settings()
     key = checkpoint_public_key(settings.effective_signing_key)
     try:
         replayed = replay(Ledger(ledger_engine(settings)), stream, moment, key, kind=kind)
-    except (LookupError, ValueError) as error:
+    except LookupError as error:  # the ledger holds no such stream
+        raise fail(f"{error}.", code=Exit.not_found) from None
+    except ValueError as error:  # the name given is no stream's
         raise fail(f"{error}.") from None
     except NotReplayed as refused:
-        console.print(f"[red]the {escape(called(stream.lower()))} cannot be replayed[/red]: "
-                      f"{escape(str(refused))}")
+        console.print(_("[red]{what} cannot be replayed[/red]: {why}").format(
+            what=escape(_the(stream.lower())), why=escape(str(refused))))
         raise typer.Exit(1) from None
-    when = f"as of {replayed.as_of}" if replayed.as_of else "now"
+    when = _("as of {moment}").format(moment=replayed.as_of) if replayed.as_of else _("now")
     if as_json:
-        print(json.dumps({option: year if year is not None else replayed.stream,  # as given
-                          "as_of": replayed.as_of, "phase": replayed.phase,
-                          "signed": replayed.signed, "chained_only": replayed.chained_only,
-                          "later": replayed.later,
-                          "state": replayed.state.model_dump(mode="json"),
-                          "events": [e.model_dump(mode="json") for e in replayed.events]},
-                         indent=2))
+        emit({option: year if year is not None else replayed.stream,  # as given
+              "as_of": replayed.as_of, "phase": replayed.phase,
+              "signed": replayed.signed, "chained_only": replayed.chained_only,
+              "later": replayed.later,
+              "state": replayed.state.model_dump(mode="json"),
+              "events": [e.model_dump(mode="json") for e in replayed.events]})
         return
-    console.print(f"the {called(replayed.stream)} {when}: phase "
-                  f"[bold]{replayed.phase.replace('_', ' ')}[/bold], {len(replayed.events)} "
-                  f"event(s) ({replayed.signed} under a signed checkpoint, "
-                  f"{replayed.chained_only} chained only); {replayed.later} recorded later")
+    from i18n.refusals import word
+
+    console.print(_("{what} {when}: phase [bold]{phase}[/bold], {events} event(s) ({signed} "
+                    "under a signed checkpoint, {chained} chained only); {later} recorded "
+                    "later").format(
+                        what=_the(replayed.stream), when=when,
+                        phase=word(replayed.phase.replace("_", " ")),
+                        events=len(replayed.events), signed=replayed.signed,
+                        chained=replayed.chained_only, later=replayed.later))
     console.print(escape(summary(replayed.kind, replayed.state)))
-    console.print(timeline_table(replayed.events,
-                                 f"The {called(replayed.stream)} {when}, from the ledger"))
+    title = _("{what}, from the ledger").format(what=f"{_the(replayed.stream)} {when}")
+    console.print(timeline_table(replayed.events, title[:1].upper() + title[1:]))
+
+
+def _the(stream: str) -> str:
+    """``the 2027 cycle``, ``the country coalition coalition-lao-1`` … in the language of the
+    moment (:func:`audit.replay.called` after "the", in English)."""
+    from audit.replay import called
+    from domain.kinds import kind_of
+
+    kind = kind_of(stream)
+    if kind.name == "cycle":
+        return _("the {year} cycle").format(year=stream.removeprefix(kind.prefix))
+    if kind.name == "coalition":
+        return _("the country coalition {id}").format(id=stream)
+    if kind.name == "silence":
+        return _("the silence procedure {id}").format(id=stream)
+    return f"the {called(stream)}"
 
 
 @audit.command("cross-check")
 def cross_check_command(year: list[int] | None = typer.Option(  # noqa: B008 - typer's idiom
-        None, "--year", help="a year to check (repeat it); default: every year"),
+        None, "--year", metavar="YEAR", help="a year to check (repeat it); default: every year"),
                         as_json: bool = JSON) -> None:
     """The ledger against Temporal's histories, both ways, then the histories replayed with
     today's workflow code; exit 1 naming every difference."""
@@ -162,10 +186,11 @@ def cross_check_command(year: list[int] | None = typer.Option(  # noqa: B008 - t
             async with histories_engine(settings) as client:
                 result = await cross_check(client, ledger, year, WORKFLOWS)
         except NoEngine as error:
-            raise fail(f"{error}; start it with `intersessional dev`.") from None
+            raise fail(N_("{error}; start one with `intersessional dev`, or set "
+                          "INTERSESSIONAL_TEMPORAL_ADDRESS to one that runs."),
+                       code=Exit.unreachable, error=error) from None
         if as_json:
-            print(json.dumps({"agrees": result.agrees, **result.model_dump(mode="json")},
-                             indent=2))
+            emit({"agrees": result.agrees, **result.model_dump(mode="json")})
         else:
             _print_cross_check(result)
         if not result.agrees:
@@ -174,17 +199,23 @@ def cross_check_command(year: list[int] | None = typer.Option(  # noqa: B008 - t
 
 
 def _print_cross_check(result: CrossCheck) -> None:
-    years = ", ".join(map(str, result.years)) or "none"
-    processes = (f" and of {', '.join(result.processes)}" if result.processes
-                 else " (no coalition or silence procedure)")
-    summary = (f"{result.rows} ledger row(s) of {years}{processes}, {result.recordings} "
-               f"recording(s) in {result.histories} history(ies), {result.replayed} replayed "
-               "with today's code")
+    years = ", ".join(map(str, result.years)) or _("none")
+    summary = (_("{rows} ledger row(s) of {years} and of {processes}, {recordings} "
+                 "recording(s) in {histories} history(ies), {replayed} replayed with today's "
+                 "code") if result.processes else _(
+        "{rows} ledger row(s) of {years} (no coalition or silence procedure), {recordings} "
+        "recording(s) in {histories} history(ies), {replayed} replayed with today's code")
+               ).format(rows=result.rows, years=years, processes=", ".join(result.processes),
+                        recordings=result.recordings, histories=result.histories,
+                        replayed=result.replayed)
     if result.agrees:
-        console.print(f"[green]ledger and histories agree[/green]: {summary}")
+        console.print(_("[green]ledger and histories agree[/green]: {summary}").format(
+            summary=summary))
         return
-    console.print(f"[red]{len(result.differences)} difference(s)[/red]: {summary}")
-    table = Table("Kind", "Workflow", "Position", "What", "Repair", title="Differences")
+    console.print(_("[red]{count} difference(s)[/red]: {summary}").format(
+        count=len(result.differences), summary=summary))
+    table = Table(_("Kind"), _("Workflow"), _("Position"), _("What"), _("Repair"),
+                  title=_("Differences"))
     for d in result.differences:
         table.add_row(d.kind, d.workflow_id, str(d.position or "—"), escape(d.detail),
                       d.repair or "—")

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import typer
 from rich.markup import escape
 
-from cli.common import console, fail
+from cli.common import JSON, Exit, console, fail
+from cli.telling import unreadable_ledger
 from i18n import _
 
 if TYPE_CHECKING:
@@ -23,24 +24,26 @@ if TYPE_CHECKING:
     from audit.review import ReviewFacts
     from audit.tables import Tables
 
-FROM_YEAR = typer.Option(..., "--from-year", min=2011, max=2999,
+FROM_YEAR = typer.Option(..., "--from-year", metavar="YEAR", min=2011, max=2999,
                          help="the first cycle the report covers")
-TO_YEAR = typer.Option(..., "--to-year", min=2011, max=2999,
+TO_YEAR = typer.Option(..., "--to-year", metavar="YEAR", min=2011, max=2999,
                        help="the last cycle the report covers")
-OUT = typer.Option(..., "--out", dir_okay=False, help="where to write the HTML report")
-PDF = typer.Option(None, "--pdf", dir_okay=False, show_default=False,
+OUT = typer.Option(..., "--out", metavar="FILE.html", dir_okay=False,
+                   help="where to write the HTML report")
+PDF = typer.Option(None, "--pdf", metavar="FILE.pdf", dir_okay=False, show_default=False,
                    help="also typeset the report into this PDF (WeasyPrint; needs Pango)")
-SYMBOL = typer.Option(None, "--symbol", show_default=False,
+SYMBOL = typer.Option(None, "--symbol", metavar="SYMBOL", show_default=False,
                       help="the document symbol, e.g. CCM/CONF/2025/WP.1 (default: "
                       "INTERSESSIONAL_REPORT_SYMBOL, else CCM/AUDIT/<years>)")
-LANG = typer.Option(None, "--lang", show_default=False,
+LANG = typer.Option(None, "--lang", metavar="ar|zh|en|fr|ru|es", show_default=False,
                     help="the report's language: ar, zh, en, fr, ru or es (default: "
                     "INTERSESSIONAL_LANGUAGE, else en)")
-DATE = typer.Option(None, "--date", show_default=False,
+DATE = typer.Option(None, "--date", metavar="YYYY-MM-DD", show_default=False,
                     help="the report's date, YYYY-MM-DD (default: today, UTC)")
-CSV = typer.Option(None, "--csv", file_okay=False, show_default=False,
+CSV = typer.Option(None, "--csv", metavar="DIR", file_okay=False, show_default=False,
                    help="also write each of the report's tables as <table>.csv in this folder")
-TABLES_JSON = typer.Option(None, "--tables-json", dir_okay=False, show_default=False,
+TABLES_JSON = typer.Option(None, "--tables-json", metavar="FILE.json", dir_okay=False,
+                           show_default=False,
                            help="also write every table of the report into this JSON file")
 
 
@@ -74,19 +77,21 @@ def _document(from_year: int, to_year: int, symbol: str | None, lang: str | None
 def report(*, from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OUT,
            pdf: Path | None = PDF, symbol: str | None = SYMBOL, lang: str | None = LANG,
            on: str | None = DATE, csv: Path | None = CSV,
-           tables_json: Path | None = TABLES_JSON) -> None:
+           tables_json: Path | None = TABLES_JSON, as_json: bool = JSON) -> None:
     """What a Review Conference reviews (CO-9, CC-4, ISU-5): coordinators, intersessional
     meetings, work plans and budgets, approvals and deviations of each year. Exit 2 with
-    nothing written for a wrong symbol, language or date, when a year has no recorded cycle,
-    and otherwise when ``--pdf`` is asked where it cannot be typeset (the ledger is judged
-    first: the answer does not depend on what is installed); exit 1 when the ledger is not
-    intact (the report is written, and says so at its top)."""
+    nothing written for a wrong symbol, language or date, and when ``--pdf`` is asked where
+    it cannot be typeset or written (the ledger is judged first: the answer does not depend
+    on what is installed); exit 4 when a year has no recorded cycle; exit 1 when the ledger is
+    not intact (the report is written, and says so at its top) or holds an event the report
+    cannot read."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from attesting import published_keyring
     from audit import pdf as printing
     from audit import tables as exported
     from audit.report import ReportError, gather, render, report_events
+    from audit.review.section import NoCycle
     from audit.verification import verify_ledger
     from cli.db import ledger_engine
     from ledger import Ledger
@@ -101,11 +106,12 @@ def report(*, from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OU
                                      checkpoint_public_key(settings.effective_signing_key),
                                      None, published_keyring(settings.effective_attestation_key))
         facts = gather(report_events(Ledger(engine), from_year, to_year), from_year, to_year)
-    except ReportError as error:
-        raise fail(str(error)) from None
+    except NoCycle as error:
+        raise fail(str(error), code=Exit.not_found) from None
+    except ReportError as error:  # an event the report cannot read: the record is wrong
+        raise fail(str(error), code=Exit.refused) from None
     except SQLAlchemyError as error:
-        raise fail(f"the ledger at {settings.shown_ledger_url} cannot be read: "
-                   f"{type(error).__name__}; `intersessional db upgrade` creates it.") from None
+        raise unreadable_ledger(engine, error) from None
     finally:
         engine.dispose()
     # after the ledger, so that years without a cycle are refused alike with or without the
@@ -119,29 +125,43 @@ def report(*, from_year: int = FROM_YEAR, to_year: int = TO_YEAR, out: Path = OU
     console.print(_("wrote {out}: the review of {first}–{last}, {events} events, {verdict}")
                   .format(out=escape(str(out)), first=from_year, last=to_year,
                           events=verification.events, verdict=verdict))
-    _tables(exported.tables(facts, verification), made, facts, csv, tables_json)
+    files = [("html", out), *_tables(exported.tables(facts, verification), made, facts, csv,
+                                     tables_json)]
     if pdf is not None:
         try:
             printing.print_pdf(html, pdf)
-        except ReportError as error:
-            console.print(f"[red]{escape(str(error))}[/red]")
-            raise typer.Exit(1) from None
+        except ReportError as error:  # the PDF could not be written where --pdf says
+            raise fail(str(error)) from None
         console.print(_("wrote {pdf}: the same report as a PDF, {size} KiB").format(
             pdf=escape(str(pdf)), size=pdf.stat().st_size // 1024))
+        files.append(("pdf", pdf))
+    if as_json:
+        from cli.output import emit, written
+
+        emit({"from_year": from_year, "to_year": to_year, "symbol": made.symbol,
+              "issued": made.issued,
+              "language": made.language, "intact": verification.intact,
+              "events": verification.events,
+              "files": [{"kind": kind, **written(path)} for kind, path in files]})
     if not verification.intact:
         raise typer.Exit(1)
 
 
 def _tables(found: Tables, made: Document, facts: ReviewFacts, csv: Path | None,
-            tables_json: Path | None) -> None:
-    """The report's tables, as CSV files into ``csv`` and as JSON into ``tables_json``."""
+            tables_json: Path | None) -> list[tuple[str, Path]]:
+    """The report's tables, as CSV files into ``csv`` and as JSON into ``tables_json``; the
+    files written, each with its kind."""
     from audit import tables as exported
 
+    files: list[tuple[str, Path]] = []
     if csv is not None:
-        files = exported.write_csv(found, csv)
+        made_csv = exported.write_csv(found, csv)
         console.print(_("wrote {count} tables as CSV into {folder}").format(
-            count=len(files), folder=escape(str(csv))))
+            count=len(made_csv), folder=escape(str(csv))))
+        files += [("csv", Path(one)) for one in made_csv]
     if tables_json is not None:
         exported.write_json(found, made, facts, tables_json)
         console.print(_("wrote {count} tables as JSON into {file}").format(
             count=len(found), file=escape(str(tables_json))))
+        files.append(("tables_json", tables_json))
+    return files

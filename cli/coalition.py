@@ -29,6 +29,7 @@ from cli.common import (
     tell_refusal,
 )
 from cli.process_status import show_coalition, show_coalitions
+from i18n import N_
 
 if TYPE_CHECKING:
     from domain.kinds import Kind
@@ -47,10 +48,12 @@ DONOR = typer.Option(None, "--donor", metavar="ISO3",
                      help="the donor State co-coordinating (CK-2)")
 LEAD = typer.Option(None, "--lead", metavar="ISO3",
                     help="the lead State co-coordinating, instead of a donor")
-FOCUS = typer.Option([], "--focus", help="a thematic area (CK-5); repeatable")
-CHALLENGES = typer.Option([], "--challenge", help="a challenge it identified; repeatable")
-ACTIVITIES = typer.Option([], "--activity", help="an activity to overcome them; repeatable")
-ACTORS = typer.Option([], "--actor", help="an actor to carry them out; repeatable")
+FOCUS = typer.Option([], "--focus", metavar="AREA", help="a thematic area (CK-5); repeatable")
+CHALLENGES = typer.Option([], "--challenge", metavar="CHALLENGE",
+                          help="a challenge it identified; repeatable")
+ACTIVITIES = typer.Option([], "--activity", metavar="ACTIVITY",
+                          help="an activity to overcome them; repeatable")
+ACTORS = typer.Option([], "--actor", metavar="ACTOR", help="an actor to carry them out; repeatable")
 FLAGS = {"records_reference": "--records", "msp_year": "--msp-year"}
 
 
@@ -77,14 +80,13 @@ def _step(step: str, coalition_id: str, token: str | None, as_json: bool,
 
 
 def _refusing(check: Any, *args: Any) -> Any:
-    """``check(*args)``; a rule's refusal is one line, exit 2 (nothing is sent)."""
+    """``check(*args)``; a rule's refusal is one line, exit 1 (nothing is sent)."""
     from domain.errors import RuleViolation
 
     try:
         return check(*args)
     except RuleViolation as refusal:
-        tell_refusal(refusal)
-        raise typer.Exit(2) from None
+        raise tell_refusal(refusal) from None
 
 
 @coalition.command("open")
@@ -95,6 +97,7 @@ def open_(*, affected: str | None = AFFECTED, donor: str | None = DONOR,
     from domain.coalition import identification
     from domain.coalitions import parse_focus
     from domain.convention import shipped_registry
+    from domain.errors import RuleViolation
     from stepping import command, permitted
 
     person = authenticate(token)
@@ -102,8 +105,8 @@ def open_(*, affected: str | None = AFFECTED, donor: str | None = DONOR,
     # the committee's step (CK-7), before its data
     _refusing(permitted, _kind(), step.name, person)
     if donor and lead:
-        raise fail("refused CK-2 (7MSP ¶5): a coalition has one donor or lead State; give "
-                   "--donor or --lead, not both.")
+        raise tell_refusal(RuleViolation("CK-2", "a coalition has one donor or lead State; "
+                                         "give --donor or --lead, not both."))
     charter = {"affected_state": affected.strip().upper() if affected else None,
                "partner_state": (donor or lead or "").strip().upper() or None,
                "partner_role": "lead" if lead else "donor",
@@ -123,7 +126,8 @@ def agree(*, coalition_id: str = ID, token: str | None = TOKEN, as_json: bool = 
 
 
 @coalition.command("strategy")
-def strategy(*, coalition_id: str = ID, reference: str = typer.Option(..., "--reference"),
+def strategy(*, coalition_id: str = ID, reference: str = typer.Option(..., "--reference",
+                                                                      metavar="REFERENCE"),
              file: Path | None = documents.DOCUMENT, sha256: str | None = documents.SHA256,
              token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Register the national strategy document (the affected State's delegate, CK-3)."""
@@ -136,7 +140,7 @@ def strategy(*, coalition_id: str = ID, reference: str = typer.Option(..., "--re
 def join(*, coalition_id: str = ID,
          kind: str = typer.Option(..., "--kind", metavar="state|international_organisation|"
                                   "operator|expert"),
-         name: str = typer.Option(..., "--name"), token: str | None = TOKEN,
+         name: str = typer.Option(..., "--name", metavar="NAME"), token: str | None = TOKEN,
          as_json: bool = JSON) -> None:
     """Admit a participant (a co-coordinating State's delegate, CK-4)."""
     from domain.coalitions import check_participant
@@ -147,14 +151,14 @@ def join(*, coalition_id: str = ID,
 
 
 @coalition.command("leave")
-def leave(*, coalition_id: str = ID, name: str = typer.Option(..., "--name"),
+def leave(*, coalition_id: str = ID, name: str = typer.Option(..., "--name", metavar="NAME"),
           token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Record that a participant left (a co-coordinating State's delegate, CK-4)."""
     _step("record_departure", coalition_id, token, as_json, {"name": name})
 
 
 @workshop.command("plan")
-def plan(*, coalition_id: str = ID, place: str = typer.Option(..., "--place"),
+def plan(*, coalition_id: str = ID, place: str = typer.Option(..., "--place", metavar="PLACE"),
          starts: str = typer.Option(..., "--starts", metavar="YYYY-MM-DD"),
          ends: str = typer.Option(..., "--ends", metavar="YYYY-MM-DD"),
          token: str | None = TOKEN, as_json: bool = JSON) -> None:
@@ -167,13 +171,14 @@ def plan(*, coalition_id: str = ID, place: str = typer.Option(..., "--place"),
 def held(*, coalition_id: str = ID,
          challenge: list[str] = CHALLENGES, activity: list[str] = ACTIVITIES,
          actor: list[str] = ACTORS,
-         records: str | None = typer.Option(None, "--records", help="where its records are"),
+         records: str | None = typer.Option(None, "--records", metavar="RECORDS",
+                                            help="where its records are"),
          file: Path | None = FILE, token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Record the planned workshop as held, with what it identified (7MSP ¶8): the flags, or
     a file of challenges, activities, actors and records_reference."""
     if file is not None:
         if challenge or activity or actor or records:
-            raise fail("give the outcomes either in --file or by flags, not both.")
+            raise fail(N_("give the outcomes either in --file or by flags, not both."))
         found = load_file(file)
         outcomes = found["outcomes"] if set(found) == {"outcomes"} else found
         _step("hold_workshop", coalition_id, token, as_json, {"outcomes": outcomes},
@@ -185,10 +190,12 @@ def held(*, coalition_id: str = ID,
 
 
 @coalition.command("activity")
-def activity(*, coalition_id: str = ID, reference: str = typer.Option(..., "--reference"),
+def activity(*, coalition_id: str = ID, reference: str = typer.Option(..., "--reference",
+                                                                      metavar="REFERENCE"),
              kind: str = typer.Option(..., "--kind", metavar="bilateral|multilateral|"
                                       "international"),
-             description: str = typer.Option(..., "--description"), token: str | None = TOKEN,
+             description: str = typer.Option(..., "--description", metavar="DESCRIPTION"),
+             token: str | None = TOKEN,
              as_json: bool = JSON) -> None:
     """Record an existing activity as coordinated, never twice (CK-6)."""
     _step("coordinate_activity", coalition_id, token, as_json, {"activity": {
@@ -196,8 +203,10 @@ def activity(*, coalition_id: str = ID, reference: str = typer.Option(..., "--re
 
 
 @coalition.command("report")
-def report(*, coalition_id: str = ID, msp_year: int = typer.Option(..., "--msp-year"),
-           summary: str = typer.Option(..., "--summary"), token: str | None = TOKEN,
+def report(*, coalition_id: str = ID, msp_year: int = typer.Option(..., "--msp-year",
+                                                                   metavar="YEAR"),
+           summary: str = typer.Option(..., "--summary", metavar="SUMMARY"),
+           token: str | None = TOKEN,
            as_json: bool = JSON) -> None:
     """Report the year's progress to the MSP, against the strategy (CK-3)."""
     _step("report_progress", coalition_id, token, as_json,
@@ -205,7 +214,7 @@ def report(*, coalition_id: str = ID, msp_year: int = typer.Option(..., "--msp-y
 
 
 @coalition.command("close")
-def close(*, coalition_id: str = ID, reason: str = typer.Option(..., "--reason"),
+def close(*, coalition_id: str = ID, reason: str = typer.Option(..., "--reason", metavar="REASON"),
           token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Close the coalition (a co-coordinating State's delegate, or the committee)."""
     _step("close_coalition", coalition_id, token, as_json, {"reason": reason})

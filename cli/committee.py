@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.common import console, fail, ledger
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from domain.state import CycleState
@@ -36,8 +37,8 @@ def present_of(codes: str | None) -> tuple[str, ...]:
         return ()
     named = [code.strip().upper() for code in codes.split(",")]
     if not all(named):
-        raise fail(f"--present {codes!r} is not a list of codes (CC-5): give the members "
-                   "present separated by commas, e.g. --present CHE,NOR,ICRC.")
+        raise fail(N_("--present {codes!r} is not a list of codes (CC-5): give the members "
+                      "present separated by commas, e.g. --present CHE,NOR,ICRC."), codes=codes)
     return tuple(dict.fromkeys(named))
 
 
@@ -56,9 +57,9 @@ def show(year: int, state: CycleState, day: date, present: tuple[str, ...]) -> N
     from domain.convention import COMMITTEE_ORGANISATIONS, shipped_registry
 
     registry = shipped_registry()
-    table = Table("Present", "Member", "Basis", "Sits as", "2MSP",
-                  title=f"The Coordination Committee on {day} (the {year} cycle, "
-                        f"{state.profile.name} profile)")
+    table = Table(_("Present"), _("Member"), _("Basis"), _("Sits as"), "2MSP",
+                  title=_("The Coordination Committee on {day} (the {year} cycle, {profile} "
+                          "profile)").format(day=day, year=year, profile=state.profile.name))
     for m in state.committee_on(day):
         name = m.represents if m.represents in COMMITTEE_ORGANISATIONS else (
             registry.describe(m.represents))
@@ -66,8 +67,8 @@ def show(year: int, state: CycleState, day: date, present: tuple[str, ...]) -> N
                       m.sits_as.value, m.paragraph)
     console.print(table)
     needed = state.profile.needed(len(_members(state, day)))
-    console.print(f"quorum: {needed} members present" if needed else
-                  "no quorum under this profile: present is recorded, not required",
+    console.print(_("quorum: {needed} members present").format(needed=needed) if needed else
+                  _("no quorum under this profile: present is recorded, not required"),
                   highlight=False)
 
 

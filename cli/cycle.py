@@ -7,7 +7,6 @@ authenticated by token; the Schedule (``cycle schedule``) opens cycles as the en
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -20,12 +19,16 @@ from cli.common import (
     JSON,
     TOKEN,
     YEAR,
+    Exit,
     authenticate,
     connect_engine,
     console,
+    fail,
     recorded_cycle,
     run,
 )
+from cli.output import emit
+from i18n import N_, _
 
 cycle = typer.Typer(no_args_is_help=True, help="The annual cycles of a running engine.")
 SCHEDULE_ID = "open-cycles"
@@ -54,6 +57,7 @@ def status(year: int = YEAR, as_json: bool = JSON) -> None:
 
     from cli.common import ledger
     from domain.kinds import CYCLE
+    from i18n.refusals import word
     from reading.streams import attention_of
 
     state = recorded_cycle(year)
@@ -61,40 +65,48 @@ def status(year: int = YEAR, as_json: bool = JSON) -> None:
     with ledger() as held:
         attention = attention_of(held, f"cycle-{year}")
     if as_json:
-        print(json.dumps({"year": year, "phase": state.phase.value,
-                          "pending": [s.model_dump(mode="json") for s in steps],
-                          "attention": attention.model_dump(mode="json") if attention else None,
-                          "state": state.model_dump(mode="json")}, indent=2))
+        emit({"year": year, "phase": state.phase.value,
+              "pending": [s.model_dump(mode="json") for s in steps],
+              "attention": attention.model_dump(mode="json") if attention else None,
+              "state": state.model_dump(mode="json")})
         return
     if attention:
-        console.print(f"[red]needs attention[/red]: {escape(attention.cause)}; "
-                      f"{escape(attention.repair)}")
-    console.print(f"the {year} cycle: phase [bold]{state.phase.value}[/bold], "
-                  f"{state.event_count} event(s) recorded, work plan "
-                  f"{state.workplan_status.value if state.workplan_status else 'not drafted'}")
-    table = Table("Step", "Who may take it", "Due", "Rule", title="Open steps")
+        console.print(_("[red]needs attention[/red]: {cause}; {repair}").format(
+            cause=escape(attention.cause), repair=escape(attention.repair)))
+    console.print(_("the {year} cycle: phase [bold]{phase}[/bold], {events} event(s) recorded, "
+                    "work plan {status}").format(
+                        year=year, phase=state.phase.value, events=state.event_count,
+                        status=state.workplan_status.value if state.workplan_status
+                        else _("not drafted")))
+    table = Table(_("Step"), _("Who may take it"), _("Due"), _("Rule"), title=_("Open steps"))
     for s in steps:
-        table.add_row(s.label, " or ".join(s.roles), str(s.due or "—"), s.rule_id)
+        table.add_row(_(s.label), word(" or ".join(s.roles), "roles"), str(s.due or "—"),
+                      s.rule_id)
     console.print(table)
     for missed in state.deadlines_missed:
-        console.print(f"[yellow]deadline missed[/yellow]: {missed.value}")
+        console.print(_("[yellow]deadline missed[/yellow]: {deadline}").format(
+            deadline=missed.value))
 
 
 @cycle.command("timeline")
-def timeline(year: int = YEAR) -> None:
+def timeline(year: int = YEAR, as_json: bool = JSON) -> None:
     """The cycle's events, as the ledger holds them."""
+    from cli.common import ledger
     from contracts import cycle_id
-    from ledger import Ledger, create_ledger_engine
     from reading.timeline import timeline_table
     from settings import Settings
 
     settings = Settings()
-    recorded = Ledger(create_ledger_engine(settings.effective_ledger_url)).read_stream(
-        cycle_id(year))
+    with ledger() as held:
+        recorded = held.read_stream(cycle_id(year))
     if not recorded:
-        console.print(f"the ledger at {settings.shown_ledger_url} holds no {year} cycle")
-        raise typer.Exit(1)
-    console.print(timeline_table(recorded, f"The {year} cycle, from the ledger"))
+        raise fail(N_("the ledger at {url} holds no {year} cycle."), code=Exit.not_found,
+                   url=settings.shown_ledger_url, year=year)
+    if as_json:
+        emit({"year": year, "events": [e.model_dump(mode="json") for e in recorded]})
+        return
+    console.print(timeline_table(recorded, _("The {year} cycle, from the ledger").format(
+        year=year)))
 
 
 def _month_day(on: str) -> tuple[int, int]:
@@ -102,15 +114,16 @@ def _month_day(on: str) -> tuple[int, int]:
         month, day = (int(part) for part in on.split("-"))
         date(2001, month, day)  # not a leap year: 02-29 would open cycles one year in four
     except ValueError:
-        console.print(f"[red]--on {on!r}[/red] is not a date every year has, as MM-DD "
-                      "(e.g. 09-07)")
-        raise typer.Exit(2) from None
+        raise fail(N_("--on {on!r} is not a date every year has, as MM-DD (e.g. 09-07)."),
+                   on=on) from None
     return month, day
 
 
 @cycle.command("schedule")
-def schedule(on: str = typer.Option(..., "--on", help="MM-DD, e.g. 09-07"),
-             hour: int = typer.Option(9, "--hour", min=0, max=23, help="hour, UTC")) -> None:
+def schedule(on: str = typer.Option(..., "--on", metavar="MM-DD", help="MM-DD, e.g. 09-07"),
+             hour: int = typer.Option(9, "--hour", metavar="HOUR", min=0, max=23,
+                                      help="hour, UTC"),
+             as_json: bool = JSON) -> None:
     """Register a Temporal Schedule that opens each year's cycle on this date (the cycle of the
     following year, as the MSP of September Y−1 opens cycle Y); again, it moves the date."""
     from temporalio.client import (
@@ -144,6 +157,14 @@ def schedule(on: str = typer.Option(..., "--on", help="MM-DD, e.g. 09-07"),
         except ScheduleAlreadyRunningError:
             await client.get_schedule_handle(SCHEDULE_ID).update(
                 lambda _: ScheduleUpdate(schedule=plan))
-        console.print(f"each year on {date(2001, month, day):%d %B} at {hour:02d}:00 UTC the "
-                      f"engine opens the next year's cycle (schedule {SCHEDULE_ID})")
+        if as_json:
+            emit({"schedule": SCHEDULE_ID, "month": month, "day": day, "hour": hour,
+                  "task_queue": settings.task_queue})
+            return
+        from i18n.formats import format_date
+
+        console.print(_("each year on {day} at {hour}:00 UTC the engine opens the next year's "
+                        "cycle (schedule {schedule})").format(
+                            day=format_date(date(2001, month, day), "dd MMMM"),
+                            hour=f"{hour:02d}", schedule=SCHEDULE_ID))
     run(work())

@@ -8,7 +8,7 @@ prints the receipt with the attestation (``--json``: the same, as JSON)."""
 
 from __future__ import annotations
 
-import json
+import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import JSON, YEAR, console, fail, ledger
+from cli.common import JSON, YEAR, Exit, console, fail, ledger
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from contracts import Receipt
@@ -38,7 +39,6 @@ def document(year: int) -> WorkplanDocument | None:
 
 def print_document(found: WorkplanDocument) -> None:
     """The work plan as a person reads it before deciding."""
-    from i18n import _
     from reading.words import letter, money
 
     plan = found.plan
@@ -62,7 +62,6 @@ def print_document(found: WorkplanDocument) -> None:
 
 
 def print_changes(found: WorkplanDocument) -> None:
-    from i18n import _
     from reading.words import money
 
     console.print(_("Changed since the version returned for revision (SHA-256 {hash}): "
@@ -92,9 +91,12 @@ def show(year: int = YEAR, as_json: bool = JSON) -> None:
     budget lines and total, its SHA-256 and what changed since the version returned."""
     found = document(year)
     if found is None:
-        raise fail(f"the ledger records no work plan of the {year} cycle yet.")
+        raise fail(N_("the ledger records no work plan of the {year} cycle yet."),
+                   code=Exit.not_found, year=year)
     if as_json:
-        typer.echo(json.dumps(found.as_json(), ensure_ascii=False, indent=2))
+        from cli.output import emit
+
+        emit(found.as_json())
         return
     print_document(found)
 
@@ -102,20 +104,28 @@ def show(year: int = YEAR, as_json: bool = JSON) -> None:
 def confirm(label: str, year: int, content_hash: str, yes: bool) -> None:
     """Ask the person at a terminal to confirm ``label`` on the work plan with
     ``content_hash``, the document shown first; ``yes`` asks nothing. At no terminal and
-    without ``yes``: one sentence, exit 2 (nothing is sent)."""
+    without ``yes``: one sentence, exit 2 (nothing is sent). Ctrl-C at the question aborts
+    (exit 130, :func:`cli.app.main`), nothing sent."""
     if yes:
         return
     if not sys.stdin.isatty():
-        raise fail(f"{label} is recorded only once confirmed: no terminal can ask here, so "
-                   "give --yes (after `intersessional workplan show --year "
-                   f"{year}`); nothing was recorded.")
+        raise fail(N_("{label} is recorded only once confirmed: no terminal can ask here, so "
+                      "give --yes (after `intersessional workplan show --year {year}`); "
+                      "nothing was recorded."), label=_(label), year=year)
     found = document(year)
     if found is not None and found.content_hash == content_hash:
         print_document(found)
-    console.print(f"{label}, {year} cycle, on the work plan with SHA-256 {content_hash}",
-                  highlight=False)
-    if not typer.confirm("Record it?", default=False):
-        raise fail("not confirmed; nothing was recorded.")
+    console.print(_("{label}, {year} cycle, on the work plan with SHA-256 {hash}").format(
+        label=_(label), year=year, hash=content_hash), highlight=False)
+    # asked inside asyncio.run, whose SIGINT handler only cancels the task and lets input()
+    # wait on; with the interpreter's own, Ctrl-C interrupts the question as typer.Abort
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        agreed = typer.confirm(_("Record it?"), default=False)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if not agreed:
+        raise fail(N_("not confirmed; nothing was recorded."))
 
 
 def kept(receipt: Receipt) -> StepReceipt | None:
@@ -139,8 +149,10 @@ def print_receipt(found: StepReceipt | None) -> None:
     """The receipt's further lines: the event id and time, and the attestation."""
     if found is None:
         return
-    console.print(f"receipt: event {found.event_id}, recorded {found.recorded_at}, "
-                  f"{escape(found.sentence)}", highlight=False)
+    console.print(_("receipt: event {event}, recorded {at}, {sentence}").format(
+        event=found.event_id, at=found.recorded_at, sentence=escape(found.sentence)),
+        highlight=False)
     if found.attestation is not None:
-        console.print(f"attestation: key {found.attestation.key_id}, signature "
-                      f"{found.attestation.signature}", highlight=False)
+        console.print(_("attestation: key {key}, signature {signature}").format(
+            key=found.attestation.key_id, signature=found.attestation.signature),
+            highlight=False)

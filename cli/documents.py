@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 import typer
 
 from cli.common import fail
-from i18n import _
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from domain.attachments import Attachment
 
-DOCUMENT = typer.Option(None, "--file", dir_okay=False, metavar="PATH",
+DOCUMENT = typer.Option(None, "--file", dir_okay=False, metavar="FILE",
                         help="the document itself: its SHA-256 is recorded, never its text")
 SHA256 = typer.Option(None, "--sha256", metavar="HEX",
                       help="the document's SHA-256, instead of --file")
@@ -40,14 +40,14 @@ def digest(path: Path) -> str:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as error:
-        raise fail(f"{path} cannot be read: {error.strerror}.") from None
+        raise fail(N_("{path} cannot be read: {why}."), path=path, why=error.strerror) from None
 
 
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise fail(f"{path} cannot be read: {error.strerror}.") from None
+        raise fail(N_("{path} cannot be read: {why}."), path=path, why=error.strerror) from None
 
 
 def attached(paths: list[Path]) -> list[Attachment]:
@@ -89,8 +89,8 @@ def document(reference: str, file: Path | None, sha256: str | None) -> dict[str,
     """A document's reference and SHA-256: of ``file`` (kept in the document store), or
     ``sha256`` as given; one of them."""
     if (file is None) == (sha256 is None):
-        raise fail("name the document's content by --file (its SHA-256 is computed) or by "
-                   "--sha256, one of the two.")
+        raise fail(N_("name the document's content by --file (its SHA-256 is computed) or by "
+                      "--sha256, one of the two."))
     return {"reference": reference,
             "sha256": kept(file) if file is not None else (sha256 or "").strip().lower()}
 
@@ -98,19 +98,19 @@ def document(reference: str, file: Path | None, sha256: str | None) -> dict[str,
 def deadline(at: str | None, within: str | None) -> datetime:
     """The moment given by ``--deadline`` (UTC if it names no zone) or ``--in`` from now."""
     if (at is None) == (within is None):
-        raise fail("give the deadline by --deadline (a moment) or by --in (a duration from "
-                   "now), one of the two.")
+        raise fail(N_("give the deadline by --deadline (a moment) or by --in (a duration "
+                      "from now), one of the two."))
     if within is not None:
         text = within.strip().lower()
         parts = _DURATION.findall(text)
         if not parts or "".join(n + u for n, u in parts) != text:
-            raise fail(f"--in {within!r} is not a duration; write it as 7d, 36h, 90m, 30s or "
-                       "1d12h.")
+            raise fail(N_("--in {within!r} is not a duration; write it as 7d, 36h, 90m, 30s "
+                          "or 1d12h."), within=within)
         span = timedelta(**{_UNITS[u]: int(n) for n, u in parts})
         return datetime.now(UTC) + span
     try:
         moment = datetime.fromisoformat((at or "").strip())
     except ValueError:
-        raise fail(f"--deadline {at!r} is not an ISO date and time, such as "
-                   "2027-03-01T17:00:00+01:00.") from None
+        raise fail(N_("--deadline {at!r} is not an ISO date and time, such as "
+                      "2027-03-01T17:00:00+01:00."), at=at) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -8,14 +8,15 @@ person with a token who takes steps, and prints its SHA-256 — what a step name
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 from rich.markup import escape
 
-from cli.common import JSON, TOKEN, authenticate, console, fail
-from i18n import _
+from cli.common import JSON, TOKEN, Exit, authenticate, console, fail
+from cli.output import emit
+from i18n import N_, _
+from i18n.formats import format_number
 
 documents = typer.Typer(no_args_is_help=True, help="The document store: upload a document "
                         "(PDF, DOCX, ODT, plain text; its SHA-256 is what a step names), get "
@@ -33,19 +34,21 @@ def upload(file: Path = typer.Argument(..., dir_okay=False, metavar="FILE",  # n
     person = authenticate(token)
     if person.role is Role.AUDITOR:
         raise fail(_("an auditor reads the record and takes no step, so uploads no "
-                     "document."))
+                     "document."), code=Exit.refused)
     stored = attached([file])[0]
     if as_json:
-        typer.echo(json.dumps(stored.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        emit(stored.model_dump(mode="json"))
         return
-    console.print(f"[green]stored[/green] {stored.sha256} {escape(stored.filename)} "
-                  f"({stored.media_type}, {stored.size:,} bytes)", highlight=False)
+    console.print(_("[green]stored[/green] {sha256} {file} ({type}, {size} bytes)").format(
+        sha256=stored.sha256, file=escape(stored.filename), type=stored.media_type,
+        size=format_number(stored.size)), highlight=False)
 
 
 @documents.command("get")
 def get(sha256: str = typer.Argument(..., metavar="SHA256", help="the document's SHA-256"),
-        out: Path = typer.Option(..., "--out", dir_okay=False,  # noqa: B008 - typer's idiom
-                                 help="where to write it")) -> None:
+        out: Path = typer.Option(..., "--out", metavar="FILE", dir_okay=False,  # noqa: B008 - typer's idiom
+                                 help="where to write it"),
+        as_json: bool = JSON) -> None:
     """Write the document of that SHA-256 to --out, byte for byte."""
     import os
     import tempfile
@@ -63,7 +66,14 @@ def get(sha256: str = typer.Argument(..., metavar="SHA256", help="the document's
                 written.write(chunk)
         os.replace(partial, out)
     except NotHeld as error:
-        raise fail(str(error)) from None
+        raise fail(str(error), code=Exit.not_found) from None
     except OSError as error:
-        raise fail(f"{out} cannot be written: {error.strerror or error}.") from None
-    console.print(f"[green]written[/green] {escape(str(out))}", highlight=False)
+        raise fail(N_("{out} cannot be written: {why}."), out=out,
+                   why=error.strerror or error) from None
+    if as_json:
+        from cli.output import written as described
+
+        emit({"sha256": sha256.strip().lower(), "written": described(out)})
+        return
+    console.print(_("[green]written[/green] {out}").format(out=escape(str(out))),
+                  highlight=False)

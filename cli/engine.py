@@ -17,7 +17,8 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from cli.common import JSON, console
+from cli.common import JSON, Exit, console
+from i18n import _
 
 engine = typer.Typer(no_args_is_help=True, help="The engine against the ledger: find and "
                      "repair every year or process whose workflow disagrees with the record; "
@@ -32,12 +33,13 @@ def recover(stream: list[str] | None = STREAM, dry_run: bool = DRY_RUN,
             as_json: bool = JSON) -> None:
     """Start again from the ledger every stream whose workflow is missing, ended, failed,
     reset, behind or ahead of the ledger, or noted as needing attention. Exit 0 when every
-    stream agrees afterwards, 1 when one still does not."""
+    stream agrees afterwards, 1 when one still does not, 3 when the engine cannot be
+    reached."""
     import asyncio
-    import json
     from dataclasses import asdict
 
     from cli.common import connect_engine, ledger
+    from cli.output import emit
     from recovery.repair import recover as repair_all
     from recovery.survey import survey
     from settings import Settings
@@ -54,33 +56,41 @@ def recover(stream: list[str] | None = STREAM, dry_run: bool = DRY_RUN,
             return [asdict(r) | {"healed": r.healed}
                     for r in await repair_all(client, held, settings.task_queue, chosen)]
 
-    found = asyncio.run(work())
+    from temporalio.service import RPCError
+
+    from cli.telling import engine_failed
+
+    try:
+        found = asyncio.run(work())
+    except RPCError as error:  # the engine went away, or would not answer, mid-survey
+        raise engine_failed(error) from None
     if as_json:
-        print(json.dumps({"dry_run": dry_run, "streams": found}, indent=2))
+        emit({"dry_run": dry_run, "streams": found})
     elif not found:
-        console.print("every stream agrees with the ledger; nothing to repair")
+        console.print(_("every stream agrees with the ledger; nothing to repair"))
     for item in [] if as_json else found:
         line = f"{item['stream']}: {item['problem']} — {item['cause']}"
         if dry_run:
-            console.print(f"[yellow]{escape(line)}[/yellow]; `{item['repair']}` repairs it")
+            console.print(_("{line}; `{repair}` repairs it").format(
+                line=f"[yellow]{escape(line)}[/yellow]", repair=item["repair"]))
         elif item["healed"]:
             console.print(f"[green]{escape(line)}[/green]; {item['action']}")
         else:
-            console.print(f"[red]{escape(line)}[/red]; {item['action']}, still "
-                          f"{item['after']}")
+            console.print(_("{line}; {action}, still {after}").format(
+                line=f"[red]{escape(line)}[/red]", action=item["action"], after=item["after"]))
     if not dry_run and any(not item["healed"] for item in found):
         raise typer.Exit(1)
 
 
 @engine.command("certs")
 def certs(out: Path = typer.Option(  # noqa: B008 - typer's idiom
-        ..., "--out", help="the directory to write them in (made owner-only)"),
+        ..., "--out", metavar="DIR", help="the directory to write them in (made owner-only)"),
         server_name: list[str] | None = typer.Option(  # noqa: B008
             None, "--server-name", metavar="NAME", help="another name (or IP address) of the "
             "Temporal frontend for its certificate, besides temporal, localhost and 127.0.0.1"),
-        days: int = typer.Option(397, "--days", min=1, max=3650,
-                                 help="how long the server's and clients' certificates last")
-        ) -> None:
+        days: int = typer.Option(397, "--days", metavar="DAYS", min=1, max=3650,
+                                 help="how long the server's and clients' certificates last"),
+        as_json: bool = JSON) -> None:
     """Write a CA, the Temporal frontend's server certificate and one client certificate each
     for the workers, the API, Temporal's web UI and the admin tools (PEM, owner-only), for a
     frontend that requires mutual TLS. A CA already there signs the new ones; no file is
@@ -90,10 +100,20 @@ def certs(out: Path = typer.Option(  # noqa: B008 - typer's idiom
     try:
         issued = make_certificates(out, server_name or (), days)
     except (FileExistsError, ValueError) as refused:
-        console.print(f"[red]refused[/red]: {escape(str(refused))}")
-        raise typer.Exit(2) from None
+        from cli.telling import tell
+
+        raise tell(Exit.usage, str(refused), lead=_("refused")) from None
+    if as_json:
+        from cli.output import emit
+
+        emit({"directory": str(out),
+              "issued": [{"name": one.name, "certificate": str(one.certificate),
+                          "key": str(one.key), "expires": one.expires} for one in issued]})
+        return
     for one in issued:
-        console.print(f"{one.name}: {one.certificate} and {one.key}, until "
-                      f"{one.expires:%Y-%m-%d}")
-    console.print(f"next: give each service its files (docs/OPERATIONS.md, Certificates for "
-                  f"Temporal) and keep {out / 'ca.key'} offline once the certificates are made")
+        console.print(_("{name}: {certificate} and {key}, until {expires}").format(
+            name=one.name, certificate=one.certificate, key=one.key,
+            expires=f"{one.expires:%Y-%m-%d}"))
+    console.print(_("next: give each service its files (docs/OPERATIONS.md, Certificates for "
+                    "Temporal) and keep {ca_key} offline once the certificates are made").format(
+                        ca_key=out / "ca.key"))

@@ -8,12 +8,12 @@ every worker, the API and the audit read it.
 
 from __future__ import annotations
 
-import json
-
 import typer
 from rich.markup import escape
 
-from cli.common import JSON, console
+from cli.common import JSON, Exit, console
+from cli.output import emit
+from i18n import _
 
 keys = typer.Typer(no_args_is_help=True, help="The keys that attest people's steps: list "
                    "the keyring, rotate the key, revoke a compromised one.")
@@ -29,16 +29,19 @@ def list_keys(as_json: bool = JSON) -> None:
     path = keyring_path(Settings().effective_attestation_key)
     keyring = read_keyring(path)
     if as_json:
-        print(keyring.model_dump_json(indent=2))
+        emit(keyring.model_dump(mode="json"))
         return
     if not keyring.keys:
-        console.print(f"no keyring at {escape(str(path))} yet: the API or the worker makes "
-                      "it as it first starts (or `intersessional db keygen`).")
+        console.print(_("no keyring at {path} yet: the API or the worker makes it as it first "
+                        "starts (or `intersessional db keygen`).").format(
+                            path=escape(str(path))))
     for entry in keyring.keys:
-        state = (f"[red]revoked {entry.revoked_at}[/red] ({escape(entry.reason)})"
-                 if entry.revoked_at else f"retired {entry.retired_at}" if entry.retired_at
-                 else "[green]in use[/green]")
-        console.print(f"{entry.key_id}  added {entry.added_at}  {state}", highlight=False)
+        state = (_("[red]revoked {at}[/red] ({reason})").format(
+            at=entry.revoked_at, reason=escape(entry.reason)) if entry.revoked_at
+            else _("retired {at}").format(at=entry.retired_at) if entry.retired_at
+            else _("[green]in use[/green]"))
+        console.print(_("{key}  added {at}  {state}").format(
+            key=entry.key_id, at=entry.added_at, state=state), highlight=False)
 
 
 @keys.command("rotate")
@@ -50,17 +53,19 @@ def rotate_key(as_json: bool = JSON) -> None:
 
     retired, made = rotate(Settings().effective_attestation_key)
     if as_json:
-        print(json.dumps({"retired": retired.model_dump(), "new": made.model_dump()}, indent=2))
+        emit({"retired": retired.model_dump(mode="json"), "new": made.model_dump(mode="json")})
         return
-    console.print(f"key {made.key_id[:16]}… now attests steps; {retired.key_id[:16]}… retired "
-                  f"at {retired.retired_at}. Restart the API so that it signs with the new key.",
+    console.print(_("key {new}… now attests steps; {old}… retired at {at}. Restart the API so "
+                    "that it signs with the new key.").format(
+                        new=made.key_id[:16], old=retired.key_id[:16], at=retired.retired_at),
                   highlight=False)
 
 
 @keys.command("revoke")
 def revoke_key(key_id: str = typer.Argument(..., metavar="KEY_ID",
                                             help="the key's id, or its first characters"),
-               reason: str = typer.Option(..., "--reason", help="why, for the auditors"),
+               reason: str = typer.Option(..., "--reason", metavar="REASON",
+                                          help="why, for the auditors"),
                as_json: bool = JSON) -> None:
     """Mark a key compromised from now on: a step it attests is refused, and the audit names
     every event recorded under it since. Exit 2 for an unknown key or no reason."""
@@ -70,10 +75,11 @@ def revoke_key(key_id: str = typer.Argument(..., metavar="KEY_ID",
     try:
         entry = revoke(Settings().effective_attestation_key, key_id, reason)
     except KeyringRefusal as refused:
-        console.print(f"[red]refused[/red]: {escape(str(refused))}")
-        raise typer.Exit(2) from None
+        from cli.telling import tell
+
+        raise tell(Exit.usage, str(refused), lead=_("refused")) from None
     if as_json:
-        print(entry.model_dump_json(indent=2))
+        emit(entry.model_dump(mode="json"))
         return
-    console.print(f"key {entry.key_id[:16]}… revoked at {entry.revoked_at}: what it attests "
-                  "from now on is refused.", highlight=False)
+    console.print(_("key {key}… revoked at {at}: what it attests from now on is refused.")
+                  .format(key=entry.key_id[:16], at=entry.revoked_at), highlight=False)

@@ -4,14 +4,13 @@ no SMTP server was set) through the server the settings name, as the worker's ac
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import JSON, console, fail
+from cli.common import JSON, Exit, console, fail
 from i18n import _
 
 if TYPE_CHECKING:
@@ -28,7 +27,8 @@ def _row(notice: Notice, names: dict[int, str]) -> tuple[str, ...]:
 
 def notices(
     as_json: bool = JSON,
-    status: str | None = typer.Option(None, "--status", help="pending, sent or unsent only"),
+    status: str | None = typer.Option(None, "--status", metavar="pending|sent|unsent",
+                                      help="pending, sent or unsent only"),
     send: bool = typer.Option(False, "--send", help="send the pending notices now through "
                               "INTERSESSIONAL_SMTP_HOST"),
 ) -> None:
@@ -55,16 +55,16 @@ def notices(
             for notice in kept.listed(engine, "pending"):
                 try:
                     deliver(engine, notice.key, mailer)
-                except NotSent as error:
-                    fail(str(error))
-                    raise typer.Exit(1) from None  # the server failed, not the command
+                except NotSent as error:  # the mail server failed, not the command
+                    raise fail(str(error), code=Exit.unreachable) from None
         shown = kept.listed(engine, status)  # type: ignore[arg-type]  # checked above
         names = {p.id: p.name for p in People(engine).list()}
     finally:
         engine.dispose()
     if as_json:
-        typer.echo(json.dumps([{**n.model_dump(mode="json"), "person": names.get(n.person_id)}
-                               for n in shown], ensure_ascii=False, indent=2))
+        from cli.output import emit
+
+        emit([{**n.model_dump(mode="json"), "person": names.get(n.person_id)} for n in shown])
         return
     if not shown:
         console.print(_("no notice is kept."))

@@ -4,13 +4,14 @@ the ledger (the cycle's events folded by the rules), so it answers with the engi
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from rich.markup import escape
 from rich.table import Table
 
 from cli.common import JSON, TOKEN, YEAR, authenticate, console, recorded_cycle
+from i18n import _
+from i18n.refusals import word
 
 #: the command that takes each step a person takes
 #: the command that takes each step, by the step's name
@@ -40,26 +41,29 @@ def pending(year: int = YEAR, token: str | None = TOKEN, as_json: bool = JSON) -
     today = datetime.now(UTC).date()
     yours = {s.step: person is not None and may_take(s, person, state, today) for s in steps}
     if as_json:
-        print(json.dumps({
-            "year": year, "phase": state.phase.value,
-            "person": person.model_dump(mode="json") if person else None,
-            "pending": [{**s.model_dump(mode="json"), "yours": yours[s.step],
-                         "command": f"intersessional {COMMAND_OF.get(s.step, '')} "
-                                    f"--year {year}"} for s in steps]},
-            ensure_ascii=False, indent=2))
+        from cli.output import emit
+
+        emit({"year": year, "phase": state.phase.value,
+              "person": person.model_dump(mode="json") if person else None,
+              "pending": [{**s.model_dump(mode="json"), "yours": yours[s.step],
+                           "command": f"intersessional {COMMAND_OF.get(s.step, '')} "
+                                      f"--year {year}"} for s in steps]})
         return
-    who = f", for {escape(person.describe())}" if person else ""
-    table = Table("Yours" if person else "", "Step", "Who may take it", "Due", "Rule",
-                  "Command", title=f"The {year} cycle ("
-                  f"{state.phase.value.replace('_', ' ')} phase): what may be done now{who}")
+    phase = word(state.phase.value.replace("_", " "))
+    title = (_("The {year} cycle ({phase} phase): what may be done now, for {person}").format(
+        year=year, phase=phase, person=escape(person.describe())) if person else
+        _("The {year} cycle ({phase} phase): what may be done now").format(year=year,
+                                                                             phase=phase))
+    table = Table(_("Yours") if person else "", _("Step"), _("Who may take it"), _("Due"),
+                  _("Rule"), _("Command"), title=title)
     for s in steps:
         due = str(s.due or "—") if not s.due or s.due >= today else (
-            f"[red]{s.due} (overdue)[/red]")
-        table.add_row("✔" if yours[s.step] else "", s.label,
-                      " or ".join(r.value.replace("_", " ") for r in s.roles), due,
-                      s.rule_id, COMMAND_OF.get(s.step, ""))
+            f"[red]{s.due} ({_('overdue')})[/red]")
+        table.add_row("✔" if yours[s.step] else "", _(s.label),
+                      word(" or ".join(r.value.replace("_", " ") for r in s.roles), "roles"),
+                      due, s.rule_id, COMMAND_OF.get(s.step, ""))
     if steps:
         console.print(table)
     else:
-        console.print(f"nothing may be done in the {year} cycle now (phase "
-                      f"{state.phase.value.replace('_', ' ')})")
+        console.print(_("nothing may be done in the {year} cycle now (phase {phase})").format(
+            year=year, phase=phase))

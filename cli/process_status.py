@@ -4,13 +4,13 @@ standing of a coalition's two States is the one recorded when it was identified 
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-import typer
 from rich.markup import escape
 
 from cli.common import console
+from i18n import _
+from i18n.refusals import word
 
 if TYPE_CHECKING:
     from domain.coalition_state import CoalitionState
@@ -23,7 +23,9 @@ def _print(text: str) -> None:
 
 
 def _echo(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    from cli.output import emit
+
+    emit(data)
 
 
 def _sides(s: CoalitionState) -> list[tuple[State, str]]:
@@ -57,30 +59,39 @@ def show_coalition(cid: str, s: CoalitionState, as_json: bool) -> None:
         _echo(coalition_json(cid, s))
         return
     assert s.charter is not None
-    _print(f"{cid}: {s.phase.value.replace('_', ' ')}")
-    for st, capacity in _sides(s):
-        agreed = "agreed" if st.iso3 in s.agreed else "not yet agreed"
-        _print(f"  co-coordinator: {st.name} ({st.iso3}), {capacity}: {agreed} (CK-2)")
+    _print(f"{cid}: {word(s.phase.value.replace('_', ' '))}")
+    for st, english in _sides(s):  # the capacity in English is the JSON's; here in words
+        capacity = _("affected State") if english == "affected State" else _(
+            "{role} State").format(role=word(s.charter.partner_role.value))
+        agreed = _("agreed") if st.iso3 in s.agreed else _("not yet agreed")
+        _print(_("  co-coordinator: {name} ({code}), {capacity}: {agreed} (CK-2)").format(
+            name=st.name, code=st.iso3, capacity=capacity, agreed=agreed))
     if s.non_state_party:
-        _print("  extends to a non-State Party (CK-8)")
-    _print(f"  focus (CK-5): {', '.join(f.value for f in s.charter.focus)}")
-    _print("  strategy (CK-3): " + (f"{s.strategy.reference} (sha256 {s.strategy.sha256})"
-                                    if s.strategy else "none registered yet"))
+        _print(_("  extends to a non-State Party (CK-8)"))
+    _print(_("  focus (CK-5): {focus}").format(focus=", ".join(f.value for f in s.charter.focus)))
+    _print(_("  strategy (CK-3): {strategy}").format(
+        strategy=f"{s.strategy.reference} (sha256 {s.strategy.sha256})" if s.strategy
+        else _("none registered yet")))
     for p in s.participants:
-        _print(f"  participant (CK-4): {p.name} ({p.kind.value.replace('_', ' ')})")
+        _print(_("  participant (CK-4): {name} ({kind})").format(
+            name=p.name, kind=p.kind.value.replace("_", " ")))
     for w in s.workshops:
-        line = f"  workshop (CK-7): {w.plan.place}, {w.plan.starts} to {w.plan.ends}: "
         o = w.outcomes
-        _print(line + ("planned" if o is None else
-                       f"held; challenges: {'; '.join(o.challenges)}; activities: "
-                       f"{'; '.join(o.activities)}; actors: {'; '.join(o.actors)}; records "
-                       f"{o.records_reference}"))
+        _print(_("  workshop (CK-7): {place}, {starts} to {ends}: {outcome}").format(
+            place=w.plan.place, starts=w.plan.starts, ends=w.plan.ends,
+            outcome=_("planned") if o is None else _(
+                "held; challenges: {challenges}; activities: {activities}; actors: {actors}; "
+                "records {records}").format(
+                    challenges="; ".join(o.challenges), activities="; ".join(o.activities),
+                    actors="; ".join(o.actors), records=o.records_reference)))
     for a in s.activities:
-        _print(f"  activity coordinated (CK-6): {a.reference} ({a.kind.value}): {a.description}")
+        _print(_("  activity coordinated (CK-6): {reference} ({kind}): {description}").format(
+            reference=a.reference, kind=a.kind.value, description=a.description))
     for r in s.reports:
-        _print(f"  progress reported to the MSP of {r.msp_year}: {r.summary}")
+        _print(_("  progress reported to the MSP of {year}: {summary}").format(
+            year=r.msp_year, summary=r.summary))
     if s.closed_because is not None:
-        _print(f"  closed: {s.closed_because}")
+        _print(_("  closed: {why}").format(why=s.closed_because))
 
 
 def show_coalitions(found: list[tuple[str, CoalitionState | None]], as_json: bool) -> None:
@@ -90,10 +101,12 @@ def show_coalitions(found: list[tuple[str, CoalitionState | None]], as_json: boo
                 "co_coordinators": list(s.co_coordinators)} for cid, s in listed])
         return
     if not listed:
-        _print("the ledger records no coalition; `intersessional coalition open` opens one")
+        _print(_("the ledger records no coalition; `intersessional coalition open` opens one"))
     for cid, s in listed:
-        sides = " with ".join(f"{st.name} ({st.iso3})" for st, _ in _sides(s))
-        _print(f"{cid}: {s.phase.value.replace('_', ' ')}, {sides}")
+        sides = [f"{st.name} ({st.iso3})" for st, _capacity in _sides(s)]
+        while len(sides) > 1:  # two at most: the affected State and its partner
+            sides[:2] = [_("{one} with {other}").format(one=sides[0], other=sides[1])]
+        _print(f"{cid}: {word(s.phase.value.replace('_', ' '))}, {''.join(sides)}")
 
 
 def silence_json(pid: str, s: SilenceState) -> dict[str, Any]:
@@ -109,15 +122,16 @@ def show_silence(pid: str, s: SilenceState, as_json: bool) -> None:
     if as_json:
         _echo(silence_json(pid, s))
         return
-    _print(f"{pid}: {s.phase.value.replace('_', ' ')} (a documented extension: SP-1 … SP-4)")
-    _print(f"  subject: {s.subject}")
+    _print(_("{id}: {phase} (a documented extension: SP-1 … SP-4)").format(
+        id=pid, phase=word(s.phase.value.replace("_", " "))))
+    _print(_("  subject: {subject}").format(subject=s.subject))
     if s.text is not None:
-        _print(f"  text: {s.text.reference} (sha256 {s.text.sha256}), circulation "
-               f"{s.circulation}")
+        _print(_("  text: {reference} (sha256 {sha256}), circulation {circulation}").format(
+            reference=s.text.reference, sha256=s.text.sha256, circulation=s.circulation))
     if s.deadline is not None:
-        _print(f"  deadline: {s.deadline.isoformat()}")
+        _print(_("  deadline: {deadline}").format(deadline=s.deadline.isoformat()))
     for state, text in s.objections:
-        _print(f"  silence broken by {state} (SP-2): {text}")
+        _print(_("  silence broken by {state} (SP-2): {text}").format(state=state, text=text))
 
 
 def show_procedures(found: list[tuple[str, SilenceState | None]], as_json: bool) -> None:
@@ -126,7 +140,7 @@ def show_procedures(found: list[tuple[str, SilenceState | None]], as_json: bool)
         _echo([{"id": pid, "phase": s.phase.value, "subject": s.subject} for pid, s in listed])
         return
     if not listed:
-        _print("the ledger records no silence procedure; `intersessional silence circulate` "
-               "begins one")
+        _print(_("the ledger records no silence procedure; `intersessional silence "
+                 "circulate` begins one"))
     for pid, s in listed:
-        _print(f"{pid}: {s.phase.value.replace('_', ' ')}, {s.subject}")
+        _print(f"{pid}: {word(s.phase.value.replace('_', ' '))}, {s.subject}")

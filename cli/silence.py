@@ -30,7 +30,8 @@ silence = typer.Typer(no_args_is_help=True, help=(
 
 PROCEDURE = typer.Option(..., "--procedure", metavar="ID",
                          help="the procedure, e.g. silence-2027-1")
-REFERENCE = typer.Option(..., "--reference", help="the text's reference, e.g. CCM/MSP/2027/1")
+REFERENCE = typer.Option(..., "--reference", metavar="REFERENCE",
+                         help="the text's reference, e.g. CCM/MSP/2027/1")
 WHAT = "silence procedure"
 
 
@@ -56,7 +57,8 @@ def _take(step: str, procedure: str, token: str | None, as_json: bool,
 
 
 @silence.command("circulate")
-def circulate_text(*, subject: str = typer.Option(..., "--subject"), reference: str = REFERENCE,
+def circulate_text(*, subject: str = typer.Option(..., "--subject", metavar="SUBJECT"),
+                   reference: str = REFERENCE,
                    file: Path | None = documents.DOCUMENT, sha256: str | None = documents.SHA256,
                    deadline: str | None = documents.DEADLINE, within: str | None = documents.WITHIN,
                    token: str | None = TOKEN, as_json: bool = JSON) -> None:
@@ -73,7 +75,8 @@ def circulate_text(*, subject: str = typer.Option(..., "--subject"), reference: 
 
 @silence.command("break")
 def break_silence(*, procedure: str = PROCEDURE,
-                  objection: str = typer.Option(..., "--objection", help="why, in a sentence"),
+                  objection: str = typer.Option(..., "--objection", metavar="OBJECTION",
+                                                help="why, in a sentence"),
                   token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Break silence before the deadline, by an objection (a State Party's delegate, SP-2)."""
     _take("break_silence", procedure, token, as_json, {"objection": objection})
@@ -92,7 +95,8 @@ def recirculate(*, procedure: str = PROCEDURE, reference: str = REFERENCE,
 
 
 @silence.command("withdraw")
-def withdraw(*, procedure: str = PROCEDURE, reason: str = typer.Option(..., "--reason"),
+def withdraw(*, procedure: str = PROCEDURE, reason: str = typer.Option(..., "--reason",
+                                                                       metavar="REASON"),
              token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Withdraw the text: the procedure ends without a decision (President, SP-4)."""
     _take("withdraw_text", procedure, token, as_json, {"reason": reason})

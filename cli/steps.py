@@ -32,6 +32,7 @@ from cli.common import (
 )
 from cli.deciding import YES
 from cli.taking import OPTIONS, file_request, report, request, send
+from i18n import N_
 
 if TYPE_CHECKING:
     import stepping
@@ -150,7 +151,7 @@ def convene(
     *, year: int = YEAR, file: Path | None = FILE,
     first_day: str | None = typer.Option(None, "--first-day", metavar="YYYY-MM-DD"),
     last_day: str | None = typer.Option(None, "--last-day", metavar="YYYY-MM-DD"),
-    place: str = typer.Option("Geneva", "--place"),
+    place: str = typer.Option("Geneva", "--place", metavar="PLACE"),
     back_to_back_with: str | None = typer.Option(None, "--back-to-back-with",
                                                  metavar="APMBC|CCW"),
     token: str | None = TOKEN, as_json: bool = JSON,
@@ -161,12 +162,12 @@ def convene(
     person = authenticate(token)
     if file is not None:
         if first_day or last_day or back_to_back_with:
-            raise fail("give the meeting either in --file or by flags, not both.")
+            raise fail(N_("give the meeting either in --file or by flags, not both."))
         _take("convene_meeting", year, person, file_request(_step("convene_meeting"), file),
               as_json)
         return
     if not (first_day and last_day):
-        raise fail("give the meeting in --file, or its --first-day and --last-day.")
+        raise fail(N_("give the meeting in --file, or its --first-day and --last-day."))
     try:
         days = (date.fromisoformat(last_day) - date.fromisoformat(first_day)).days + 1
     except ValueError:
@@ -180,9 +181,10 @@ def convene(
 
 @meeting.command("dispense")
 def dispense(*, year: int = YEAR, file: Path | None = FILE,
-             decided_by: str | None = typer.Option(None, "--decided-by",
+             decided_by: str | None = typer.Option(None, "--decided-by", metavar="DECISION",
                                                    help="the decision that dispensed with it"),
-             reason: str = typer.Option("", "--reason"), token: str | None = TOKEN,
+             reason: str = typer.Option("", "--reason", metavar="REASON"),
+             token: str | None = TOKEN,
              as_json: bool = JSON) -> None:
     """Record that this cycle holds no intersessional meeting (President)."""
     person = authenticate(token)
@@ -196,7 +198,8 @@ def dispense(*, year: int = YEAR, file: Path | None = FILE,
 
 @meeting.command("held")
 def held(year: int = YEAR,
-         records: str = typer.Option(..., "--records", help="where its records are kept"),
+         records: str = typer.Option(..., "--records", metavar="RECORDS",
+                                     help="where its records are kept"),
          token: str | None = TOKEN, as_json: bool = JSON) -> None:
     """Record that the intersessional meeting was held (ISU or President)."""
     person = authenticate(token)
@@ -251,7 +254,7 @@ def approve(*, year: int = YEAR, content_hash: str | None = HASH,
 
 
 @workplan.command("return")
-def send_back(*, year: int = YEAR, reasons: str = typer.Option(..., "--reasons"),
+def send_back(*, year: int = YEAR, reasons: str = typer.Option(..., "--reasons", metavar="REASONS"),
               content_hash: str | None = HASH, present: str | None = committee.PRESENT,
               by_silence: str | None = BY_SILENCE, token: str | None = TOKEN,
               as_json: bool = JSON, yes: bool = YES) -> None:
@@ -278,7 +281,7 @@ def adopt(year: int = YEAR, content_hash: str | None = HASH, token: str | None =
 
 
 @msp.command("reject")
-def reject(*, year: int = YEAR, reason: str = typer.Option(..., "--reason"),
+def reject(*, year: int = YEAR, reason: str = typer.Option(..., "--reason", metavar="REASON"),
            content_hash: str | None = HASH, token: str | None = TOKEN,
            as_json: bool = JSON, yes: bool = YES) -> None:
     """Record the MSP's rejection of the work plan (President)."""

@@ -2,21 +2,21 @@
 request from flags or a file (checked before anything is sent), the step sent by the
 authenticated person through :mod:`stepping`, and its receipt reported as one line or as JSON.
 
-Refusals and an unreachable engine are one line and exit 2; a stream the ledger holds open whose
-workflow is not running, one line naming the repair and exit 3 (:func:`cli.common.run`).
+What stops a step is one sentence on stderr and its exit code (:func:`cli.common.run`,
+docs/CLI.md): a refusal 1, wrong input 2, an unreachable engine 3, no such stream 4, a stream the
+ledger holds open whose workflow is not running 5 (the sentence names the repair).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
 from rich.markup import escape
 
 from cli.common import connect_engine, console, errors_of, fail, ledger, load_file, run
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from temporalio.client import Client
@@ -25,11 +25,13 @@ if TYPE_CHECKING:
     from identities import Person
     from stepping import KindStep, StepRequest
 
-OPTIONS = "the options given"
+OPTIONS = N_("the options given")
 #: how an extra field of a report reads in its line
-SAID = {"content_hash": "work plan sha256"}
+SAID = {"content_hash": N_("work plan sha256")}
 #: what to do when the engine has no such stream, by kind
-MISSING = {"cycle": "`intersessional cycle open --year …` opens one."}
+MISSING = {"cycle": N_("`intersessional cycle open --year …` opens one.")}
+#: what to do then for any other kind
+LISTED = N_("the list command lists those the ledger records.")
 
 
 def request(step: KindStep, data: Mapping[str, Any], source: str = OPTIONS,
@@ -42,8 +44,9 @@ def request(step: KindStep, data: Mapping[str, Any], source: str = OPTIONS,
     try:
         return step.request.model_validate(dict(data))
     except ValidationError as error:
-        raise fail(f"{source} is not valid for {step.rule.label}: "
-                   f"{errors_of(error, names or {})}.") from None
+        raise fail(N_("{source} is not valid for {step}: {errors}."),
+                   source=_(source) if source == OPTIONS else source, step=_(step.rule.label),
+                   errors=errors_of(error, names or {})) from None
 
 
 def file_request(step: KindStep, path: Path, **given: Any) -> StepRequest:
@@ -56,8 +59,9 @@ def file_request(step: KindStep, path: Path, **given: Any) -> StepRequest:
         data = {next(iter(fields)): data}
     for name, value in given.items():
         if name in data and data[name] != value:
-            raise fail(f"{path} says {name} = {data[name]}, and the command {value}; give it "
-                       "once, or the same.")
+            raise fail(N_("{path} says {name} = {given}, and the command {value}; give it "
+                          "once, or the same."), path=path, name=name, given=data[name],
+                       value=value)
     return request(step, {**data, **given}, str(path))
 
 
@@ -73,16 +77,20 @@ def report(step: KindStep, stream: str, receipt: Receipt, person: Person, as_jso
     """One line for a recorded step (or JSON: the receipt, with what, where and who)."""
     actor, (key, name) = person.actor, shown(step, stream)
     if as_json:
-        typer.echo(json.dumps({key: name, **receipt.model_dump(mode="json"), "step": step.name,
-                               "actor": actor.name, "role": actor.role.value,
-                               "represents": actor.represents, **extra},
-                              ensure_ascii=False, indent=2, default=str))
+        from cli.output import emit
+
+        emit({key: name, **receipt.model_dump(mode="json"), "step": step.name,
+              "actor": actor.name, "role": actor.role.value, "represents": actor.represents,
+              **extra})
         return
-    more = "".join(f"; {SAID.get(k, k.replace('_', ' '))} {v}" for k, v in extra.items())
-    console.print(f"[green]{step.name}[/green] {name}: recorded in {receipt.stream} as version "
-                  f"{receipt.version}, ledger position {receipt.position}, event sha256 "
-                  f"{receipt.hash[:12]}…, by {escape(person.describe())}{escape(more)}",
-                  highlight=False)
+    more = "".join(f"; {_(SAID[k]) if k in SAID else k.replace('_', ' ')} {v}"
+                   for k, v in extra.items())
+    console.print(_("[green]{step}[/green] {name}: recorded in {stream} as version {version}, "
+                    "ledger position {position}, event sha256 {hash}…, by {person}").format(
+                        step=step.name, name=name, stream=receipt.stream,
+                        version=receipt.version, position=receipt.position,
+                        hash=receipt.hash[:12], person=escape(person.describe()))
+                  + escape(more), highlight=False)
 
 
 async def send(client: Client, step: KindStep, stream: str, person: Person,
@@ -108,7 +116,6 @@ def attachments_held(given: StepRequest) -> None:
     hold, or holds as another file."""
     if "attachments" not in given.model_dump_json():
         return  # no step but one naming attachments needs the store
-    from i18n import _
     from runtime.documents import document_store
     from settings import Settings
     from stepping.attached import AttachmentNotHeld, check_attachments
@@ -162,10 +169,10 @@ def begin(step: KindStep, person: Person, given: StepRequest, *, as_json: bool,
         if step.kind.numbered and not as_json:
             console.print(stream, highlight=False)
         report(step, stream, receipt, person, as_json, **extra)
-    run(work(), missing_of(step, f"{step.kind.title}"))
+    run(work(), missing_of(step, _(step.kind.title)))
 
 
 def missing_of(step: KindStep, stream: str) -> str:
     """What to say when the engine holds no such stream."""
-    return (f"this engine has no {stream}; "
-            f"{MISSING.get(step.kind.name, 'the list command lists those the ledger records.')}")
+    return _("this engine has no {stream}; {what}").format(
+        stream=stream, what=_(MISSING.get(step.kind.name, LISTED)))

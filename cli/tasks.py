@@ -6,7 +6,6 @@ engine down."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from rich.markup import escape
@@ -26,9 +25,10 @@ def tasks(token: str | None = TOKEN, as_json: bool = JSON) -> None:
     with ledger() as held:
         found = tasks_of(held, person, today)
     if as_json:
-        print(json.dumps({"person": person.model_dump(mode="json"),
-                          "tasks": [t.model_dump(mode="json") for t in found]},
-                         ensure_ascii=False, indent=2))
+        from cli.output import emit
+
+        emit({"person": person.model_dump(mode="json"),
+              "tasks": [t.model_dump(mode="json") for t in found]})
         return
     if not found:
         console.print(_("No step waits for {who} now.").format(who=escape(person.describe())),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cli.common import JSON, TOKEN, YEAR, authenticate, errors_of, fail
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from stepping import KindStep, StepRequest
@@ -30,13 +31,15 @@ def end_term(
     *, year: int = YEAR,
     state: str = typer.Option(..., "--state", metavar="ISO3",
                               help="the State whose term ended"),
-    mandate: str = typer.Option(..., "--mandate", help="the mandate's key, e.g. clearance"),
-    first_year: int = typer.Option(..., "--first-year", help="the term's first year"),
-    last_year: int = typer.Option(..., "--last-year", help="the term's last year"),
+    mandate: str = typer.Option(..., "--mandate", metavar="MANDATE",
+                                help="the mandate's key, e.g. clearance"),
+    first_year: int = typer.Option(..., "--first-year", metavar="YEAR",
+                                   help="the term's first year"),
+    last_year: int = typer.Option(..., "--last-year", metavar="YEAR", help="the term's last year"),
     ended_on: str = typer.Option(..., "--ended-on", metavar="YYYY-MM-DD",
                                  help="the day the term ended"),
-    reason: str = typer.Option(..., "--reason", help="why it ended"),
-    decided_by: str = typer.Option(..., "--decided-by",
+    reason: str = typer.Option(..., "--reason", metavar="REASON", help="why it ended"),
+    decided_by: str = typer.Option(..., "--decided-by", metavar="DECISION",
                                    help="the body or decision that ended it"),
     replacement: str | None = typer.Option(None, "--replacement", metavar="ISO3",
                                            help="the State that serves the rest of the term"),
@@ -73,5 +76,5 @@ def _request(data: dict[str, Any]) -> StepRequest:
     try:
         return step.request.model_validate(data)
     except ValidationError as error:
-        raise fail(f"{RULE}: the options given are not valid for {step.rule.label}: "
-                   f"{errors_of(error, FLAGS)}.") from None
+        raise fail(N_("{rule}: the options given are not valid for {step}: {errors}."),
+                   rule=RULE, step=_(step.rule.label), errors=errors_of(error, FLAGS)) from None

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import date
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
+from types import MappingProxyType
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -156,3 +157,12 @@ def _day(text: str) -> date | None:
 def shipped_registry() -> Registry:
     """The registry shipped with the package (read once; it is immutable)."""
     return parse_registry(registry_file.shipped_text())
+
+
+@lru_cache(maxsize=8)
+def shared_registry(states: tuple[State, ...]) -> Mapping[str, State]:
+    """``states`` by ISO code, one read-only mapping for every equal tuple. A worker holds a
+    thousand open streams, each with the registry its history recorded: a parsed copy apiece
+    was ~178 KB of a stream's ~490 KB (bench/scale.py). States are frozen, so runs can share
+    them; a registry that changes makes a new entry, the oldest of eight dropped."""
+    return MappingProxyType({s.iso3: s for s in states})

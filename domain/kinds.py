@@ -27,6 +27,7 @@ from domain.coalition_state import STEPS as COALITION_STEPS
 from domain.coalition_state import CoalitionPhase, CoalitionState
 from domain.convention import State
 from domain.procedure import PendingStep, ProcedureStep, open_steps
+from domain.rules import N_
 from domain.silence_state import STEPS as SILENCE_STEPS
 from domain.silence_state import SilenceState
 from domain.state import CycleState, Phase
@@ -106,7 +107,7 @@ def _cycle_phase(state: CycleState) -> str:
 
 
 CYCLE: Kind[CycleState] = Kind(
-    name="cycle", title="annual cycle", prefix="cycle-", workflow="AnnualCycle",
+    name="cycle", title=N_("annual cycle"), prefix="cycle-", workflow="AnnualCycle",
     state=CycleState, event=events.CYCLE_EVENT, apply=cycle_rules.apply, steps=CYCLE_STEPS,
     commands={"open_cycle": commands.OpenCycle,
               **{step.value: model for step, model in commands.COMMANDS.items()}},
@@ -117,7 +118,7 @@ CYCLE: Kind[CycleState] = Kind(
     form="cycle-<year>", ended=lambda state: state.phase is Phase.CLOSED)
 
 COALITION: Kind[CoalitionState] = Kind(
-    name="coalition", title="country coalition", prefix="coalition-", workflow="Coalition",
+    name="coalition", title=N_("country coalition"), prefix="coalition-", workflow="Coalition",
     state=CoalitionState, event=coalition_events.COALITION_EVENT, apply=coalition.apply,
     steps=COALITION_STEPS, commands=coalition_events.COMMANDS,
     begins="identify_candidate", began="wait_identified", begin=coalition.identification,
@@ -129,7 +130,7 @@ COALITION: Kind[CoalitionState] = Kind(
     authority=coalition.authority, reads_record=True)
 
 SILENCE: Kind[SilenceState] = Kind(
-    name="silence", title="silence procedure", prefix="silence-", workflow="SilenceProcedure",
+    name="silence", title=N_("silence procedure"), prefix="silence-", workflow="SilenceProcedure",
     state=SilenceState, event=silence_events.SILENCE_EVENT, apply=silence.apply,
     steps=SILENCE_STEPS, commands=silence_events.COMMANDS,
     begins="circulate_text", began="wait_circulated",

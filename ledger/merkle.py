@@ -9,6 +9,7 @@ follow RFC 9162 §2.1.3 and §2.1.4 step by step, so any RFC implementation can 
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Sequence
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -16,6 +17,13 @@ EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 def leaf_hash(data: bytes) -> bytes:
     return hashlib.sha256(b"\x00" + data).digest()
+
+
+def leaf_hashes(joined: bytes) -> list[bytes]:
+    """:func:`leaf_hash` of each 32-byte hash in ``joined`` (as a checkpoint's ``leaves`` holds
+    them), in order: one comprehension, no call per leaf, for the loops over a whole log."""
+    sha256 = hashlib.sha256
+    return [sha256(b"\x00" + joined[i:i + 32]).digest() for i in range(0, len(joined), 32)]
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
@@ -43,10 +51,48 @@ class Frontier:
         self._stack.append(node)
         self.size += 1
 
+    def extend(self, hashed_leaves: Sequence[bytes]) -> None:
+        """``append`` each leaf in turn, faster: the perfect subtrees the leaves fill are
+        hashed level by level (:func:`subtrees`) and pushed whole."""
+        for height, node in subtrees(hashed_leaves, self.size):
+            self.push(node, height)
+
+    def push(self, node: bytes, height: int) -> None:
+        """Add the root of a perfect subtree of ``2**height`` leaves (the size a multiple)."""
+        size = self.size >> height
+        while size & 1:  # merge with the perfect subtrees it completes
+            node = node_hash(self._stack.pop(), node)
+            size >>= 1
+        self._stack.append(node)
+        self.size += 1 << height
+
     def copy(self) -> Frontier:
         twin = Frontier()
         twin.size, twin._stack = self.size, list(self._stack)
         return twin
+
+    def subtrees(self) -> list[tuple[int, bytes]]:
+        """The tree's right edge: (height, root) of each perfect subtree, the largest first —
+        one per bit set in ``size``, ``2**height`` leaves each."""
+        heights = [h for h in range(self.size.bit_length() - 1, -1, -1) if self.size >> h & 1]
+        return list(zip(heights, self._stack, strict=True))
+
+    def to_bytes(self) -> bytes:
+        """:meth:`subtrees` as stored: per subtree, its height (one byte) and its root."""
+        return b"".join(bytes([height]) + node for height, node in self.subtrees())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Frontier:
+        """The tree whose right edge :meth:`to_bytes` gave; ``ValueError`` if ``data`` is no
+        such edge (heights not strictly decreasing, or a root not 32 bytes)."""
+        if len(data) % 33:
+            raise ValueError(f"a frontier is 33 bytes per subtree, not {len(data)} bytes")
+        tree, heights = cls(), [data[i] for i in range(0, len(data), 33)]
+        if any(a <= b for a, b in itertools.pairwise(heights)):
+            raise ValueError(f"a frontier's subtrees shrink from left to right, not {heights}")
+        tree.size = sum(1 << h for h in heights)
+        tree._stack = [data[i + 1:i + 33] for i in range(0, len(data), 33)]
+        return tree
 
     def root(self) -> bytes:
         if not self._stack:
@@ -55,6 +101,25 @@ class Frontier:
         for left in reversed(self._stack[:-1]):
             node = node_hash(left, node)
         return node
+
+
+def subtrees(hashed_leaves: Sequence[bytes], offset: int) -> list[tuple[int, bytes]]:
+    """(height, root) of the perfect subtrees that ``hashed_leaves`` fill in a tree where they
+    begin at leaf ``offset``, in order: each the largest that fits and starts at a multiple of
+    its size, as :meth:`Frontier.push` takes them (a worker of ``ledger.segments`` hashes its
+    range's, the parent pushes them in order). One comprehension per level."""
+    found, done, count, sha256 = [], 0, len(hashed_leaves), hashlib.sha256
+    while done < count:
+        height = (count - done).bit_length() - 1  # the largest subtree that fits …
+        if offset + done:  # … and that starts where the tree ends
+            height = min(height, ((offset + done) & -(offset + done)).bit_length() - 1)
+        level = list(hashed_leaves[done:done + (1 << height)])
+        while len(level) > 1:  # node_hash, inlined
+            level = [sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                     for i in range(0, len(level), 2)]
+        found.append((height, level[0]))
+        done += 1 << height
+    return found
 
 
 def root(leaves: Sequence[bytes]) -> bytes:

@@ -70,6 +70,8 @@ def keep(engine: Engine, planned: Iterable[Notice]) -> list[Notice]:
     """Keep each planned notice whose key is not kept yet; the rows of all of them as kept
     (an earlier plan's row stays as it was, however far it has gone)."""
     planned = list(planned)
+    if not planned:  # most events owe no one a notice: no transaction on the writer lock
+        return []
     keys = [n.key for n in planned]
     with writing(engine) as conn:
         held = set(conn.scalars(select(notices.c.key).where(notices.c.key.in_(keys))))

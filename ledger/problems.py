@@ -14,6 +14,11 @@ class ProblemKind(StrEnum):
     REORDERED = "reordered"
     TRUNCATED = "truncated"
     CHECKPOINT = "checkpoint"
+    #: a stored snapshot that is not the fold of its stream's events (``audit.snapshots``)
+    SNAPSHOT = "snapshot"
+    #: a checkpoint's stored frontier that is not the right edge of its events' Merkle tree
+    #: (``ledger.checkpoints``)
+    FRONTIER = "frontier"
 
 
 class Problem(BaseModel):

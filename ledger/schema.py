@@ -6,7 +6,8 @@ order), a per-stream ``version`` and the per-stream hash chain (``prev_hash`` �
 serialises writers so that positions are handed out in commit order — a reader that catches up by
 position can never skip an event that commits late. ``checkpoints`` holds the signed Merkle
 roots, each with the event hashes it added (``leaves``), so a rewritten chain can be located
-exactly.
+exactly, and the tree's right edge (``frontier``, migration 0010), from which the next one
+grows.
 
 Times are stored as canonical UTC text (``2025-06-02T09:00:00.000000Z``, see ``encoding``): the
 same bytes on every backend, hashed as stored, and ordered as text.
@@ -73,6 +74,9 @@ checkpoints = Table(
     Column("key_id", String(64), nullable=False),
     Column("signature", LargeBinary, nullable=False),
     Column("leaves", LargeBinary, nullable=False),
+    #: (height, root) of the tree's perfect subtrees, derived (``ledger.checkpoints``); NULL in
+    #: the checkpoints signed before migration 0010
+    Column("frontier", LargeBinary, nullable=True),
 )
 
 #: streams the engine could not move on its own, until recovered (migration 0004): the state
@@ -136,4 +140,21 @@ notices = Table(
     CheckConstraint("status IN ('pending', 'sent', 'unsent')", name="ck_notices_status"),
     CheckConstraint("attempts >= 0", name="ck_notices_attempts"),
     Index("ix_notices_status", "status"),
+)
+
+#: folded states of a stream (migration 0009), each keyed by the hash of the last event folded
+#: into it: derived from the record, never part of it — ``audit verify`` folds the events again
+#: and refuses a snapshot that disagrees (``ledger.snapshots``)
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("stream", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("recorded_at", String(27), nullable=False),
+    Column("format", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+    UniqueConstraint("stream", "version", name="uq_snapshots_stream_version"),
+    CheckConstraint("version >= 1", name="ck_snapshots_version_positive"),
 )

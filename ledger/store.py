@@ -15,44 +15,37 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic_core import from_json
-from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from ledger.encoding import FORMAT, GENESIS, SEPARATOR, canonical_json, canonical_time
-from ledger.engine import driver_batches, placeholder, writing
+from ledger.encoding import FORMAT, SEPARATOR, canonical_json, canonical_time
+from ledger.engine import driver_batches, placeholder
 from ledger.errors import AttestationReused, EventIdConflict, WrongExpectedVersion
 from ledger.records import COLUMNS, NewEvent, Receipt, StoredEvent
 from ledger.schema import events, ledger_head
+from ledger.writer import ATTESTATION as _ATTESTATION
+from ledger.writer import Transaction, transaction
 
 _STREAM = re.compile(r"[a-z0-9][a-z0-9._:-]{0,199}")
 _SELECT = select(*(events.c[name] for name in COLUMNS))
 
 # Every statement is built once: SQLAlchemy then reuses its cache key and compiled form, where
 # building it anew on each call cost more than SQLite's own work for a one-event append.
-_LOCK_HEAD = select(ledger_head.c.position).where(ledger_head.c.id == 1).with_for_update()
-_BY_EVENT_IDS = f"SELECT {', '.join(COLUMNS)} FROM events WHERE event_id IN"
 _STREAM_END = (select(events.c.version, events.c.hash).where(events.c.stream == bindparam("stream"))
                .order_by(events.c.version.desc()).limit(1))
-_RECORDED_AT = select(events.c.recorded_at).where(events.c.position == bindparam("position"))
-_ADVANCE_HEAD = (update(ledger_head).where(ledger_head.c.id == 1)
-                 .values(position=bindparam("head")))
 _READ_STREAM = (_SELECT.where(events.c.stream == bindparam("stream"),
                               events.c.version >= bindparam("from_version"))
                 .order_by(events.c.version))
+_READ_STREAM_AS_OF = (_SELECT.where(events.c.stream == bindparam("stream"),
+                                    events.c.version >= bindparam("from_version"),
+                                    events.c.recorded_at <= bindparam("moment"))
+                     .order_by(events.c.version))
 _READ_AFTER = (_SELECT.where(events.c.position > bindparam("after")).order_by(events.c.position)
                .limit(bindparam("limit")))
 # read_as_of reads millions of rows: through the driver's own cursor (a server-side one on
 # PostgreSQL), as verify does: a SQLAlchemy Row apiece cost a sixth of the whole read
 _AS_OF = {mark: f"SELECT {', '.join(COLUMNS)} FROM events WHERE recorded_at <= {mark} "
                 "ORDER BY position" for mark in ("?", "%s")}
-# Rows go to the driver as tuples, with its own placeholders: SQLAlchemy taking a dict per row
-# apart again cost more than SQLite's insert of it.
-_INSERT = {mark: f"INSERT INTO events ({', '.join(COLUMNS)}) "
-                 f"VALUES ({', '.join([mark] * len(COLUMNS))})" for mark in ("?", "%s")}
-_ATTESTATION = ("event_id", "nonce", "key_id", "statement", "signature", "input")
-_INSERT_ATTESTATION = {mark: f"INSERT INTO attestations ({', '.join(_ATTESTATION)}) "
-                             f"VALUES ({', '.join([mark] * len(_ATTESTATION))})"
-                       for mark in ("?", "%s")}
 _FIELDS = COLUMNS[:-1]  # COLUMNS ends with the payload, parsed apart
 _validate = StoredEvent.__pydantic_validator__.validate_python  # model_validate, sans wrapper
 _receipt = Receipt.__pydantic_validator__.validate_python  # Receipt(**values), at half its cost
@@ -88,6 +81,34 @@ def _same_event(stored: StoredEvent, stream: str, offered: NewEvent) -> bool:
             offered.causation_id, canonical_json(offered.payload))
 
 
+def retried(attempt: Callable[[bool], list[Receipt]], stream: str, batch: Sequence[NewEvent]
+            ) -> list[Receipt]:
+    """``attempt(look_first)`` of an append, as :meth:`Ledger.append` makes it: optimistically,
+    as a new batch first — the unique index on event_id refuses a recorded id anyway, so
+    looking the ids up first (1,000 index probes for a batch of 1,000) is paid only when the
+    insert fails — then, after an IntegrityError, looking them up."""
+    try:
+        return attempt(False)
+    except IntegrityError:  # an id already recorded (a retry, or a conflict), or a row
+        try:
+            return attempt(True)
+        except IntegrityError:
+            # not an id recorded, and the stream was where the writer expected: the one
+            # unique index left is the attestations' nonce
+            if not any(e.attestation for e in batch):
+                raise
+            raise AttestationReused(stream) from None
+
+
+def offered_ids(stream: str, batch: Sequence[NewEvent]) -> list[str]:
+    """The event ids of ``batch``, offered to ``stream`` (none for an empty batch); a
+    ``ValueError`` if ``stream`` is not a stream's name. Every append asks it first."""
+    if not _STREAM.fullmatch(stream):
+        raise ValueError(f"{stream!r} is not a stream name (lower-case letters, digits, "
+                         "'.', '_', ':' or '-', at most 200)")
+    return [str(e.event_id) for e in batch]
+
+
 class Ledger:
     """Append and read recorded events. ``clock`` is injectable for tests."""
 
@@ -100,50 +121,37 @@ class Ledger:
         """Record ``batch`` at the end of ``stream``, atomically, if the stream is at
         ``expected_version``. Offering an already recorded batch again (a retried activity)
         returns its original receipts and writes nothing."""
-        if not _STREAM.fullmatch(stream):
-            raise ValueError(f"{stream!r} is not a stream name (lower-case letters, digits, "
-                             "'.', '_', ':' or '-', at most 200)")
-        if not batch:
+        if not (ids := offered_ids(stream, batch)):
             return []
-        ids = [str(e.event_id) for e in batch]
-        # Optimistically, as a new batch: the unique index on event_id refuses a recorded id
-        # anyway, so looking the ids up first (1,000 index probes for a batch of 1,000) is
-        # paid only when the insert fails, in a transaction of its own.
-        try:
-            return self._append(stream, batch, expected_version, ids, look_first=False)
-        except IntegrityError:  # an id already recorded (a retry, or a conflict), or a row
-            try:
-                return self._append(stream, batch, expected_version, ids, look_first=True)
-            except IntegrityError:
-                # not an id recorded, and the stream was where the writer expected: the one
-                # unique index left is the attestations' nonce
-                if not any(e.attestation for e in batch):
-                    raise
-                raise AttestationReused(stream) from None
+        return retried(lambda look_first: self._append(stream, batch, expected_version, ids,
+                                                       look_first=look_first), stream, batch)
 
     def _append(self, stream: str, batch: Sequence[NewEvent], expected_version: int,
                 ids: list[str], *, look_first: bool) -> list[Receipt]:
-        """One transaction of :meth:`append`: the batch's original receipts if its ids are
-        recorded (looked up first, or once the version check fails before anything is
-        written: a retry of a batch its stream has moved past), else the batch written."""
-        with writing(self.engine) as conn:
-            head = conn.execute(_LOCK_HEAD).scalar_one()
-            if look_first and (recorded := self._already_recorded(conn, stream, batch, ids)):
-                return recorded
-            try:
-                return self._write(conn, head, stream, batch, expected_version, ids=ids)
-            except WrongExpectedVersion:
-                if not look_first and (
-                        recorded := self._already_recorded(conn, stream, batch, ids)):
-                    return recorded
-                raise
+        """One transaction of :meth:`append`: :meth:`_at_head` once the head is locked."""
+        with transaction(self.engine, (stream,)) as tx:
+            return self._at_head(tx, stream, batch, expected_version=expected_version, ids=ids,
+                                 look_first=look_first)
 
-    def _already_recorded(self, conn: Connection, stream: str, batch: Sequence[NewEvent],
+    def _at_head(self, tx: Transaction, stream: str, batch: Sequence[NewEvent], *,
+                 expected_version: int, ids: list[str], look_first: bool) -> list[Receipt]:
+        """One attempt at ``batch``, the head locked: its original receipts if its ids are
+        recorded (looked up first, or once the version check fails before anything is written:
+        a retry of a batch its stream has moved past), else the batch written."""
+        if look_first and (recorded := self._already_recorded(tx, stream, batch, ids)):
+            return recorded
+        try:
+            return self._write(tx, stream, batch, expected_version, ids=ids)
+        except WrongExpectedVersion:
+            if not look_first and (recorded := self._already_recorded(tx, stream, batch, ids)):
+                return recorded
+            raise
+
+    def _already_recorded(self, tx: Transaction, stream: str, batch: Sequence[NewEvent],
                           ids: list[str]) -> list[Receipt] | None:
-        mark = placeholder(self.engine)
-        # through the driver: SQLAlchemy rendering an expanding IN of 1,000 ids cost ~1 µs each
-        rows = conn.exec_driver_sql(f"{_BY_EVENT_IDS} ({', '.join([mark] * len(ids))})",
-                                    tuple(ids)).all()
+        tx.flush()  # the rows held back (a group's) are looked up too
+        rows = tx.execute(f"{tx.sql['by_ids']}({', '.join([tx.mark] * len(ids))})",
+                          tuple(ids)).fetchall()
         if not rows:
             return None
         found = {s.event_id: s for s in map(_stored, rows)}
@@ -155,18 +163,16 @@ class Ledger:
                                       clash.position)
         return [found[e.event_id].receipt for e in batch]
 
-    def _write(self, conn: Connection, head: int, stream: str, batch: Sequence[NewEvent],
+    def _write(self, tx: Transaction, stream: str, batch: Sequence[NewEvent],
                expected_version: int, *, ids: list[str]) -> list[Receipt]:
-        last = conn.execute(_STREAM_END, {"stream": stream}).first()
-        version, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+        version, prev_hash = tx.end(stream)
         if version != expected_version:
             raise WrongExpectedVersion(stream, expected_version, version)
-        previous = conn.execute(_RECORDED_AT, {"position": head}).scalar()
         # recorded_at never goes backwards along the log, so "as of" reads a prefix
-        recorded_at = max(canonical_time(self._clock()), previous or "")
+        recorded_at = max(canonical_time(self._clock()), tx.recorded_at)
         rows: list[tuple[Any, ...]] = []
         receipts: list[Receipt] = []
-        position, sha256, join = head, hashlib.sha256, SEPARATOR.join
+        position, sha256, join = tx.head, hashlib.sha256, SEPARATOR.join
         for e, event_id in zip(batch, ids, strict=True):
             position += 1
             version += 1
@@ -186,13 +192,9 @@ class Ledger:
                                       "version": version, "position": position, "hash": digest,
                                       "recorded_at": recorded_at}))
             prev_hash = digest
-        mark = placeholder(self.engine)
-        conn.exec_driver_sql(_INSERT[mark], rows)
         attested = [(event_id, *(e.attestation[c] for c in _ATTESTATION[1:]))
                     for e, event_id in zip(batch, ids, strict=True) if e.attestation]
-        if attested:  # in the same transaction: an event and its attestation, or neither
-            conn.exec_driver_sql(_INSERT_ATTESTATION[mark], attested)
-        conn.execute(_ADVANCE_HEAD, {"head": head + len(batch)})
+        tx.insert(stream, rows, attested, recorded_at)
         return receipts
 
     def read_stream(self, stream: str, from_version: int = 1) -> list[StoredEvent]:
@@ -200,6 +202,15 @@ class Ledger:
         params = {"stream": stream, "from_version": from_version}
         with self.engine.connect() as conn:
             return [_stored(row) for row in conn.execute(_READ_STREAM, params)]
+
+    def read_stream_as_of(self, stream: str, moment: str, from_version: int = 1
+                          ) -> list[StoredEvent]:
+        """The events of ``stream`` from ``from_version`` on recorded at or before ``moment``
+        (canonical time), in version order: through the (stream, version) index, so the cost
+        is the stream's, not the log's."""
+        params = {"stream": stream, "from_version": from_version, "moment": moment}
+        with self.engine.connect() as conn:
+            return [_stored(row) for row in conn.execute(_READ_STREAM_AS_OF, params)]
 
     def version(self, stream: str) -> int:
         """The version of ``stream``'s last event (0 for a stream the ledger has not begun)."""

@@ -69,22 +69,29 @@ def needs_workflow(ledger: Ledger, stream: str, kind: Kind[Any], ended: bool) ->
     return not (closing and closing[-1].payload.get("source"))
 
 
-async def _workflow(client: Client, stream: str) -> tuple[str | None, int | None, bool]:
-    """The status of ``stream``'s latest run, the events it has applied (if it runs and
-    answers), and whether it was reset."""
-    handle = client.get_workflow_handle(stream)
+async def _status(client: Client, stream: str) -> tuple[str | None, bool]:
+    """The status of ``stream``'s latest run (``None``: no workflow), and whether it was
+    reset — Temporal's answer alone, no worker asked."""
     try:
-        described = await handle.describe(rpc_timeout=_ASKING)
+        described = await client.get_workflow_handle(stream).describe(rpc_timeout=_ASKING)
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:
-            return None, None, False
+            return None, False
         raise
     status = described.status or WorkflowExecutionStatus.RUNNING
     reset = described.raw_description.workflow_extended_info.HasField("last_reset_time")
-    if status is not WorkflowExecutionStatus.RUNNING:
-        return status.name.lower(), None, reset
+    return status.name.lower(), reset
+
+
+async def _workflow(client: Client, stream: str) -> tuple[str | None, int | None, bool]:
+    """The status of ``stream``'s latest run, the events it has applied (if it runs and
+    answers), and whether it was reset."""
+    status, reset = await _status(client, stream)
+    if status != "running":
+        return status, None, reset
     try:
-        version: int = await handle.query("version", result_type=int, rpc_timeout=_ASKING)
+        version: int = await client.get_workflow_handle(stream).query(
+            "version", result_type=int, rpc_timeout=_ASKING)
     except (TimeoutError, RPCError, WorkflowQueryFailedError):
         return "running", None, reset
     return "running", version, reset
@@ -92,8 +99,16 @@ async def _workflow(client: Client, stream: str) -> tuple[str | None, int | None
 
 async def standing(client: Client, ledger: Ledger, stream: str,
                    attention: dict[str, str] | None = None) -> Standing:
-    """How ``stream`` stands, with the problem named if it has one."""
+    """How ``stream`` stands, with the problem named if it has one.
+
+    The workflow is asked before the ledger is read: a workflow records an event before it
+    applies it, and its year's close before it ends, so a healthy one read first is never
+    seen ahead of the ledger nor ended on an open record. (Read the other way round, a year
+    that recorded a step between the two readings looked ahead, and the worker's recovery at
+    start-up terminated it mid-step.) It can be seen behind: ``catch_up`` then reads
+    nothing it lacks."""
     kind = kind_of(stream)
+    status, applied, reset = await _workflow(client, stream)
     recorded = ledger.read_stream(stream)
     if (broken := stream_problem(recorded)) is not None:
         return Standing(stream, kind.name, len(recorded), False, None, None, "altered",
@@ -104,7 +119,6 @@ async def standing(client: Client, ledger: Ledger, stream: str,
     except NotFoldable:
         ended = False
     version = recorded[-1].version if recorded else 0
-    status, applied, reset = await _workflow(client, stream)
     base = Standing(stream, kind.name, version, ended, status, applied)
     noted_cause = (attention or {}).get(stream)
     if noted_cause:
@@ -120,7 +134,8 @@ async def standing(client: Client, ledger: Ledger, stream: str,
             return _with(base, problem, f"{stream}'s workflow {how}has applied {applied} "
                          f"events; the ledger holds {version}")
         return base
-    if not needs_workflow(ledger, stream, kind, ended):
+    if not needs_workflow(ledger, stream, kind, ended) or await _next_opening(client, stream,
+                                                                              status):
         return base
     if status is None:
         return _with(base, "missing", f"the ledger holds {version} events of {stream}, open, "
@@ -128,6 +143,15 @@ async def standing(client: Client, ledger: Ledger, stream: str,
     ended_as = _ENDED[WorkflowExecutionStatus[status.upper()]]
     return _with(base, ended_as, f"{stream} is open in the ledger ({version} events) but its "
                  f"workflow {status.replace('_', ' ')}")
+
+
+async def _next_opening(client: Client, stream: str, status: str | None) -> bool:
+    """Whether ``stream`` is a year whose workflow completed after starting the next year's,
+    which has yet to record its opening: nothing to repair."""
+    if status != "completed" or kind_of(stream) is not CYCLE:
+        return False
+    following, _ = await _status(client, f"cycle-{int(stream.removeprefix('cycle-')) + 1}")
+    return following in ("running", "completed")
 
 
 def _with(base: Standing, problem: Problem, cause: str) -> Standing:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from i18n import _
 from settings import Settings
 
 MANIFEST = "manifest.json"
@@ -39,10 +40,12 @@ def ledger_file(settings: Settings, doing: str) -> Path:
 
     url = make_url(settings.effective_ledger_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        tool = "pg_dump" if doing == "back it up" else "pg_restore"
-        raise BackupRefused(f"the ledger is on {url.get_backend_name()}, not SQLite: {doing} "
-                            f"with {tool}, and Temporal's database with Temporal's own "
-                            f"tools ({GUIDANCE})")
+        said = _("the ledger is on {backend}, not SQLite: back it up with pg_dump, and "
+                 "Temporal's database with Temporal's own tools ({guidance})") \
+            if doing == "back it up" else _(
+            "the ledger is on {backend}, not SQLite: restore it with pg_restore, and "
+            "Temporal's database with Temporal's own tools ({guidance})")
+        raise BackupRefused(said.format(backend=url.get_backend_name(), guidance=GUIDANCE))
     return Path(url.database)
 
 
@@ -76,7 +79,8 @@ def _snapshot(source: Path, copy: Path) -> dict[str, Any]:
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
         dst = sqlite3.connect(copy)
     except sqlite3.Error as error:
-        raise BackupRefused(f"cannot open {source} or {copy}: {error}") from None
+        raise BackupRefused(_("cannot open {source} or {copy}: {error}").format(
+            source=source, copy=copy, error=error)) from None
     try:
         src.backup(dst)  # pages=-1: every page in one step, i.e. one consistent snapshot
         head: dict[str, Any] = {}
@@ -87,12 +91,14 @@ def _snapshot(source: Path, copy: Path) -> dict[str, Any]:
                                ).fetchone()
             head = {"head_position": position, "last_hash": last[0] if last else None}
     except sqlite3.Error as error:
-        raise BackupRefused(f"cannot copy {source} to {copy}: {error}") from None
+        raise BackupRefused(_("cannot copy {source} to {copy}: {error}").format(
+            source=source, copy=copy, error=error)) from None
     finally:
         dst.close()
         src.close()
     if copy.with_name(copy.name + "-wal").exists():  # the hash would not cover it
-        raise BackupRefused(f"SQLite left a write-ahead log beside {copy}; try again")
+        raise BackupRefused(_("SQLite left a write-ahead log beside {copy}; try again").format(
+            copy=copy))
     fsync(copy)
     return {"file": copy.name, "source": str(source), "copied_at": now(), **head,
             "bytes": copy.stat().st_size, "sha256": sha256(copy)}
@@ -101,16 +107,19 @@ def _snapshot(source: Path, copy: Path) -> dict[str, Any]:
 def _prepare(directory: Path) -> bool:
     """``directory`` ready for a backup (a new or empty directory); whether it was made."""
     if directory.exists() and not directory.is_dir():
-        raise BackupRefused(f"{directory} is a file: a backup goes into a new or empty directory")
+        raise BackupRefused(_("{directory} is a file: a backup goes into a new or empty "
+                              "directory").format(directory=directory))
     if directory.is_dir():
         if any(directory.iterdir()):
-            raise BackupRefused(f"{directory} is not empty: a backup goes into a new or empty "
-                                "directory, so that it never mixes with another")
+            raise BackupRefused(_("{directory} is not empty: a backup goes into a new or "
+                                  "empty directory, so that it never mixes with another")
+                                .format(directory=directory))
         return False
     try:
         directory.mkdir(parents=True)
     except OSError as error:
-        raise BackupRefused(f"cannot make {directory}: {error.strerror}") from None
+        raise BackupRefused(_("cannot make {directory}: {why}").format(
+            directory=directory, why=error.strerror)) from None
     return True
 
 
@@ -118,7 +127,7 @@ def back_up(settings: Settings, directory: Path) -> dict[str, Any]:
     """Copy Temporal's database, then the ledger, into ``directory``; the manifest written."""
     ledger = ledger_file(settings, "back it up")
     if not ledger.is_file():
-        raise BackupRefused(f"no ledger at {ledger}: nothing to back up")
+        raise BackupRefused(_("no ledger at {ledger}: nothing to back up").format(ledger=ledger))
     temporal = settings.temporal_database
     made = _prepare(directory)
     written: list[Path] = []
@@ -136,8 +145,8 @@ def back_up(settings: Settings, directory: Path) -> dict[str, Any]:
         written.append(directory / "ledger.sqlite3")
         manifest["ledger"] = _snapshot(ledger, written[-1])
         if "head_position" not in manifest["ledger"]:
-            raise BackupRefused(f"{ledger} is not a ledger (no ledger_head table): run "
-                                "`intersessional db upgrade` first")
+            raise BackupRefused(_("{ledger} is not a ledger (no ledger_head table): run "
+                                  "`intersessional db upgrade` first").format(ledger=ledger))
         staged = directory / (MANIFEST + ".partial")
         written.append(staged)
         staged.write_text(json.dumps(manifest, indent=2) + "\n")
@@ -150,7 +159,7 @@ def back_up(settings: Settings, directory: Path) -> dict[str, Any]:
         if made:
             directory.rmdir()
         if isinstance(error, OSError):  # a full disk, say
-            raise BackupRefused(f"cannot write the backup in {directory}: "
-                                f"{error.strerror or error}") from None
+            raise BackupRefused(_("cannot write the backup in {directory}: {why}").format(
+                directory=directory, why=error.strerror or error)) from None
         raise
     return manifest

@@ -32,6 +32,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from i18n import _
+
 #: the clients that reach Temporal's frontend, one certificate each
 CLIENTS = ("worker", "api", "ui", "admin")
 #: the names the server certificate always carries: the compose service, this machine
@@ -100,7 +102,8 @@ def _load_ca(out: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey] |
         return None
     loaded = serialization.load_pem_private_key(key.read_bytes(), password=None)
     if not isinstance(loaded, ec.EllipticCurvePrivateKey):
-        raise ValueError(f"{key} is not the ECDSA key of a CA made by this command")
+        raise ValueError(_("{key} is not the ECDSA key of a CA made by this command").format(
+            key=key))
     return x509.load_pem_x509_certificate(cert.read_bytes()), loaded
 
 
@@ -115,8 +118,9 @@ def make_certificates(out: Path, server_names: Sequence[str] = (), days: int = L
     for name in names:
         for path in (out / f"{name}.pem", out / f"{name}.key"):
             if path.exists():
-                raise FileExistsError(f"{path} exists; certificates are never overwritten "
-                                      "(move the old ones away to renew them)")
+                raise FileExistsError(_("{path} exists; certificates are never overwritten "
+                                        "(move the old ones away to renew them)").format(
+                                            path=path))
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
     issued: list[Issued] = []
 

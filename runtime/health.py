@@ -21,6 +21,7 @@ from starlette.routing import Route
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from i18n import _
 from ledger import Ledger
 from runtime.http import EmbeddedServer, serve_until
 from settings import Settings
@@ -71,8 +72,9 @@ async def served(worker: Worker, client: Client, ledger: Ledger, settings: Setti
     task = asyncio.create_task(serve_until(server, stop))
     while not server.started:
         if task.done():
-            raise OSError(f"the worker's health endpoint cannot listen on "
-                          f"{settings.worker_health_host}:{settings.worker_health_port}")
+            raise OSError(_("the worker's health endpoint cannot listen on {host}:{port}")
+                          .format(host=settings.worker_health_host,
+                                  port=settings.worker_health_port))
         await asyncio.sleep(0.02)
     try:
         yield

@@ -1,9 +1,12 @@
 """Logs operators can search and traces they can follow.
 
-:func:`configure_logging` makes every log line of the process one structlog line — JSON by
-default — including the lines of the Temporal SDK and uvicorn, which log through the standard
-library. The activities bind the workflow id, run id, event id and actor to their lines
-(:mod:`activities.recording`); the API binds the person and the receipt of each step.
+:func:`configure_logging` makes every log line of the process one structlog line, including
+the lines of the Temporal SDK and uvicorn, which log through the standard library: by default
+(``auto``, structlog's own switch) rendered for a person by ``structlog.dev.ConsoleRenderer``
+when the stream is a terminal, else one JSON object per line for the machines that collect
+them (``docker compose logs``, a pipe, a file). The activities bind the workflow id, run id,
+event id and actor to their lines (:mod:`activities.recording`); the API binds the person and
+the receipt of each step.
 
 :func:`tracing_interceptors` turns on OpenTelemetry when ``INTERSESSIONAL_OTLP_ENDPOINT`` is
 set: ``temporalio.contrib.opentelemetry`` traces client calls, workflows, updates and
@@ -32,10 +35,20 @@ LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNI
           "error": logging.ERROR}
 
 
-def configure_logging(stream: TextIO = sys.stderr, level: str = "info", form: str = "json"
+def rendering(form: str, stream: TextIO) -> str:
+    """``json`` or ``console``: ``form`` itself, or for ``auto`` the one that suits
+    ``stream`` — ``console`` on a terminal, ``json`` anywhere else."""
+    if form != "auto":
+        return form
+    return "console" if stream.isatty() else "json"
+
+
+def configure_logging(stream: TextIO = sys.stderr, level: str = "info", form: str = "auto"
                       ) -> None:
-    """structlog to ``stream``, one line per entry (``form`` ``json`` or ``console``), at
-    ``level`` and above, the standard library's loggers rendered the same way."""
+    """structlog to ``stream``, one line per entry (``form`` ``json``, ``console`` or
+    ``auto``: :func:`rendering`), at ``level`` and above, the standard library's loggers
+    rendered the same way."""
+    form = rendering(form, stream)
     renderer: Any = (structlog.processors.JSONRenderer() if form == "json"
                      else structlog.dev.ConsoleRenderer(colors=stream.isatty()))
     # JSON keeps an error's traceback as a field (``exception``, the text Python prints), not

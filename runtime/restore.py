@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from i18n import _
 from runtime.backup import FORMAT, MANIFEST, BackupRefused, fsync, ledger_file, now, sha256
 from settings import Settings
 
@@ -62,30 +63,35 @@ def in_use(database: Path) -> bool:
 def read_manifest(directory: Path) -> dict[str, Any]:
     """The manifest of the backup in ``directory``, each copy's hash checked."""
     if not directory.is_dir():
-        raise BackupRefused(f"{directory} is not a directory holding a backup")
+        raise BackupRefused(_("{directory} is not a directory holding a backup").format(
+            directory=directory))
     try:
         manifest = json.loads((directory / MANIFEST).read_text())
     except FileNotFoundError:
-        raise BackupRefused(f"{directory} holds no {MANIFEST}: not a backup made by "
-                            "`intersessional db backup` (or one cut short)") from None
+        raise BackupRefused(_("{directory} holds no {manifest}: not a backup made by "
+                              "`intersessional db backup` (or one cut short)").format(
+                                  directory=directory, manifest=MANIFEST)) from None
     except (OSError, ValueError) as error:
-        raise BackupRefused(f"{directory / MANIFEST} is unreadable: {error}") from None
+        raise BackupRefused(_("{manifest} is unreadable: {error}").format(
+            manifest=directory / MANIFEST, error=error)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(
             manifest.get("ledger"), dict):
-        raise BackupRefused(f"{directory / MANIFEST} is not a manifest of {FORMAT}")
+        raise BackupRefused(_("{manifest} is not a manifest of {format}").format(
+            manifest=directory / MANIFEST, format=FORMAT))
     for copy in _copies(manifest):
         name = copy.get("file")
         if not isinstance(name, str) or not name or Path(name).name != name:
-            raise BackupRefused(f"{directory / MANIFEST} names a copy outside the backup: "
-                                f"{name!r}")
+            raise BackupRefused(_("{manifest} names a copy outside the backup: {name!r}")
+                                .format(manifest=directory / MANIFEST, name=name))
         path = directory / name
         if not path.is_file():
-            raise BackupRefused(f"the copy {name} named by the manifest is missing from "
-                                f"{directory}; nothing restored")
+            raise BackupRefused(_("the copy {name} named by the manifest is missing from "
+                                  "{directory}; nothing restored").format(
+                                      name=name, directory=directory))
         if sha256(path) != copy.get("sha256"):
-            raise BackupRefused(f"the copy {name} in {directory} does not match the SHA-256 "
-                                "its manifest gives: the backup was damaged or altered; nothing "
-                                "restored")
+            raise BackupRefused(_("the copy {name} in {directory} does not match the SHA-256 "
+                                  "its manifest gives: the backup was damaged or altered; "
+                                  "nothing restored").format(name=name, directory=directory))
     return manifest
 
 
@@ -108,7 +114,8 @@ def _stage(copy: Path, target: Path, expected: str) -> Path:
         os.fsync(out.fileno())
     if digest.hexdigest() != expected:
         staged.unlink()
-        raise BackupRefused(f"{copy} changed while it was restored; nothing restored")
+        raise BackupRefused(_("{copy} changed while it was restored; nothing restored").format(
+            copy=copy))
     return staged
 
 
@@ -132,9 +139,9 @@ def restore(settings: Settings, directory: Path) -> dict[str, Any]:
     temporal = settings.temporal_database
     for database in (temporal, ledger):
         if in_use(database):
-            raise BackupRefused(f"the engine is running: {database} is open in another process "
-                                "(stop intersessional dev, the workers and the API first); "
-                                "nothing restored")
+            raise BackupRefused(_("the engine is running: {database} is open in another "
+                                  "process (stop intersessional dev, the workers and the API "
+                                  "first); nothing restored").format(database=database))
     # Temporal first, then the ledger (the module's docstring says why). A backup without
     # Temporal's database (none was there) leaves Temporal empty: one newer than the restored
     # ledger could never heal, an empty one is rebuilt from the ledger.
@@ -147,11 +154,11 @@ def restore(settings: Settings, directory: Path) -> dict[str, Any]:
             else:
                 staged.append((target, None))
     except OSError as error:
-        for _, path in staged:
+        for _target, path in staged:
             if path is not None:
                 path.unlink(missing_ok=True)
-        raise BackupRefused(f"cannot write beside {ledger}: {error.strerror or error}; nothing "
-                            "restored") from None
+        raise BackupRefused(_("cannot write beside {ledger}: {why}; nothing restored").format(
+            ledger=ledger, why=error.strerror or error)) from None
     stamp = now().replace(":", "").replace("-", "")  # to the microsecond: never reused
     set_aside: dict[str, Path | None] = {}
     for target, path in staged:

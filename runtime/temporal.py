@@ -10,9 +10,16 @@ from pathlib import Path
 
 from temporalio.client import Client, Interceptor
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
+from i18n import N_
 from settings import Settings
+
+#: what an entry point says when no Temporal answers at ``{address}`` (translated where said:
+#: ``_(NO_TEMPORAL).format(address=…)``), never the transport's own error text
+NO_TEMPORAL = N_("no Temporal server answers at {address}; start one with `intersessional dev`, "
+                 "or set INTERSESSIONAL_TEMPORAL_ADDRESS to one that runs.")
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
@@ -36,15 +43,17 @@ def api_key(settings: Settings) -> str | None:
     return None if path is None else path.read_text(encoding="utf-8").strip() or None
 
 
-async def connect(settings: Settings, interceptors: Sequence[Interceptor] = ()) -> Client:
+async def connect(settings: Settings, interceptors: Sequence[Interceptor] = (),
+                  runtime: Runtime | None = None) -> Client:
     """A client of the Temporal the settings point at (TLS and its client certificate, or an
-    API key, included), with ``interceptors`` (tracing, see :mod:`runtime.observability`).
+    API key, included), with ``interceptors`` (tracing, see :mod:`runtime.observability`) and
+    the worker's ``runtime`` (its metrics, :mod:`runtime.metrics`; else the SDK's default).
     Every process reaches Temporal through here: the worker, the API, the CLI, the audit."""
     return await Client.connect(settings.temporal_address,
                                 namespace=settings.temporal_namespace,
                                 data_converter=pydantic_data_converter,
                                 tls=tls_config(settings), api_key=api_key(settings),
-                                interceptors=interceptors)
+                                interceptors=interceptors, runtime=runtime)
 
 
 def stop_on_signals() -> asyncio.Event:

@@ -60,18 +60,19 @@ def _span(t: Term) -> str:
 
 
 def _seats(console: Console, terms: list[Term], year: int, registry: Registry) -> None:
-    table = Table("Mandate", "Coordinators (term)", "From an affected State",
-                  title=f"Who holds every seat in {year}")
+    table = Table(_("Mandate"), _("Coordinators (term)"), _("From an affected State"),
+                  title=_("Who holds every seat in {year}").format(year=year))
     rows: dict[str, list[str]] = {}
     affected: dict[str, bool] = {}
     for holding in seat_table(terms, year):
         t = holding.term
         rows.setdefault(holding.mandate, []).append(
-            f"{registry.describe(t.state)} {_span(t)}" if t else "[dim]vacant[/dim]")
+            f"{registry.describe(t.state)} {_span(t)}" if t else _("[dim]vacant[/dim]"))
         affected[holding.mandate] = affected.get(holding.mandate, False) or bool(
             t and registry[t.state].affected)
     for key, m in mandates().items():
-        shown = "yes" if affected[key] else "[yellow]no"  # CO-6 concerns working groups only
+        # CO-6 concerns working groups only
+        shown = _("yes") if affected[key] else "[yellow]" + _("no")
         table.add_row(m.name, "; ".join(rows[key]), shown if m.is_working_group else "—")
     console.print(table)
 
@@ -86,19 +87,19 @@ def _opened() -> CycleState:
 
 
 def _elections(console: Console, state: CycleState, registry: Registry) -> CycleState:
-    console.rule("1. The first round, staggered (CO-4, CO-5)")
+    console.rule(_("1. The first round, staggered (CO-4, CO-5)"))
     first = plan_first_round(2024, FIRST_ROUND)
     event = decide.election(state, first, registry, PRESIDENT, _at(date(2024, 9, 6)))
     for w in event.warnings:
-        console.print(f"[yellow]warning[/yellow] {w}")
+        console.print("[yellow]" + _("warning") + f"[/yellow] {w}")
     state = apply(state, event)
     terms = list(first.terms)
     _seats(console, terms, 2025, registry)
     terms += [Term(state=s, mandate=k, first_year=2026, last_year=2027)
               for k, s in SECOND_ROUND.items()]
-    console.print("The MSP of 2025 fills the six seats of the single-year terms, for "
-                  f"2026–2027: {', '.join(SECOND_ROUND.values())}.")
-    console.rule("2. A consecutive term, refused (CO-7)")
+    console.print(_("The MSP of 2025 fills the six seats of the single-year terms, for "
+                    "2026–2027: {states}.").format(states=", ".join(SECOND_ROUND.values())))
+    console.rule(_("2. A consecutive term, refused (CO-7)"))
     third = ElectionResult(msp_year=2026, terms=tuple(
         Term(state=s, mandate=k, first_year=2027, last_year=2028) for k, s in THIRD_ROUND.items()))
     # the 2027 cycle as the record would hold it: its terms, and the presidency in office on
@@ -115,20 +116,22 @@ def _elections(console: Console, state: CycleState, registry: Registry) -> Cycle
         state="CHL", mandate="universalization",
         reason="no other State Party stood for the seat at the 2026 MSP"),)})
     accepted = decide.election(later, excused, registry, chair, _at(date(2026, 9, 7)))
-    console.print(f"With the necessity recorded ({excused.necessity[0].reason!r}), the same "
-                  f"election is accepted with {len(accepted.warnings)} CO-6 warning(s).")
+    console.print(_("With the necessity recorded ({reason!r}), the same election is accepted "
+                    "with {count} CO-6 warning(s).").format(reason=excused.necessity[0].reason,
+                                                            count=len(accepted.warnings)))
     _seats(console, [*terms, *excused.terms], 2027, registry)
     return state
 
 
 def _committee(console: Console, state: CycleState, registry: Registry) -> CycleState:
-    console.rule("3. The Coordination Committee of the day (CC-3)")
+    console.rule(_("3. The Coordination Committee of the day (CC-3)"))
     state = apply(state, PresidentDesignated(
         year=2025, occurred_at=_at(date(2024, 9, 6)), actor=PRESIDENT, presidency=Presidency(
             state="PHL", meeting="13th Meeting of States Parties",
             designated_on=date(2024, 9, 6), presides_from=date(2025, 9, 5))))
     day = date(2025, 3, 3)
-    table = Table("Member", "Seat", "2MSP", title=f"Coordination Committee on {day}")
+    table = Table(_("Member"), _("Seat"), "2MSP",
+                  title=_("Coordination Committee on {day}").format(day=day))
     for member in state.committee_on(day):
         table.add_row(registry.describe(member.represents), member.basis, member.paragraph)
     console.print(table)
@@ -136,7 +139,7 @@ def _committee(console: Console, state: CycleState, registry: Registry) -> Cycle
 
 
 def _cycle(console: Console, state: CycleState) -> None:
-    console.rule("4. The rest of the 2025 cycle, folded event by event")
+    console.rule(_("4. The rest of the 2025 cycle, folded event by event"))
     meeting = IntersessionalMeeting(year=2025, place="Geneva", first_day=date(2025, 6, 2),
                                     last_day=date(2025, 6, 6),
                                     back_to_back_with=NeighbouringMeeting.APMBC,
@@ -163,7 +166,8 @@ def _cycle(console: Console, state: CycleState) -> None:
                                     reasons="staff costs above the 2025 level")]
     for event in steps:
         state = apply(state, event)
-        console.print(f"{event.type:<32} → phase {state.phase.value}")
+        console.print(_("{event} → phase {phase}").format(event=f"{event.type:<32}",
+                                                          phase=state.phase.value))
     draft = decide.drafting(state, revised, ISU, _at(date(2025, 7, 7)))
     h = revised.content_hash()
     for event in [draft, *[cls(year=2025, occurred_at=_at(day), actor=actor, content_hash=h)
@@ -174,20 +178,25 @@ def _cycle(console: Console, state: CycleState) -> None:
                                (WorkplanAdoptedByMSP, date(2025, 9, 3), PRESIDENT))],
                   CycleClosed(year=2025, occurred_at=_at(date(2025, 9, 5)), actor=ISU)]:
         if isinstance(event, WorkplanAdoptedByMSP):
-            console.print("pending before the MSP decides: " + ", ".join(
-                f"{p.label} ({'/'.join(p.roles)}, due {p.due})" for p in pending_steps(state)))
+            console.print(_("pending before the MSP decides: {steps}").format(steps=", ".join(
+                _("{step} ({roles}, due {due})").format(step=_(p.label), roles="/".join(p.roles),
+                                                        due=p.due)
+                for p in pending_steps(state))))
         state = apply(state, event)
-        console.print(f"{event.type:<32} → phase {state.phase.value}")
-    console.print(f"Adopted: work plan for 2026, {revised.total():,} {revised.currency}, sha256 "
-                  f"{h[:16]}… — the text the committee approved (ISU-3), after "
-                  f"{len(state.returns)} return for revision. Warnings recorded: "
-                  f"{', '.join(w.rule_id for w in state.warnings) or 'none'}.")
+        console.print(_("{event} → phase {phase}").format(event=f"{event.type:<32}",
+                                                          phase=state.phase.value))
+    console.print(_("Adopted: work plan for 2026, {total} {currency}, sha256 {hash}… — the text "
+                    "the committee approved (ISU-3), after {returns} return for revision. "
+                    "Warnings recorded: {warnings}.").format(
+                        total=f"{revised.total():,}", currency=revised.currency, hash=h[:16],
+                        returns=len(state.returns),
+                        warnings=", ".join(w.rule_id for w in state.warnings) or _("none")))
 
 
 def run(console: Console) -> None:
     registry = shipped_registry()
-    console.print(f"[bold]intersessional[/bold] — registry: {len(registry)} States, "
-                  f"{len(registry.states_parties())} States Parties")
+    console.print(_("[bold]intersessional[/bold] — registry: {states} States, {parties} States "
+                    "Parties").format(states=len(registry), parties=len(registry.states_parties())))
     state = _elections(console, _opened(), registry)
     state = _committee(console, state, registry)
     _cycle(console, state)

@@ -54,7 +54,7 @@ RECOVER = "`intersessional engine recover` restarts it from the ledger"
 class NotRunning(Exception):  # noqa: N818 - named for what the stream is, like RuleViolation
     """``stream`` is open in the ledger, and the rules would take the step, but no workflow
     runs it (``why``: what Temporal says of it); nothing was recorded. One sentence naming
-    the repair (HTTP 503, exit 3)."""
+    the repair (HTTP 503, CLI exit 5)."""
 
     def __init__(self, stream: str, why: str = "its workflow is not running") -> None:
         self.stream, self.why = stream, why

@@ -4,13 +4,13 @@ browser is downloaded). Without ``/usr/bin/chromium`` a test is skipped with the
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, sync_playwright
+
+from tests.absent import absent
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -19,10 +19,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 def chromium_or_skip() -> Path:
     """The Chromium binary; its absence skips the test, or fails it where CI requires it."""
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("INTERSESSIONAL_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(f"{reason} (INTERSESSIONAL_REQUIRE_CHROMIUM=1)")
-        pytest.skip(reason)
+        absent(f"{CHROMIUM} is missing: apt-get install chromium", "CHROMIUM")
     return CHROMIUM
 
 

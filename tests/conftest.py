@@ -23,7 +23,7 @@ def own_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 #: the directories whose tests start real processes (``intersessional dev``, Temporal, uvicorn,
 #: a command per step): minutes of them in a few modules
-FIRST = ("chaos", "e2e", "topology", "api", "audit")
+FIRST = ("chaos", "e2e", "topology", "cli", "api", "audit")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

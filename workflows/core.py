@@ -44,11 +44,11 @@ with workflow.unsafe.imports_passed_through():
     from contracts.trust import TRUSTED
     from domain.attestation import attestation_of, bound
     from domain.authority import needs_record
-    from domain.convention import Actor, Role, State
+    from domain.convention import Actor, Role, State, shared_registry
     from domain.procedure import PendingStep
 
 from workflows.acting import READING_RECORD, Acting
-from workflows.recording import judged
+from workflows.recording import PATCHES_FIRST, judged
 
 S = TypeVar("S", bound=BaseModel)
 C = TypeVar("C", bound=BaseModel)
@@ -72,12 +72,14 @@ class ProcessCore(Acting[S]):
         self._held_record = None
         # asked once, first thing, as the recording's patches are (``Recording._patches``)
         self._reads_record = self.KIND.reads_record and workflow.patched(READING_RECORD)
+        if workflow.patched(PATCHES_FIRST):  # runs started since ask every patch here
+            self._later_patches()
 
     async def _read_registry(self, purpose: str) -> None:
         read: RegistryRead = await workflow.execute_activity(
             READ_REGISTRY, ReadRegistry(purpose=purpose), result_type=RegistryRead,
             start_to_close_timeout=_REGISTRY_TIMEOUT)
-        self._registry = {s.iso3: s for s in read.registry}
+        self._registry = shared_registry(read.registry)
 
     async def _begin(self, beginning: C | FromLedger, decision: Callable[[C], RecordedEvent]
                      ) -> Receipt:

@@ -40,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.awaiting import owes_notices
     from domain.calendar import CycleCalendar, following_calendar
     from domain.commands import OpenCycle
-    from domain.convention import Actor, Role
+    from domain.convention import Actor, Role, shared_registry
     from domain.deadlines import Watch, escalated_to, met, watches
     from domain.events import CycleClosed, DeadlineMissed, DeadlineReminderSent
     from domain.kinds import CYCLE
@@ -56,6 +56,10 @@ _PREPARING = timedelta(minutes=2)
 CONVENTION_PROFILE, QUIET_PAST = "convention-profile", "past-deadlines-stay-quiet"
 #: patch id: each recorded event starts the workflow of the notices it owes (issue 21)
 NOTICES_SENT = "notices-sent"
+#: patch id: the next year opens with this year's lead times
+NEXT_CALENDAR = "next-cycle-keeps-lead-times"
+#: patch id: the year closes in a workflow task after the one that answers its adoption
+CLOSE_APART, _APART = "close-after-the-adoption-is-answered", timedelta(milliseconds=1)
 #: starting a workflow is one call to Temporal: retried while Temporal is busy or down
 _STARTING, STARTING = timedelta(seconds=30), RetryPolicy(maximum_interval=timedelta(minutes=1))
 
@@ -86,7 +90,7 @@ class AnnualCycleWorkflow(DecidingBySilence):
         basis = await workflow.execute_activity(
             PREPARE_CYCLE, PrepareCycle(year=year), result_type=CycleBasis,
             start_to_close_timeout=_PREPARING)
-        self._registry = {s.iso3: s for s in basis.registry}
+        self._registry = shared_registry(basis.registry)
         # a year recovered from the ledger keeps its past deadlines quiet (asked only where
         # recovery says when the ledger last recorded: histories before it never ask)
         self._quiet_until = (opening.quiet_until if isinstance(opening, FromLedger)
@@ -96,6 +100,10 @@ class AnnualCycleWorkflow(DecidingBySilence):
         watchers = [asyncio.create_task(self._watch(w)) for w in watches(self._state)]
         await self._until(lambda: self._state.phase in (Phase.CLOSING, Phase.CLOSED)
                           and not self._lock.locked())
+        if workflow.patched(CLOSE_APART):
+            # the MSP's adoption is answered as soon as it is recorded: an update's answer
+            # leaves with its workflow task, which waited for CycleClosed's append too
+            await workflow.sleep(_APART)
         async with self._lock:  # closed already where a recovered run resumes after it
             await self._record(lambda: CycleClosed(year=year, occurred_at=workflow.now(),
                                                    actor=ENGINE)
@@ -109,7 +117,7 @@ class AnnualCycleWorkflow(DecidingBySilence):
         # histories from before the patch opened it on the default calendar
         calendar = (following_calendar(self._state.calendar)
                     if self._state.calendar is not None
-                    and workflow.patched("next-cycle-keeps-lead-times") else None)
+                    and workflow.patched(NEXT_CALENDAR) else None)
         next_cycle = await start_cycle(year + 1, Actor(
             name=f"intersessional engine, as the {year} cycle closed", role=Role.ENGINE),
             calendar)
@@ -125,6 +133,11 @@ class AnnualCycleWorkflow(DecidingBySilence):
         # asked first thing, with the recording's patches (``Recording._patches``)
         self._notifying = workflow.patched(NOTICES_SENT)
         self._starting_notices: list[asyncio.Task[None]] = []
+
+    def _later_patches(self) -> None:
+        super()._later_patches()
+        for patch in (CONVENTION_PROFILE, QUIET_PAST, NEXT_CALENDAR, CLOSE_APART):
+            workflow.patched(patch)
 
     async def _record(self, decision: Callable[[], RecordedEvent | None],
                       by: BaseModel | None = None) -> Receipt | None:

@@ -1,11 +1,12 @@
 """``NoticesWorkflow``: the notices one recorded event owes, planned once and each sent until it
 is sent — without holding up the year that recorded it.
 
-The cycle's workflow has it started (the local activity ``start_notices``) as a workflow of its
-own — the year neither waits for it nor hears of its end — under the id
-:func:`contracts.notices.notices_id` of the event, so that a start replayed or retried finds
-the same workflow instead of a second. Sending is retried without limit, at most ten minutes
-apart: an unreachable mail server delays a notice, never loses it, and never blocks a step.
+The cycle's workflow has it started (the local activity ``start_notices``, which starts it only
+where someone registered has an address to mail) as a workflow of its own — the year neither waits
+for it nor hears of its end — under the id :func:`contracts.notices.notices_id` of the event, so
+that a start replayed or retried finds the same workflow instead of a second. Sending is retried
+without limit, at most ten minutes apart: an unreachable mail server delays a notice, never loses
+it, and never blocks a step.
 """
 
 from __future__ import annotations

@@ -60,6 +60,8 @@ RESUMING = "resume-from-ledger"
 EVENT_IDS = "event-ids-by-version"
 #: patch: a person's step is bound to its attestation, which is recorded with its event
 ATTESTED = "attested-steps"
+#: patch: every patch a run asks is asked as it starts (``Recording._later_patches``)
+PATCHES_FIRST = "patches-asked-first"
 _IDS = UUID("5b4c1f0e-9d1e-4c55-9a43-2f8e6f0b7a11")  # the namespace of those names
 RECOVER = "run `intersessional engine recover` to start it again from the ledger"
 #: the ledger may be down for a while: keep retrying, at most a minute apart
@@ -140,6 +142,16 @@ class Recording(Generic[S]):
         self._ids_by_version = workflow.patched(EVENT_IDS)
         self._catching_up = workflow.patched(CATCHING_UP)
         self._attested = workflow.patched(ATTESTED)
+
+    def _later_patches(self) -> None:
+        """Ask, as the run starts, the patches histories from before ``patches-asked-first``
+        ask where they are used: asked there, a patch's marker lands in whichever workflow task
+        the code reaches it in, which a retried task, a step adopted from the ledger or
+        another handler holding the lock can change between the run and its replay (the chaos
+        tests' cross-check once found a marker its replay did not ask for). Asked here, each
+        is answered once and remembered for the run."""
+        if self.PATCHED_RECORDING:
+            workflow.patched(LOCAL_RECORDING)
 
     @property
     def _version(self) -> int:

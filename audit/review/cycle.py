@@ -26,7 +26,7 @@ from audit.review.facts import (
     YearFacts,
     span,
 )
-from audit.review.section import Made, Read, ReportError, Section, Years
+from audit.review.section import Made, NoCycle, Read, ReportError, Section, Years
 from domain.convention import State
 from domain.elections import holders
 from domain.events import (
@@ -71,13 +71,13 @@ def _reads(stream: str, recorded: Sequence[StoredEvent], years: Years) -> Sequen
 
 def _make(read: Sequence[Read], years: Years) -> Made:
     """The years' facts; the earlier years' elections judge the States of carried terms, and
-    only a State no recorded election judged is looked up in the registry. ``ReportError``
-    if a year has no recorded cycle."""
+    only a State no recorded election judged is looked up in the registry. ``NoCycle`` (a
+    ``ReportError``) if a year has no recorded cycle."""
     # _reads kept the streams of a year alone
     by_year = {int(r.stream.removeprefix(CYCLE.prefix)): list(r.events) for r in read}
     missing = [y for y in range(years.first, years.last + 1) if y not in by_year]
     if missing:
-        raise ReportError(i18n._("the ledger holds no cycle for {years}.").format(
+        raise NoCycle(i18n._("the ledger holds no cycle for {years}.").format(
             years=_spans(missing)))
     standings: dict[str, State] = {}
     found = []

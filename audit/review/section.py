@@ -21,6 +21,10 @@ class ReportError(Exception):
     """The report cannot be made; the message is one sentence for the person who asked."""
 
 
+class NoCycle(ReportError):  # noqa: N818 - a ReportError of one kind, named for it
+    """A year of the report has no recorded cycle (the CLI's exit 4, not found)."""
+
+
 def refused(position: int, stream: str, version: int, why: str) -> ReportError:
     """The report refused for an event it cannot read: where it is, and why."""
     return ReportError(_("the event at position {position} ({stream}, version {version}) "

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The temporal-namespace service (temporalio/admin-tools, once per `docker compose up`): waits
 # for the Temporal frontend to answer, a bounded number of times, then creates the namespace the
-# workers and the API use unless it exists already. The workers and the API start only once this
-# has exited 0. The frontend requires mutual TLS: the admin tools' certificate (TLS_CA, TLS_CERT,
+# workers and the API use with the retention RETENTION — or, when it exists already, sets its
+# retention to RETENTION (a deployment made with a shorter one gets the longer one; the
+# histories already gone stay gone). The workers and the API start only once this has exited 0. The frontend requires mutual TLS: the admin tools' certificate (TLS_CA, TLS_CERT,
 # TLS_KEY, TLS_SERVER_NAME) goes to every command as the CLI's --tls-* flags, which every
 # version of the CLI reads (its environment variables for them were renamed between versions).
 set -eu
@@ -29,7 +30,8 @@ until temporal_cli operator cluster health >/dev/null 2>&1; do
 done
 
 if temporal_cli operator namespace describe --namespace "$NAMESPACE" >/dev/null 2>&1; then
-    echo "temporal-namespace: $NAMESPACE exists"
+    temporal_cli operator namespace update --namespace "$NAMESPACE" --retention "$RETENTION"
+    echo "temporal-namespace: $NAMESPACE exists, retention set to $RETENTION"
 else
     temporal_cli operator namespace create --namespace "$NAMESPACE" --retention "$RETENTION"
     echo "temporal-namespace: $NAMESPACE created, retention $RETENTION"

@@ -207,9 +207,9 @@ def test_the_cli_uploads_and_gets_a_document(api: Api, tmp_path: Path) -> None:
     renamed.write_bytes(samples.exe())
     before = stored(api)
     refused = api.dev.cli("documents", "upload", str(renamed), env=token, exit_code=2)
-    assert "application/x-msdownload" in refused.stdout
+    assert "application/x-msdownload" in refused.stderr
     assert stored(api) == before
-    api.dev.cli("documents", "get", "0" * 64, "--out", str(tmp_path / "x"), exit_code=2)
+    api.dev.cli("documents", "get", "0" * 64, "--out", str(tmp_path / "x"), exit_code=4)
     assert not (tmp_path / "x").exists()
 
 
@@ -224,8 +224,8 @@ def test_the_cli_drafts_the_work_plan_with_an_attachment_it_uploads(api: Api, tm
     head = api.head()
     refused = api.dev.cli("workplan", "draft", "--year", str(YEAR), "--file", str(unheld),
                           env=token, exit_code=2)
-    assert "'ghost.pdf'" in refused.stdout
-    assert "upload it first" in refused.stdout
+    assert "'ghost.pdf'" in refused.stderr
+    assert "upload it first" in refused.stderr
     assert api.head() == head
 
     plain = tmp_path / "plan.json"

@@ -1,9 +1,10 @@
 """The web front holds (issue 19), against real processes (``intersessional dev`` and uvicorn):
 every answer carries a policy that frames nothing and runs no inline script (``/docs`` its own,
-allowing Swagger UI's one script by its hash); a moment out of range is a 422, not a 500; the
-session cookie holds a server-side session's id, ``Secure`` behind a trusted https proxy, and
-signing out needs the page's CSRF value and ends the session for good; sign-in is counted per
-address and per person (429), and a failed one says it failed."""
+allowing Swagger UI's one script by its hash, and nothing from another site); a moment out of
+range is a 422, not a 500; the session cookie holds a server-side session's id, ``Secure``
+behind a trusted https proxy, and signing out needs the page's CSRF value and ends the session
+for good; sign-in is counted per address and per person (429), and a failed one says it
+failed."""
 
 from __future__ import annotations
 
@@ -69,6 +70,10 @@ def test_the_docs_run_their_own_script_by_its_hash_and_are_framed_by_no_one(api:
     assert f"'sha256-{digest}'" in sources.group(1).split()
     assert "unsafe-inline" not in sources.group(1)
     assert "frame-ancestors 'none'" in policy
+    # this site only: Swagger UI and ReDoc come from the API itself (tests/api/test_docs_browser)
+    for page in (docs, redoc):
+        assert "https:" not in page.headers["content-security-policy"]
+        assert "cdn" not in page.text
     assert docs.headers["x-frame-options"] == redoc.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in redoc.headers["content-security-policy"]
 

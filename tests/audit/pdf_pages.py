@@ -3,25 +3,22 @@ page numbers, where a text is drawn, and which fonts a page embeds."""
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pypdf import PdfReader
 
 from audit.pdf import typesetter_missing
+from tests.absent import absent
 
 
 def pango_or_skip() -> None:
     """WeasyPrint and Pango; their absence skips the test, or fails it where CI requires them
     (``INTERSESSIONAL_REQUIRE_PANGO=1``)."""
     if (reason := typesetter_missing()) is not None:
-        if os.environ.get("INTERSESSIONAL_REQUIRE_PANGO") == "1":
-            pytest.fail(f"{reason} (INTERSESSIONAL_REQUIRE_PANGO=1)")
-        pytest.skip(reason)
+        absent(reason, "PANGO")
 
 
 def _plain(text: str) -> str:

@@ -17,13 +17,13 @@ from domain.kinds import KINDS
 from domain.silence import SilencePhase, SilenceState
 from domain.state import Phase
 from ledger import Ledger, create_ledger_engine
-from ledger.checkpoints import checkpoint_public_key
+from ledger.checkpoints import all_checkpoints, checkpoint_public_key
 from ledger.problems import ProblemKind
 from reading import streams as reading
 from scenarios.simulation import ADOPTED, COALITION, OBJECTION, STRATEGY, WITHDRAWN
 from settings import Settings
 from tests.audit.conftest import YEARS, World, audit_cli
-from tests.audit.tamper import append_copy, forge
+from tests.audit.tamper import append_copy, execute, forge
 
 
 def test_every_year_replays_to_its_closed_state(world: World, five_years_ledger: Ledger
@@ -64,6 +64,29 @@ def test_a_forged_event_is_refused_and_named(world_copy: Settings) -> None:
     replay(Ledger(engine), "cycle-2028")  # the other years still replay
 
 
+def test_a_late_year_rests_on_its_own_checkpoints_segment(world_copy: Settings) -> None:
+    """The first checkpoint's stored event hashes destroyed: the last year's events are still
+    vouched for, each checkpoint's segment proven from the frontier of the one before it
+    (``ledger.vouching``) — and one of them forged, with its chain, is still refused."""
+    engine = create_ledger_engine(world_copy.effective_ledger_url)
+    ledger, public = Ledger(engine), checkpoint_public_key(world_copy.effective_signing_key)
+    [first, *_, last] = all_checkpoints(engine)
+    assert last.frontier is not None
+    execute(engine, "UPDATE checkpoints SET leaves = :l WHERE tree_size = :n",
+            l=bytes(len(first.leaves)), n=first.tree_size)
+    recorded = ledger.read_stream("cycle-2031")
+    assert recorded[0].position > first.tree_size
+    replayed = replay(ledger, "cycle-2031", public_key=public)
+    assert (replayed.signed, replayed.chained_only) == (len(recorded), 0)
+    early = replay(ledger, "cycle-2027", public_key=public)
+    assert early.signed < len(ledger.read_stream("cycle-2027"))  # its segment is gone
+    position = forge(engine, "cycle-2031", 3, recompute=True)
+    with pytest.raises(ReplayRefused) as refused:
+        replay(ledger, "cycle-2031", public_key=public)
+    assert (refused.value.problem.kind, refused.value.problem.position) == (
+        ProblemKind.ALTERED, position)
+
+
 def test_the_cli_replays_as_of_and_refuses_what_it_cannot(world_copy: Settings) -> None:
     ledger = Ledger(create_ledger_engine(world_copy.effective_ledger_url))
     moment = ledger.read_stream("cycle-2027")[4].recorded_at
@@ -76,11 +99,11 @@ def test_the_cli_replays_as_of_and_refuses_what_it_cannot(world_copy: Settings) 
     table = audit_cli(world_copy, "replay", "--year", "2030")
     assert table.returncode == 0
     assert "phase closed" in table.stdout
-    for args, says in ((("--year", "1999"), "holds no 1999 cycle"),
-                       (("--year", "2028", "--as-of", "yesterday"), "is not a date")):
+    for args, says, code in ((("--year", "1999"), "holds no 1999 cycle", 4),
+                             (("--year", "2028", "--as-of", "yesterday"), "is not a date", 2)):
         wrong = audit_cli(world_copy, "replay", *args)
-        assert wrong.returncode == 2, wrong.stdout + wrong.stderr
-        assert says in wrong.stdout
+        assert wrong.returncode == code, wrong.stdout + wrong.stderr
+        assert says in wrong.stderr
     forge(ledger.engine, "cycle-2030", 2)
     refused = audit_cli(world_copy, "replay", "--year", "2030")
     assert refused.returncode == 1
@@ -183,13 +206,14 @@ def test_the_cli_replays_a_coalition_and_a_procedure(world_copy: Settings) -> No
     said = " ".join(table.stdout.split())
     assert f"the silence procedure {WITHDRAWN} now: phase withdrawn, 4 event(s)" in said
     assert "JPN objects" in said
-    for args, says in ((("--coalition", ADOPTED), "is not the id of a country coalition"),
-                       (("--silence", "silence-2027-9"), "holds no silence procedure"),
-                       (("--year", "2027", "--coalition", COALITION), "exactly one of"),
-                       ((), "exactly one of")):
+    for args, says, code in (
+            (("--coalition", ADOPTED), "is not the id of a country coalition", 2),
+            (("--silence", "silence-2027-9"), "holds no silence procedure", 4),
+            (("--year", "2027", "--coalition", COALITION), "exactly one of", 2),
+            ((), "exactly one of", 2)):
         wrong = audit_cli(world_copy, "replay", *args)
-        assert wrong.returncode == 2, wrong.stdout + wrong.stderr
-        assert says in wrong.stdout
+        assert wrong.returncode == code, wrong.stdout + wrong.stderr
+        assert says in wrong.stderr
     forge(ledger.engine, COALITION, 6)
     refused = audit_cli(world_copy, "replay", "--coalition", COALITION)
     assert refused.returncode == 1

@@ -146,7 +146,7 @@ def _must_exist(field_name: str) -> bool:
 
 def service_settings(environ: Mapping[str, str], existing_file: Path) -> settings.Settings:
     """The settings a process given ``environ`` starts with (:class:`settings.SettingsError`
-    for a wrong value or an unknown name). A setting that must name an existing file names
+    for a wrong value; an unknown name is ignored). A setting that must name an existing file names
     ``existing_file`` instead: the container's files are not on this machine."""
     given = {n: v for n, v in environ.items() if n.startswith(settings.PREFIX)}
     for name in settings.Settings.model_fields:

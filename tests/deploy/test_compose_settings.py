@@ -57,9 +57,11 @@ def test_a_misspelt_setting_is_caught(existing_file: Path) -> None:
     env = environment(BUILT["worker"])
     env["INTERSESSIONAL_TEMPORAL_ADRESS"] = env.pop("INTERSESSIONAL_TEMPORAL_ADDRESS")
     assert unknown_settings(env) == ["INTERSESSIONAL_TEMPORAL_ADRESS"]
-    with pytest.raises(settings.SettingsError, match="did you mean "
-                       "INTERSESSIONAL_TEMPORAL_ADDRESS"):
-        service_settings(env, existing_file)
+    # not a stop (pydantic ignores it; the CLI warns of it with the name meant)
+    assert settings.unknown_variables(env) == ["INTERSESSIONAL_TEMPORAL_ADRESS"]
+    assert settings.nearest("INTERSESSIONAL_TEMPORAL_ADRESS") == \
+        "INTERSESSIONAL_TEMPORAL_ADDRESS"
+    assert service_settings(env, existing_file).temporal_address == "127.0.0.1:7233"
 
 
 def test_a_wrong_value_is_caught(existing_file: Path) -> None:
@@ -118,8 +120,8 @@ def test_health_checks_probe_the_ports_the_settings_open(existing_file: Path) ->
     assert _probed_port(SERVICES["worker"]) == worker.worker_health_port
     assert _probed_port(SERVICES["api"]) == api.api_port
     assert worker.worker_health_host == api.api_host == "0.0.0.0"
-    published = [str(p).rsplit(":", 1)[-1] for p in SERVICES["api"]["ports"]]
-    assert str(api.api_port) in published
+    # reached by the proxy and Prometheus over the compose networks, published nowhere
+    assert "ports" not in SERVICES["api"]
 
 
 def test_health_checks_require_status_200() -> None:

@@ -82,13 +82,51 @@ def test_project_is_installed_without_dependencies_or_extras() -> None:
     assert ".[" not in text
 
 
-def test_final_stage_installs_nothing_and_carries_no_dev_tools() -> None:
+#: what `audit report --pdf` needs of the system (docs/REPORT.md): Pango for WeasyPrint,
+#: fontconfig, and fonts with Arabic (DejaVu) and Chinese (WenQuanYi Micro Hei)
+PDF_PACKAGES = {"libpango-1.0-0", "libpangoft2-1.0-0", "fontconfig", "fonts-dejavu-core",
+                "fonts-wqy-microhei"}
+
+
+def test_final_stage_installs_no_python_package_and_carries_no_dev_tools() -> None:
     runs = _runs(FINAL)
     assert "pip install" not in runs
-    assert "apt-get" not in runs
     for tool in DEV_TOOLS:
         assert tool not in runs, tool
         assert tool not in _runs(BUILDER), tool
+
+
+def _apt_installs(stage: Stage) -> list[list[str]]:
+    """The packages of each ``apt-get install`` of ``stage`` (its options dropped)."""
+    found = []
+    for run in stage.all("RUN"):
+        for command in re.split(r"&&|;", run):
+            words = command.split()
+            if words[:2] == ["apt-get", "install"]:
+                found.append([w for w in words[2:] if not w.startswith("-")])
+    return found
+
+
+def test_final_stage_installs_exactly_the_pdf_renderers_system_libraries() -> None:
+    (packages,) = _apt_installs(FINAL)  # one apt-get install, in one RUN
+    assert set(packages) == PDF_PACKAGES
+    (run,) = [r for r in FINAL.all("RUN") if "apt-get" in r]
+    assert "--no-install-recommends" in run
+    assert run.startswith("apt-get update &&")
+    assert run.rstrip().endswith("rm -rf /var/lib/apt/lists/*")  # no package lists left
+    assert _apt_installs(BUILDER) == []
+
+
+def test_final_stage_checks_that_weasyprint_renders_arabic_and_chinese() -> None:
+    (check,) = [r for r in FINAL.all("RUN") if "weasyprint" in r]
+    assert "write_pdf()" in check
+    assert "lang=ar" in check
+    assert "lang=zh" in check
+    apt = next(i for i, x in enumerate(FINAL.instructions) if "apt-get" in x.arguments)
+    venv = next(i for i, x in enumerate(FINAL.instructions) if "/opt/venv" in x.arguments
+                and x.keyword == "COPY")
+    render = next(i for i, x in enumerate(FINAL.instructions) if "weasyprint" in x.arguments)
+    assert apt < venv < render
 
 
 def test_final_stage_runs_as_an_unprivileged_user() -> None:

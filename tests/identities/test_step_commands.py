@@ -87,9 +87,10 @@ def one_line(result: Result) -> str:
     return lines[0]
 
 
-def refused(result: Result, engine: Engine, sent: Engine_) -> str:
-    """The one line of a refusal (exit 2), after which nothing was sent or recorded."""
-    assert result.exit_code == 2, result.output
+def refused(result: Result, engine: Engine, sent: Engine_, code: int = 1) -> str:
+    """The one line of a refusal (exit 1; a usage error 2, nothing found 4: ``code``), after
+    which nothing was sent or recorded."""
+    assert result.exit_code == code, result.output
     assert (sent.connects, sent.taken) == (0, [])
     assert Ledger(engine).head() == 0
     return one_line(result)
@@ -112,7 +113,7 @@ def test_a_step_without_a_valid_token_is_refused_before_the_engine(
         sent: Engine_) -> None:
     given = tokens.get(token, token) if token else token
     result = run(*step, "--year", str(YEAR), *(["--token", given] if given is not None else []))
-    line = refused(result, engine, sent)
+    line = refused(result, engine, sent, code=2)  # a token wrong: usage
     if not given:
         assert "--token or INTERSESSIONAL_TOKEN" in line
     else:
@@ -133,7 +134,7 @@ def test_a_refusal_in_the_language_asked_for_and_its_paragraph_on_request(
     spanish = run(*step, env={"INTERSESSIONAL_LANGUAGE": "es"})
     assert refused(spanish, engine, sent).startswith("rechazado ISU-3")
     explained = run("--lang", "zh", "--explain", *step)
-    assert explained.exit_code == 2
+    assert explained.exit_code == 1
     lines = explained.output.strip().splitlines()
     assert lines[0].startswith("被拒绝 ISU-3 (2MSP P4.4(h)): ")
     assert lines[1] == "该规则所依据的段落："
@@ -180,7 +181,7 @@ def test_present_is_sent_as_codes_each_once(tokens: dict[str, str], engine: Engi
     chair = {"INTERSESSIONAL_TOKEN": tokens["president"]}
     holed = run("workplan", "return", "--yes", "--year", str(YEAR), "--hash", HASH,
                 "--reasons", "dear", "--present", "NZL,,ICRC", env=chair)
-    assert "(CC-5)" in refused(holed, engine, sent)
+    assert "(CC-5)" in refused(holed, engine, sent, code=2)  # a malformed list
     done = run("workplan", "return", "--yes", "--year", str(YEAR), "--hash", HASH,
                "--reasons", "dear", "--present", " nzl, ICRC ,NZL", "--json", env=chair)
     assert done.exit_code == 0, done.output
@@ -242,7 +243,7 @@ def test_a_malformed_file_is_one_sentence_and_nothing_is_sent(
                         encoding="utf-8")
     result = run("workplan", "draft", "--year", str(YEAR), "--file", str(path), "--token",
                  tokens["isu"])
-    line = refused(result, engine, sent)
+    line = refused(result, engine, sent, code=2)
     assert said in line
     assert str(path) in line
 
@@ -260,7 +261,7 @@ def test_a_field_error_in_the_options_is_one_sentence(
         args: tuple[str, ...], said: str, tokens: dict[str, str], engine: Engine,
         sent: Engine_) -> None:
     result = run(*args, "--year", str(YEAR), "--token", tokens["president"])
-    assert said in refused(result, engine, sent)
+    assert said in refused(result, engine, sent, code=2)
 
 
 def test_opening_takes_a_file_whose_year_agrees(tmp_path: Path, tokens: dict[str, str],
@@ -268,7 +269,7 @@ def test_opening_takes_a_file_whose_year_agrees(tmp_path: Path, tokens: dict[str
     path = write_request(tmp_path / "opening.toml", {"year": YEAR + 1})
     result = run("cycle", "open", "--year", str(YEAR), "--file", str(path), "--token",
                  tokens["isu"])
-    assert "says year = 2028, and the command 2027" in refused(result, engine, sent)
+    assert "says year = 2028, and the command 2027" in refused(result, engine, sent, code=2)
 
 
 def test_a_title_with_a_bidi_override_is_exit_2_with_tx_1_and_the_next_draft_is_sent(
@@ -281,7 +282,7 @@ def test_a_title_with_a_bidi_override_is_exit_2_with_tx_1_and_the_next_draft_is_
     path = write_request(tmp_path / "plan.json", {"workplan": plan})
     result = run("workplan", "draft", "--year", str(YEAR), "--file", str(path), "--token",
                  tokens["isu"])
-    line = refused(result, engine, sent)
+    line = refused(result, engine, sent, code=2)  # not sent: judged before sending
     assert "TX-1 (engine): workplan.items[0].title holds U+202E (RIGHT-TO-LEFT OVERRIDE)" in line
     plan["items"][0]["title"] = "Pre\u0301parer la re\u0301union"
     write_request(path, {"workplan": plan})
@@ -316,7 +317,7 @@ def test_a_decision_on_the_work_plan_at_no_terminal_needs_yes(
         if args[:2] != ("workplan", "approve"):  # a member's role takes none of these
             assert "refused" in refused(asked, engine, sent)
             continue
-        line = refused(asked, engine, sent)
+        line = refused(asked, engine, sent, code=2)
         assert "recorded only once confirmed" in line
         assert "give --yes" in line
         assert "nothing was recorded" in line
@@ -327,4 +328,5 @@ def test_a_decision_on_the_work_plan_at_no_terminal_needs_yes(
 
 def test_workplan_show_says_there_is_none_yet(engine: Engine, sent: Engine_) -> None:
     result = run("workplan", "show", "--year", str(YEAR))
-    assert "records no work plan of the 2027 cycle yet" in refused(result, engine, sent)
+    assert "records no work plan of the 2027 cycle yet" in refused(result, engine, sent,
+                                                                   code=4)

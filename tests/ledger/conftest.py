@@ -13,9 +13,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, text
 
 from ledger import Ledger, NewEvent
+from ledger.checkpoints import load_or_create_key
 from tests.backends import ledger_database
 
 
@@ -76,3 +78,18 @@ def execute(engine: Engine, sql: str, **params: object) -> None:
     """Raw SQL, as a tamperer with database access would run it."""
     with engine.begin() as conn:
         conn.execute(text(sql), params)
+
+
+@pytest.fixture
+def key(tmp_path: Path) -> Ed25519PrivateKey:
+    """A checkpoint signing key of the test's own."""
+    return load_or_create_key(tmp_path / "keys" / "checkpoint-signing-key.pem")
+
+
+def append_stream(ledger: Ledger, count: int, prefix: str = "stream") -> None:
+    """``count`` events in a new stream of their own (``<prefix>-…``), in batches of 100."""
+    stream, version = f"{prefix}-{uuid.uuid4().hex[:12]}", 0
+    while version < count:
+        batch = [new_event(version + i) for i in range(min(100, count - version))]
+        ledger.append(stream, batch, version)
+        version += len(batch)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ledger import EventIdConflict, Ledger, WrongExpectedVersion
+from ledger import EventIdConflict, Ledger, WrongExpectedVersion, create_ledger_engine, upgrade
 from ledger.encoding import GENESIS
+from ledger.engine import sqlite_writer
+from ledger.errors import AttestationReused
 from tests.ledger.conftest import new_event
 
 
@@ -92,3 +95,57 @@ def test_bad_input_is_refused_before_anything_is_written(ledger: Ledger, engine:
         ledger.append("cycle-2025", [new_event(0, payload={"x": float("nan")})], 0)
     assert _count(engine) == 0
     assert ledger.append("cycle-2025", [], expected_version=0) == []
+
+
+def _attestation(nonce: str) -> dict[str, str]:
+    return {"nonce": nonce, "key_id": "key-1", "statement": '{"step":"approve"}',
+            "signature": "c2lnbmF0dXJl", "input": '{"decision":"approve"}'}
+
+
+def test_an_attestation_is_kept_with_its_event_and_its_nonce_used_once(
+        ledger: Ledger, engine: Engine) -> None:
+    """An event and its attestation are recorded together; an attestation offered again with
+    another event is refused (AttestationReused) and neither that event nor it is recorded."""
+    nonce = str(uuid.uuid4())
+    [receipt] = ledger.append("cycle-2025", [new_event(0, attestation=_attestation(nonce))], 0)
+    with engine.connect() as conn:
+        kept = conn.execute(text("SELECT event_id, nonce FROM attestations")).all()
+    assert [tuple(row) for row in kept] == [(str(receipt.event_id), nonce)]
+    with pytest.raises(AttestationReused):
+        ledger.append("cycle-2025", [new_event(1), new_event(2, attestation=_attestation(nonce))],
+                      1)
+    assert _count(engine) == 1
+    assert ledger.head() == 1
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM attestations")).scalar_one() == 1
+
+
+def test_an_unreachable_database_is_sqlalchemys_operational_error() -> None:
+    """The append path talks to the driver directly, yet its errors are SQLAlchemy's, as they
+    were through a Connection: what the CLI says in one sentence (cli.app._unreached)."""
+    engine = create_ledger_engine("postgresql://postgres@127.0.0.1:1/ledger",
+                                  connect_args={"connect_timeout": 3})
+    with pytest.raises(OperationalError):
+        Ledger(engine).append("cycle-2025", [new_event(0)], expected_version=0)
+    engine.dispose()
+
+
+def test_the_sqlite_writer_holds_one_connection_until_the_engine_is_disposed(tmp_path: Path
+                                                                            ) -> None:
+    """SQLite appends go through one connection held out of the pool (ledger.engine's
+    SQLiteWriter); disposing of the engine closes it, and the next append takes another."""
+    engine = create_ledger_engine(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    upgrade(engine)
+    ledger = Ledger(engine)
+    writer = sqlite_writer(engine)
+    assert writer is not None
+    ledger.append("cycle-2025", [new_event(0)], expected_version=0)
+    held = writer.held
+    assert held is not None
+    ledger.append("cycle-2025", [new_event(1)], expected_version=1)
+    assert writer.held is held
+    engine.dispose()
+    assert writer.held is None
+    assert not held.is_valid
+    assert ledger.append("cycle-2025", [new_event(2)], expected_version=2)[0].position == 3
+    engine.dispose()

@@ -52,5 +52,6 @@ def test_an_unusable_ledger_url_is_one_sentence_and_exit_2(tmp_path: Path) -> No
     """A URL for another database is refused in one sentence, and nothing is created."""
     done = _run([*CLI, "db", "upgrade"], tmp_path, INTERSESSIONAL_LEDGER_URL="mysql://x/y")
     assert done.returncode == 2
-    assert "runs on SQLite or PostgreSQL" in done.stdout
+    assert done.stdout == ""
+    assert "runs on SQLite or PostgreSQL" in done.stderr
     assert not (tmp_path / "ledger.sqlite3").exists()

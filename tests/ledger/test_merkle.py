@@ -91,3 +91,19 @@ def test_the_frontier_gives_the_root_of_every_prefix() -> None:
         frontier.append(leaf)
         assert frontier.root() == _mth(leaves[:n])
         assert frontier.size == n
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=70), max_size=6))
+def test_extending_the_frontier_by_runs_of_leaves_equals_appending_each(runs: list[int]) -> None:
+    """Frontier.extend (whole perfect subtrees at once) leaves the frontier exactly as
+    appending leaf by leaf would, whatever the runs' lengths and where they start."""
+    leaves = _leaves(sum(runs))
+    one_by_one, by_runs, done = Frontier(), Frontier(), 0
+    for run in runs:
+        for leaf in leaves[done:done + run]:
+            one_by_one.append(leaf)
+        by_runs.extend(leaves[done:done + run])
+        done += run
+        assert (by_runs.size, by_runs.root()) == (one_by_one.size, one_by_one.root())
+        assert by_runs.root() == (_mth(leaves[:done]) if done else EMPTY_ROOT)

@@ -4,6 +4,7 @@ database itself, added to a database holding people and events, and taken away a
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from identities import People, Sessions
 from ledger import Ledger, NewEvent
 from ledger.engine import writing
+from ledger.notices import keep
 from ledger.schema import metadata
 from tests.backends import alembic, ledger_database
 
@@ -74,3 +76,15 @@ def test_upgrading_from_0006_keeps_people_sessions_and_events(engine: Engine) ->
     assert Sessions(engine, timedelta(hours=1)).person_of(session).id == person.id
     assert [e.receipt for e in ledger.read_stream("cycle-2027")] == [receipt]
     assert People(engine).set_email(person.id, "ana@example.org").email == "ana@example.org"
+
+
+def test_keeping_no_notice_takes_no_write_transaction(engine: Engine) -> None:
+    """An event that owes no one a notice (most do not) is planned without waiting on the
+    writer lock, which the appends queue on: with a writer holding it, ``keep([])`` returns at
+    once (on SQLite, where the lock is the engine's; PostgreSQL has no such lock to wait on)."""
+    done = threading.Event()
+    with writing(engine):
+        worker = threading.Thread(target=lambda: done.set() if keep(engine, []) == [] else None)
+        worker.start()
+        worker.join(timeout=10)
+        assert done.is_set()

@@ -54,3 +54,14 @@ def test_the_password_comes_from_its_file(tmp_path: Path) -> None:
               "INTERSESSIONAL_SMTP_PASSWORD_FILE": str(secret)})
     assert "are two ways of giving one password: set one" in str(both.value)
     assert "hunter2" not in str(both.value)
+
+
+@pytest.mark.parametrize(("host", "shown"), [
+    ("0.0.0.0", None), ("::", None), ("::1", "http://[::1]:8000"),
+    ("ccm.example.org", "http://ccm.example.org:8000")])
+def test_links_lead_somewhere_without_a_public_url(host: str, shown: str | None) -> None:
+    import socket  # noqa: PLC0415
+
+    settings = load({"INTERSESSIONAL_API_HOST": host})
+    assert settings.effective_public_url == (shown or f"http://{socket.gethostname()}:8000")
+    assert "0.0.0.0" not in settings.effective_public_url

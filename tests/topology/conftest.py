@@ -80,6 +80,7 @@ class Process:
             self.popen.send_signal(signal.SIGTERM)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(timeout=5)
+
         if group_alive(self.pid):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.pid, signal.SIGKILL)
@@ -173,14 +174,16 @@ class Topology:
 
     # -- the services ----------------------------------------------------------------------
 
-    def start_temporal(self) -> Process:
-        """``temporal server start-dev`` on its own SQLite file (compose's ``temporal``)."""
+    def start_temporal(self, metrics_port: int | None = None) -> Process:
+        """``temporal server start-dev`` on its own SQLite file (compose's ``temporal``),
+        serving its metrics on ``metrics_port`` if given."""
         env = child_environment({})
+        metrics = ["--metrics-port", str(metrics_port)] if metrics_port else []
         return self.spawn("temporal", [
             str(installed_binary("temporal")), "server", "start-dev",
             "--db-filename", str(self.base / "temporal.sqlite3"),
             "--ip", "127.0.0.1", "--port", str(self.temporal_port), "--headless",
-            "--namespace", "default", "--log-level", "warn"], env)
+            "--namespace", "default", "--log-level", "warn", *metrics], env)
 
     def wait_temporal(self, temporal: Process) -> None:
         """Until the frontend answers ``operator cluster health`` with SERVING."""
@@ -200,16 +203,19 @@ class Topology:
                             f"{STARTUP:.0f} s:\n{temporal.output()}")
             time.sleep(0.2)
 
-    def start_worker(self, name: str, slot: int) -> Process:
+    def start_worker(self, name: str, slot: int, metrics_port: int = 0) -> Process:
         """``intersessional worker`` (compose's ``worker``), the health port of ``slot``
-        (0 or 1): a restarted worker keeps its slot's port."""
+        (0 or 1): a restarted worker keeps its slot's port; its metrics on ``metrics_port``
+        (0: none)."""
         port = self._health_ports[slot]
         deadline = time.monotonic() + STARTUP
         while not port_is_free(port):  # a killed predecessor's socket may linger a moment
             if time.monotonic() > deadline:
                 pytest.fail(f"port {port} still taken {STARTUP:.0f} s later")
             time.sleep(0.05)
-        env = child_environment(self.settings(name, worker_health_port=port))
+        # no metrics endpoint unless asked: two workers on one host cannot share the default
+        env = child_environment(self.settings(name, worker_health_port=port,
+                                              worker_metrics_port=metrics_port))
         return self.spawn(name, [str(INTERSESSIONAL), "worker"], env, slot=slot)
 
     def health_port(self, worker: Process) -> int:
@@ -239,13 +245,13 @@ class Topology:
                             f"{worker.output()}")
             time.sleep(0.1)
 
-    def start_api(self) -> Process:
-        """``intersessional api`` (compose's ``api``)."""
+    def start_api(self, **more: Any) -> Process:
+        """``intersessional api`` (compose's ``api``), with the settings ``more`` besides."""
         # lead times other than the defaults: the API opens 2027 with them, the engine carries
         # them to the years it opens
         env = child_environment(self.settings("api", api_host="127.0.0.1",
                                               api_port=self.api_port, committee_weeks=4,
-                                              reminder_days=10))
+                                              reminder_days=10, **more))
         return self.spawn("api", [str(INTERSESSIONAL), "api"], env)
 
     def wait_api(self, api: Process) -> None:
@@ -281,8 +287,8 @@ class Topology:
                 process.kill()
 
 
-@pytest.fixture
-def postgres_ledger() -> Iterator[str]:
+@contextlib.contextmanager
+def ledger_database() -> Iterator[str]:
     """The URL of a PostgreSQL database of this run's own (named after the xdist worker too),
     empty (``ledger-migrate`` creates the schema), dropped afterwards."""
     postgres_url()  # skips, or fails under INTERSESSIONAL_REQUIRE_POSTGRES=1, without a server
@@ -299,14 +305,28 @@ def postgres_ledger() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def topology(tmp_path: Path, postgres_ledger: str) -> Iterator[Topology]:
-    """The ports, ledger and log directory of one run, nothing started yet; teardown kills
-    every process the test started, whatever happened."""
+@contextlib.contextmanager
+def topology_at(base: Path, ledger_url: str) -> Iterator[Topology]:
+    """The ports, ledger and log directory of one run under ``base``, nothing started yet;
+    on leaving, every process started in it is killed, whatever happened."""
     if not INTERSESSIONAL.exists():
         pytest.fail(f"{INTERSESSIONAL} is missing: install the project (make install)")
-    run = Topology(base=tmp_path, ledger_url=postgres_ledger)
+    run = Topology(base=base, ledger_url=ledger_url)
     try:
         yield run
     finally:
         run.kill()
+
+
+@pytest.fixture
+def postgres_ledger() -> Iterator[str]:
+    """:func:`ledger_database`, for one test."""
+    with ledger_database() as url:
+        yield url
+
+
+@pytest.fixture
+def topology(tmp_path: Path, postgres_ledger: str) -> Iterator[Topology]:
+    """:func:`topology_at`, for one test: its processes killed when it ends, even failed."""
+    with topology_at(tmp_path, postgres_ledger) as run:
+        yield run

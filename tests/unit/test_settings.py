@@ -4,6 +4,7 @@ it, and the README's table kept to the model."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,7 +46,7 @@ def refusal(environ: dict[str, str]) -> str:
     ("INTERSESSIONAL_WORKER_HEALTH_PORT", "health", "valid integer"),
     ("INTERSESSIONAL_ACTIVITY_THREADS", "0", "greater than or equal to 1"),
     ("INTERSESSIONAL_LOG_LEVEL", "loud", "'debug', 'info', 'warning' or 'error'"),
-    ("INTERSESSIONAL_LOG_FORMAT", "xml", "'json' or 'console'"),
+    ("INTERSESSIONAL_LOG_FORMAT", "xml", "'auto', 'json' or 'console'"),
     ("INTERSESSIONAL_OTLP_ENDPOINT", "collector:4318", "not an http:// or https:// URL"),
     ("INTERSESSIONAL_LEDGER_URL", "::not a url::", "not an SQLAlchemy URL"),
     ("INTERSESSIONAL_TEMPORAL_TLS_CA", "/no/such/ca.pem", "does not point to a file"),
@@ -78,15 +79,43 @@ def test_the_ledger_url_is_never_repeated_in_a_refusal() -> None:
     assert "s3cret" not in sentence
 
 
-def test_a_misspelt_name_is_refused_with_the_name_meant() -> None:
-    sentence = refusal({"INTERSESSIONAL_TEMPORAL_ADRESS": "temporal:7233"})
-    assert "INTERSESSIONAL_TEMPORAL_ADRESS is not a setting" in sentence
-    assert "did you mean INTERSESSIONAL_TEMPORAL_ADDRESS?" in sentence
+def test_a_misspelt_name_stops_nothing_and_is_found_with_the_name_meant() -> None:
+    environ = {"INTERSESSIONAL_TEMPORAL_ADRESS": "temporal:7233"}
+    assert load(environ).temporal_address == "127.0.0.1:7233"  # ignored, as pydantic does
+    assert settings.unknown_variables(environ) == ["INTERSESSIONAL_TEMPORAL_ADRESS"]
+    assert settings.nearest("INTERSESSIONAL_TEMPORAL_ADRESS") == \
+        "INTERSESSIONAL_TEMPORAL_ADDRESS"
+    assert settings.nearest("INTERSESSIONAL_API_PROT") == "INTERSESSIONAL_API_PORT"
+    # the shared prefix does not make any name look like a setting
+    assert settings.nearest("INTERSESSIONAL_FOO") is None
 
 
 def test_the_token_and_the_test_switches_are_not_settings_but_allowed() -> None:
-    given = load({"INTERSESSIONAL_TOKEN": "isx_x", "INTERSESSIONAL_REQUIRE_POSTGRES": "1"})
-    assert given.task_queue == "intersessional"
+    environ = {"INTERSESSIONAL_TOKEN": "isx_x", "INTERSESSIONAL_REQUIRE_POSTGRES": "1",
+               "INTERSESSIONAL_REQUIRE_CHROMIUM": "1", "INTERSESSIONAL_TEST_POSTGRES_URL": "x",
+               "intersessional_data_dir": "/tmp/d"}  # pydantic reads names in any case
+    assert load(environ).task_queue == "intersessional"
+    assert settings.unknown_variables(environ) == []
+
+
+#: where the code reads an ``INTERSESSIONAL_*`` variable by name; where a shell script sets one
+_READ = re.compile(r"""(?:environ(?:\.get)?\(|environ\[|envvar=|getenv\()\s*"""
+                   r"""["'](INTERSESSIONAL_\w+)""")
+_SET = re.compile(r"^\s*(?:export\s+)?(INTERSESSIONAL_\w+)=", re.MULTILINE)
+
+
+def test_every_variable_the_code_reads_is_a_setting_or_allowed() -> None:
+    """The names read outside the settings model (the token, the test suite's switches…),
+    found in the code, and set by CI and the Makefile: none would be warned of."""
+    read: set[str] = set()
+    for path in ROOT.glob("**/*.py"):
+        if ".venv" not in path.parts:
+            read |= set(_READ.findall(path.read_text(encoding="utf-8", errors="replace")))
+    for script in (ROOT / ".ci" / "run", ROOT / "Makefile"):
+        read |= set(_SET.findall(script.read_text(encoding="utf-8")))
+    assert {"INTERSESSIONAL_TOKEN", "INTERSESSIONAL_REQUIRE_CHROMIUM",
+            "INTERSESSIONAL_TEST_POSTGRES_URL", "INTERSESSIONAL_LANGUAGE"} <= read
+    assert settings.unknown_variables(dict.fromkeys(read, "")) == []
 
 
 def test_a_client_certificate_without_its_key_is_refused(tmp_path: Path) -> None:
@@ -181,3 +210,46 @@ def test_a_wrong_setting_stops_the_cli_before_any_command(tmp_path: Path) -> Non
         "wrong setting: INTERSESSIONAL_API_PORT (got 'http'): Input should be a valid integer,"
         " unable to parse string as an integer"]
     assert not data.exists()
+
+
+def _cli(tmp_path: Path, *args: str, **environ: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "intersessional"), *args],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+             "INTERSESSIONAL_DATA_DIR": str(tmp_path / "data"), **environ},
+        capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_a_name_that_is_no_setting_is_a_warning_naming_the_setting_meant(
+        tmp_path: Path) -> None:
+    """The command runs (the ledger is migrated), warned in the chosen language; the token
+    and the test switches are not warned of."""
+    run = _cli(tmp_path, "db", "upgrade", INTERSESSIONAL_API_PROT="8080",
+               INTERSESSIONAL_FOO="1", INTERSESSIONAL_TOKEN="isx_x",
+               INTERSESSIONAL_REQUIRE_POSTGRES="1", INTERSESSIONAL_TEST_POSTGRES_URL="x")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines()[:2] == [
+        "warning: INTERSESSIONAL_API_PROT is not a setting; did you mean "
+        "INTERSESSIONAL_API_PORT?",
+        "warning: INTERSESSIONAL_FOO is not a setting of intersessional; it is ignored."]
+    assert "TOKEN" not in run.stderr
+    assert "REQUIRE" not in run.stderr
+    assert "TEST_" not in run.stderr
+    assert (tmp_path / "data" / "ledger.sqlite3").exists()
+    french = _cli(tmp_path, "--lang", "fr", "db", "upgrade", INTERSESSIONAL_API_PROT="8080")
+    assert french.returncode == 0, french.stderr
+    assert "INTERSESSIONAL_API_PROT" in french.stderr
+    assert "did you mean" not in french.stderr
+
+
+def test_help_answers_whatever_the_environment(tmp_path: Path) -> None:
+    """Neither a name that is no setting nor a wrong value stops --help (exit 0, the help on
+    stdout); the wrong value still stops the command itself (exit 2)."""
+    for environ in ({"INTERSESSIONAL_API_PROT": "8080"}, {"INTERSESSIONAL_API_PORT": "http"}):
+        for args in (("--help",), ("db", "--help"), ("db", "upgrade", "--help"),
+                     ("dev", "--help")):
+            run = _cli(tmp_path, *args, **environ)
+            assert run.returncode == 0, (args, environ, run.stderr)
+            assert "Usage: intersessional" in run.stdout
+    assert _cli(tmp_path, "db", "upgrade", INTERSESSIONAL_API_PORT="http").returncode == 2
+    assert not (tmp_path / "data").exists()

@@ -91,8 +91,11 @@ async def test_a_deadline_reminder_reaches_the_president(engine: Engine, smtp: M
     assert body.startswith("Dear Petra Presidenta,")
     assert "recording that the intersessional meeting was held, due by 2027-06-30" in body
     assert "https://ccm.example.org/dashboard/2027" in body
-    [kept] = _reminders(engine, president)
-    assert (kept.status, kept.message_id, kept.attempts) == ("sent", message["Message-ID"], 1)
+    # the server holds the message before the activity records it sent: wait for the row
+    [kept] = await eventually(lambda: [n for n in _reminders(engine, president)
+                                       if n.status == "sent"], "the reminder recorded sent")
+    assert (kept.message_id, kept.attempts) == (message["Message-ID"], 1)
+    assert len(_reminders(engine, president)) == 1
     # the ISU may hold the meeting too, but has no address: a row that says so, no mail
     [unsent] = _reminders(engine, isu)
     assert (unsent.status, unsent.reason, unsent.recipient) == ("unsent", "no e-mail address",
@@ -138,3 +141,37 @@ async def test_an_unreachable_server_delays_the_reminder_and_blocks_nothing(
     assert kept.attempts >= 2
     await _sleep_until(engine, datetime(YEAR, 6, 17, tzinfo=UTC))  # and nothing sends it again
     assert len(smtp.inbox.with_subject(SUBJECT)) == 1
+
+
+async def _notices_workflows(engine: Engine) -> list[str]:
+    """The events of the year whose ``Notices`` workflow was started."""
+    started = []
+    for event in engine.ledger.read_stream(cycle_id(YEAR)):
+        with contextlib.suppress(RPCError):  # never started: the event owed no mail
+            await engine.client.get_workflow_handle(notices_id(event.event_id)).describe()
+            started.append(event.type)
+    return started
+
+
+async def test_an_event_that_owes_no_mail_starts_no_workflow(engine: Engine, smtp: MailServer
+                                                             ) -> None:
+    people = People(engine.ledger.engine)
+    isu, _ = people.add("Isabel Unit", "isu", None)  # owed steps, but no address
+    await to_the_meeting(engine, YEAR)
+    last = engine.ledger.read_stream(cycle_id(YEAR))[-1]  # it opened the meeting's record
+    await eventually(lambda: [n for n in notices.listed(engine.ledger.engine, person_id=isu.id)
+                              if n.event_id == str(last.event_id)], "the last event planned")
+    kept = notices.listed(engine.ledger.engine, person_id=isu.id)
+    assert {n.status for n in kept} == {"unsent"}  # planned, shown, not mailed
+    assert await _notices_workflows(engine) == []
+    assert smtp.inbox.envelopes == []
+
+    # someone with an address whom the next step awaits (the work plan's draft): that
+    # event's workflow mails them
+    people.add("Ivan Unit", "isu", None, "ivan@example.org")
+    await take_step(engine.client, YEAR, c.HoldMeeting(actor=scripted.ISU,
+                                                       records_reference="ISU/IM"))
+    awaited = await eventually(lambda: smtp.inbox.with_subject("A step awaits you in the 2027"),
+                               "the ISU told a step awaits them")
+    assert {str(m["To"]) for m in awaited} == {"ivan@example.org"}
+    assert await _notices_workflows(engine) == ["IntersessionalMeetingHeld"]
