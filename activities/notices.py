@@ -22,6 +22,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 from activities import notice_texts as texts
+from activities.beating import heartbeating
 from contracts.notices import (
     NOTICES_WORKFLOW,
     PLAN_NOTICES,
@@ -118,6 +119,7 @@ class NoticeActivities:
         return False
 
     @activity.defn(name=PLAN_NOTICES)
+    @heartbeating
     def plan_notices(self, request: PlanNotices) -> NoticesPlanned:
         """Keep the notices the event owes (again: nothing changes), and name those to send."""
         return self._plan(request, self._registered())
@@ -176,6 +178,7 @@ class NoticeActivities:
         return NoticesPlanned(keys=tuple(n.key for n in kept if n.status == "pending"))
 
     @activity.defn(name=SEND_NOTICE)
+    @heartbeating
     def send_notice(self, request: SendNotice) -> NoticeOutcome:
         """Send the kept notice unless it was sent already; a failure is noted on it and
         raised, for the workflow to retry."""

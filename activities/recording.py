@@ -15,6 +15,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.attested import Gate
+from activities.beating import heartbeating
 from attesting.signer import configure
 from contracts import (
     NOTE_ATTENTION,
@@ -164,6 +165,7 @@ class CycleActivities:
                                           repair=request.repair)
 
     @activity.defn(name=PREPARE_CYCLE)
+    @heartbeating
     def prepare_cycle(self, request: PrepareCycle) -> CycleBasis:
         """What the previous cycle's recorded events leave running, and the registry today:
         terms that run into the new year or ended just before it (CO-5, CO-7), and
@@ -183,6 +185,7 @@ class CycleActivities:
                           profile=self.default_profile)
 
     @activity.defn(name=READ_REGISTRY)
+    @heartbeating
     def read_registry(self, request: ReadRegistry) -> RegistryRead:
         """The registry of States today, kept in the workflow's history so that replaying it
         judges the same States the same way."""
@@ -204,6 +207,7 @@ class CycleActivities:
         return record
 
     @activity.defn(name=TAKE_CHECKPOINT)
+    @heartbeating
     def take_checkpoint(self, request: TakeCheckpoint) -> CheckpointTaken:
         """Sign the root of the whole log as it stands (idempotent at one size)."""
         cp = take_checkpoint(self.ledger.engine, load_or_create_key(self.signing_key))

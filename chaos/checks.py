@@ -70,9 +70,11 @@ def duplicates(engine: Engine, ys: list[Year]) -> list[str]:
     return found
 
 
-async def wedged(client: Client | None, ys: list[Year]) -> list[str]:
+async def wedged(client: Client | None, ys: list[Year], engine: Engine | None = None
+                 ) -> list[str]:
     """Each year that did not complete: where its driver stood, its workflow's status and
-    its last error."""
+    its last error, and the engine's last log lines about its stream (a CI run keeps no
+    files: what is not said here is lost)."""
     out = []
     for y in ys:
         if y.done:
@@ -81,7 +83,16 @@ async def wedged(client: Client | None, ys: list[Year]) -> list[str]:
         state = await status(client, y.year) if client else "Temporal unreachable"
         out.append(f"wedged {y.year} ({where}; {state}; {y.sent} updates sent, {y.errors} "
                    f"errors): {y.last_error or 'no error seen by the driver'}")
+        out += [f"  {line}" for line in _logged(engine, cycle_id(y.year))] if engine else []
     return out
+
+
+def _logged(engine: Engine, stream: str, most: int = 6) -> list[str]:
+    """The engine processes' last ``most`` log lines that name ``stream``, each cut to 300
+    characters and headed by its log's name."""
+    lines = [f"{process.log.name}: {line[:300]}" for process in engine.processes
+             for line in process.output().splitlines() if stream in line]
+    return lines[-most:]
 
 
 def audit_verify(engine: Engine) -> tuple[bool, str]:
@@ -109,7 +120,7 @@ async def conclude(figures: Figures, engine: Engine, client: Client | None,
     """Fill in the figures every experiment reports (Temporal must still be running for the
     cross-check)."""
     figures.completed = sum(y.done for y in ys)
-    figures.problems += await wedged(client, ys)
+    figures.problems += await wedged(client, ys, engine)
     found = duplicates(engine, ys)
     figures.duplicates = len(found)
     figures.problems += [f"duplicate: {d}" for d in found]

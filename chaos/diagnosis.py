@@ -49,8 +49,24 @@ def last_failure(events: Any) -> str:
     return ""
 
 
+def pending(raw: Any) -> str:
+    """What a running workflow waits on that its history does not show yet: its pending
+    workflow task (a retried one's attempt) and its pending activities, each with its attempt
+    and last failure (an activity retried again and again leaves no failure in history)."""
+    said: list[str] = []
+    task = raw.pending_workflow_task
+    if raw.HasField("pending_workflow_task"):
+        said.append(f"workflow task {task.state} attempt {task.attempt}")
+    for activity in raw.pending_activities:
+        failure = _said(activity.last_failure) if activity.HasField("last_failure") else ""
+        said.append(f"activity {activity.activity_type.name} attempt {activity.attempt}"
+                    + (f" failing {failure}" if failure else ""))
+    return "; ".join(said)
+
+
 async def status(client: Client, year: int) -> str:
-    """The year's workflow (its latest run): its status and its last failure."""
+    """The year's workflow (its latest run): its status, its last failure, and what it waits
+    on."""
     handle = client.get_workflow_handle(cycle_id(year))
     try:
         described = await handle.describe()
@@ -59,4 +75,7 @@ async def status(client: Client, year: int) -> str:
         return f"workflow not described ({type(error).__name__}: {str(error)[:100]})"
     name = described.status.name if described.status else "unknown"
     failure = last_failure(history.events)
-    return f"workflow {name}" + (f", last failure {failure}" if failure else "")
+    waiting = pending(described.raw_description)
+    return (f"workflow {name}, {len(history.events)} history events"
+            + (f", last failure {failure}" if failure else "")
+            + (f", pending: {waiting}" if waiting else ""))

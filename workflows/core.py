@@ -48,7 +48,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.procedure import PendingStep
 
 from workflows.acting import READING_RECORD, Acting
-from workflows.recording import PATCHES_FIRST, judged
+from workflows.recording import BEATING, PATCHES_FIRST, judged
 
 S = TypeVar("S", bound=BaseModel)
 C = TypeVar("C", bound=BaseModel)
@@ -78,7 +78,7 @@ class ProcessCore(Acting[S]):
     async def _read_registry(self, purpose: str) -> None:
         read: RegistryRead = await workflow.execute_activity(
             READ_REGISTRY, ReadRegistry(purpose=purpose), result_type=RegistryRead,
-            start_to_close_timeout=_REGISTRY_TIMEOUT)
+            start_to_close_timeout=_REGISTRY_TIMEOUT, heartbeat_timeout=BEATING)
         self._registry = shared_registry(read.registry)
 
     async def _begin(self, beginning: C | FromLedger, decision: Callable[[C], RecordedEvent]

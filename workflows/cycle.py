@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
 
 from workflows.by_silence import DecidingBySilence
 from workflows.core import ENGINE
+from workflows.recording import BEATING
 
 _PREPARING = timedelta(minutes=2)
 #: patch ids: the default profile from the worker's setting; past deadlines stay quiet
@@ -89,7 +90,7 @@ class AnnualCycleWorkflow(DecidingBySilence):
                 else int(workflow.info().workflow_id.removeprefix("cycle-")))
         basis = await workflow.execute_activity(
             PREPARE_CYCLE, PrepareCycle(year=year), result_type=CycleBasis,
-            start_to_close_timeout=_PREPARING)
+            start_to_close_timeout=_PREPARING, heartbeat_timeout=BEATING)
         self._registry = shared_registry(basis.registry)
         # a year recovered from the ledger keeps its past deadlines quiet (asked only where
         # recovery says when the ledger last recorded: histories before it never ask)
@@ -112,7 +113,8 @@ class AnnualCycleWorkflow(DecidingBySilence):
             watcher.cancel()
         checkpoint = await workflow.execute_activity(
             TAKE_CHECKPOINT, TakeCheckpoint(reason=f"the {year} cycle closed"),
-            result_type=CheckpointTaken, start_to_close_timeout=_PREPARING)
+            result_type=CheckpointTaken, start_to_close_timeout=_PREPARING,
+            heartbeat_timeout=BEATING)
         # the next year keeps this year's lead times (INTERSESSIONAL_COMMITTEE_WEEKS, …);
         # histories from before the patch opened it on the default calendar
         calendar = (following_calendar(self._state.calendar)

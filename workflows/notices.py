@@ -28,6 +28,8 @@ with workflow.unsafe.imports_passed_through():
         SendNotice,
     )
 
+from workflows.recording import BEATING
+
 #: unlimited attempts (``maximum_attempts`` 0), one second apart at first, at most ten minutes
 SENDING = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
                       maximum_interval=timedelta(minutes=10), maximum_attempts=0,
@@ -44,8 +46,9 @@ class NoticesWorkflow:
         """Plan the event's notices, then send each (at once, each retried on its own)."""
         planned: NoticesPlanned = await workflow.execute_activity(
             PLAN_NOTICES, request, result_type=NoticesPlanned, start_to_close_timeout=_TIMEOUT,
-            retry_policy=PLANNING)
+            heartbeat_timeout=BEATING, retry_policy=PLANNING)
         sending = [workflow.execute_activity(
             SEND_NOTICE, SendNotice(key=key), result_type=NoticeOutcome,
-            start_to_close_timeout=_TIMEOUT, retry_policy=SENDING) for key in planned.keys]
+            start_to_close_timeout=_TIMEOUT, heartbeat_timeout=BEATING, retry_policy=SENDING)
+            for key in planned.keys]
         return list(await asyncio.gather(*sending))

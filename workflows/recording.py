@@ -69,6 +69,10 @@ RECORDING = RetryPolicy(maximum_interval=timedelta(minutes=1),
                         non_retryable_error_types=["WrongExpectedVersion", "EventIdConflict"])
 _LEDGER_AHEAD = ("WrongExpectedVersion", "EventIdConflict")
 _TIMEOUT = timedelta(seconds=30)
+#: the heartbeat timeout of the activities that heartbeat while they run
+#: (``activities.beating``): a worker killed while it ran one is found out this soon, where
+#: the start-to-close timeout alone (minutes) would leave the stream waiting on it
+BEATING = timedelta(seconds=10)
 
 
 def refusal(violation: RuleViolation) -> ApplicationError:

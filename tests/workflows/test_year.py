@@ -28,7 +28,9 @@ async def test_a_whole_year_rebuilds_from_the_ledger_at_every_step(engine: Engin
         assert recorded[0].event_id == receipt.event_id, f"{name}: receipt not in the ledger"
         # only the engine's own CycleClosed may follow a person's step before it is queried
         assert [e.type for e in recorded[1:]] in ([], ["CycleClosed"]), name
-        assert receipt.version + len(recorded) - 1 == state.event_count
+        # the state was queried before the ledger was read: it holds the step, and CycleClosed
+        # if that was applied by then (recorded between the two readings, it is not)
+        assert receipt.version <= state.event_count <= receipt.version + len(recorded) - 1
         seen.append(name)
 
     last = await run_year(engine.client, 2027, engine.task_queue, step=check)
