@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, PoolProxiedConnection, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -163,6 +161,11 @@ def unreachable(url: str) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the ledger behind ``engine`` to ``revision`` (``alembic upgrade head``)."""
+    # imported here: alembic costs a process ~0.2 s to import, and most never migrate (every
+    # CLI command that reads the ledger imports this module)
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with writing(engine) as connection:
