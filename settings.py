@@ -53,6 +53,8 @@ class SettingsError(ValueError):
 ATTESTATION_KEY = "attestation-signing-key.pem"
 #: a United Nations document symbol: capital letters and digits, parts separated by '/'
 #: (``CCM/CONF/2025/WP.1``, ``CCM/MSP/2019/5``); the audit report checks ``--symbol`` with it
+#: the shipped sign-in rates, by address and by person (the `limits` library's notation)
+SIGNIN_LIMITS = ("10/minute", "30/hour")
 REPORT_SYMBOL = r"[A-Z][A-Z0-9]*(/[A-Z0-9][A-Za-z0-9.\-]*)+"
 
 
@@ -137,10 +139,10 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=8, ge=1, le=24 * 7,
                                description="hours a dashboard session lasts after signing in")
     signin_limit_address: str = Field(
-        default="10/minute", description="sign-ins one address may try, e.g. `10/minute` "
+        default=SIGNIN_LIMITS[0], description="sign-ins one address may try, e.g. `10/minute` "
         "(the `limits` library's notation); more are answered 429")
     signin_limit_person: str = Field(
-        default="30/hour", description="sign-ins one person's token may make (likewise)")
+        default=SIGNIN_LIMITS[1], description="sign-ins one person's token may make (likewise)")
     worker_health_host: str = Field(default="127.0.0.1", description="where `intersessional "
                                     "worker` answers GET /health")
     worker_health_port: int = Field(default=8001, ge=0, le=65535,
@@ -220,6 +222,8 @@ class Settings(BaseSettings):
     @field_validator("signin_limit_address", "signin_limit_person")
     @classmethod
     def _a_rate(cls, rate: str) -> str:
+        if rate in SIGNIN_LIMITS:  # the defaults (validated too): no import of limits, ~40 ms
+            return rate
         from limits import parse  # noqa: PLC0415 - only for a rate given
 
         try:
@@ -239,11 +243,12 @@ class Settings(BaseSettings):
     @field_validator("smtp_from")
     @classmethod
     def _an_address(cls, address: str | None) -> str | None:
+        if address is None:  # the default, validated too: no import of email_validator
+            return None
         from email_validator import EmailNotValidError, validate_email  # noqa: PLC0415
 
         try:
-            return None if address is None else validate_email(
-                address, check_deliverability=False).normalized
+            return validate_email(address, check_deliverability=False).normalized
         except EmailNotValidError as error:
             raise ValueError(f"not an e-mail address ({error})") from None
 

@@ -21,8 +21,6 @@ auditor                may represent a State or an organisation, or no one
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
-
 from domain.convention import COMMITTEE_ORGANISATIONS, Role, Status, shipped_registry
 from domain.limits import NAME, nfc, unwritable
 from i18n import _
@@ -59,6 +57,10 @@ def check_email(address: str) -> str:
     """The address normalised as ``email-validator`` normalises it (the domain lower-cased and
     IDNA-checked), if it is the syntax of an address mail can be sent to; its deliverability
     is not looked up (no DNS at registration: a mail server may be down that day)."""
+    # imported here: ~40 ms of every process that imports ``identities`` (every CLI command
+    # reading people) for the few that check an address
+    from email_validator import EmailNotValidError, validate_email  # noqa: PLC0415
+
     try:
         checked = validate_email(address.strip(), check_deliverability=False)
     except EmailNotValidError as error:

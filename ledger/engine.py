@@ -17,6 +17,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, PoolProxiedConnection, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _WRITES = "intersessional_writes"
@@ -159,12 +160,32 @@ def unreachable(url: str) -> str | None:
     return None
 
 
+#: the latest revision: the migrations are named ``NNNN_what.py`` with revision ``NNNN``
+#: (tests/ledger/test_migrations_head.py holds this to alembic's own head)
+HEAD = max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the ledger behind ``engine`` is migrated to :data:`HEAD` already (one SELECT;
+    ``False`` for a database never migrated)."""
+    try:
+        with engine.connect() as connection:
+            version = connection.exec_driver_sql(
+                "SELECT version_num FROM alembic_version").scalar_one_or_none()
+    except SQLAlchemyError:
+        return False
+    return version == HEAD
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the ledger behind ``engine`` to ``revision`` (``alembic upgrade head``)."""
+    """Migrate the ledger behind ``engine`` to ``revision`` (``alembic upgrade head``); to the
+    head, nothing is done (alembic not even imported) where the ledger is there already."""
+    if revision == "head" and at_head(engine):
+        return
     # imported here: alembic costs a process ~0.2 s to import, and most never migrate (every
-    # CLI command that reads the ledger imports this module)
-    from alembic import command
-    from alembic.config import Config
+    # CLI command that reads the ledger imports this module; people's commands upgrade first)
+    from alembic import command  # noqa: PLC0415
+    from alembic.config import Config  # noqa: PLC0415
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
