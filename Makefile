@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 # uv installs the project into the venv: the same versions pip resolves, in ~7 s instead of ~70
 # (measured on a fresh clone, 2026-12-06; CI installs on every run)
-UV     := $(BIN)/uv pip --python $(BIN)/python
+INSTALL := $(BIN)/uv pip install --python $(BIN)/python
 
 .PHONY: catalogs install demo test lint typecheck unit rules-coverage histories bench-ledger bench-cycle bench-checkpoint bench-audit bench-attestation bench-startup bench-scale chaos clean
 
@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "intersessional needs Python >= 3.11; set PYTHON=python3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet 'uv>=0.13,<1'
-	$(UV) install --quiet -e '.[dev]'
+	$(INSTALL) --quiet -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -54,7 +54,7 @@ histories: $(STAMP)
 # The ledger's benchmark against eventsourcing (the `bench` extra), measured in the same run.
 # Not part of `make test`. About five minutes; `$(BIN)/python bench/ledger.py --quick` for a smoke run.
 bench-ledger: $(STAMP)
-	@$(BIN)/python -c 'import eventsourcing' 2>/dev/null || $(UV) install --quiet -e '.[dev,bench]'
+	@$(BIN)/python -c 'import eventsourcing' 2>/dev/null || $(INSTALL) --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/ledger.py
 
 # Whole cycles under load: 50 concurrent years on the embedded dev server, with the ledger and
