@@ -33,11 +33,12 @@ typecheck: $(STAMP)
 # tests/backends.py). Four, whatever the machine: the tests mostly wait on the processes they
 # start, so on 2 cores four workers finish sooner than two (measured: 170-212 s against
 # 186-216 s), and more would not help, the longest modules taking 30-40 s on their own.
-# `make unit WORKERS=0` runs in one process; `.venv/bin/pytest tests/x.py` too.
+# `make unit WORKERS=0` runs in one process; `.venv/bin/pytest tests/x.py` too. The 25 slowest
+# tests are listed after the run: CI's log then says where its time went.
 WORKERS ?= 4
 
 unit: $(STAMP)
-	$(BIN)/pytest -n $(WORKERS) --dist loadscope --no-loadscope-reorder
+	$(BIN)/pytest -n $(WORKERS) --dist loadscope --no-loadscope-reorder --durations=25
 
 # ruff and mypy beside pytest, their output line by line among its own; `make test` fails when
 # any of the three fails (make waits for the others to finish first).
