@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from temporalio.client import Client
 
 from chaos.diagnosis import status
-from chaos.driver import ENGINE_ONLY, Year, expected
+from chaos.driver import ENGINE_ONLY, Year, expected, next_step
 from chaos.processes import Engine
 from contracts import cycle_id
 
@@ -79,10 +79,13 @@ async def wedged(client: Client | None, ys: list[Year], engine: Engine | None = 
     for y in ys:
         if y.done:
             continue
-        where = "waiting for the close" if not y.last_error else "stuck"
+        recorded = engine.ledger().read_stream(cycle_id(y.year)) if engine else []
+        at = next_step(y.steps, recorded)
+        where = f"at {at.step}" if at else "waiting for the close"
         state = await status(client, y.year) if client else "Temporal unreachable"
-        out.append(f"wedged {y.year} ({where}; {state}; {y.sent} updates sent, {y.errors} "
-                   f"errors): {y.last_error or 'no error seen by the driver'}")
+        out.append(f"wedged {y.year} ({where}, {len(recorded)} events; gave up: {y.gave_up}; "
+                   f"{state}; {y.sent} updates sent, {y.errors} errors): last error "
+                   f"{y.last_error or 'none seen by the driver'}")
         out += [f"  {line}" for line in _logged(engine, cycle_id(y.year))] if engine else []
     return out
 

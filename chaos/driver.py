@@ -155,6 +155,8 @@ class Until:
     at: float
     #: give up sooner when the ledger records nothing for this many seconds (no year at a gate)
     stall: float | None = None
+    #: why the drivers gave up, once they have: the time was up, or the ledger stood still
+    why: str = "the time was up"
 
     @classmethod
     def after(cls, seconds: float, stall: float | None = None) -> Until:
@@ -184,6 +186,8 @@ class Year:
     last_error: str = ""
     waiting_at: str | None = None
     done: bool = False
+    #: why the driver gave up on the year ('' while it drives, or once the year is done)
+    gave_up: str = ""
     #: seconds a person takes between two steps, on average (0: at once)
     think: float = 0.0
 
@@ -217,6 +221,7 @@ class Year:
                 self.done = True
                 return
             await asyncio.sleep(PAUSE)
+        self.gave_up = until.why
 
     async def take(self, step: Planned, state: CycleState, link: Link, engine: Engine) -> None:
         command, self.sent = step.command(state), self.sent + 1
@@ -263,5 +268,5 @@ async def _watch_stall(engine: Engine, ys: list[Year], until: Until) -> None:
         if now != head or any(y.waiting_at for y in ys):
             head, moved = now, time.monotonic()
         elif time.monotonic() - moved > until.stall:
-            until.at = time.monotonic()
+            until.at, until.why = time.monotonic(), f"no event for {until.stall:.0f} s"
         await asyncio.sleep(1)

@@ -11,9 +11,9 @@ Without a reachable server the PostgreSQL cases skip with the reason — unless
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,20 +65,46 @@ def create_database(name: str) -> None:
         admin.dispose()
 
 
-@functools.cache
+#: seconds a worker keeps trying to reach PostgreSQL before it calls it absent: on a loaded
+#: machine a connection can take longer than the probe's 3 s, or meet a server whose
+#: connections are briefly all taken by other workers' processes
+PATIENCE = 60.0
+
+
 def _worker_url() -> tuple[str | None, str]:
-    """(why PostgreSQL cannot be used, or ``None``; the URL of this worker's database)."""
+    """(why PostgreSQL cannot be used, or ``None``; the URL of this worker's database).
+
+    A failure is tried again for :data:`PATIENCE` seconds before it counts: one slow
+    connection or failed CREATE DATABASE under load, remembered at once for the whole worker
+    (as it was), would make every PostgreSQL test on that worker err. Nothing listening
+    (connection refused) counts at once. Whatever counts is remembered, as success is."""
+    if _decided:
+        return _decided[0]
     configured = make_url(POSTGRES_URL)
-    why = unreachable(configured.set(database=MAINTENANCE).render_as_string(hide_password=False))
     database = worker_database(configured.database or "test")
     url = configured.set(database=database).render_as_string(hide_password=False)
+    deadline = time.monotonic() + PATIENCE
+    while (why := _reach(configured, database)) is not None:
+        if time.monotonic() >= deadline or "Connection refused" in why:
+            break
+        time.sleep(2)
+    _decided.append((why, url))
+    return why, url
+
+
+_decided: list[tuple[str | None, str]] = []
+
+
+def _reach(configured: URL, database: str) -> str | None:
+    """Why this worker's database cannot be used now (in one sentence), or ``None``."""
+    why = unreachable(configured.set(database=MAINTENANCE).render_as_string(hide_password=False))
     if why is None:
         try:
             create_database(database)
         except DBAPIError as error:
             first = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
             why = f"{POSTGRES_URL}: database {database} cannot be created ({first})"
-    return why, url
+    return why
 
 
 def client_tools() -> None:

@@ -34,8 +34,11 @@ from tests.ports import free_port
 
 INTERSESSIONAL = Path(sys.executable).parent / "intersessional"
 TASK_QUEUE = "e2e-cycles"
-STARTUP = 30.0  # seconds for `intersessional dev` to accept a client (it takes about one)
-STOPPING = 20.0  # seconds for it to exit after SIGINT
+#: seconds for `intersessional dev` (or a server) to start. It takes 2-5; this catches a hang,
+#: not a slow spell: in CI (2026-12-06, the machine at half speed) a dev process had migrated
+#: its ledger and not yet started Temporal 30 s later, and its module's 200 tests erred
+STARTUP = 120.0
+STOPPING = 60.0  # seconds for it to exit after SIGINT (its worker waits up to 30 s for activities)
 COMMAND = 60.0  # seconds for one `intersessional …` command: a hang, not a slow spell (an
 #: `audit export` took over 30 s once the shared machine ran at half speed, 2026-12-06)
 
@@ -146,7 +149,7 @@ class Dev:
                         f"{self.output()}")
         assert code == 0, f"intersessional dev exited with {code} on SIGINT:\n{self.output()}"
 
-    def wait_gone(self, timeout: float = 10.0) -> bool:
+    def wait_gone(self, timeout: float = 30.0) -> bool:
         """Whether, within ``timeout``, every process the last run started has exited and its
         ports are free again."""
         deadline = time.monotonic() + timeout

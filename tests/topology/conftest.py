@@ -36,7 +36,8 @@ from tests.e2e.conftest import INTERSESSIONAL, STARTUP, group_alive, port_is_fre
 from tests.ports import free_port
 
 COMMAND = 60.0  # seconds for one one-shot command (migrate, keygen, users add, audit …)
-STOPPING = 20.0  # seconds for a long-running process to exit after SIGTERM
+STOPPING = 60.0  # seconds for a long-running process to exit after SIGTERM (a worker waits
+#: up to 30 s for its activities)
 HTTP = 60.0  # seconds for one request: a step may wait out a dead worker's sticky queue
 
 
