@@ -51,10 +51,10 @@ class SettingsError(ValueError):
 
 #: the attestation key's file name beside the signing key, unless set
 ATTESTATION_KEY = "attestation-signing-key.pem"
-#: a United Nations document symbol: capital letters and digits, parts separated by '/'
-#: (``CCM/CONF/2025/WP.1``, ``CCM/MSP/2019/5``); the audit report checks ``--symbol`` with it
 #: the shipped sign-in rates, by address and by person (the `limits` library's notation)
 SIGNIN_LIMITS = ("10/minute", "30/hour")
+#: a United Nations document symbol: capital letters and digits, parts separated by '/'
+#: (``CCM/CONF/2025/WP.1``, ``CCM/MSP/2019/5``); the audit report checks ``--symbol`` with it
 REPORT_SYMBOL = r"[A-Z][A-Z0-9]*(/[A-Z0-9][A-Za-z0-9.\-]*)+"
 
 

@@ -11,6 +11,7 @@ Without a reachable server the PostgreSQL cases skip with the reason — unless
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import time
@@ -71,15 +72,15 @@ def create_database(name: str) -> None:
 PATIENCE = 60.0
 
 
+@functools.cache
 def _worker_url() -> tuple[str | None, str]:
-    """(why PostgreSQL cannot be used, or ``None``; the URL of this worker's database).
+    """(why PostgreSQL cannot be used, or ``None``; the URL of this worker's database), decided
+    once per worker.
 
     A failure is tried again for :data:`PATIENCE` seconds before it counts: one slow
-    connection or failed CREATE DATABASE under load, remembered at once for the whole worker
-    (as it was), would make every PostgreSQL test on that worker err. Nothing listening
-    (connection refused) counts at once. Whatever counts is remembered, as success is."""
-    if _decided:
-        return _decided[0]
+    connection or failed CREATE DATABASE under load, decided at once for the whole worker (as
+    it was), would make every PostgreSQL test on that worker err. Nothing listening
+    (connection refused) counts at once."""
     configured = make_url(POSTGRES_URL)
     database = worker_database(configured.database or "test")
     url = configured.set(database=database).render_as_string(hide_password=False)
@@ -88,11 +89,7 @@ def _worker_url() -> tuple[str | None, str]:
         if time.monotonic() >= deadline or "Connection refused" in why:
             break
         time.sleep(2)
-    _decided.append((why, url))
     return why, url
-
-
-_decided: list[tuple[str | None, str]] = []
 
 
 def _reach(configured: URL, database: str) -> str | None:

@@ -160,8 +160,8 @@ def test_after_a_3_mb_title_the_next_draft_is_recorded(drafting: Api) -> None:
 
 @pytest.mark.usefixtures("no_error_logged")
 def test_10_mb_of_reasons_is_413_and_the_return_then_works(drafting: Api) -> None:
-    """The draft goes to the committee; 10 MB of reasons for returning it are refused at
-    once, with nothing recorded; the President's return with reasons of a sensible length is
+    """The draft goes to the committee; 10 MB of reasons for returning it are refused,
+    with nothing recorded; the President's return with reasons of a sensible length is
     recorded."""
     submitted = drafting.state().draft_hash
     drafting.step("isu", "submit_workplan_to_committee", {"content_hash": submitted})

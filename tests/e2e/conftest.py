@@ -35,10 +35,12 @@ from tests.ports import free_port
 INTERSESSIONAL = Path(sys.executable).parent / "intersessional"
 TASK_QUEUE = "e2e-cycles"
 #: seconds for `intersessional dev` (or a server) to start. It takes 2-5; this catches a hang,
-#: not a slow spell: in CI (2026-12-06, the machine at half speed) a dev process had migrated
-#: its ledger and not yet started Temporal 30 s later, and its module's 200 tests erred
+#: not a slow spell: in CI (2026-12-06, the machine at half speed) a dev process had, by all
+#: its log showed, migrated its ledger and not started Temporal 30 s later (262 tests erred)
 STARTUP = 120.0
-STOPPING = 60.0  # seconds for it to exit after SIGINT (its worker waits up to 30 s for activities)
+#: seconds for it (or a topology's process) to exit after SIGINT or SIGTERM: a worker waits up
+#: to 30 s for its activities
+STOPPING = 60.0
 COMMAND = 60.0  # seconds for one `intersessional …` command: a hang, not a slow spell (an
 #: `audit export` took over 30 s once the shared machine ran at half speed, 2026-12-06)
 

@@ -32,12 +32,10 @@ from sqlalchemy import create_engine, text
 from runtime.embedded import installed_binary
 from settings import PREFIX, Settings, variable
 from tests.backends import postgres_url, server_url, worker_database
-from tests.e2e.conftest import INTERSESSIONAL, STARTUP, group_alive, port_is_free
+from tests.e2e.conftest import INTERSESSIONAL, STARTUP, STOPPING, group_alive, port_is_free
 from tests.ports import free_port
 
 COMMAND = 60.0  # seconds for one one-shot command (migrate, keygen, users add, audit …)
-STOPPING = 60.0  # seconds for a long-running process to exit after SIGTERM (a worker waits
-#: up to 30 s for its activities)
 HTTP = 60.0  # seconds for one request: a step may wait out a dead worker's sticky queue
 
 
